@@ -1,0 +1,3 @@
+module github.com/newsflow/newsflow/cmd/newsflow
+
+go 1.26

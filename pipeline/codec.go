@@ -1,0 +1,277 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/segmentio/encoding/json"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+)
+
+// Header is how the decoders read message headers; nats.Header and
+// http.Header satisfy it, and a nil Header has no headers.
+type Header interface{ Get(key string) string }
+
+// Errors DecodeRaw and DecodeArticle return. All of them are permanent:
+// the same bytes will never decode.
+var (
+	ErrEmpty       = errors.New("empty message")
+	ErrBinary      = errors.New("binary data, not an article")
+	ErrNoText      = errors.New("no text in message")
+	ErrEnvelope    = errors.New("bad JSON envelope")
+	ErrUndecodable = errors.New("undecodable article")
+)
+
+// EncodeArticle is the one way an Article is put on the wire.
+func EncodeArticle(a *Article) ([]byte, error) { return json.Marshal(a) }
+
+// DecodeArticle reads an Article published by a stage, checking its schema.
+func DecodeArticle(data []byte, _ Header) (Article, error) {
+	var a Article
+	if err := json.Unmarshal(data, &a); err != nil {
+		return Article{}, Permanent(fmt.Errorf("%w: %w", ErrUndecodable, err))
+	}
+	if err := a.CheckSchema(); err != nil {
+		return Article{}, Permanent(err)
+	}
+	return a, nil
+}
+
+// envelope is the JSON form accepted on SubjectRaw: any subset of Article's
+// fields, with the times as strings so a bad or date-only value gets a clear
+// error (or is accepted) rather than failing the whole decode.
+type envelope struct {
+	Article
+	Schema      *int   `json:"schema"`
+	PublishedAt string `json:"published_at"`
+	FetchedAt   string `json:"fetched_at"`
+}
+
+// DecodeRaw reads a message published to SubjectRaw. It accepts
+//
+//   - a JSON object (an envelope): the fields of Article, of which html,
+//     text or body_ref must be present; published_at and fetched_at may
+//     be RFC 3339 or YYYY-MM-DD;
+//   - a bare HTML page, detected by sniffing or forced by a Content-Type
+//     header; its bytes are kept as they are for the cleaner to decode,
+//     unless Content-Type names a charset;
+//   - bare plain text, decoded as UTF-8 (or windows-1252 when it is not
+//     valid UTF-8), optionally starting with a "date YYYY-MM-DD" line,
+//     which sets PublishedAt.
+//
+// For bare bodies the Newsflow-Url, Newsflow-Source and
+// Newsflow-Published-At headers fill URL, Source and PublishedAt.
+// Errors are permanent: empty messages, binary data, malformed envelopes.
+func DecodeRaw(data []byte, h Header) (Article, error) {
+	if h == nil {
+		h = noHeader{}
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return Article{}, Permanent(ErrEmpty)
+	}
+	if looksLikeJSON(trimmed) {
+		return decodeEnvelope(trimmed)
+	}
+	if why := binaryReason(data); why != "" {
+		return Article{}, Permanent(fmt.Errorf("%w: %s", ErrBinary, why))
+	}
+
+	a := Article{Schema: SchemaVersion, URL: h.Get(HeaderURL), Source: h.Get(HeaderSource)}
+	if v := h.Get(HeaderPublishedAt); v != "" {
+		t, err := parseTime(v)
+		if err != nil {
+			return Article{}, Permanent(fmt.Errorf("header %s: %w", HeaderPublishedAt, err))
+		}
+		a.PublishedAt = &t
+	}
+	mediaType, charset := parseContentType(h.Get(HeaderContentType))
+	body := data
+	if charset != "" {
+		enc, err := htmlindex.Get(charset)
+		if err != nil {
+			return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, charset))
+		}
+		if body, err = enc.NewDecoder().Bytes(body); err != nil {
+			return Article{}, Permanent(fmt.Errorf("decoding %s: %w", charset, err))
+		}
+	}
+
+	isHTML := mediaType == "text/html" || mediaType == "application/xhtml+xml" ||
+		(mediaType != "text/plain" && sniffHTML(trimmed))
+	if isHTML {
+		a.HTML = string(body)
+	} else {
+		if charset == "" && !utf8.Valid(body) {
+			body, _ = charmap.Windows1252.NewDecoder().Bytes(body) // total: every byte maps
+		}
+		text := string(body)
+		if date, rest, ok := cutDateHeader(text); ok {
+			if a.PublishedAt == nil {
+				a.PublishedAt = &date
+			}
+			text = rest
+		}
+		if !hasLetter(text) {
+			return Article{}, Permanent(ErrNoText)
+		}
+		a.Text = text
+	}
+	a.ID = ArticleID(a.URL, a.Text+a.HTML)
+	return a, nil
+}
+
+func decodeEnvelope(data []byte) (Article, error) {
+	var e envelope
+	if err := json.Unmarshal(data, &e); err != nil {
+		return Article{}, Permanent(fmt.Errorf("%w: %w", ErrEnvelope, err))
+	}
+	a := e.Article
+	a.Schema = SchemaVersion
+	if e.Schema != nil && *e.Schema != SchemaVersion {
+		return Article{}, Permanent(fmt.Errorf("%w: got %d, want %d", ErrSchema, *e.Schema, SchemaVersion))
+	}
+	for _, f := range []struct {
+		name string
+		val  string
+		dst  **time.Time
+	}{{"published_at", e.PublishedAt, &a.PublishedAt}, {"fetched_at", e.FetchedAt, &a.FetchedAt}} {
+		if f.val == "" {
+			continue
+		}
+		t, err := parseTime(f.val)
+		if err != nil {
+			return Article{}, Permanent(fmt.Errorf("%w: %s: %w", ErrEnvelope, f.name, err))
+		}
+		*f.dst = &t
+	}
+	if a.HTML == "" && strings.TrimSpace(a.Text) == "" && a.BodyRef == nil {
+		return Article{}, Permanent(fmt.Errorf("%w: none of html, text or body_ref is set", ErrEnvelope))
+	}
+	if a.URL != "" {
+		if _, err := CanonicalURL(a.URL); err != nil {
+			return Article{}, Permanent(fmt.Errorf("%w: url: %w", ErrEnvelope, err))
+		}
+	}
+	// The id is derived, never taken from the publisher: it must mean the
+	// same thing for every article in the system.
+	a.ID = ArticleID(a.URL, a.Text+a.HTML)
+	return a, nil
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+type noHeader struct{}
+
+func (noHeader) Get(string) string { return "" }
+
+// looksLikeJSON says the publisher meant JSON: an object whose first member
+// starts at once. Plain text rarely starts with `{"`, so a malformed
+// envelope gets a JSON error instead of being read as an article.
+func looksLikeJSON(b []byte) bool {
+	if len(b) < 2 || b[0] != '{' {
+		return false
+	}
+	rest := bytes.TrimLeft(b[1:], " \t\r\n")
+	return len(rest) > 0 && (rest[0] == '"' || rest[0] == '}')
+}
+
+// binaryReason returns why data is not text, or "". It looks at the first
+// 8 KB: a NUL byte, or more than 1% C0 control characters other than
+// whitespace, is not something a text or HTML article contains (random
+// bytes have about 11%).
+func binaryReason(data []byte) string {
+	if len(data) > 8<<10 {
+		data = data[:8<<10]
+	}
+	controls := 0
+	for i, c := range data {
+		switch {
+		case c == 0:
+			return fmt.Sprintf("NUL byte at offset %d", i)
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v', c == 0x7f:
+			controls++
+		}
+	}
+	if controls*100 > len(data) {
+		return fmt.Sprintf("%d control bytes in the first %d", controls, len(data))
+	}
+	return ""
+}
+
+// sniffHTML reports whether a body is an HTML document or fragment.
+func sniffHTML(b []byte) bool {
+	if strings.HasPrefix(http.DetectContentType(b), "text/html") {
+		return true
+	}
+	head := b
+	if len(head) > 4<<10 {
+		head = head[:4<<10]
+	}
+	lower := bytes.ToLower(head)
+	for _, marker := range [][]byte{[]byte("<html"), []byte("<body"), []byte("<!doctype html"), []byte("</p>"), []byte("</div>")} {
+		if bytes.Contains(lower, marker) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseContentType(v string) (mediaType, charset string) {
+	if v == "" {
+		return "", ""
+	}
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil {
+		return "", ""
+	}
+	return mt, params["charset"]
+}
+
+// dateHeader is the seed format's first line: "date 2022-01-12", followed
+// by a newline or, in files that lost their line breaks, by the body.
+var dateHeader = regexp.MustCompile(`^\s*(?i:date)[ \t:]+(\d{4}-\d{2}-\d{2})(?:[ \t]*\r?\n|[ \t]+|$)`)
+
+func cutDateHeader(text string) (time.Time, string, bool) {
+	m := dateHeader.FindStringSubmatchIndex(text)
+	if m == nil {
+		return time.Time{}, text, false
+	}
+	t, err := time.Parse(time.DateOnly, text[m[2]:m[3]])
+	if err != nil {
+		return time.Time{}, text, false
+	}
+	return t, text[m[1]:], true
+}
+
+// parseTime accepts RFC 3339 (with or without fractional seconds) and
+// YYYY-MM-DD (midnight UTC).
+func parseTime(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor YYYY-MM-DD", v)
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}

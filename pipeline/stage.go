@@ -1,0 +1,43 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+)
+
+// Func is a stage's logic: it takes one article and returns it transformed.
+// It knows nothing of NATS; the runner (package runner) owns consuming,
+// publishing, acking, retries and dead-lettering.
+//
+// The returned error decides what happens to the message:
+//   - nil: the result goes to the next subject and the input is acked;
+//   - ErrDrop (or an error wrapping it): the input is acked, nothing is published;
+//   - an error marked with Permanent: the input is dead-lettered at once;
+//   - any other error: the input is retried with backoff, and dead-lettered
+//     on its last allowed delivery.
+//
+// ctx carries the per-message deadline; a Func doing long work should honour it.
+type Func func(ctx context.Context, a Article) (Article, error)
+
+// ErrDrop tells the runner the article was deliberately filtered out.
+var ErrDrop = errors.New("pipeline: article dropped")
+
+// Permanent marks err as one that retrying cannot fix (bad input, over a
+// limit). A nil err stays nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+// IsPermanent reports whether err, or an error it wraps, was marked Permanent.
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
+}
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }

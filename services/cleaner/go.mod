@@ -1,0 +1,3 @@
+module github.com/newsflow/newsflow/services/cleaner
+
+go 1.26

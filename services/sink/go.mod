@@ -1,3 +1,7 @@
 module github.com/newsflow/newsflow/services/sink
 
 go 1.26
+
+require github.com/newsflow/newsflow/pipeline v0.0.0
+
+replace github.com/newsflow/newsflow/pipeline => ../../pipeline

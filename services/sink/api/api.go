@@ -47,10 +47,22 @@ func WithHeartbeat(d time.Duration) Option {
 	}
 }
 
+// WithStreamContext ends every event stream when ctx is done. Pass the
+// server's lifetime context: http.Server.Shutdown waits for open requests,
+// and an event stream is open until the client leaves.
+func WithStreamContext(ctx context.Context) Option {
+	return func(s *server) {
+		if ctx != nil {
+			s.life = ctx
+		}
+	}
+}
+
 type server struct {
 	st        store.Store
 	log       *zap.Logger
 	heartbeat time.Duration
+	life      context.Context
 }
 
 // New returns the API handler. It serves paths under /api/, so it can be
@@ -58,7 +70,7 @@ type server struct {
 //
 //	mux.Handle("/api/", api.New(st))
 func New(st store.Store, opts ...Option) http.Handler {
-	s := &server{st: st, log: zap.NewNop(), heartbeat: 20 * time.Second}
+	s := &server{st: st, log: zap.NewNop(), heartbeat: 20 * time.Second, life: context.Background()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -425,7 +437,11 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	// Subscribe before telling the client it is connected: nothing
 	// committed after the "ready" event is missed.
-	events := s.st.Subscribe(r.Context())
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.life, cancel)
+	defer stop()
+	events := s.st.Subscribe(ctx)
 	fmt.Fprint(w, "retry: 2000\nevent: ready\ndata: {}\n\n")
 	if err := rc.Flush(); err != nil {
 		return
@@ -446,7 +462,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(w, "event: article\ndata: %s\n\n", b)
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
-		case <-r.Context().Done():
+		case <-ctx.Done():
 			return
 		}
 		if err := rc.Flush(); err != nil {

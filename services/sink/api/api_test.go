@@ -263,6 +263,35 @@ func TestEvents(t *testing.T) {
 	}
 }
 
+// Shutting the server down ends open event streams instead of waiting
+// for their clients to leave.
+func TestEventsEndWithTheServer(t *testing.T) {
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "api.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	life, stop := context.WithCancel(t.Context())
+	srv := httptest.NewServer(api.New(st, api.WithStreamContext(life)))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	done := make(chan error, 1)
+	go func() { _, err := io.ReadAll(resp.Body); done <- err }()
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("stream ended with %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream outlived the server's context")
+	}
+}
+
 func TestSearchAndExportCommands(t *testing.T) {
 	_, st := newServer(t)
 	var out bytes.Buffer

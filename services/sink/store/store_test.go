@@ -21,7 +21,11 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := storetest.Main(m)
+	benchCleanup()
+	os.Exit(code)
+}
 
 // backend opens stores of one engine for the contract tests.
 type backend struct {

@@ -45,6 +45,11 @@ func (pgDialect) timeArg(t time.Time) any  { return t.UTC() }
 func (pgDialect) searchCond(q *searchQuery) (string, any) {
 	return "a.tsv @@ websearch_to_tsquery('english', ?)", q.websearch()
 }
+func (pgDialect) searchScan(*searchQuery) (string, string, any, bool) {
+	// The planner chooses between the GIN index and walking rids with the
+	// condition; it knows how common the words are.
+	return "", "", nil, false
+}
 
 var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
@@ -226,7 +231,7 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 	sort.Strings(ids)
 	// Locking the stored rows (in id order) is what makes "compare
 	// versions, then write" atomic against other replicas.
-	rows, err := tx.Query(ctx, `SELECT id, version, hash, story_id FROM articles
+	rows, err := tx.Query(ctx, `SELECT id, rid, version, hash, story_id, stored_at FROM articles
 		WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("reading stored versions: %w", err)
@@ -237,7 +242,7 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 			id string
 			e  existing
 		)
-		if err := rows.Scan(&id, &e.version, &e.hash, &e.story); err != nil {
+		if err := rows.Scan(&id, &e.rid, &e.version, &e.hash, &e.story, &e.storedAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -252,33 +257,55 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 		return nil, tx.Commit(ctx)
 	}
 
+	// A replaced article is deleted (its mentions and quotes go with it,
+	// by cascade) and inserted anew, keeping its rid if its time did not
+	// change second.
 	var removed []oldEntity
 	if len(pl.replaced) > 0 {
-		replaced := make([]string, 0, len(pl.replaced))
-		for id := range pl.replaced {
-			replaced = append(replaced, id)
+		rids := make([]int64, 0, len(pl.replaced))
+		for _, old := range pl.replaced {
+			rids = append(rids, old.rid)
 		}
-		rows, err := tx.Query(ctx, `DELETE FROM article_entities WHERE article_id = ANY($1) RETURNING entity_id, mentions`, replaced)
+		rows, err := tx.Query(ctx, `DELETE FROM article_entities WHERE article_rid = ANY($1) RETURNING entity_id, mentions`, rids)
 		if err != nil {
 			return nil, fmt.Errorf("clearing replaced articles: %w", err)
 		}
+		if removed, err = scanOldEntities(rows); err != nil {
+			return nil, fmt.Errorf("clearing replaced articles: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM articles WHERE rid = ANY($1)`, rids); err != nil {
+			return nil, fmt.Errorf("clearing replaced articles: %w", err)
+		}
+	}
+
+	// New rids take their sequence number from articles_rid_seq, which no
+	// two replicas share; the rare collision is a unique violation, retried.
+	var fresh []*record
+	for _, r := range pl.write {
+		old, replaced := pl.replaced[r.id]
+		r.rid = old.rid
+		if !replaced || old.rid>>ridSeqBits != r.at.Unix() {
+			fresh = append(fresh, r)
+		}
+	}
+	if len(fresh) > 0 {
+		rows, err := tx.Query(ctx, `SELECT nextval('articles_rid_seq') FROM generate_series(1, $1)`, len(fresh))
+		if err != nil {
+			return nil, fmt.Errorf("numbering articles: %w", err)
+		}
+		i := 0
 		for rows.Next() {
-			var o oldEntity
-			if err := rows.Scan(&o.entityID, &o.mentions); err != nil {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			removed = append(removed, o)
+			fresh[i].rid = ridBase(fresh[i].at) | n&(1<<ridSeqBits-1)
+			i++
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("clearing replaced articles: %w", err)
-		}
-		b := &pgx.Batch{}
-		b.Queue(`DELETE FROM mentions WHERE article_id = ANY($1)`, replaced)
-		b.Queue(`DELETE FROM quotes WHERE article_id = ANY($1)`, replaced)
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return nil, fmt.Errorf("clearing replaced articles: %w", err)
+			return nil, fmt.Errorf("numbering articles: %w", err)
 		}
 	}
 
@@ -290,23 +317,21 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 		if r.pub != nil {
 			pub = *r.pub
 		}
-		cols := []any{r.url, r.source, r.siteName, r.title, r.lang, r.lede, pub, r.at, r.story, r.dupOf,
-			len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc}
-		if pl.replaced[r.id] {
-			b.Queue(`UPDATE articles SET (`+articleCols+`, tsv) =
-				($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, `+pgTSV(17, 18)+`)
-				WHERE id = $19`, append(cols, r.title, r.body, r.id)...)
-		} else {
-			b.Queue(`INSERT INTO articles (id, stored_at, `+articleCols+`, tsv)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, `+pgTSV(19, 20)+`)`,
-				append(append([]any{r.id, now}, cols...), r.title, r.body)...)
+		old, replaced := pl.replaced[r.id]
+		storedAt := now
+		if replaced {
+			storedAt = old.storedAt
 		}
-		commits = append(commits, commit{ID: r.id, Updated: pl.replaced[r.id]})
+		b.Queue(`INSERT INTO articles (`+articleCols+`, tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+			$11, $12, $13, $14, $15, $16, $17, $18, $19, `+pgTSV(20, 21)+`)`,
+			r.rid, r.id, storedAt, r.url, r.source, r.siteName, r.title, r.lang, r.lede, pub, r.at, r.story, r.dupOf,
+			len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc, r.title, r.body)
+		commits = append(commits, commit{ID: r.id, Updated: replaced})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("writing articles: %w", err)
 	}
-	for _, c := range childRows(pl.write, pgDialect{}.timeArg) {
+	for _, c := range childRows(pl.write) {
 		if len(c.rows) == 0 {
 			continue
 		}

@@ -69,6 +69,8 @@ type ArticleSummary struct {
 	QuoteCount  int         `json:"quote_count"`
 	StoredAt    time.Time   `json:"stored_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
+
+	rid int64 // its place in the list order
 }
 
 // EntityRef is an entity as seen from one article or story.
@@ -228,6 +230,24 @@ func parseCursor(s string) (*cursor, error) {
 	return &cursor{at: time.UnixMicro(n).UTC(), id: id}, nil
 }
 
+// Article lists are in rid order; their cursor is the last rid seen.
+func ridCursor(rid int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("r" + strconv.FormatInt(rid, 10)))
+}
+
+func parseRidCursor(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil && len(raw) > 1 && raw[0] == 'r' {
+		if rid, err := strconv.ParseInt(string(raw[1:]), 10, 64); err == nil && rid > 0 {
+			return rid, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: cursor %q is not one this API returned", ErrBadQuery, s)
+}
+
 func checkLimit(limit int, allowZero bool) (int, error) {
 	switch {
 	case limit < 0:
@@ -256,7 +276,7 @@ type articleFilter struct {
 	story    string
 	from, to time.Time
 	limit    int
-	after    *cursor
+	after    int64 // rid cursor; 0 for the first page
 }
 
 func (q ArticleQuery) filter(scan bool) (articleFilter, error) {
@@ -268,7 +288,7 @@ func (q ArticleQuery) filter(scan bool) (articleFilter, error) {
 	if err = checkRange(q.From, q.To); err != nil {
 		return f, err
 	}
-	if f.after, err = parseCursor(q.Cursor); err != nil {
+	if f.after, err = parseRidCursor(q.Cursor); err != nil {
 		return f, err
 	}
 	if strings.TrimSpace(q.Text) != "" {

@@ -15,6 +15,7 @@ import (
 // record is an article made ready for the database, off the writer's
 // goroutine: encoded, validated, and cut into the rows of each table.
 type record struct {
+	rid      int64 // assigned by the writer: see ridBase
 	id       string
 	doc      []byte
 	hash     string
@@ -239,9 +240,11 @@ func truncate(s string, n int) string {
 // existing is what the writer needs to know about a stored article to
 // decide whether a new copy replaces it.
 type existing struct {
-	version int64
-	hash    string
-	story   string
+	rid      int64
+	version  int64
+	hash     string
+	story    string
+	storedAt time.Time
 }
 
 // replaces applies the Version rule.
@@ -256,7 +259,7 @@ func (r *record) replaces(old existing) bool {
 // stored articles they replace.
 type plan struct {
 	write    []*record
-	replaced map[string]bool // ids of stored articles being replaced
+	replaced map[string]existing // stored articles being replaced, by id
 	// stories whose aggregates must be recomputed: every story an article
 	// joins or leaves.
 	stories []string
@@ -266,7 +269,7 @@ type plan struct {
 // of their ids, what to write. Of several records for one id in a batch,
 // the one the Version rule prefers wins.
 func makePlan(recs []*record, stored map[string]existing) plan {
-	p := plan{replaced: map[string]bool{}}
+	p := plan{replaced: map[string]existing{}}
 	best := map[string]*record{}
 	var order []string
 	for _, r := range recs {
@@ -288,7 +291,7 @@ func makePlan(recs []*record, stored map[string]existing) plan {
 			continue
 		}
 		if ok {
-			p.replaced[id] = true
+			p.replaced[id] = old
 			if old.story != "" {
 				stories[old.story] = true
 			}
@@ -366,22 +369,53 @@ type childTable struct {
 }
 
 // childRows are the article_entities, mentions and quotes rows of recs,
-// with times as the engine stores them.
-func childRows(recs []*record, timeArg func(time.Time) any) []childTable {
-	ae := childTable{table: "article_entities", cols: []string{"article_id", "entity_id", "name", "type", "mentions", "salience", "at"}}
-	ms := childTable{table: "mentions", cols: []string{"article_id", "entity_id", "ord", "start_pos", "end_pos", "text"}}
-	qs := childTable{table: "quotes", cols: []string{"article_id", "ord", "text", "speaker", "speaker_id", "start_pos", "end_pos", "at"}}
+// whose rids are assigned.
+func childRows(recs []*record) []childTable {
+	ae := childTable{table: "article_entities", cols: []string{"article_rid", "entity_id", "name", "type", "mentions", "salience"}}
+	ms := childTable{table: "mentions", cols: []string{"article_rid", "entity_id", "ord", "start_pos", "end_pos", "text"}}
+	qs := childTable{table: "quotes", cols: []string{"article_rid", "ord", "text", "speaker", "speaker_id", "start_pos", "end_pos"}}
 	for _, r := range recs {
-		at := timeArg(r.at)
 		for _, e := range r.entities {
-			ae.rows = append(ae.rows, []any{r.id, e.id, e.name, e.typ, e.mentions, e.salience, at})
+			ae.rows = append(ae.rows, []any{r.rid, e.id, e.name, e.typ, e.mentions, e.salience})
 			for i, m := range e.spans {
-				ms.rows = append(ms.rows, []any{r.id, e.id, i, m.start, m.end, m.text})
+				ms.rows = append(ms.rows, []any{r.rid, e.id, i, m.start, m.end, m.text})
 			}
 		}
 		for i, q := range r.quotes {
-			qs.rows = append(qs.rows, []any{r.id, i, q.text, q.speaker, q.speakerID, q.start, q.end, at})
+			qs.rows = append(qs.rows, []any{r.rid, i, q.text, q.speaker, q.speakerID, q.start, q.end})
 		}
 	}
 	return []childTable{ae, ms, qs}
+}
+
+// An article's rid is its place on the timeline: the second of its time
+// shifted left ridSeqBits, plus a sequence number that tells apart the
+// articles of one second. Ordering by rid is ordering by time (to the
+// second, then by arrival), so "newest first" is an index walk, and time
+// bounds are rid ranges.
+const ridSeqBits = 22
+
+// ridBase is the smallest rid of the second of t.
+func ridBase(t time.Time) int64 {
+	s := t.Unix()
+	if s < 0 {
+		s = 0
+	}
+	return s << ridSeqBits
+}
+
+// ridTime is the second a rid is in.
+func ridTime(rid int64) time.Time { return time.Unix(rid>>ridSeqBits, 0).UTC() }
+
+// ridRange is the rids of the articles whose time may be in [from, to):
+// zero bounds are open. Callers still compare the exact times.
+func ridRange(from, to time.Time) (lo, hi int64) {
+	lo, hi = 0, 1<<62
+	if !from.IsZero() {
+		lo = ridBase(from)
+	}
+	if !to.IsZero() {
+		hi = ridBase(to) + 1<<ridSeqBits
+	}
+	return lo, hi
 }

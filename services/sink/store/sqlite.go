@@ -32,6 +32,12 @@ func (sqliteDialect) timeArg(t time.Time) any { return t.UnixMicro() }
 func (sqliteDialect) searchCond(q *searchQuery) (string, any) {
 	return "a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", q.fts5()
 }
+func (sqliteDialect) searchScan(q *searchQuery) (string, string, any, bool) {
+	// FTS5 walks its rowids (our rids) backwards and stops at the limit,
+	// however many articles match.
+	return "articles_fts JOIN articles a ON a.rid = articles_fts.rowid WHERE articles_fts MATCH ?",
+		"articles_fts.rowid", q.fts5(), true
+}
 
 func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error) {
 	if path == "" {
@@ -109,7 +115,7 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 	for i, r := range recs {
 		ids[i] = r.id
 	}
-	q := s.newQuery().add(`SELECT id, version, hash, story_id FROM articles WHERE id IN `).in(ids)
+	q := s.newQuery().add(`SELECT id, rid, version, hash, story_id, stored_at FROM articles WHERE id IN `).in(ids)
 	stored, err := queryExisting(ctx, tx, q)
 	if err != nil {
 		return nil, err
@@ -119,27 +125,25 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 		return nil, tx.Commit()
 	}
 
+	// A replaced article is deleted (its mentions and quotes go with it,
+	// by cascade) and inserted anew, keeping its rid if its time did not
+	// change second.
 	var removed []oldEntity
 	if len(p.replaced) > 0 {
-		replaced := make([]string, 0, len(p.replaced))
-		for id := range p.replaced {
-			replaced = append(replaced, id)
+		rids := make([]any, 0, len(p.replaced))
+		for _, old := range p.replaced {
+			rids = append(rids, old.rid)
 		}
-		q := s.newQuery().add(`SELECT entity_id, mentions FROM article_entities WHERE article_id IN `).in(replaced)
-		if removed, err = queryOldEntities(ctx, tx, q); err != nil {
-			return nil, err
+		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(rids)), ",") + ")"
+		rows, err := tx.QueryContext(ctx, `SELECT entity_id, mentions FROM article_entities WHERE article_rid IN `+in, rids...)
+		if err != nil {
+			return nil, fmt.Errorf("reading replaced entities: %w", err)
 		}
-		for _, stmt := range []string{
-			`DELETE FROM articles_fts WHERE rowid IN (SELECT rid FROM articles WHERE id IN `,
-			`DELETE FROM article_entities WHERE article_id IN `,
-			`DELETE FROM mentions WHERE article_id IN `,
-			`DELETE FROM quotes WHERE article_id IN `,
-		} {
-			q := s.newQuery().add(stmt).in(replaced)
-			if strings.Contains(stmt, "(SELECT") {
-				q.add(")")
-			}
-			if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+		if removed, err = scanOldEntities(sqlRows{rows}); err != nil {
+			return nil, fmt.Errorf("reading replaced entities: %w", err)
+		}
+		for _, stmt := range []string{`DELETE FROM articles_fts WHERE rowid IN `, `DELETE FROM articles WHERE rid IN `} {
+			if _, err := tx.ExecContext(ctx, stmt+in, rids...); err != nil {
 				return nil, fmt.Errorf("clearing replaced articles: %w", err)
 			}
 		}
@@ -153,54 +157,56 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 	now := time.Now().UTC().UnixMicro()
 	commits := make([]commit, 0, len(p.write))
 	for _, r := range p.write {
+		old, replaced := p.replaced[r.id]
+		if r.rid = old.rid; !replaced || old.rid>>ridSeqBits != r.at.Unix() {
+			base := ridBase(r.at)
+			var last sql.NullInt64
+			if err := st.lastRid.QueryRowContext(ctx, base, base+1<<ridSeqBits).Scan(&last); err != nil {
+				return nil, fmt.Errorf("numbering article %s: %w", r.id, err)
+			}
+			r.rid = base
+			if last.Valid {
+				r.rid = last.Int64 + 1
+			}
+		}
 		var pub any
 		if r.pub != nil {
 			pub = r.pub.UnixMicro()
 		}
-		at := r.at.UnixMicro()
-		cols := []any{r.url, r.source, r.siteName, r.title, r.lang, r.lede, pub, at, r.story, r.dupOf,
-			len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc}
-		var rid int64
-		if p.replaced[r.id] {
-			err = st.update.QueryRowContext(ctx, append(cols, r.id)...).Scan(&rid)
-		} else {
-			err = st.insert.QueryRowContext(ctx, append([]any{r.id, now}, cols...)...).Scan(&rid)
+		stored := now
+		if replaced {
+			stored = old.storedAt.UnixMicro()
 		}
-		if err != nil {
+		if _, err := st.insert.ExecContext(ctx, r.rid, r.id, stored, r.url, r.source, r.siteName, r.title, r.lang, r.lede,
+			pub, r.at.UnixMicro(), r.story, r.dupOf, len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc); err != nil {
 			return nil, fmt.Errorf("writing article %s: %w", r.id, err)
 		}
-		if _, err := st.fts.ExecContext(ctx, rid, r.title, r.body); err != nil {
+		if _, err := st.fts.ExecContext(ctx, r.rid, r.title, r.body); err != nil {
 			return nil, fmt.Errorf("indexing article %s: %w", r.id, err)
 		}
-		commits = append(commits, commit{ID: r.id, Updated: p.replaced[r.id]})
+		commits = append(commits, commit{ID: r.id, Updated: replaced})
 	}
-
-	children := childRows(p.write, s.d.timeArg)
-	for _, c := range children {
+	for _, c := range childRows(p.write) {
 		if err := insertRows(ctx, tx, "INSERT INTO "+c.table+" ("+strings.Join(c.cols, ", ")+") VALUES ", len(c.cols), c.rows, ""); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", c.table, err)
 		}
 	}
 	deltas := entityDeltas(removed, p)
 	rows := make([][]any, len(deltas))
+	var gone []string
 	for i, d := range deltas {
 		rows[i] = []any{d.id, d.name, strings.ToLower(d.name), d.typ, d.articles, d.mentions, d.lastAt.UnixMicro()}
+		if d.articles < 0 {
+			gone = append(gone, d.id)
+		}
 	}
 	if err := insertRows(ctx, tx, entityInsert+"VALUES ", 7, rows, entityConflict); err != nil {
 		return nil, fmt.Errorf("updating entities: %w", err)
 	}
-	if len(removed) > 0 {
-		gone := make([]string, 0, len(deltas))
-		for _, d := range deltas {
-			if d.articles < 0 {
-				gone = append(gone, d.id)
-			}
-		}
-		if len(gone) > 0 {
-			q := s.newQuery().add(`DELETE FROM entities WHERE articles <= 0 AND id IN `).in(gone)
-			if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
-				return nil, fmt.Errorf("removing unmentioned entities: %w", err)
-			}
+	if len(gone) > 0 {
+		q := s.newQuery().add(`DELETE FROM entities WHERE articles <= 0 AND id IN `).in(gone)
+		if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+			return nil, fmt.Errorf("removing unmentioned entities: %w", err)
 		}
 	}
 	for _, story := range p.stories {
@@ -217,9 +223,9 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 	return commits, nil
 }
 
-// articleCols are written in this order by both engines after id and stored_at.
-const articleCols = `url, source, site_name, title, lang, lede, published_at, at, story_id, duplicate_of,
-	entity_count, quote_count, version, hash, updated_at, doc`
+// articleCols are the columns of articles both engines write, in order.
+const articleCols = `rid, id, stored_at, url, source, site_name, title, lang, lede, published_at, at, story_id,
+	duplicate_of, entity_count, quote_count, version, hash, updated_at, doc`
 
 // Story totals are recomputed from the articles (a story is small) rather
 // than kept as running sums, so an article moving between stories can
@@ -227,7 +233,7 @@ const articleCols = `url, source, site_name, title, lang, lede, published_at, at
 const (
 	storyUpsert = `INSERT INTO stories (id, title, articles, first_at, last_at)
 		SELECT a.story_id,
-			(SELECT t.title FROM articles t WHERE t.story_id = a.story_id ORDER BY t.at, t.id LIMIT 1),
+			(SELECT t.title FROM articles t WHERE t.story_id = a.story_id ORDER BY t.rid LIMIT 1),
 			count(*), min(a.at), max(a.at)
 		FROM articles a WHERE a.story_id = ? GROUP BY a.story_id
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, articles = excluded.articles,
@@ -247,7 +253,7 @@ const (
 )
 
 type sqliteStmts struct {
-	insert, update, fts, story, storyGone *sql.Stmt
+	insert, lastRid, fts, story, storyGone *sql.Stmt
 }
 
 func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
@@ -256,10 +262,9 @@ func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&st.insert, `INSERT INTO articles (id, stored_at, ` + articleCols + `)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`},
-		{&st.update, `UPDATE articles SET (` + articleCols + `) =
-			(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? RETURNING rid`},
+		{&st.insert, `INSERT INTO articles (` + articleCols + `)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.lastRid, `SELECT max(rid) FROM articles WHERE rid >= ? AND rid < ?`},
 		{&st.fts, `INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)`},
 		{&st.story, storyUpsert},
 		{&st.storyGone, storyDelete},
@@ -275,7 +280,7 @@ func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
 }
 
 func (st *sqliteStmts) close() {
-	for _, s := range []*sql.Stmt{st.insert, st.update, st.fts, st.story, st.storyGone} {
+	for _, s := range []*sql.Stmt{st.insert, st.lastRid, st.fts, st.story, st.storyGone} {
 		if s != nil {
 			s.Close()
 		}
@@ -331,22 +336,33 @@ func queryExisting(ctx context.Context, tx queryer, q *query) (map[string]existi
 	out := map[string]existing{}
 	for rows.Next() {
 		var (
-			id string
-			e  existing
+			id     string
+			e      existing
+			stored dbTime
 		)
-		if err := rows.Scan(&id, &e.version, &e.hash, &e.story); err != nil {
+		if err := rows.Scan(&id, &e.rid, &e.version, &e.hash, &e.story, &stored); err != nil {
 			return nil, err
 		}
+		e.storedAt = stored.t
 		out[id] = e
 	}
 	return out, rows.Err()
 }
 
-func queryOldEntities(ctx context.Context, tx queryer, q *query) ([]oldEntity, error) {
-	rows, err := tx.QueryContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("reading replaced entities: %w", err)
-	}
+// rowScanner is *sql.Rows or pgx.Rows.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// sqlRows adapts *sql.Rows, whose Close returns an error, to rowScanner.
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }
+
+func scanOldEntities(rows rowScanner) ([]oldEntity, error) {
 	defer rows.Close()
 	var out []oldEntity
 	for rows.Next() {

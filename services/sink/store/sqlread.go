@@ -21,6 +21,10 @@ type dialect interface {
 	timeArg(t time.Time) any
 	// searchCond is the condition "article a matches q", with its argument.
 	searchCond(q *searchQuery) (cond string, arg any)
+	// searchScan, if the engine's index can list the matches of q newest
+	// first by itself, is the FROM clause doing so (with articles as a)
+	// and the column of that order; ok is false otherwise.
+	searchScan(q *searchQuery) (from, order string, arg any, ok bool)
 }
 
 // sqlReader implements Reader over database/sql for both engines.
@@ -99,7 +103,7 @@ func (d dbTime) ptr() *time.Time {
 	return &t
 }
 
-const summaryCols = `a.id, a.url, a.source, a.site_name, a.title, a.lang, a.published_at, a.at,
+const summaryCols = `a.rid, a.id, a.url, a.source, a.site_name, a.title, a.lang, a.published_at, a.at,
 	a.story_id, a.duplicate_of, a.lede, a.entity_count, a.quote_count, a.stored_at, a.updated_at`
 
 func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
@@ -107,7 +111,7 @@ func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
 		s                        ArticleSummary
 		pub, at, stored, updated dbTime
 	)
-	err := rows.Scan(&s.ID, &s.URL, &s.Source, &s.SiteName, &s.Title, &s.Lang, &pub, &at,
+	err := rows.Scan(&s.rid, &s.ID, &s.URL, &s.Source, &s.SiteName, &s.Title, &s.Lang, &pub, &at,
 		&s.StoryID, &s.DuplicateOf, &s.Lede, &s.EntityCount, &s.QuoteCount, &stored, &updated)
 	s.PublishedAt, s.At, s.StoredAt, s.UpdatedAt = pub.ptr(), at.t, stored.t, updated.t
 	s.Entities = []EntityRef{}
@@ -178,25 +182,32 @@ func (r *sqlReader) strings(ctx context.Context, q *query) ([]string, error) {
 }
 
 // selectArticles builds the query for f: cols of the matching articles,
-// newest first. When the first entity names one entity, the query is
-// driven by that entity's index, which is what keeps "articles mentioning
-// X" fast however many articles there are.
+// newest first (by rid). It drives the query from the index that yields
+// them in that order: an entity's articles when the first entity names one
+// entity, which is what keeps "articles mentioning X" fast however many
+// articles there are; the full-text index when the engine's can; the
+// articles themselves otherwise.
 func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols string, limit int) *query {
 	q := r.newQuery()
-	atCol, idCol := "a.at", "a.id"
-	if len(groups) > 0 && len(groups[0]) == 1 {
-		q.add("SELECT "+cols+" FROM article_entities d JOIN articles a ON a.id = d.article_id WHERE d.entity_id = ?", groups[0][0])
-		atCol, idCol = "d.at", "d.article_id"
+	order := "a.rid"
+	search := f.search
+	switch from, col, arg, ok := r.searchScan(search); {
+	case len(groups) > 0 && len(groups[0]) == 1:
+		q.add("SELECT "+cols+" FROM article_entities d JOIN articles a ON a.rid = d.article_rid WHERE d.entity_id = ?", groups[0][0])
+		order = "d.article_rid"
 		groups = groups[1:]
-	} else {
+	case ok:
+		q.add("SELECT "+cols+" FROM "+from, arg)
+		order, search = col, nil
+	default:
 		q.add("SELECT " + cols + " FROM articles a WHERE 1=1")
 	}
 	for _, ids := range groups {
-		q.add(" AND EXISTS (SELECT 1 FROM article_entities x WHERE x.article_id = a.id AND x.entity_id IN ")
+		q.add(" AND EXISTS (SELECT 1 FROM article_entities x WHERE x.article_rid = a.rid AND x.entity_id IN ")
 		q.in(ids).add(")")
 	}
-	if f.search != nil {
-		cond, arg := r.d.searchCond(f.search)
+	if search != nil {
+		cond, arg := r.d.searchCond(search)
 		q.add(" AND "+cond, arg)
 	}
 	if len(f.sources) > 0 {
@@ -205,20 +216,33 @@ func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols stri
 	if f.story != "" {
 		q.add(" AND a.story_id = ?", f.story)
 	}
+	// Time bounds are a rid range, which the driving index can seek, and
+	// the exact comparison.
+	if !f.from.IsZero() || !f.to.IsZero() {
+		lo, hi := ridRange(f.from, f.to)
+		q.add(" AND "+order+" >= ? AND "+order+" < ?", lo, hi)
+	}
 	if !f.from.IsZero() {
-		q.add(" AND "+atCol+" >= ?", r.d.timeArg(f.from))
+		q.add(" AND a.at >= ?", r.d.timeArg(f.from))
 	}
 	if !f.to.IsZero() {
-		q.add(" AND "+atCol+" < ?", r.d.timeArg(f.to))
+		q.add(" AND a.at < ?", r.d.timeArg(f.to))
 	}
-	if f.after != nil {
-		q.add(" AND ("+atCol+", "+idCol+") < (?, ?)", r.d.timeArg(f.after.at), f.after.id)
+	if f.after != 0 {
+		q.add(" AND "+order+" < ?", f.after)
 	}
-	q.add(" ORDER BY " + atCol + " DESC, " + idCol + " DESC")
+	q.add(" ORDER BY " + order + " DESC")
 	if limit > 0 {
 		q.add(" LIMIT ?", limit)
 	}
 	return q
+}
+
+func (r *sqlReader) searchScan(q *searchQuery) (from, order string, arg any, ok bool) {
+	if q == nil {
+		return "", "", nil, false
+	}
+	return r.d.searchScan(q)
 }
 
 // Articles implements Reader.
@@ -244,7 +268,7 @@ func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][
 	if len(sums) > f.limit {
 		page.Articles = sums[:f.limit]
 		last := page.Articles[f.limit-1]
-		page.Next = cursor{at: last.At, id: last.ID}.String()
+		page.Next = ridCursor(last.rid)
 	}
 	if err := r.attachEntities(ctx, page.Articles); err != nil {
 		return ArticlePage{}, err
@@ -274,15 +298,17 @@ func (r *sqlReader) attachEntities(ctx context.Context, sums []ArticleSummary) e
 	if len(sums) == 0 {
 		return nil
 	}
-	idx := make(map[string]int, len(sums))
-	ids := make([]string, len(sums))
+	idx := make(map[int64]int, len(sums))
+	q := r.newQuery().add(`SELECT article_rid, entity_id, name, type, mentions, salience
+		FROM article_entities WHERE article_rid IN (`)
 	for i, s := range sums {
-		idx[s.ID] = i
-		ids[i] = s.ID
+		idx[s.rid] = i
+		if i > 0 {
+			q.add(",")
+		}
+		q.add("?", s.rid)
 	}
-	q := r.newQuery().add(`SELECT article_id, entity_id, name, type, mentions, salience
-		FROM article_entities WHERE article_id IN `).in(ids).
-		add(` ORDER BY article_id, salience DESC, mentions DESC, entity_id`)
+	q.add(`) ORDER BY article_rid, salience DESC, mentions DESC, entity_id`)
 	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return fmt.Errorf("store: article entities: %w", err)
@@ -290,13 +316,13 @@ func (r *sqlReader) attachEntities(ctx context.Context, sums []ArticleSummary) e
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			aid string
+			rid int64
 			e   EntityRef
 		)
-		if err := rows.Scan(&aid, &e.ID, &e.Name, &e.Type, &e.Mentions, &e.Salience); err != nil {
+		if err := rows.Scan(&rid, &e.ID, &e.Name, &e.Type, &e.Mentions, &e.Salience); err != nil {
 			return fmt.Errorf("store: article entities: %w", err)
 		}
-		s := &sums[idx[aid]]
+		s := &sums[idx[rid]]
 		if len(s.Entities) < summaryEntities {
 			s.Entities = append(s.Entities, e)
 		}
@@ -394,14 +420,14 @@ func (r *sqlReader) Entities(ctx context.Context, eq EntityQuery) ([]EntityStat,
 	if eq.From.IsZero() && eq.To.IsZero() {
 		q.add(`SELECT e.id, e.name, e.type, e.articles, e.mentions, e.last_at FROM entities e WHERE e.articles > 0`)
 	} else {
-		q.add(`SELECT e.id, e.name, e.type, count(*), sum(ae.mentions), max(ae.at)
-			FROM article_entities ae JOIN entities e ON e.id = ae.entity_id WHERE 1=1`)
-		if !eq.From.IsZero() {
-			q.add(` AND ae.at >= ?`, r.d.timeArg(eq.From))
-		}
+		// To the second: the period is a range of rids.
+		lo, hi := ridRange(eq.From, eq.To)
 		if !eq.To.IsZero() {
-			q.add(` AND ae.at < ?`, r.d.timeArg(eq.To))
+			hi = ridBase(eq.To)
 		}
+		q.add(`SELECT e.id, e.name, e.type, count(*), sum(ae.mentions), max(ae.article_rid)
+			FROM article_entities ae JOIN entities e ON e.id = ae.entity_id
+			WHERE ae.article_rid >= ? AND ae.article_rid < ?`, lo, hi)
 	}
 	if eq.Type != "" {
 		q.add(` AND e.type = ?`, string(eq.Type))
@@ -424,12 +450,22 @@ func (r *sqlReader) Entities(ctx context.Context, eq EntityQuery) ([]EntityStat,
 	for rows.Next() {
 		var (
 			e    EntityStat
-			last dbTime
+			last any
 		)
 		if err := rows.Scan(&e.ID, &e.Name, &e.Type, &e.ArticleCount, &e.Mentions, &last); err != nil {
 			return nil, fmt.Errorf("store: entities: %w", err)
 		}
-		e.LastSeen = last.t
+		// last_at from the totals, or the newest rid of the period.
+		switch v := last.(type) {
+		case int64:
+			if eq.From.IsZero() && eq.To.IsZero() {
+				e.LastSeen = time.UnixMicro(v).UTC()
+			} else {
+				e.LastSeen = ridTime(v)
+			}
+		case time.Time:
+			e.LastSeen = v.UTC()
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -453,8 +489,8 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 	d.LastSeen = last.t
 
 	q = r.newQuery().add(`SELECT m.text, count(*)
-		FROM (SELECT article_id FROM article_entities WHERE entity_id = ? ORDER BY at DESC LIMIT ?) w
-		JOIN mentions m ON m.article_id = w.article_id AND m.entity_id = ?
+		FROM (SELECT article_rid FROM article_entities WHERE entity_id = ? ORDER BY article_rid DESC LIMIT ?) w
+		JOIN mentions m ON m.article_rid = w.article_rid AND m.entity_id = ?
 		GROUP BY m.text ORDER BY 2 DESC, 1 LIMIT ?`, id, relatedWindow, id, entityNames)
 	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
@@ -475,15 +511,15 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 	if d.Articles, err = r.articlePage(ctx, f, [][]string{{id}}); err != nil {
 		return d, err
 	}
-	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, q.article_id, a.title, q.at
-		FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.speaker_id = ?
-		ORDER BY q.at DESC, q.article_id DESC, q.ord LIMIT ?`, id, entityQuotes)
+	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, a.id, a.title, a.at
+		FROM quotes q JOIN articles a ON a.rid = q.article_rid WHERE q.speaker_id = ?
+		ORDER BY q.article_rid DESC, q.ord LIMIT ?`, id, entityQuotes)
 	if d.Quotes, err = r.quotes(ctx, q); err != nil {
 		return d, err
 	}
 	q = r.newQuery().add(`SELECT o.entity_id, e.name, e.type, count(*)
-		FROM (SELECT article_id FROM article_entities WHERE entity_id = ? ORDER BY at DESC LIMIT ?) w
-		JOIN article_entities o ON o.article_id = w.article_id AND o.entity_id <> ?
+		FROM (SELECT article_rid FROM article_entities WHERE entity_id = ? ORDER BY article_rid DESC LIMIT ?) w
+		JOIN article_entities o ON o.article_rid = w.article_rid AND o.entity_id <> ?
 		JOIN entities e ON e.id = o.entity_id
 		GROUP BY o.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, relatedWindow, id, entityRelated)
 	rows, err = r.db.QueryContext(ctx, q.String(), q.args...)
@@ -596,7 +632,7 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 	}
 	d.StorySummary = s
 	q = r.newQuery().add(`SELECT `+summaryCols+` FROM articles a WHERE a.story_id = ?
-		ORDER BY a.at, a.id LIMIT ?`, id, storyArticles)
+		ORDER BY a.rid LIMIT ?`, id, storyArticles)
 	if d.Articles, err = r.summaryRows(ctx, q); err != nil {
 		return d, fmt.Errorf("store: story articles: %w", err)
 	}
@@ -604,7 +640,7 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 		return d, err
 	}
 	q = r.newQuery().add(`SELECT ae.entity_id, e.name, e.type, sum(ae.mentions)
-		FROM articles a JOIN article_entities ae ON ae.article_id = a.id JOIN entities e ON e.id = ae.entity_id
+		FROM articles a JOIN article_entities ae ON ae.article_rid = a.rid JOIN entities e ON e.id = ae.entity_id
 		WHERE a.story_id = ? GROUP BY ae.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, storyEntities)
 	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
@@ -620,9 +656,9 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 		d.Entities = append(d.Entities, e)
 	}
 	rows.Close()
-	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, q.article_id, a.title, q.at
-		FROM articles a JOIN quotes q ON q.article_id = a.id WHERE a.story_id = ?
-		ORDER BY q.at, q.article_id, q.ord LIMIT ?`, id, storyQuotes)
+	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, a.id, a.title, a.at
+		FROM articles a JOIN quotes q ON q.article_rid = a.rid WHERE a.story_id = ?
+		ORDER BY a.rid, q.ord LIMIT ?`, id, storyQuotes)
 	d.Quotes, err = r.quotes(ctx, q)
 	return d, err
 }

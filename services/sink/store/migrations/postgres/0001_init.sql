@@ -1,9 +1,17 @@
 -- newsflow article store, PostgreSQL. doc is the article's exact JSON;
 -- every other column is a queryable copy derived from it when the article
 -- is saved.
+--
+-- rid is an article's place on the timeline: the second of its time (at)
+-- shifted left 22 bits, plus a number from articles_rid_seq. Lists are
+-- newest first, so ordering by rid needs no sort, and the per-article
+-- tables, keyed by rid, grow at their end instead of at random places.
+
+CREATE SEQUENCE articles_rid_seq;
 
 CREATE TABLE articles (
-    id           text        PRIMARY KEY,
+    rid          bigint      PRIMARY KEY,
+    id           text        NOT NULL UNIQUE,
     url          text        NOT NULL,
     source       text        NOT NULL,
     site_name    text        NOT NULL,
@@ -23,9 +31,8 @@ CREATE TABLE articles (
     tsv          tsvector    NOT NULL,          -- title (weight A) and text (B)
     doc          bytea       NOT NULL           -- bytes, not jsonb: kept exactly as saved
 );
-CREATE INDEX articles_at     ON articles (at, id);
-CREATE INDEX articles_source ON articles (source, at, id);
-CREATE INDEX articles_story  ON articles (story_id, at, id);
+CREATE INDEX articles_source ON articles (source, rid);
+CREATE INDEX articles_story  ON articles (story_id, rid);
 CREATE INDEX articles_tsv    ON articles USING gin (tsv);
 
 -- Every entity ever mentioned, with running totals.
@@ -44,40 +51,37 @@ CREATE INDEX entities_name      ON entities (name_fold);
 
 -- One row per entity per article.
 CREATE TABLE article_entities (
-    article_id text             NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    entity_id  text             NOT NULL,
-    name       text             NOT NULL,
-    type       text             NOT NULL,
-    mentions   integer          NOT NULL,
-    salience   double precision NOT NULL,
-    at         timestamptz      NOT NULL,       -- the article's at, so entity pages need no join to sort
-    PRIMARY KEY (article_id, entity_id)
+    article_rid bigint           NOT NULL REFERENCES articles (rid) ON DELETE CASCADE,
+    entity_id   text             NOT NULL,
+    name        text             NOT NULL,
+    type        text             NOT NULL,
+    mentions    integer          NOT NULL,
+    salience    double precision NOT NULL,
+    PRIMARY KEY (article_rid, entity_id)
 );
-CREATE INDEX article_entities_entity ON article_entities (entity_id, at, article_id);
-CREATE INDEX article_entities_at     ON article_entities (at);
+CREATE INDEX article_entities_entity ON article_entities (entity_id, article_rid);
 
 CREATE TABLE mentions (
-    article_id text    NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    entity_id  text    NOT NULL,
-    ord        integer NOT NULL,
-    start_pos  integer NOT NULL,                -- byte offsets into the article text
-    end_pos    integer NOT NULL,
-    text       text    NOT NULL,
-    PRIMARY KEY (article_id, entity_id, ord)
+    article_rid bigint  NOT NULL REFERENCES articles (rid) ON DELETE CASCADE,
+    entity_id   text    NOT NULL,
+    ord         integer NOT NULL,
+    start_pos   integer NOT NULL,               -- byte offsets into the article text
+    end_pos     integer NOT NULL,
+    text        text    NOT NULL,
+    PRIMARY KEY (article_rid, entity_id, ord)
 );
 
 CREATE TABLE quotes (
-    article_id text        NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    ord        integer     NOT NULL,
-    text       text        NOT NULL,
-    speaker    text        NOT NULL,
-    speaker_id text        NOT NULL,
-    start_pos  integer     NOT NULL,
-    end_pos    integer     NOT NULL,
-    at         timestamptz NOT NULL,
-    PRIMARY KEY (article_id, ord)
+    article_rid bigint  NOT NULL REFERENCES articles (rid) ON DELETE CASCADE,
+    ord         integer NOT NULL,
+    text        text    NOT NULL,
+    speaker     text    NOT NULL,
+    speaker_id  text    NOT NULL,
+    start_pos   integer NOT NULL,
+    end_pos     integer NOT NULL,
+    PRIMARY KEY (article_rid, ord)
 );
-CREATE INDEX quotes_speaker ON quotes (speaker_id, at);
+CREATE INDEX quotes_speaker ON quotes (speaker_id, article_rid);
 
 -- Stories, recomputed from their articles whenever one joins or leaves.
 CREATE TABLE stories (

@@ -1,9 +1,14 @@
 -- newsflow article store, SQLite. Times are microseconds since the Unix
 -- epoch (UTC). doc is the article's exact JSON; every other column is a
 -- queryable copy derived from it when the article is saved.
+--
+-- rid is an article's place on the timeline: the second of its time (at)
+-- shifted left 22 bits, plus a sequence number within that second. Lists
+-- are newest first, so ordering by rid needs no sort, and the per-article
+-- tables, keyed by rid, grow at their end instead of at random places.
 
 CREATE TABLE articles (
-    rid          INTEGER PRIMARY KEY,          -- stable rowid for the FTS index
+    rid          INTEGER PRIMARY KEY,          -- place on the timeline; the FTS rowid
     id           TEXT    NOT NULL UNIQUE,
     url          TEXT    NOT NULL,
     source       TEXT    NOT NULL,
@@ -23,12 +28,12 @@ CREATE TABLE articles (
     updated_at   INTEGER NOT NULL,
     doc          BLOB    NOT NULL
 );
-CREATE INDEX articles_at     ON articles (at, id);
-CREATE INDEX articles_source ON articles (source, at, id);
-CREATE INDEX articles_story  ON articles (story_id, at, id);
+CREATE INDEX articles_source ON articles (source, rid);
+CREATE INDEX articles_story  ON articles (story_id, rid);
 
 -- Full text over title and text. Contentless: the text already lives in
--- doc; the index only has to answer which rowids match.
+-- doc; the index only has to answer which rowids match, which it can do
+-- newest first since rowids are rids.
 CREATE VIRTUAL TABLE articles_fts USING fts5 (
     title, body,
     content = '', contentless_delete = 1,
@@ -51,40 +56,37 @@ CREATE INDEX entities_name      ON entities (name_fold);
 
 -- One row per entity per article.
 CREATE TABLE article_entities (
-    article_id TEXT    NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    entity_id  TEXT    NOT NULL,
-    name       TEXT    NOT NULL,
-    type       TEXT    NOT NULL,
-    mentions   INTEGER NOT NULL,
-    salience   REAL    NOT NULL,
-    at         INTEGER NOT NULL,               -- the article's at, so entity pages need no join to sort
-    PRIMARY KEY (article_id, entity_id)
+    article_rid INTEGER NOT NULL REFERENCES articles (rid) ON DELETE CASCADE,
+    entity_id   TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    mentions    INTEGER NOT NULL,
+    salience    REAL    NOT NULL,
+    PRIMARY KEY (article_rid, entity_id)
 ) WITHOUT ROWID;
-CREATE INDEX article_entities_entity ON article_entities (entity_id, at, article_id);
-CREATE INDEX article_entities_at     ON article_entities (at);
+CREATE INDEX article_entities_entity ON article_entities (entity_id, article_rid);
 
 CREATE TABLE mentions (
-    article_id TEXT    NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    entity_id  TEXT    NOT NULL,
-    ord        INTEGER NOT NULL,
-    start_pos  INTEGER NOT NULL,               -- byte offsets into the article text
-    end_pos    INTEGER NOT NULL,
-    text       TEXT    NOT NULL,
-    PRIMARY KEY (article_id, entity_id, ord)
+    article_rid INTEGER NOT NULL REFERENCES articles (rid) ON DELETE CASCADE,
+    entity_id   TEXT    NOT NULL,
+    ord         INTEGER NOT NULL,
+    start_pos   INTEGER NOT NULL,              -- byte offsets into the article text
+    end_pos     INTEGER NOT NULL,
+    text        TEXT    NOT NULL,
+    PRIMARY KEY (article_rid, entity_id, ord)
 ) WITHOUT ROWID;
 
 CREATE TABLE quotes (
-    article_id TEXT    NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    ord        INTEGER NOT NULL,
-    text       TEXT    NOT NULL,
-    speaker    TEXT    NOT NULL,
-    speaker_id TEXT    NOT NULL,
-    start_pos  INTEGER NOT NULL,
-    end_pos    INTEGER NOT NULL,
-    at         INTEGER NOT NULL,
-    PRIMARY KEY (article_id, ord)
+    article_rid INTEGER NOT NULL REFERENCES articles (rid) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    text        TEXT    NOT NULL,
+    speaker     TEXT    NOT NULL,
+    speaker_id  TEXT    NOT NULL,
+    start_pos   INTEGER NOT NULL,
+    end_pos     INTEGER NOT NULL,
+    PRIMARY KEY (article_rid, ord)
 ) WITHOUT ROWID;
-CREATE INDEX quotes_speaker ON quotes (speaker_id, at);
+CREATE INDEX quotes_speaker ON quotes (speaker_id, article_rid);
 
 -- Stories, recomputed from their articles whenever one joins or leaves.
 CREATE TABLE stories (

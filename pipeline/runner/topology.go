@@ -101,9 +101,20 @@ func orUnlimited(n int64) int64 {
 	return n
 }
 
-// EnsureTopology creates the pipeline's streams, or updates them to t. It
-// is idempotent: every service calls it at start.
+// BodiesBucket is the object store bucket holding article bodies too large
+// for a message (see package claimcheck, which names it too).
+const BodiesBucket = "newsflow_bodies"
+
+// EnsureTopology creates the pipeline's streams and object store bucket,
+// or updates them to t. It is idempotent: every service calls it at start.
 func EnsureTopology(ctx context.Context, js jetstream.JetStream, t Topology) error {
+	t = t.withDefaults()
+	if _, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+		Bucket: BodiesBucket, Description: "newsflow: claim-checked article bodies",
+		TTL: t.MaxAge, Storage: t.Storage, Replicas: t.Replicas,
+	}); err != nil {
+		return fmt.Errorf("object store %s: %w", BodiesBucket, err)
+	}
 	for _, cfg := range t.Streams() {
 		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
 			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {

@@ -10,7 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
+	"net/http"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -34,7 +34,8 @@ func Threshold(maxPayload int64) int {
 
 // Put stores body and returns the reference to publish instead of it. The
 // key is the body's hash, so storing the same body twice keeps one copy.
-// contentType is "text/html" or "text/plain".
+// contentType may be "" (sniff when resolving), "text/html" or
+// "text/plain", with a charset parameter if known.
 func Put(ctx context.Context, js jetstream.JetStream, body []byte, contentType string) (*pipeline.BodyRef, error) {
 	store, err := js.ObjectStore(ctx, Bucket)
 	if err != nil {
@@ -48,9 +49,10 @@ func Put(ctx context.Context, js jetstream.JetStream, body []byte, contentType s
 	return &pipeline.BodyRef{Bucket: Bucket, Key: key, ContentType: contentType, Size: int64(len(body))}, nil
 }
 
-// Resolve replaces a.BodyRef, if set, by the body it points at, in a.HTML
-// or a.Text according to its content type. A missing body is a permanent
-// error; a failure to reach the store is not.
+// Resolve replaces a.BodyRef, if set, by the body it points at, decoded as
+// pipeline.DecodeRaw decodes a bare body (ContentType, if set, decides HTML
+// or text; otherwise it is sniffed). A missing or undecodable body is a
+// permanent error; a failure to reach the store is not.
 func Resolve(ctx context.Context, js jetstream.JetStream, a *pipeline.Article) error {
 	ref := a.BodyRef
 	if ref == nil {
@@ -70,10 +72,19 @@ func Resolve(ctx context.Context, js jetstream.JetStream, a *pipeline.Article) e
 	if err != nil {
 		return fmt.Errorf("claim check: fetching %s/%s: %w", ref.Bucket, ref.Key, err)
 	}
-	if strings.HasPrefix(ref.ContentType, "text/plain") {
-		a.Text = string(body)
-	} else {
-		a.HTML = string(body)
+	// The body is what a bare message on the raw subject would have been:
+	// decode it the same way (sniffing, charset, seed date line).
+	h := http.Header{}
+	if ref.ContentType != "" {
+		h.Set(pipeline.HeaderContentType, ref.ContentType)
+	}
+	dec, err := pipeline.DecodeRaw(body, h)
+	if err != nil {
+		return fmt.Errorf("claim-checked body %s/%s: %w", ref.Bucket, ref.Key, err)
+	}
+	a.HTML, a.Text = dec.HTML, dec.Text
+	if a.PublishedAt == nil {
+		a.PublishedAt = dec.PublishedAt
 	}
 	a.BodyRef = nil
 	return nil

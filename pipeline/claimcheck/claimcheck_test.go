@@ -31,9 +31,23 @@ func TestBodyLargerThanMaxPayloadRoundTrips(t *testing.T) {
 		t.Fatalf("resolved %d bytes of html, ref %v", len(a.HTML), a.BodyRef)
 	}
 
-	text := pipeline.Article{BodyRef: &pipeline.BodyRef{Bucket: ref.Bucket, Key: ref.Key, ContentType: "text/plain; charset=utf-8"}}
-	if err := claimcheck.Resolve(ctx, srv.JS, &text); err != nil || text.Text != string(body) {
-		t.Fatalf("text body: %v", err)
+	forced := pipeline.Article{BodyRef: &pipeline.BodyRef{Bucket: ref.Bucket, Key: ref.Key, ContentType: "text/plain; charset=utf-8"}}
+	if err := claimcheck.Resolve(ctx, srv.JS, &forced); err != nil || forced.Text != string(body) {
+		t.Fatalf("forced text body: %v", err)
+	}
+
+	seed := append([]byte("date 2022-01-12\n"), bytes.Repeat([]byte("A long plain text article. "), 200_000)...)
+	ref, err = claimcheck.Put(ctx, srv.JS, seed, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sniffed := pipeline.Article{BodyRef: ref}
+	if err := claimcheck.Resolve(ctx, srv.JS, &sniffed); err != nil {
+		t.Fatal(err)
+	}
+	if sniffed.PublishedAt == nil || sniffed.PublishedAt.Format("2006-01-02") != "2022-01-12" || sniffed.HTML != "" ||
+		len(sniffed.Text) != len(seed)-len("date 2022-01-12\n") {
+		t.Fatalf("sniffed seed body: published %v, %d bytes of text", sniffed.PublishedAt, len(sniffed.Text))
 	}
 }
 

@@ -27,12 +27,14 @@ func (s *Stage) deadLetter(ctx context.Context, js jetstream.JetStream, d delive
 		cause: cause, reason: reason,
 	})
 	if err != nil {
-		d.log.Error("dead-letter publish failed; the message will be redelivered", zap.Error(err))
+		d.log().Error("dead-letter publish failed; the message will be redelivered", zap.Error(err))
 		s.settle(d, func() error { return d.msg.NakWithDelay(s.Backoff(d.attempt())) }, "nak")
+		s.observe(d, "retried")
 		return
 	}
-	d.log.Error("dead-lettered", zap.String("cause", cause), zap.String("reason", reason))
+	d.log().Warn("dead-lettered", zap.String("cause", cause), zap.String("reason", reason))
 	s.settle(d, func() error { return d.msg.TermWithReason(truncate(reason, 256)) }, "term")
+	s.observe(d, "dead_lettered")
 }
 
 type deadLetter struct {
@@ -142,7 +144,7 @@ func (s *Stage) watchMaxDeliveries(ctx, drainCtx context.Context, js jetstream.J
 			_ = m.NakWithDelay(5 * time.Second)
 			return
 		}
-		log.Error("dead-lettered after max deliveries", zap.Uint64("deliveries", adv.Deliveries))
+		log.Warn("dead-lettered after max deliveries", zap.Uint64("deliveries", adv.Deliveries))
 		_ = m.Ack()
 	}, jetstream.PullMaxMessages(16), jetstream.PullExpiry(s.PullExpiry))
 	if err != nil {

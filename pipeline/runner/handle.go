@@ -10,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -18,154 +19,170 @@ import (
 // errTimeout reports a Func call that outlived Stage.Timeout.
 var errTimeout = errors.New("stage timed out")
 
+// stageMetrics are the stage's children of the metric vectors, looked up
+// once rather than per message.
+type stageMetrics struct {
+	in, out, dropped, retried, publishRetries prometheus.Counter
+	inFlight                                  prometheus.Gauge
+	latency                                   map[string]prometheus.Observer
+}
+
+func newStageMetrics(name string) stageMetrics {
+	m := stageMetrics{
+		in: metricIn.WithLabelValues(name), out: metricOut.WithLabelValues(name),
+		dropped: metricDropped.WithLabelValues(name), retried: metricRetried.WithLabelValues(name),
+		publishRetries: metricPublishRetries.WithLabelValues(name), inFlight: metricInFlight.WithLabelValues(name),
+		latency: map[string]prometheus.Observer{},
+	}
+	for _, outcome := range []string{"ok", "dropped", "retried", "dead_lettered"} {
+		m.latency[outcome] = metricLatency.WithLabelValues(name, outcome)
+	}
+	return m
+}
+
+type delivery struct {
+	msg   jetstream.Msg
+	meta  *jetstream.MsgMetadata
+	stage *Stage
+	start time.Time
+}
+
+func (d delivery) attempt() int { return int(d.meta.NumDelivered) }
+
+// log is the stage's logger with the message's fields; built only when
+// something is logged.
+func (d delivery) log() *zap.Logger {
+	return d.stage.Log.With(zap.Uint64("seq", d.meta.Sequence.Stream), zap.Uint64("attempt", d.meta.NumDelivered))
+}
+
 // handle takes one message to exactly one outcome: published and acked,
 // dropped and acked, retried with a delayed Nak, or dead-lettered and
 // terminated. ctx is Run's context; drainCtx outlives it by DrainTimeout
 // and bounds publishing, so a shutdown finishes the message when it can.
-func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, m jetstream.Msg) {
-	start := time.Now()
-	metricIn.WithLabelValues(s.Name).Inc()
-	metricInFlight.WithLabelValues(s.Name).Inc()
-	defer metricInFlight.WithLabelValues(s.Name).Dec()
+// It reports false if the watchdog abandoned the Func call (it overran its
+// Timeout): the message has been settled without this worker, which must
+// then leave, a replacement having been started.
+func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl *slot, m jetstream.Msg) bool {
+	now := time.Now()
+	s.metrics.in.Inc()
+	s.metrics.inFlight.Inc()
+	defer s.metrics.inFlight.Dec()
 
 	meta, err := m.Metadata()
 	if err != nil { // not a JetStream message: cannot happen on a pull consumer
 		s.Log.Error("message without metadata", zap.Error(err))
 		_ = m.Term()
-		return
+		return true
 	}
-	log := s.Log.With(zap.Uint64("seq", meta.Sequence.Stream), zap.Uint64("attempt", meta.NumDelivered))
-	d := delivery{msg: m, meta: meta, log: log}
+	d := delivery{msg: m, meta: meta, stage: s, start: now}
+	sl.begin(m, now, now.Add(s.Timeout))
+	defer sl.end()
 
-	// Keep the message ours for as long as we work on it, publishing included.
-	stopKeepAlive := s.keepAlive(m)
-	defer stopKeepAlive()
-
-	outcome := s.process(ctx, drainCtx, js, d)
-	metricLatency.WithLabelValues(s.Name, outcome).Observe(time.Since(start).Seconds())
-}
-
-type delivery struct {
-	msg  jetstream.Msg
-	meta *jetstream.MsgMetadata
-	log  *zap.Logger
-}
-
-func (d delivery) attempt() int { return int(d.meta.NumDelivered) }
-
-// process runs the stage and settles the message; it returns the outcome
-// label for the latency histogram.
-func (s *Stage) process(ctx, drainCtx context.Context, js jetstream.JetStream, d delivery) string {
-	in, err := s.Decode(d.msg.Data(), d.msg.Headers())
+	in, err := s.Decode(m.Data(), m.Headers())
+	if !sl.returned() {
+		return false
+	}
 	if err != nil {
 		s.deadLetter(drainCtx, js, d, causeUndecodable, fmt.Sprintf("undecodable: %v", err))
-		return "dead_lettered"
+		return true
 	}
-
+	sl.begin(m, now, time.Now().Add(s.Timeout))
 	out, err := s.call(ctx, in)
+	if !sl.returned() {
+		return false
+	}
 	switch {
 	case err == nil:
+		s.succeed(drainCtx, js, d, out)
 	case errors.Is(err, pipeline.ErrDrop):
 		s.settle(d, d.msg.Ack, "ack")
-		metricDropped.WithLabelValues(s.Name).Inc()
-		return "dropped"
-	case pipeline.IsPermanent(err):
-		s.deadLetter(drainCtx, js, d, causePermanent, err.Error())
-		return "dead_lettered"
-	case d.attempt() >= s.MaxDeliver:
-		s.deadLetter(drainCtx, js, d, causeExhausted,
-			fmt.Sprintf("failed %d times, last: %v", d.attempt(), err))
-		return "dead_lettered"
+		s.metrics.dropped.Inc()
+		s.observe(d, "dropped")
 	default:
-		delay := s.Backoff(d.attempt())
-		d.log.Warn("retrying", zap.Error(err), zap.Duration("delay", delay))
-		s.settle(d, func() error { return d.msg.NakWithDelay(delay) }, "nak")
-		metricRetried.WithLabelValues(s.Name).Inc()
-		return "retried"
+		s.fail(drainCtx, js, d, err)
 	}
+	return true
+}
 
+// call runs Func with the per-message timeout, turning a panic into an
+// error. Run's cancellation does not reach the call: shutdown lets it
+// finish.
+func (s *Stage) call(ctx context.Context, in pipeline.Article) (out pipeline.Article, err error) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.Timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("stage panicked", zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	out, err = s.Func(fctx, in)
+	if err != nil && fctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w after %s: %w", errTimeout, s.Timeout, err)
+	}
+	return out, err
+}
+
+// succeed publishes the result, if the stage has a next subject, then acks.
+func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery, out pipeline.Article) {
 	if s.To != "" {
 		out.Mark(s.Name, s.Version, time.Now())
 		data, err := pipeline.EncodeArticle(&out)
 		if err != nil { // only unencodable values (NaN salience): a bug in the stage
-			s.deadLetter(drainCtx, js, d, causePermanent, fmt.Sprintf("encoding result: %v", err))
-			return "dead_lettered"
+			s.deadLetter(ctx, js, d, causePermanent, fmt.Sprintf("encoding result: %v", err))
+			return
 		}
-		msg := nats.NewMsg(s.To)
-		msg.Data = data
-		msg.Header.Set(pipeline.HeaderMsgID, s.Name+":"+strconv.FormatUint(d.meta.Sequence.Stream, 10))
-		msg.Header.Set(pipeline.HeaderOrigin, origin(d))
-		if _, err := Publish(drainCtx, js, msg, s.countPublishRetry); err != nil {
+		msg := &nats.Msg{Subject: s.To, Data: data, Header: nats.Header{
+			pipeline.HeaderMsgID:  {s.Name + ":" + strconv.FormatUint(d.meta.Sequence.Stream, 10)},
+			pipeline.HeaderOrigin: {origin(d)},
+		}}
+		if _, err := Publish(ctx, js, msg, s.countPublishRetry); err != nil {
 			if errors.Is(err, ErrPublishRejected) {
-				s.deadLetter(drainCtx, js, d, causePermanent, err.Error())
-				return "dead_lettered"
+				s.deadLetter(ctx, js, d, causePermanent, err.Error())
+				return
 			}
 			// Shutting down with the output unpublished: redeliver the input.
-			d.log.Warn("publish abandoned, input will be redelivered", zap.Error(err))
+			d.log().Warn("publish abandoned, input will be redelivered", zap.Error(err))
 			s.settle(d, d.msg.Nak, "nak")
-			return "retried"
+			s.observe(d, "retried")
+			return
 		}
 	}
 	s.settle(d, d.msg.Ack, "ack")
-	metricOut.WithLabelValues(s.Name).Inc()
-	return "ok"
+	s.metrics.out.Inc()
+	s.observe(d, "ok")
 }
 
-// call runs Func with the per-message timeout, turning a panic into an
-// error. A Func that ignores its context is abandoned at the deadline (its
-// goroutine finishes in the background) so one stuck input cannot hold a
-// worker forever.
-func (s *Stage) call(ctx context.Context, in pipeline.Article) (pipeline.Article, error) {
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.Timeout)
-	defer cancel()
-	type result struct {
-		a   pipeline.Article
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				s.Log.Error("stage panicked", zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
-				done <- result{err: fmt.Errorf("panic: %v", r)}
-			}
-		}()
-		a, err := s.Func(fctx, in)
-		done <- result{a, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil && fctx.Err() != nil && errors.Is(r.err, context.DeadlineExceeded) {
-			return r.a, fmt.Errorf("%w after %s: %w", errTimeout, s.Timeout, r.err)
-		}
-		return r.a, r.err
-	case <-fctx.Done():
-		// Grace for a Func that is returning right now.
-		select {
-		case r := <-done:
-			return r.a, r.err
-		case <-time.After(100 * time.Millisecond):
-			return pipeline.Article{}, fmt.Errorf("%w after %s (the call is still running)", errTimeout, s.Timeout)
-		}
+// fail settles a failed attempt: dead-lettered at once if permanent or if
+// this was the last allowed delivery, otherwise handed back with a delay.
+func (s *Stage) fail(ctx context.Context, js jetstream.JetStream, d delivery, err error) {
+	switch {
+	case pipeline.IsPermanent(err):
+		s.deadLetter(ctx, js, d, causePermanent, err.Error())
+	case d.attempt() >= s.MaxDeliver:
+		s.deadLetter(ctx, js, d, causeExhausted, fmt.Sprintf("failed %d times, last: %v", d.attempt(), err))
+	default:
+		delay := s.Backoff(d.attempt())
+		d.log().Warn("retrying", zap.Error(err), zap.Duration("delay", delay))
+		s.settle(d, func() error { return d.msg.NakWithDelay(delay) }, "nak")
+		s.metrics.retried.Inc()
+		s.observe(d, "retried")
 	}
 }
 
-// keepAlive tells the server every AckWait/3 that the message is still
-// being worked on, until the returned func is called.
-func (s *Stage) keepAlive(m jetstream.Msg) (stop func()) {
-	t := time.NewTicker(s.AckWait / 3)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = m.InProgress()
-			}
-		}
-	}()
-	return func() { t.Stop(); close(done) }
+// overrun settles a message whose Func call the watchdog abandoned.
+func (s *Stage) overrun(ctx context.Context, js jetstream.JetStream, m jetstream.Msg) {
+	meta, err := m.Metadata()
+	if err != nil {
+		return
+	}
+	d := delivery{msg: m, meta: meta, stage: s, start: time.Now()}
+	d.log().Error("stage call overran its timeout and was abandoned; it is still running", zap.Duration("timeout", s.Timeout))
+	s.fail(ctx, js, d, fmt.Errorf("%w after %s (the call is still running)", errTimeout, s.Timeout))
+}
+
+func (s *Stage) observe(d delivery, outcome string) {
+	s.metrics.latency[outcome].Observe(time.Since(d.start).Seconds())
 }
 
 // settle sends the message's outcome to the server. If it is lost the
@@ -173,12 +190,12 @@ func (s *Stage) keepAlive(m jetstream.Msg) (stop func()) {
 // second publish a no-op, so a failure here is logged, not retried.
 func (s *Stage) settle(d delivery, f func() error, what string) {
 	if err := f(); err != nil {
-		d.log.Warn(what+" failed; the message will be redelivered", zap.Error(err))
+		d.log().Warn(what+" failed; the message will be redelivered", zap.Error(err))
 	}
 }
 
 func (s *Stage) countPublishRetry(err error) {
-	metricPublishRetries.WithLabelValues(s.Name).Inc()
+	s.metrics.publishRetries.Inc()
 	s.Log.Debug("publish retry", zap.Error(err))
 }
 

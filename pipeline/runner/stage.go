@@ -64,7 +64,8 @@ type Stage struct {
 
 	Log *zap.Logger
 
-	ready atomic.Bool
+	ready   atomic.Bool
+	metrics stageMetrics
 }
 
 // ErrConfig reports a Stage that cannot run as configured.
@@ -112,6 +113,7 @@ func (s *Stage) init() error {
 		s.Log = zap.NewNop()
 	}
 	s.Log = s.Log.With(zap.String("stage", s.Name))
+	s.metrics = newStageMetrics(s.Name)
 	return nil
 }
 
@@ -155,19 +157,27 @@ func (s *Stage) Run(ctx context.Context, js jetstream.JetStream) error {
 
 	stopping := make(chan struct{})
 	work := make(chan jetstream.Msg)
-	var workers sync.WaitGroup
+	pool := workerPool{stage: s, work: work, stopping: stopping}
+	run := func(sl *slot, m jetstream.Msg) bool { return s.handle(ctx, drainCtx, js, sl, m) }
 	for range s.Workers {
-		workers.Go(func() {
-			for {
-				select {
-				case <-stopping:
-					return
-				case m := <-work:
-					s.handle(ctx, drainCtx, js, m)
-				}
-			}
-		})
+		pool.start(run)
 	}
+	var overruns sync.WaitGroup
+	stopWatch := make(chan struct{})
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		s.watchdog(pool.slots, stopWatch, func(sl *slot, m jetstream.Msg) {
+			pool.replace(sl, run)
+			overruns.Go(func() { s.overrun(drainCtx, js, m) })
+		})
+	}()
+	defer func() {
+		close(stopWatch)
+		<-watchDone
+		overruns.Wait()
+	}()
+	workers := &pool.wg
 
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		select {
@@ -218,4 +228,59 @@ func (s *Stage) giveBack(m jetstream.Msg) {
 	if err := m.Nak(); err != nil {
 		s.Log.Debug("nak on shutdown", zap.Error(err))
 	}
+}
+
+// workerPool is a stage's workers, each with the slot the watchdog
+// watches. A worker whose call the watchdog abandons leaves the pool (and
+// its WaitGroup) at once, a fresh worker taking its place, so a stuck call
+// can neither starve the stage nor block its shutdown.
+type workerPool struct {
+	stage    *Stage
+	work     <-chan jetstream.Msg
+	stopping <-chan struct{}
+
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	members []*slot
+}
+
+func (p *workerPool) start(run func(*slot, jetstream.Msg) bool) {
+	sl := &slot{}
+	p.mu.Lock()
+	p.members = append(p.members, sl)
+	p.mu.Unlock()
+	p.wg.Add(1)
+	go func() {
+		for {
+			select {
+			case <-p.stopping:
+				p.wg.Done()
+				return
+			case m := <-p.work:
+				if !run(sl, m) {
+					return // abandoned: replace already released this worker
+				}
+			}
+		}
+	}()
+}
+
+// replace swaps the abandoned worker of sl for a new one.
+func (p *workerPool) replace(sl *slot, run func(*slot, jetstream.Msg) bool) {
+	p.start(run) // before Done, so the count never touches zero meanwhile
+	p.mu.Lock()
+	for i, m := range p.members {
+		if m == sl {
+			p.members = append(p.members[:i], p.members[i+1:]...)
+			break
+		}
+	}
+	p.mu.Unlock()
+	p.wg.Done()
+}
+
+func (p *workerPool) slots() []*slot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*slot(nil), p.members...)
 }

@@ -94,9 +94,18 @@ func (c Config) Topology() runner.Topology {
 	return runner.Topology{Replicas: c.Replicas, MaxAge: c.MaxAge}
 }
 
-// Tune applies c's stage settings to st.
+// Tune applies the stage settings c sets (non-zero) to st, over the
+// stage's own defaults.
 func (c Config) Tune(st *runner.Stage) {
-	st.Workers, st.Timeout, st.MaxDeliver = c.Workers, c.Timeout, c.MaxDeliver
+	if c.Workers > 0 {
+		st.Workers = c.Workers
+	}
+	if c.Timeout > 0 {
+		st.Timeout = c.Timeout
+	}
+	if c.MaxDeliver > 0 {
+		st.MaxDeliver = c.MaxDeliver
+	}
 }
 
 // Logger builds the zap logger c asks for.

@@ -43,6 +43,23 @@ type Service struct {
 	Closers []io.Closer
 }
 
+// Merge combines services into one process's service: the all-in-one
+// binary runs every stage this way. Name, Config, Log and Conn come from
+// the first.
+func Merge(services ...Service) Service {
+	var m Service
+	for i, s := range services {
+		if i == 0 {
+			m.Name, m.Config, m.Log, m.Conn, m.OpsListening = s.Name, s.Config, s.Log, s.Conn, s.OpsListening
+		}
+		m.Stages = append(m.Stages, s.Stages...)
+		m.Components = append(m.Components, s.Components...)
+		m.Ready = append(m.Ready, s.Ready...)
+		m.Closers = append(m.Closers, s.Closers...)
+	}
+	return m
+}
+
 // Run connects to NATS, makes sure the streams exist, serves the ops
 // endpoint and runs the stages and components until ctx is done or one of
 // them fails. Then every stage drains, the connection drains, and Run

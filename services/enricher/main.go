@@ -9,15 +9,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
-	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/enricher/enrichersvc"
 )
 
 func main() {
 	opts := enrichersvc.DefaultOptions()
-	svc.Main(svc.Program{Name: "enricher", Options: &opts, Build: func(_ context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-		st, err := enrichersvc.Stage(opts, log, js)
-		return svc.Service{Stages: []*runner.Stage{st}}, err
-	}}.Run)
+	svc.Main(svc.Program{Name: "enricher", Options: &opts,
+		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+			return enrichersvc.Build(ctx, opts, log, js)
+		}}.Run)
 }

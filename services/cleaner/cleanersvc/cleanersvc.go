@@ -14,6 +14,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/cleaner/clean"
 )
 
@@ -38,12 +39,12 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// Stage is the cleaner stage: raw subject in, clean subject out. Bodies
+// Build wires the cleaner stage: raw subject in, clean subject out. Bodies
 // too large for a message arrive as references into the object store (see
 // package claimcheck) and are fetched through js before cleaning.
-func Stage(o Options, log *zap.Logger, js jetstream.JetStream) (*runner.Stage, error) {
+func Build(_ context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
 	c := clean.New(clean.Options{MaxBytes: o.MaxPageBytes})
-	return &runner.Stage{
+	return svc.Service{Stages: []*runner.Stage{{
 		Name:    pipeline.StageCleaner,
 		From:    pipeline.SubjectRaw,
 		To:      pipeline.SubjectClean,
@@ -56,5 +57,5 @@ func Stage(o Options, log *zap.Logger, js jetstream.JetStream) (*runner.Stage, e
 			return c.Process(ctx, a)
 		},
 		Log: log,
-	}, nil
+	}}}, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/svc"
 )
 
 // Version is recorded in every article the enricher passes.
@@ -29,16 +30,16 @@ func (o *Options) RegisterFlags(*flag.FlagSet) {}
 // Validate reports settings that cannot work.
 func (o Options) Validate() error { return nil }
 
-// Stage is the enricher stage: clean subject in, enriched subject out.
+// Build wires the enricher stage: clean subject in, enriched subject out.
 // Until entity, quote and date extraction land (issue #4) it passes
 // articles through unchanged.
-func Stage(_ Options, log *zap.Logger, _ jetstream.JetStream) (*runner.Stage, error) {
-	return &runner.Stage{
+func Build(_ context.Context, _ Options, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
+	return svc.Service{Stages: []*runner.Stage{{
 		Name:    pipeline.StageEnricher,
 		From:    pipeline.SubjectClean,
 		To:      pipeline.SubjectEnriched,
 		Version: Version,
 		Func:    func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil },
 		Log:     log,
-	}, nil
+	}}}, nil
 }

@@ -48,10 +48,6 @@ func runCmd(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "\n  try:      newsflow publish ../shared/seeds    and    newsflow tail --summary\n")
 	}
-	listening := p.service.OpsListening
-	p.service.OpsListening = func(a net.Addr) { listening(a); printBanner() }
-	if o.Base.OpsAddr == "" {
-		printBanner()
-	}
+	p.service.OnReady = printBanner
 	return p.run(ctx)
 }

@@ -140,13 +140,17 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	if err != nil {
 		code, b = http.StatusInternalServerError, []byte(`{"error":"encoding the response failed"}`)
 	}
+	setJSONHeaders(w)
+	w.WriteHeader(code)
+	w.Write(b)
+	w.Write([]byte{'\n'})
+}
+
+func setJSONHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	w.Write(b)
-	w.Write([]byte{'\n'})
 }
 
 // params checks a request's query parameters against the ones an
@@ -285,12 +289,17 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := s.st.Get(r.Context(), r.PathValue("id"))
+	// The stored JSON is the article as the pipeline delivered it: served
+	// as is, never re-encoded.
+	doc, err := s.st.Doc(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, a)
+	setJSONHeaders(w)
+	w.WriteHeader(http.StatusOK)
+	w.Write(doc)
+	w.Write([]byte{'\n'})
 }
 
 func (s *server) entities(w http.ResponseWriter, r *http.Request) {

@@ -92,8 +92,8 @@ type EntityQuery struct {
 	// Name keeps entities whose name contains it, case-insensitively.
 	Name string
 	// From and To, when set, rank by mentions in the articles of that
-	// period only (From inclusive, To exclusive), "who is in the news this
-	// week", instead of over all time.
+	// period only (From inclusive, To exclusive, to the second), "who is
+	// in the news this week", instead of over all time.
 	From, To time.Time
 	Limit    int
 	Offset   int

@@ -120,20 +120,29 @@ func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
 
 // Get implements Reader.
 func (r *sqlReader) Get(ctx context.Context, id string) (pipeline.Article, error) {
-	var doc []byte
-	q := r.newQuery().add(`SELECT doc FROM articles WHERE id = ?`, id)
-	err := r.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return pipeline.Article{}, fmt.Errorf("article %q: %w", id, ErrNotFound)
-	}
+	doc, err := r.Doc(ctx, id)
 	if err != nil {
-		return pipeline.Article{}, fmt.Errorf("store: get %q: %w", id, err)
+		return pipeline.Article{}, err
 	}
 	a, err := pipeline.DecodeArticle(doc, nil)
 	if err != nil {
 		return pipeline.Article{}, fmt.Errorf("store: stored article %q: %w", id, err)
 	}
 	return a, nil
+}
+
+// Doc implements Reader.
+func (r *sqlReader) Doc(ctx context.Context, id string) ([]byte, error) {
+	var doc []byte
+	q := r.newQuery().add(`SELECT doc FROM articles WHERE id = ?`, id)
+	err := r.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("article %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get %q: %w", id, err)
+	}
+	return doc, nil
 }
 
 // Count implements Reader.
@@ -517,11 +526,13 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 	if d.Quotes, err = r.quotes(ctx, q); err != nil {
 		return d, err
 	}
-	q = r.newQuery().add(`SELECT o.entity_id, e.name, e.type, count(*)
-		FROM (SELECT article_rid FROM article_entities WHERE entity_id = ? ORDER BY article_rid DESC LIMIT ?) w
-		JOIN article_entities o ON o.article_rid = w.article_rid AND o.entity_id <> ?
-		JOIN entities e ON e.id = o.entity_id
-		GROUP BY o.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, relatedWindow, id, entityRelated)
+	// Count over the window first, then name the few that made the cut.
+	q = r.newQuery().add(`SELECT r.entity_id, e.name, e.type, r.n
+		FROM (SELECT o.entity_id, count(*) AS n
+			FROM (SELECT article_rid FROM article_entities WHERE entity_id = ? ORDER BY article_rid DESC LIMIT ?) w
+			JOIN article_entities o ON o.article_rid = w.article_rid
+			WHERE o.entity_id <> ? GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT ?) r
+		JOIN entities e ON e.id = r.entity_id ORDER BY r.n DESC, r.entity_id`, id, relatedWindow, id, entityRelated)
 	rows, err = r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return d, fmt.Errorf("store: related entities: %w", err)

@@ -58,6 +58,9 @@ type Writer interface {
 type Reader interface {
 	// Get returns the article with id exactly as it was saved, or ErrNotFound.
 	Get(ctx context.Context, id string) (pipeline.Article, error)
+	// Doc returns the JSON the article with id was saved as (what Get
+	// decodes), or ErrNotFound.
+	Doc(ctx context.Context, id string) ([]byte, error)
 	// Count returns the number of stored articles.
 	Count(ctx context.Context) (int, error)
 	// Articles lists the articles matching q, newest first, one page at a time.

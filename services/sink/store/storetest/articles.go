@@ -101,25 +101,31 @@ func wordAt(text string, start, end int) bool {
 
 // Generator makes realistic enriched articles: a few hundred words of
 // news prose naming people, organisations and places drawn with the skewed
-// popularity of real news, with exact mention offsets, quotes, stories,
-// sources and publication times spread over three months. Article(i) is a
-// pure function of the seed and i, so generation can run in parallel.
+// popularity of real news, with exact mention offsets, quotes, stories and
+// sources. Like a real stream, article i is published around i/PerDay days
+// after Start, give or take Jitter, so articles mostly arrive in time
+// order but not exactly. Article(i) is a pure function of the seed and i,
+// so generation can run in parallel.
 type Generator struct {
 	seed uint64
-	// Start is the earliest publication time.
+	// Start is when the stream starts.
 	Start time.Time
-	// Span is how far after Start articles are published.
-	Span time.Duration
-	ents map[pipeline.EntityType][]E
+	// PerDay is how many articles are published a day.
+	PerDay int
+	// Jitter is how far an article's publication time strays from its
+	// place in the stream, either way.
+	Jitter time.Duration
+	ents   map[pipeline.EntityType][]E
 }
 
 // NewGenerator returns a Generator for seed.
 func NewGenerator(seed uint64) *Generator {
 	g := &Generator{
-		seed:  seed,
-		Start: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC),
-		Span:  90 * 24 * time.Hour,
-		ents:  map[pipeline.EntityType][]E{},
+		seed:   seed,
+		Start:  time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC),
+		PerDay: 1000,
+		Jitter: 12 * time.Hour,
+		ents:   map[pipeline.EntityType][]E{},
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	seen := map[string]bool{}
@@ -166,7 +172,11 @@ func (g *Generator) pick(r *rand.Rand, t pipeline.EntityType) E {
 // Article returns the i-th generated article.
 func (g *Generator) Article(i int) pipeline.Article {
 	r := rand.New(rand.NewPCG(g.seed, uint64(i)+1))
-	pub := g.Start.Add(time.Duration(r.Int64N(int64(g.Span)))).Truncate(time.Second)
+	pub := g.Start.Add(time.Duration(i) * 24 * time.Hour / time.Duration(max(g.PerDay, 1)))
+	if g.Jitter > 0 {
+		pub = pub.Add(time.Duration(r.Int64N(int64(2*g.Jitter))) - g.Jitter)
+	}
+	pub = pub.Truncate(time.Second)
 	src := sources[int(float64(len(sources))*r.Float64()*r.Float64())]
 
 	// The cast of the article: its people, organisations and places.

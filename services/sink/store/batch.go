@@ -51,6 +51,13 @@ type store struct {
 	flushed   chan struct{}
 	closeErr  error
 	now       func() time.Time
+
+	// Commits wait here for the announcer, so that telling subscribers
+	// never delays the Saves of the next batch.
+	pendingMu sync.Mutex
+	pending   [][]commit
+	wake      chan struct{}
+	announced chan struct{}
 }
 
 func newStore(b backend, cfg config) *store {
@@ -60,12 +67,15 @@ func newStore(b backend, cfg config) *store {
 		log:     cfg.log,
 		reqs:    make(chan saveReq, cfg.maxBatch),
 		hub:     newHub(),
-		closing: make(chan struct{}),
-		flushed: make(chan struct{}),
-		now:     time.Now,
+		closing:   make(chan struct{}),
+		flushed:   make(chan struct{}),
+		now:       time.Now,
+		wake:      make(chan struct{}, 1),
+		announced: make(chan struct{}),
 	}
-	b.watch(s.announce)
+	b.watch(s.queueAnnouncement)
 	go s.commitLoop()
+	go s.announceLoop()
 	return s
 }
 
@@ -206,11 +216,43 @@ func (s *store) commit(batch []saveReq) {
 	}
 }
 
-// announce turns commits into Events for the subscribers, if any.
-func (s *store) announce(commits []commit) {
+// queueAnnouncement takes commits from the backend (the committer, or
+// PostgreSQL's listener) for the announcer.
+func (s *store) queueAnnouncement(commits []commit) {
 	if len(commits) == 0 || !s.hub.active() {
 		return
 	}
+	s.pendingMu.Lock()
+	s.pending = append(s.pending, commits)
+	s.pendingMu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// announceLoop turns queued commits into Events, in commit order, until
+// the store closes.
+func (s *store) announceLoop() {
+	defer close(s.announced)
+	for {
+		select {
+		case <-s.wake:
+		case <-s.flushed:
+			return
+		}
+		s.pendingMu.Lock()
+		batches := s.pending
+		s.pending = nil
+		s.pendingMu.Unlock()
+		for _, commits := range batches {
+			s.announce(commits)
+		}
+	}
+}
+
+// announce loads the committed articles' summaries and publishes them.
+func (s *store) announce(commits []commit) {
 	ids := make([]string, len(commits))
 	updated := make(map[string]bool, len(commits))
 	for i, c := range commits {
@@ -240,6 +282,7 @@ func (s *store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closing)
 		<-s.flushed
+		<-s.announced
 		s.closeErr = s.backend.close()
 		s.hub.closeAll()
 	})

@@ -62,11 +62,11 @@ type store struct {
 
 func newStore(b backend, cfg config) *store {
 	s := &store{
-		backend: b,
-		cfg:     cfg,
-		log:     cfg.log,
-		reqs:    make(chan saveReq, cfg.maxBatch),
-		hub:     newHub(),
+		backend:   b,
+		cfg:       cfg,
+		log:       cfg.log,
+		reqs:      make(chan saveReq, cfg.maxBatch),
+		hub:       newHub(),
 		closing:   make(chan struct{}),
 		flushed:   make(chan struct{}),
 		now:       time.Now,

@@ -45,6 +45,11 @@ func (pgDialect) timeArg(t time.Time) any  { return t.UTC() }
 func (pgDialect) searchCond(q *searchQuery) (string, any) {
 	return "a.tsv @@ websearch_to_tsquery('english', ?)", q.websearch()
 }
+
+// rareSearch leaves the planner bitmap scans only: the GIN index, and the
+// btree indexes of the other conditions.
+func (pgDialect) rareSearch() string { return "SET LOCAL enable_indexscan = off" }
+
 func (pgDialect) searchScan(*searchQuery) (string, string, any, bool) {
 	// The planner chooses between the GIN index and walking rids with the
 	// condition; it knows how common the words are.

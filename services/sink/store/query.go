@@ -277,6 +277,7 @@ type articleFilter struct {
 	from, to time.Time
 	limit    int
 	after    int64 // rid cursor; 0 for the first page
+	floor    int64 // the oldest rid to look at; 0 for all
 }
 
 func (q ArticleQuery) filter(scan bool) (articleFilter, error) {

@@ -32,6 +32,8 @@ func (sqliteDialect) timeArg(t time.Time) any { return t.UnixMicro() }
 func (sqliteDialect) searchCond(q *searchQuery) (string, any) {
 	return "a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", q.fts5()
 }
+func (sqliteDialect) rareSearch() string { return "" } // searchScan walks FTS5 itself
+
 func (sqliteDialect) searchScan(q *searchQuery) (string, string, any, bool) {
 	// FTS5 walks its rowids (our rids) backwards and stops at the limit,
 	// however many articles match.

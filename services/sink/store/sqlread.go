@@ -25,6 +25,10 @@ type dialect interface {
 	// first by itself, is the FROM clause doing so (with articles as a)
 	// and the column of that order; ok is false otherwise.
 	searchScan(q *searchQuery) (from, order string, arg any, ok bool)
+	// rareSearch, for an engine whose planner may walk the whole timeline
+	// looking for a word it cannot tell is rare, is what makes it use the
+	// full-text index instead, run in the query's transaction.
+	rareSearch() string
 }
 
 // sqlReader implements Reader over database/sql for both engines.
@@ -240,6 +244,9 @@ func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols stri
 	if f.after != 0 {
 		q.add(" AND "+order+" < ?", f.after)
 	}
+	if f.floor != 0 {
+		q.add(" AND "+order+" >= ?", f.floor)
+	}
 	q.add(" ORDER BY " + order + " DESC")
 	if limit > 0 {
 		q.add(" LIMIT ?", limit)
@@ -268,8 +275,7 @@ func (r *sqlReader) Articles(ctx context.Context, aq ArticleQuery) (ArticlePage,
 }
 
 func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][]string) (ArticlePage, error) {
-	q := r.selectArticles(f, groups, summaryCols, f.limit+1)
-	sums, err := r.summaryRows(ctx, q)
+	sums, err := r.pageRows(ctx, f, groups)
 	if err != nil {
 		return ArticlePage{}, fmt.Errorf("store: articles: %w", err)
 	}
@@ -285,8 +291,60 @@ func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][
 	return page, nil
 }
 
-func (r *sqlReader) summaryRows(ctx context.Context, q *query) ([]ArticleSummary, error) {
-	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+// searchWindow is how many of the newest articles a full-text query
+// looks at before deciding its words are rare (a variable for tests).
+var searchWindow = 2000
+
+// pageRows reads one page (and one more row) of the articles f selects.
+//
+// A full-text query for a common word is best answered by walking the
+// timeline back until a page of articles has matched; for a rare word, by
+// asking the full-text index for every match and sorting them. PostgreSQL's
+// planner picks between the two from its statistics, which cannot tell a
+// word it has never seen from a rare one, and it then walks the whole
+// table. So where the engine needs it (rareSearch), the query first looks
+// at the newest searchWindow articles only (a bounded walk); if they do not
+// fill the page, the words are rare, and the query runs again with the
+// full-text index.
+func (r *sqlReader) pageRows(ctx context.Context, f articleFilter, groups [][]string) ([]ArticleSummary, error) {
+	want := f.limit + 1
+	rare := r.d.rareSearch()
+	if f.search == nil || rare == "" {
+		return r.summaryRows(ctx, r.db, r.selectArticles(f, groups, summaryCols, want))
+	}
+	_, upper := ridRange(f.from, f.to)
+	if f.after != 0 {
+		upper = min(upper, f.after)
+	}
+	var floor int64
+	q := r.newQuery().add(`SELECT rid FROM articles WHERE rid < ? ORDER BY rid DESC LIMIT 1 OFFSET ?`, upper, searchWindow)
+	err := r.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&floor)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		// Fewer articles than the window: any plan is a short walk.
+		return r.summaryRows(ctx, r.db, r.selectArticles(f, groups, summaryCols, want))
+	case err != nil:
+		return nil, err
+	}
+	recent := f
+	recent.floor = floor
+	sums, err := r.summaryRows(ctx, r.db, r.selectArticles(recent, groups, summaryCols, want))
+	if err != nil || len(sums) == want {
+		return sums, err
+	}
+	tx, err := r.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, rare); err != nil {
+		return nil, err
+	}
+	return r.summaryRows(ctx, tx, r.selectArticles(f, groups, summaryCols, want))
+}
+
+func (r *sqlReader) summaryRows(ctx context.Context, db queryer, q *query) ([]ArticleSummary, error) {
+	rows, err := db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +403,7 @@ func (r *sqlReader) summaries(ctx context.Context, ids []string) ([]ArticleSumma
 		return nil, nil
 	}
 	q := r.newQuery().add("SELECT " + summaryCols + " FROM articles a WHERE a.id IN ").in(ids)
-	sums, err := r.summaryRows(ctx, q)
+	sums, err := r.summaryRows(ctx, r.db, q)
 	if err != nil {
 		return nil, fmt.Errorf("store: summaries: %w", err)
 	}
@@ -644,7 +702,7 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 	d.StorySummary = s
 	q = r.newQuery().add(`SELECT `+summaryCols+` FROM articles a WHERE a.story_id = ?
 		ORDER BY a.rid LIMIT ?`, id, storyArticles)
-	if d.Articles, err = r.summaryRows(ctx, q); err != nil {
+	if d.Articles, err = r.summaryRows(ctx, r.db, q); err != nil {
 		return d, fmt.Errorf("store: story articles: %w", err)
 	}
 	if err := r.attachEntities(ctx, d.Articles); err != nil {

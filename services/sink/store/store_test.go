@@ -281,6 +281,27 @@ func TestArticleQueries(t *testing.T) {
 			}
 		}
 
+		// Again with a search that looks at the newest article only before
+		// it decides the words are rare: the answers must not change.
+		rareQueries := []store.ArticleQuery{{Text: "negotiation"}, {Text: "Russia -Nato"}, {Text: "OSCE", Limit: 1},
+			{Text: "talks", Entities: []string{"russia"}, To: day(20)}, {Text: "inflation", Sources: []string{"dw.com"}}}
+		var wants [][]string
+		for _, q := range rareQueries {
+			want, _ := st.Articles(ctx, q)
+			wants = append(wants, ids(want.Articles))
+		}
+		restore := store.SetSearchWindow(1)
+		for i, q := range rareQueries {
+			page, err := st.Articles(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(page.Articles); !slices.Equal(got, wants[i]) || len(got) == 0 {
+				t.Errorf("%+v through the rare-word path: %v, want %v", q, got, wants[i])
+			}
+		}
+		restore()
+
 		page, _ := st.Articles(ctx, store.ArticleQuery{Entities: []string{ryabkov.ID}, Limit: 1})
 		a := page.Articles[0]
 		if a.Title != "Nato and Russia begin tense negotiations" || a.Source != "bbc.co.uk" || a.StoryID != "geneva-talks" ||

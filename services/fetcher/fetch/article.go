@@ -164,4 +164,3 @@ func sameSite(a, b string) bool {
 	rb, err2 := publicsuffix.EffectiveTLDPlusOne(b)
 	return err1 == nil && err2 == nil && ra == rb
 }
-

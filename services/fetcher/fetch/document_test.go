@@ -122,7 +122,7 @@ func TestNewestOrdersByDateUndatedLast(t *testing.T) {
 
 func TestPlainText(t *testing.T) {
 	for in, want := range map[string]string{
-		"  plain   words\n here ":                      "plain words here",
+		"  plain   words\n here ":                     "plain words here",
 		"<p>Tags &amp; <b>entities</b></p>":           "Tags & entities",
 		"a<script>evil()</script>b<style>x{}</style>": "a b",
 		"caf&eacute; &#8212; ok":                      "café — ok",

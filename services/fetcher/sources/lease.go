@@ -112,8 +112,9 @@ func (l *Lease) write(ctx context.Context, st State) error {
 }
 
 // WatchStates calls fn with every source's state now and then with every
-// change (removed for a deletion) until ctx is done.
-func (r *Registry) WatchStates(ctx context.Context, fn func(id string, st State, removed bool)) error {
+// change (removed for a deletion) until ctx is done; initialized, if not
+// nil, is called once the current states have been delivered.
+func (r *Registry) WatchStates(ctx context.Context, fn func(id string, st State, removed bool), initialized func()) error {
 	w, err := r.state.WatchAll(ctx)
 	if err != nil {
 		return err
@@ -128,6 +129,10 @@ func (r *Registry) WatchStates(ctx context.Context, fn func(id string, st State,
 				return errors.New("state watch closed")
 			}
 			if entry == nil {
+				if initialized != nil {
+					initialized()
+					initialized = nil
+				}
 				continue
 			}
 			if entry.Operation() != jetstream.KeyValuePut {

@@ -438,6 +438,7 @@ func (r *Registry) Watch(ctx context.Context, fn func(s Source, removed bool), i
 			if entry == nil {
 				if initialized != nil {
 					initialized()
+					initialized = nil
 				}
 				continue
 			}

@@ -239,7 +239,7 @@ func TestPauseResumeAndRemoveTakeEffectWithoutRestart(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond) // a poll already under way may finish
 	paused := site.Hits("/page")
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(1600 * time.Millisecond)
 	if n := site.Hits("/page"); n != paused {
 		t.Fatalf("paused source polled %d more times", n-paused)
 	}
@@ -252,7 +252,7 @@ func TestPauseResumeAndRemoveTakeEffectWithoutRestart(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	removed := site.Hits("/page")
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(1600 * time.Millisecond)
 	if n := site.Hits("/page"); n != removed {
 		t.Fatalf("removed source polled %d more times", n-removed)
 	}
@@ -433,6 +433,5 @@ func summary(a pipeline.Article) pipeline.Article {
 	a.HTML = fmt.Sprintf("<%d bytes>", len(a.HTML))
 	return a
 }
-
 
 func writeFile(path, body string) error { return os.WriteFile(path, []byte(body), 0o644) }

@@ -153,28 +153,14 @@ func pausedNote(s sources.Source) string {
 	return ""
 }
 
-// sourceView is one line of `sources list --json`.
-type sourceView struct {
-	sources.Source
-	State *sources.State `json:"state,omitempty"`
-}
-
 func listSources(ctx context.Context, w io.Writer, reg *sources.Registry, asJSON bool) error {
-	list, err := reg.List(ctx)
-	if err != nil {
-		return err
-	}
-	states, err := reg.States(ctx)
+	listings, err := reg.Listings(ctx)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		for _, s := range list {
-			v := sourceView{Source: s}
-			if st, ok := states[s.ID]; ok {
-				v.State = &st
-			}
-			line, err := json.Marshal(v)
+		for _, l := range listings {
+			line, err := json.Marshal(l)
 			if err != nil {
 				return err
 			}
@@ -182,15 +168,19 @@ func listSources(ctx context.Context, w io.Writer, reg *sources.Registry, asJSON
 		}
 		return nil
 	}
-	if len(list) == 0 {
+	if len(listings) == 0 {
 		fmt.Fprintln(w, "no sources; add one with `newsflow sources add URL`")
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tKIND\tEVERY\tSTATUS\tLAST POLL\tNEXT POLL\tARTICLES\tURL")
 	now := time.Now()
-	for _, s := range list {
-		st, polled := states[s.ID]
+	for _, l := range listings {
+		s, polled := l.Source, l.State != nil
+		var st sources.State
+		if polled {
+			st = *l.State
+		}
 		kind := string(s.Kind)
 		if kind == "" {
 			kind = "auto"

@@ -28,6 +28,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -128,6 +129,14 @@ func (f *Fetcher) Run(ctx context.Context, js jetstream.JetStream) error {
 	}()
 
 	g, gctx := errgroup.WithContext(ctx)
+	if f.o.APIAddr != "" {
+		ln, err := net.Listen("tcp", f.o.APIAddr)
+		if err != nil {
+			return fmt.Errorf("sources API: %w", err)
+		}
+		f.log.Info("sources API listening", zap.String("addr", ln.Addr().String()))
+		g.Go(func() error { return svc.ServeHTTP(gctx, ln, f.API()) })
+	}
 	statesLoaded := make(chan struct{})
 	g.Go(func() error {
 		return f.reg.WatchStates(gctx, f.sched.setState, func() { close(statesLoaded) })

@@ -52,6 +52,8 @@ type Options struct {
 	// LeaseTTL is how long a replica holds a source it polls without
 	// renewing; a crashed replica's sources are taken over after it.
 	LeaseTTL time.Duration
+	// APIAddr serves the registry's HTTP API (see Fetcher.API); "" for none.
+	APIAddr string
 
 	allow []netip.Prefix
 }
@@ -87,6 +89,7 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.MaxSitemaps, "fetch-max-sitemaps", o.MaxSitemaps, "child sitemaps read from a sitemap index per poll, newest first")
 	fs.DurationVar(&o.SeenTTL, "fetch-seen-ttl", o.SeenTTL, "how long a published article's URL is remembered")
 	fs.DurationVar(&o.LeaseTTL, "fetch-lease-ttl", o.LeaseTTL, "how long a replica holds a source without renewing (failover time)")
+	fs.StringVar(&o.APIAddr, "fetch-api-addr", o.APIAddr, `address serving the sources HTTP API (GET/POST /sources, ...); "" for none`)
 }
 
 // Validate reports every setting that cannot work.

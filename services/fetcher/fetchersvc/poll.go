@@ -125,7 +125,7 @@ func (f *Fetcher) harvest(ctx context.Context, src sources.Source, st *sources.S
 	}
 	var t tally
 	if doc.Kind == fetch.KindPage {
-		r, err := f.emit(ctx, src, fetch.Link{URL: resp.URL}, resp, modeRecheck)
+		r, err := f.emit(ctx, src, fetch.Link{URL: resp.URL}, resp, modeRecheck, nil)
 		t.add(r.outcome, err)
 		return t, t.temporary == 0, nil
 	}
@@ -355,10 +355,15 @@ const failedRetry = 6 * time.Hour
 
 func (f *Fetcher) fetchArticle(ctx context.Context, src sources.Source, link fetch.Link, id string, m mode) (result, error) {
 	req := fetch.Request{URL: link.URL}
+	looked := map[string]*seenEntry{}
 	if m != modeForce {
 		prev, known, err := f.seenGet(ctx, id)
 		if err != nil {
 			return result{outcome: outFailed}, err
+		}
+		looked[id] = nil
+		if known {
+			looked[id] = &prev
 		}
 		if known && m == modeNew && !prev.due(link, time.Now()) {
 			return result{outcome: outSeen}, nil
@@ -381,13 +386,14 @@ func (f *Fetcher) fetchArticle(ctx context.Context, src sources.Source, link fet
 	if resp.NotModified {
 		return result{outcome: outUnchanged}, nil
 	}
-	return f.emit(ctx, src, link, resp, m)
+	return f.emit(ctx, src, link, resp, m, looked)
 }
 
 // emit turns a fetched page into a raw article and publishes it, unless
 // (outside modeForce) the same content was published before, under the
-// link's id or the page's canonical one.
-func (f *Fetcher) emit(ctx context.Context, src sources.Source, link fetch.Link, resp *fetch.Response, m mode) (result, error) {
+// link's id or the page's canonical one. looked holds the seen entries
+// the caller has read already (nil: not seen).
+func (f *Fetcher) emit(ctx context.Context, src sources.Source, link fetch.Link, resp *fetch.Response, m mode, looked map[string]*seenEntry) (result, error) {
 	label := src.Label()
 	linkID := ""
 	if canon, err := pipeline.CanonicalURL(link.URL); err == nil {
@@ -408,11 +414,17 @@ func (f *Fetcher) emit(ctx context.Context, src sources.Source, link fetch.Link,
 	entry := seenEntry{Hash: hash, ETag: resp.ETag, LastModified: resp.LastModified, Updated: link.Updated, At: time.Now().UTC()}
 	if m != modeForce {
 		for _, id := range ids {
-			prev, known, err := f.seenGet(ctx, id)
-			if err != nil {
-				return result{outcome: outFailed}, err
+			prev, read := looked[id]
+			if !read {
+				e, known, err := f.seenGet(ctx, id)
+				if err != nil {
+					return result{outcome: outFailed}, err
+				}
+				if known {
+					prev = &e
+				}
 			}
-			if known && prev.Failed == "" && prev.Hash == hash {
+			if prev != nil && prev.Failed == "" && prev.Hash == hash {
 				for _, id := range ids {
 					f.seenPut(ctx, id, entry)
 				}

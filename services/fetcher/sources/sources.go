@@ -455,3 +455,30 @@ func (r *Registry) Watch(ctx context.Context, fn func(s Source, removed bool), i
 		}
 	}
 }
+
+// Listing is a source with its state (nil before its first poll): what
+// `newsflow sources list --json` prints and the API serves.
+type Listing struct {
+	Source
+	State *State `json:"state,omitempty"`
+}
+
+// Listings returns every source with its state, in the order they were added.
+func (r *Registry) Listings(ctx context.Context) ([]Listing, error) {
+	list, err := r.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := r.States(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Listing, len(list))
+	for i, s := range list {
+		out[i].Source = s
+		if st, ok := states[s.ID]; ok {
+			out[i].State = &st
+		}
+	}
+	return out, nil
+}

@@ -109,6 +109,7 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	s.hits[r.URL.Path]++
 	h := s.routes[r.URL.Path]
 	d, isDoc := s.docs[r.URL.Path]
+	modified := s.modified
 	s.mu.Unlock()
 	if h != nil {
 		h.ServeHTTP(w, r)
@@ -127,9 +128,9 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", d.contentType)
-	w.Header().Set("ETag", fmt.Sprintf(`"%x-%d"`, len(d.body), s.modified.Unix()))
+	w.Header().Set("ETag", fmt.Sprintf(`"%x-%d"`, len(d.body), modified.Unix()))
 	cw := &countingWriter{ResponseWriter: w}
-	http.ServeContent(cw, r, "", s.modified, bytes.NewReader(d.body))
+	http.ServeContent(cw, r, "", modified, bytes.NewReader(d.body))
 	if cw.status == http.StatusOK {
 		s.mu.Lock()
 		s.bodies[r.URL.Path]++

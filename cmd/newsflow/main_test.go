@@ -97,7 +97,7 @@ func TestSameArticlePublishedTwiceIsStoredOnce(t *testing.T) {
 	}
 
 	o := defaultAllInOne()
-	o.DataDir, o.Port, o.Base.OpsAddr = filepath.Join(dir, "data"), -1, ""
+	o.DataDir, o.Port, o.Base.OpsAddr, o.Sink.APIAddr = filepath.Join(dir, "data"), -1, "", ""
 	if err := o.validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +124,14 @@ func TestSameArticlePublishedTwiceIsStoredOnce(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("store holds %d articles, want 1", n)
 	}
+
+	e, out, errOut := newTestEnv()
+	if code := run(context.Background(), e, []string{"search", "-db", o.Sink.DB, "-json", "Brussels"}); code != 0 {
+		t.Fatalf("search: exit %d: %s", code, errOut)
+	}
+	if got := strings.Count(strings.TrimSpace(out.String()), "\n") + 1; got != 1 || !strings.Contains(out.String(), a.ID) {
+		t.Fatalf("search found %d articles, want the one stored (%s):\n%s", got, a.ID, out)
+	}
 }
 
 func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
@@ -131,7 +139,7 @@ func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, e, []string{"run", "-data-dir", t.TempDir(), "-nats-port", "-1", "-ops-addr", "127.0.0.1:0"})
+		done <- run(ctx, e, []string{"run", "-data-dir", t.TempDir(), "-nats-port", "-1", "-ops-addr", "127.0.0.1:0", "-api-addr", "127.0.0.1:0"})
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), "metrics   http://127.0.0.1:") {
@@ -141,7 +149,7 @@ func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{"nats://127.0.0.1:", `"newsflow.raw"`, `"newsflow.enriched"`, "newsflow.db"} {
+	for _, want := range []string{"nats://127.0.0.1:", `"newsflow.raw"`, `"newsflow.enriched"`, "newsflow.db", "web, API  http://127.0.0.1:"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}

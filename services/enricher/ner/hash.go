@@ -30,9 +30,11 @@ func mix(z uint64) uint64 {
 // combine folds value v into hash h.
 func combine(h, v uint64) uint64 { return mix(h*0x9e3779b97f4a7c15 ^ v) }
 
-func key1(t template, a uint64) uint64       { return nonzero(combine(uint64(t), a)) }
-func key2(t template, a, b uint64) uint64    { return nonzero(combine(combine(uint64(t), a), b)) }
-func key3(t template, a, b, c uint64) uint64 { return nonzero(combine(combine(combine(uint64(t), a), b), c)) }
+func key1(t template, a uint64) uint64    { return nonzero(combine(uint64(t), a)) }
+func key2(t template, a, b uint64) uint64 { return nonzero(combine(combine(uint64(t), a), b)) }
+func key3(t template, a, b, c uint64) uint64 {
+	return nonzero(combine(combine(combine(uint64(t), a), b), c))
+}
 
 // nonzero keeps 0 free to mark empty slots in the feature table.
 func nonzero(k uint64) uint64 {

@@ -2,9 +2,8 @@ package ner
 
 import (
 	"bufio"
-	"cmp"
-	"slices"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
@@ -12,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -88,13 +88,13 @@ func (t *featureTable) lookup(key uint64) *slot {
 
 // Stats describes a model.
 type Stats struct {
-	Features           int // distinct feature keys
-	Rows               [2]int
-	GazetteerEntries   int
-	GazetteerLists     int
-	WeightBytes        int // memory held by weights and the feature table
-	FeatureVersion     int
-	GazetteerPerList   map[string]int
+	Features         int // distinct feature keys
+	Rows             [2]int
+	GazetteerEntries int
+	GazetteerLists   int
+	WeightBytes      int // memory held by weights and the feature table
+	FeatureVersion   int
+	GazetteerPerList map[string]int
 }
 
 // Stats returns the model's size.

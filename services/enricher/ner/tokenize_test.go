@@ -96,15 +96,15 @@ func TestTokenizeInvalidUTF8(t *testing.T) {
 
 func TestNormalize(t *testing.T) {
 	for in, want := range map[string]string{
-		"’s":     "'s",
-		"“":      `"`,
-		"”":      `"`,
-		"n’t":    "n't",
-		"—":      "--",
-		"–":      "-",
+		"’s":      "'s",
+		"“":       `"`,
+		"”":       `"`,
+		"n’t":     "n't",
+		"—":       "--",
+		"–":       "-",
 		"D’Alema": "D'Alema",
-		"Nato":   "Nato",
-		"…":      "...",
+		"Nato":    "Nato",
+		"…":       "...",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

@@ -228,14 +228,14 @@ func (tr *trainer) resolve(docs []*trainDoc, s int) {
 // current weights, u the same updates weighted by when they happened, so
 // the average over all steps is w - u/c without summing every step.
 type perceptron struct {
-	w                  []int32
-	u                  []int64
-	trans, transU      [numLabels][numLabels]int64
-	first, firstU      [numLabels]int64
-	last, lastU        [numLabels]int64
-	c                  int64
-	trans32            [numLabels][numLabels]int32
-	first32, last32    [numLabels]int32
+	w               []int32
+	u               []int64
+	trans, transU   [numLabels][numLabels]int64
+	first, firstU   [numLabels]int64
+	last, lastU     [numLabels]int64
+	c               int64
+	trans32         [numLabels][numLabels]int32
+	first32, last32 [numLabels]int32
 }
 
 func newPerceptron(features int) *perceptron {

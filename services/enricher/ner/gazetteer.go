@@ -35,7 +35,7 @@ const maxCategories = 32
 
 // maxGazetteerTokens bounds the length of an entry, and so the work of
 // matching.
-const maxGazetteerTokens = 8
+const maxGazetteerTokens = 10
 
 // newGazetteer builds a gazetteer from categories and their phrases.
 func newGazetteer(categories []string, phrases [][]string) (*gazetteer, error) {
@@ -150,7 +150,7 @@ func (g *gazetteer) match(toks []tokenInfo, hit func(i int, h gazHit)) {
 		}
 		h := uint64(gazetteerSeed)
 		for j := i; j < len(toks) && j-i < g.maxLen; j++ {
-			if j > i && !toks[j].capitalised() && !connectives[toks[j].lower] {
+			if j > i && !toks[j].capitalised() && !connectives[toks[j].lower] && !particleName(toks[j].word) {
 				break
 			}
 			h = combine(h, toks[j].hLower)
@@ -181,12 +181,19 @@ func positionIn(k, first, last int) position {
 // connectives are the lower-case words names are built with.
 var connectives = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`of the and for de del della di da do dos das du des la le les van von der den
+	for _, w := range strings.Fields(`of the and for in de del della di da do dos das du des la le les van von der den
 		al el bin ibn y e on upon am im zu & 's ' - . d'`) {
 		m[w] = true
 	}
 	return m
 }()
+
+// particleName reports whether w is a capitalised name behind a lower-case
+// particle: "d'Ivoire", "al-Assad".
+func particleName(w string) bool {
+	i := strings.IndexAny(w, "'-")
+	return i > 0 && i <= 3 && startsUpperOrDigit(w[i+1:])
+}
 
 // startsUpperOrDigit reports whether s starts with a capital or a digit.
 func startsUpperOrDigit(s string) bool {

@@ -76,10 +76,10 @@ const (
 )
 
 // tokenInfo is what the features read about one token, computed once per
-// token per document.
+// token per document. Only hashes of derived strings (lower case, shape,
+// affixes) are kept, so preparing a token allocates nothing.
 type tokenInfo struct {
-	word  string // normalised
-	lower string
+	word string // normalised
 
 	hWord, hLower, hShape, hShapeLong uint64
 	hPrefix, hSuffix                  [affixes]uint64
@@ -108,7 +108,7 @@ const affixes = 4
 
 // boundary stands in for tokens beyond the ends of a sentence.
 var boundary = func() tokenInfo {
-	t := tokenInfo{word: "<S>", lower: "<S>", cap: capPunct}
+	t := tokenInfo{word: "<S>", cap: capPunct}
 	t.hWord, t.hLower, t.hShape, t.hShapeLong = hashString("<S>"), hashString("<S>"), hashString("<S>"), hashString("<S>")
 	return t
 }()
@@ -125,7 +125,15 @@ type document struct {
 	gaz      []gazHit
 	gazStart []int32
 
-	docCase map[string]uint8
+	docCase map[uint64]uint8 // by hLower
+	hits    []tokHit
+	next    []int32
+	buf     []byte
+}
+
+type tokHit struct {
+	tok int
+	hit gazHit
 }
 
 func (d *document) reset() {
@@ -133,6 +141,7 @@ func (d *document) reset() {
 	d.sents = d.sents[:0]
 	d.gaz = d.gaz[:0]
 	d.gazStart = d.gazStart[:0]
+	d.hits = d.hits[:0]
 	clear(d.docCase)
 }
 
@@ -146,15 +155,13 @@ func (d *document) addSentence(words []string) {
 	for _, w := range words {
 		var t tokenInfo
 		t.word = Normalize(w)
-		t.lower = toLower(t.word)
 		t.hWord = hashString(t.word)
-		t.hLower = hashString(t.lower)
-		short, long := shapes(t.word)
-		t.hShape = hashString(short)
-		t.hShapeLong = hashString(long)
+		d.buf = appendLower(d.buf[:0], t.word)
+		t.hLower = hashBytes(d.buf)
+		affixHashes(d.buf, &t.hPrefix, &t.hSuffix)
+		t.hShape, t.hShapeLong = shapeHashes(t.word, d.buf[:0])
 		t.cap = classify(t.word)
 		t.upper = startsUpperOrDigit(t.word)
-		affixHashes(t.lower, &t.hPrefix, &t.hSuffix)
 		d.toks = append(d.toks, t)
 	}
 	for i := start; i < len(d.toks); i++ {
@@ -199,7 +206,7 @@ func (d *document) addSentence(words []string) {
 // is in: how each word is capitalised in running text, and gazetteer hits.
 func (d *document) finish(g *gazetteer) {
 	if d.docCase == nil {
-		d.docCase = map[string]uint8{}
+		d.docCase = map[uint64]uint8{}
 	}
 	for i := range d.toks {
 		t := &d.toks[i]
@@ -208,17 +215,17 @@ func (d *document) finish(g *gazetteer) {
 		}
 		switch t.cap {
 		case capLower:
-			d.docCase[t.lower] |= 1
+			d.docCase[t.hLower] |= 1
 		case capInit, capMixed:
-			d.docCase[t.lower] |= 2
+			d.docCase[t.hLower] |= 2
 		case capAll:
-			d.docCase[t.lower] |= 4
+			d.docCase[t.hLower] |= 4
 		}
 	}
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.cap <= capMixed {
-			t.docCase = d.docCase[t.lower]
+			t.docCase = d.docCase[t.hLower]
 		}
 	}
 
@@ -227,28 +234,22 @@ func (d *document) finish(g *gazetteer) {
 		return
 	}
 	// Hits arrive in order of match start; bucket them by token.
-	type tokHit struct {
-		tok int
-		hit gazHit
-	}
-	var hits []tokHit
 	for _, s := range d.sents {
 		g.match(d.toks[s.start:s.end], func(i int, h gazHit) {
-			hits = append(hits, tokHit{s.start + i, h})
+			d.hits = append(d.hits, tokHit{s.start + i, h})
 		})
 	}
-	for _, h := range hits {
+	for _, h := range d.hits {
 		d.gazStart[h.tok+1]++
 	}
 	for i := 1; i < len(d.gazStart); i++ {
 		d.gazStart[i] += d.gazStart[i-1]
 	}
-	d.gaz = append(d.gaz[:0], make([]gazHit, len(hits))...)
-	next := make([]int32, len(d.toks))
-	copy(next, d.gazStart[:len(d.toks)])
-	for _, h := range hits {
-		d.gaz[next[h.tok]] = h.hit
-		next[h.tok]++
+	d.gaz = resize(d.gaz, len(d.hits))
+	d.next = append(d.next[:0], d.gazStart[:len(d.toks)]...)
+	for _, h := range d.hits {
+		d.gaz[d.next[h.tok]] = h.hit
+		d.next[h.tok]++
 	}
 }
 
@@ -503,26 +504,35 @@ func classify(w string) capClass {
 	return capMixed
 }
 
-// shapes returns w's shape — capitals as X, lower case as x, digits as d,
-// other characters as themselves — with runs of a class collapsed to one
-// character (short) and to at most four (long): "Sherman" is "Xx" and
-// "Xxxxx", "U.S." is "X.X.", "1996-08-22" is "d-d-d" and "dddd-dd-dd".
-func shapes(w string) (short, long string) {
-	var sb, lb [48]byte
-	s, l := sb[:0], lb[:0]
+// shapeHashes hashes w's shape — capitals as X, lower case as x, digits as
+// d, other characters as themselves — with runs of a class collapsed to
+// one character (short) and to at most four (long): "Sherman" is "Xx" and
+// "Xxxxx", "U.S." is "X.X.", "1996-08-22" is "d-d-d" and "dddd-dd-dd". buf
+// is scratch space.
+func shapeHashes(w string, buf []byte) (short, long uint64) {
+	const maxShape = 48
+	s := buf[:0]
+	var lb [maxShape]byte
+	l := lb[:0]
 	var prev byte
 	run := 0
 	for _, r := range w {
 		var c byte
 		switch {
-		case unicode.IsUpper(r):
-			c = 'X'
-		case unicode.IsLower(r) || unicode.IsLetter(r):
+		case r < utf8.RuneSelf && r >= 'a' && r <= 'z':
 			c = 'x'
-		case unicode.IsDigit(r):
+		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':
+			c = 'X'
+		case r < utf8.RuneSelf && r >= '0' && r <= '9':
 			c = 'd'
 		case r < utf8.RuneSelf:
 			c = byte(r)
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsLetter(r):
+			c = 'x'
+		case unicode.IsDigit(r):
+			c = 'd'
 		default:
 			c = '*'
 		}
@@ -531,46 +541,48 @@ func shapes(w string) (short, long string) {
 		} else {
 			run = 1
 			prev = c
-			if len(s) < cap(sb) {
+			if len(s) < maxShape {
 				s = append(s, c)
 			}
 		}
-		if run <= 4 && len(l) < cap(lb) {
+		if run <= 4 && len(l) < maxShape {
 			l = append(l, c)
 		}
 	}
-	return string(s), string(l)
+	return hashBytes(s), hashBytes(l)
 }
 
 // affixHashes hashes the 1..affixes-rune prefixes and suffixes of a word
 // that has more runes than the affix; shorter affixes stay 0.
-func affixHashes(w string, pre, suf *[affixes]uint64) {
-	n := utf8.RuneCountInString(w)
+func affixHashes(w []byte, pre, suf *[affixes]uint64) {
+	*pre, *suf = [affixes]uint64{}, [affixes]uint64{}
+	n := utf8.RuneCount(w)
+	p, q := 0, len(w)
 	for k := 1; k <= affixes && k < n; k++ {
-		// Byte offsets of the first k and last k runes.
-		p := 0
-		for range k {
-			_, size := utf8.DecodeRuneInString(w[p:])
-			p += size
-		}
-		q := len(w)
-		for range k {
-			_, size := utf8.DecodeLastRuneInString(w[:q])
-			q -= size
-		}
-		pre[k-1] = hashString(w[:p])
-		suf[k-1] = hashString(w[q:])
+		_, size := utf8.DecodeRune(w[p:])
+		p += size
+		_, size = utf8.DecodeLastRune(w[:q])
+		q -= size
+		pre[k-1] = hashBytes(w[:p])
+		suf[k-1] = hashBytes(w[q:])
 	}
 }
 
-// toLower is strings.ToLower without the allocation for words already in
-// lower case.
-func toLower(s string) string {
+// appendLower appends s in lower case to dst, as strings.ToLower would
+// write it.
+func appendLower(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s)
+		if c >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			}
+			return dst
 		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
 	}
-	return s
+	return dst
 }

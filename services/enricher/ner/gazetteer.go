@@ -150,7 +150,7 @@ func (g *gazetteer) match(toks []tokenInfo, hit func(i int, h gazHit)) {
 		}
 		h := uint64(gazetteerSeed)
 		for j := i; j < len(toks) && j-i < g.maxLen; j++ {
-			if j > i && !toks[j].capitalised() && !connectives[toks[j].lower] && !particleName(toks[j].word) {
+			if j > i && !toks[j].capitalised() && !connectives[toks[j].hLower] && !particleName(toks[j].word) {
 				break
 			}
 			h = combine(h, toks[j].hLower)
@@ -179,11 +179,11 @@ func positionIn(k, first, last int) position {
 }
 
 // connectives are the lower-case words names are built with.
-var connectives = func() map[string]bool {
-	m := map[string]bool{}
+var connectives = func() map[uint64]bool {
+	m := map[uint64]bool{}
 	for _, w := range strings.Fields(`of the and for in de del della di da do dos das du des la le les van von der den
 		al el bin ibn y e on upon am im zu & 's ' - . d'`) {
-		m[w] = true
+		m[hashString(w)] = true
 	}
 	return m
 }()

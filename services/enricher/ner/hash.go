@@ -20,6 +20,16 @@ func hashString(s string) uint64 {
 	return h
 }
 
+// hashBytes is hashString of string(b).
+func hashBytes(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
 // mix is splitmix64's finaliser: every input bit affects every output bit.
 func mix(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9

@@ -62,7 +62,7 @@ func (m *Model) run(t *tagger) {
 					continue
 				}
 				if r := sl.rows[0]; r >= 0 {
-					addRow(&e, first.row(r))
+					first.add(&e, r)
 				}
 				if r := sl.rows[1]; r >= 0 {
 					t.rows2 = append(t.rows2, r)
@@ -79,12 +79,12 @@ func (m *Model) run(t *tagger) {
 		for i := s.start; i < s.end; i++ {
 			var e [numLabels]int32
 			for _, r := range t.rows2[t.rows2Start[i]:t.rows2Start[i+1]] {
-				addRow(&e, second.row(r))
+				second.add(&e, r)
 			}
 			t.keys = d.stage2Keys(i, s, t.labels[0], &t.mem, t.keys[:0])
 			for _, k := range t.keys {
 				if sl := m.table.lookup(k); sl != nil && sl.rows[1] >= 0 {
-					addRow(&e, second.row(sl.rows[1]))
+					second.add(&e, sl.rows[1])
 				}
 			}
 			t.emit[i] = e

@@ -157,6 +157,9 @@ func appendWord(dst []Token, text string, start, end int) []Token {
 
 // cliticStart returns where a clitic starts in w, or 0.
 func cliticStart(w string) int {
+	if strings.IndexByte(w, '\'') < 0 && !strings.Contains(w, "’") {
+		return 0
+	}
 	lw := len(w)
 	for _, c := range [...]string{"'s", "'re", "'ve", "'ll", "'d", "'m", "’s", "’re", "’ve", "’ll", "’d", "’m"} {
 		if lw > len(c) && strings.EqualFold(w[lw-len(c):], c) {

@@ -116,7 +116,10 @@ func Train(ctx context.Context, train, dev []conll.Document, cfg TrainConfig) (*
 		return nil, err
 	}
 
-	m := tr.model([2]*stageWeights{&first, &second})
+	m, err := tr.model([2]*denseWeights{&first, &second})
+	if err != nil {
+		return nil, err
+	}
 	tr.logf("model: %+v (trained in %v)", m.Stats(), time.Since(began).Round(time.Second))
 	return m, nil
 }
@@ -306,7 +309,7 @@ func (p *perceptron) bumpTrans(w, u *[numLabels]int64, gold, pred label) {
 }
 
 // averaged returns the averaged weights, quantised as a model stores them.
-func (p *perceptron) averaged() stageWeights {
+func (p *perceptron) averaged() denseWeights {
 	c := float64(p.c)
 	avg := func(w int32, u int64) float64 { return float64(w) - float64(u)/c }
 	rows := make([]float64, len(p.w))
@@ -322,14 +325,13 @@ func (p *perceptron) averaged() stageWeights {
 		first[a] = float64(p.first[a]) - float64(p.firstU[a])/c
 		last[a] = float64(p.last[a]) - float64(p.lastU[a])/c
 	}
-	w, _ := quantise(rows, &trans, &first, &last)
-	return w
+	return quantise(rows, &trans, &first, &last)
 }
 
 // trainStage trains stage s for up to epochs passes over docs. With
 // selectOnDev it evaluates the averaged weights on dev after each epoch and
 // returns the best epoch's; otherwise the last epoch's.
-func (tr *trainer) trainStage(ctx context.Context, s int, docs, dev []*trainDoc, epochs int, selectOnDev bool) (stageWeights, int, error) {
+func (tr *trainer) trainStage(ctx context.Context, s int, docs, dev []*trainDoc, epochs int, selectOnDev bool) (denseWeights, int, error) {
 	p := newPerceptron(len(tr.keys))
 	type ref struct{ doc, sent int }
 	var order []ref
@@ -343,7 +345,7 @@ func (tr *trainer) trainStage(ctx context.Context, s int, docs, dev []*trainDoc,
 	emit := make([][numLabels]int32, longest)
 	back := make([][numLabels]uint8, longest)
 	pred := make([]label, longest)
-	var best stageWeights
+	var best denseWeights
 	bestF1, bestEpoch := -1.0, 0
 	for epoch := 1; epoch <= epochs; epoch++ {
 		began := time.Now()
@@ -351,7 +353,7 @@ func (tr *trainer) trainStage(ctx context.Context, s int, docs, dev []*trainDoc,
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, r := range order {
 			if err := ctx.Err(); err != nil {
-				return stageWeights{}, 0, err
+				return denseWeights{}, 0, err
 			}
 			td := docs[r.doc]
 			st := td.doc.sents[r.sent]
@@ -379,7 +381,7 @@ func (tr *trainer) trainStage(ctx context.Context, s int, docs, dev []*trainDoc,
 
 // decode tags docs with stage s's weights w; stage 1 labels are stored as
 // the documents' first-stage labels.
-func (tr *trainer) decode(docs []*trainDoc, s int, w *stageWeights) [][]label {
+func (tr *trainer) decode(docs []*trainDoc, s int, w *denseWeights) [][]label {
 	var out [][]label
 	var emit [][numLabels]int32
 	var back [][numLabels]uint8
@@ -406,7 +408,7 @@ func (tr *trainer) decode(docs []*trainDoc, s int, w *stageWeights) [][]label {
 	return out
 }
 
-func (tr *trainer) evaluate(docs []*trainDoc, s int, w *stageWeights) conll.Score {
+func (tr *trainer) evaluate(docs []*trainDoc, s int, w *denseWeights) conll.Score {
 	var score conll.Score
 	// For stage 1 this also overwrites the documents' first-stage labels;
 	// Train re-decodes the development set with the chosen weights before
@@ -423,46 +425,44 @@ func (tr *trainer) evaluate(docs []*trainDoc, s int, w *stageWeights) conll.Scor
 }
 
 // model assembles the runtime model: rows whose weights are all zero are
-// dropped, and the feature table maps the remaining keys to their rows.
-func (tr *trainer) model(stages [2]*stageWeights) *Model {
+// dropped, the rest stored sparsely, and the feature table maps the keys
+// left to their rows.
+func (tr *trainer) model(stages [2]*denseWeights) (*Model, error) {
 	m := &Model{gaz: tr.gaz}
-	rowsOf := make([][2]int32, len(tr.keys))
+	refs := make([][2]int32, len(tr.keys))
 	for s, w := range stages {
-		var kept []int16
+		var entries []int32
 		for f := range tr.keys {
-			rowsOf[f][s] = -1
-			if int(f+1)*numLabels > len(w.rows) {
+			refs[f][s] = -1
+			if (f+1)*numLabels > len(w.rows) {
 				continue
 			}
-			row := w.rows[f*numLabels : (f+1)*numLabels]
-			if allZero(row) {
-				continue
+			start := len(entries)
+			for l, v := range w.row(int32(f)) {
+				if v != 0 {
+					entries = append(entries, int32(v)<<8|int32(l))
+				}
 			}
-			rowsOf[f][s] = int32(len(kept) / numLabels)
-			kept = append(kept, row...)
+			if n := len(entries) - start; n > 0 {
+				if start >= 1<<(31-refLenBits) {
+					return nil, fmt.Errorf("ner: stage %d has more weights than a row reference can address", s+1)
+				}
+				refs[f][s] = rowRef(start, n)
+			}
 		}
-		m.stages[s] = stageWeights{rows: kept, trans: w.trans, first: w.first, last: w.last}
+		m.stages[s] = stageWeights{entries: entries, trans: w.trans, first: w.first, last: w.last}
 	}
 	n := 0
-	for _, r := range rowsOf {
+	for _, r := range refs {
 		if r[0] >= 0 || r[1] >= 0 {
 			n++
 		}
 	}
 	m.table = newFeatureTable(n)
 	for f, k := range tr.keys {
-		if r := rowsOf[f]; r[0] >= 0 || r[1] >= 0 {
+		if r := refs[f]; r[0] >= 0 || r[1] >= 0 {
 			m.table.insert(slot{key: k, rows: r})
 		}
 	}
-	return m
-}
-
-func allZero(row []int16) bool {
-	for _, v := range row {
-		if v != 0 {
-			return false
-		}
-	}
-	return true
+	return m, nil
 }

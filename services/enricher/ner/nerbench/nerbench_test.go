@@ -2,6 +2,7 @@ package nerbench
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -24,14 +25,30 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
-	newsflow := ""
+	// The rows: name, P, R, F1, then per type; newsflow must find most of
+	// these plain entities, and speeds must be positive.
+	rows := map[string][]string{}
 	for _, line := range strings.Split(s, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "newsflow ") && newsflow == "" {
-			newsflow = line
+		f := strings.Fields(line)
+		if len(f) > 16 && (f[0] == "newsflow" || f[0] == "prose/v2") {
+			rows[f[0]] = f
 		}
 	}
-	if f := strings.Fields(newsflow); len(f) < 4 || f[3] != "100.00" {
-		t.Errorf("newsflow row %q: want F1 100.00 on the tiny file", newsflow)
+	if len(rows) != 2 {
+		t.Fatalf("want a newsflow and a prose/v2 row:\n%s", s)
+	}
+	for name, f := range rows {
+		var p, r, f1, speed float64
+		fmt.Sscan(f[1], &p)
+		fmt.Sscan(f[2], &r)
+		fmt.Sscan(f[3], &f1)
+		fmt.Sscan(f[16], &speed)
+		if p < 0 || p > 100 || r < 0 || r > 100 || f1 < 0 || f1 > 100 || speed <= 0 {
+			t.Errorf("%s row %q: implausible figures", name, f)
+		}
+		if name == "newsflow" && f1 < 70 {
+			t.Errorf("newsflow F1 %.2f on the tiny file, want at least 70", f1)
+		}
 	}
 }
 

@@ -12,21 +12,18 @@ import (
 
 // TestTrainTiny trains on a hand-made corpus of eight sentences (a few
 // milliseconds): the model must learn its training data, and training
-// twice must give the same bytes.
+// twice must give the same bytes. Epochs are chosen on the training data
+// itself: a two-sentence development set scores every epoch alike.
 func TestTrainTiny(t *testing.T) {
 	train, err := conll.ReadFile("testdata/tiny.train")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := conll.ReadFile("testdata/tiny.dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := TrainConfig{Epochs: 5, Folds: 2, Seed: 7, Gazetteer: os.DirFS("gazetteer")}
+	cfg := TrainConfig{Epochs: 10, Folds: 2, Seed: 7, Gazetteer: os.DirFS("gazetteer")}
 	var out [2]bytes.Buffer
 	var m *Model
 	for i := range out {
-		if m, err = Train(context.Background(), train, dev, cfg); err != nil {
+		if m, err = Train(context.Background(), train, train, cfg); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := m.WriteTo(&out[i]); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsflow/newsflow/services/enricher/ner"
 	"github.com/newsflow/newsflow/services/enricher/ner/conll"
+	"github.com/newsflow/newsflow/services/enricher/ner/internal/cputime"
 )
 
 // Options controls Run.
@@ -139,12 +140,12 @@ func measure(ctx context.Context, t tagger, docs []conll.Document, minTime time.
 		if err := ctx.Err(); err != nil {
 			return r, err
 		}
-		began, cpu := time.Now(), cpuTime()
+		began, cpu := time.Now(), cputime.Now()
 		for i := range docs {
 			tags[i] = tag(words[i])
 		}
 		r.Elapsed += time.Since(began)
-		r.CPU += cpuTime() - cpu
+		r.CPU += cputime.Now() - cpu
 		for _, d := range docs {
 			r.Tokens += d.Tokens()
 		}

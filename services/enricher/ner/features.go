@@ -1,6 +1,7 @@
 package ner
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -328,20 +329,11 @@ func (d *document) stage1Keys(i int, s sentence, g *gazetteer, keys []uint64) []
 
 func (g *gazetteer) appendMaskKeys(keys []uint64, t template, mask uint32, v uint64) []uint64 {
 	for mask != 0 {
-		c := trailingZeros32(mask)
+		c := bits.TrailingZeros32(mask)
 		mask &^= 1 << c
 		keys = append(keys, key2(t, g.catHashes[c], v))
 	}
 	return keys
-}
-
-func trailingZeros32(x uint32) int {
-	n := 0
-	for x&1 == 0 {
-		x >>= 1
-		n++
-	}
-	return n
 }
 
 func b2u(b bool) uint64 {

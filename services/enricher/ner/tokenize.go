@@ -98,7 +98,8 @@ func tokenLen(s string) int {
 // of s, letting connectors join it when a word character follows them:
 // hyphens ("US-led", "2022-01-10"), apostrophes ("O'Neill", "Nato's"; the
 // clitics are split later), dots ("U.S.", "3.5"), commas between digits
-// ("100,000"), slashes between digits ("1/2") and "&" between capitals
+// ("100,000"), slashes and colons between digits ("1/2", "10:30") and "&"
+// between capitals
 // ("AT&T").
 func wordRunLen(s string) int {
 	n := 0
@@ -134,7 +135,6 @@ func wordRunLen(s string) int {
 		}
 		n += size
 		prev = r
-		_ = nsize
 	}
 	// A trailing dot belongs to an abbreviation: "U.S.", "Mr.", "R.".
 	if n < len(s) && s[n] == '.' && isAbbreviation(s[:n]) {

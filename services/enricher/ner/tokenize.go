@@ -99,8 +99,7 @@ func tokenLen(s string) int {
 // hyphens ("US-led", "2022-01-10"), apostrophes ("O'Neill", "Nato's"; the
 // clitics are split later), dots ("U.S.", "3.5"), commas between digits
 // ("100,000"), slashes and colons between digits ("1/2", "10:30") and "&"
-// between capitals
-// ("AT&T").
+// between capitals ("AT&T").
 func wordRunLen(s string) int {
 	n := 0
 	var prev rune

@@ -63,9 +63,17 @@ down:
 logs:
 	$(COMPOSE) -p $(PROJECT) -f deploy/compose.yaml logs -f
 
+## model: retrain the entity model from ../shared/ner (deterministic; commit the result)
+model:
+	nice $(GO) run ./services/enricher/ner/cmd/nertrain -train ../shared/ner/conll2003/eng.train \
+		-dev ../shared/ner/conll2003/eng.testa -gazetteer services/enricher/ner/gazetteer \
+		-out services/enricher/ner/model.bin
+
 ## bench: the benchmarks recorded in docs/BENCHMARKS.md
-bench:
+bench: build
 	$(GO) run ./cmd/newsflow bench runner
+	$(GO) run ./cmd/newsflow bench services -bin bin
+	$(GO) run ./cmd/newsflow bench ner ../shared/ner/conll2003/eng.testa
 
 ## tidy: go mod tidy in every module (-e: a test-only dependency of
 ## modernc.org/sqlite is not on the module proxy)

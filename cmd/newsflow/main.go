@@ -39,6 +39,8 @@ func commands() []command {
 		{"sources", "add, list, pause, resume or remove the sources the fetcher polls", sourcesCmd},
 		{"fetch", "fetch pages now through the running fetcher and publish them", fetchCmd},
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
+		{"search", "search the stored articles", searchCmd},
+		{"export", "write stored articles as JSON lines", exportCmd},
 		{"bench", "benchmarks: runner, extract, ner", benchCmd},
 	}
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/segmentio/encoding/json"
 	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -338,10 +337,8 @@ func bareFetchOne(ctx context.Context, js jetstream.JetStream, client *http.Clie
 	if err != nil {
 		return err
 	}
-	data, err := json.Append(nil, struct {
-		URL  string `json:"url"`
-		HTML string `json:"html"`
-	}{u, string(body)}, 0)
+	// The same encoder the fetcher uses: the comparison is of everything else.
+	data, err := pipeline.EncodeArticle(&pipeline.Article{Schema: pipeline.SchemaVersion, URL: u, HTML: string(body)})
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,13 @@
 package fetch
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"mime"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cespare/xxhash/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/net/publicsuffix"
@@ -58,10 +58,11 @@ func looksHTML(body string) bool {
 }
 
 // ContentHash identifies a body's bytes: a page whose hash has not changed
-// is not published again.
+// is not published again. It tells versions of one page apart, which needs
+// no cryptographic strength: xxHash is ten times cheaper than SHA-256 on
+// a 200 KB page.
 func ContentHash(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:8])
+	return strconv.FormatUint(xxhash.Sum64(body), 16)
 }
 
 // toUTF8 returns the page as UTF-8, which a JSON envelope needs. Valid

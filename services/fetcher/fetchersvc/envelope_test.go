@@ -23,7 +23,7 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 	} {
 		a.Schema, a.ID = pipeline.SchemaVersion, pipeline.ArticleID(a.URL, "")
 		a.Mark(pipeline.StageFetcher, Version, fetched)
-		data, err := encodeEnvelope(&a)
+		data, err := pipeline.EncodeArticle(&a)
 		if err != nil {
 			t.Fatal(err)
 		}

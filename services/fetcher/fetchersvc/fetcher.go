@@ -10,8 +10,9 @@
 // raw article to pipeline.SubjectRaw. It also answers on-demand fetch
 // requests on pipeline.SubjectFetch.
 //
-// Raw articles are JSON envelopes (url, html or text, source, fetched_at,
-// published_at, title, authors, summary) published with runner.Publish
+// Raw articles are JSON envelopes (pipeline.EncodeArticle: url, html or
+// text, source, fetched_at, published_at, title, authors, summary)
+// published with runner.Publish
 // and Nats-Msg-Id "fetch:<article id>:<content hash>": the same page
 // fetched twice within the stream's duplicate window is stored once, while
 // a page whose content changed is published again (the sink keeps the

@@ -17,43 +17,6 @@ import (
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 )
 
-// envelope is the raw message the fetcher publishes: the JSON envelope
-// pipeline.DecodeRaw reads, holding the fields of pipeline.Article a raw
-// article has.
-//
-// It is its own flat struct, not pipeline.EncodeArticle, because that
-// encoder drops every omitempty field (url, source, title, ...) of an
-// article whose Text is empty — an HTML page, which is all the fetcher
-// publishes — through segmentio/encoding's mishandling of omitempty on
-// fields promoted from an embedded pointer (segmentio/encoding#63, #133).
-type envelope struct {
-	Schema      int                  `json:"schema"`
-	URL         string               `json:"url"`
-	Source      string               `json:"source,omitempty"`
-	FetchedAt   string               `json:"fetched_at,omitempty"`
-	PublishedAt string               `json:"published_at,omitempty"`
-	Title       string               `json:"title,omitempty"`
-	Authors     []string             `json:"authors,omitempty"`
-	Summary     string               `json:"summary,omitempty"`
-	HTML        string               `json:"html,omitempty"`
-	Text        string               `json:"text,omitempty"`
-	BodyRef     *pipeline.BodyRef    `json:"body_ref,omitempty"`
-	Stages      []pipeline.StageMark `json:"stages,omitempty"`
-}
-
-func encodeEnvelope(a *pipeline.Article) ([]byte, error) {
-	e := envelope{Schema: pipeline.SchemaVersion, URL: a.URL, Source: a.Source, Title: a.Title, Authors: a.Authors,
-		Summary: a.Summary, HTML: a.HTML, Text: a.Text, BodyRef: a.BodyRef, Stages: a.Stages}
-	if a.FetchedAt != nil {
-		e.FetchedAt = a.FetchedAt.UTC().Format(time.RFC3339Nano)
-	}
-	if a.PublishedAt != nil {
-		e.PublishedAt = a.PublishedAt.UTC().Format(time.RFC3339Nano)
-	}
-	// No HTML escaping: a page's every tag would grow by ten bytes.
-	return json.Append(make([]byte, 0, len(a.HTML)+len(a.Text)+len(a.Text)/8+len(a.HTML)/8+1024), &e, 0)
-}
-
 // MsgID is the Nats-Msg-Id of the raw message for an article with the
 // given id and content hash: the same content is stored once per duplicate
 // window, changed content is a new message.
@@ -63,7 +26,9 @@ func MsgID(articleID, contentHash string) string { return "fetch:" + articleID +
 // one message, and returns once the stream has stored it.
 func (f *Fetcher) publish(ctx context.Context, a pipeline.Article, hash string) (*jetstream.PubAck, error) {
 	a.Mark(pipeline.StageFetcher, Version, time.Now())
-	data, err := encodeEnvelope(&a)
+	// The envelope the raw subject reads is the article itself: DecodeRaw
+	// takes its url, html or text, source, times and feed metadata.
+	data, err := pipeline.EncodeArticle(&a)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s: %w", a.URL, err)
 	}
@@ -77,7 +42,7 @@ func (f *Fetcher) publish(ctx context.Context, a pipeline.Article, hash string) 
 			return nil, fmt.Errorf("%w: %w", errStore, err)
 		}
 		a.HTML, a.Text, a.BodyRef = "", "", ref
-		if data, err = encodeEnvelope(&a); err != nil {
+		if data, err = pipeline.EncodeArticle(&a); err != nil {
 			return nil, err
 		}
 		metricClaimChecked.Inc()

@@ -114,10 +114,14 @@ func (f *Fetcher) Started() <-chan struct{} { return f.started }
 
 // Run opens the buckets, seeds the registry from the source file, and
 // polls sources and answers fetch requests until ctx is done. Polls in
-// progress are cancelled then; their sources' leases simply expire.
+// progress are cancelled then and their leases released, so another
+// replica takes their sources over at once. Call it once.
 func (f *Fetcher) Run(ctx context.Context, js jetstream.JetStream) error {
 	f.js = js
 	if err := f.setup(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started
+		}
 		return err
 	}
 	sub, reqs, err := f.serveRequests(ctx)

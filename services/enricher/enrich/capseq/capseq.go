@@ -380,7 +380,7 @@ func (s *scanner) unknown(ws []word) {
 		}
 		onlyOffices := true
 		for _, x := range ws[:i] {
-			if x.cap && !isTitleOrHonorific(x.text) && !lexicon.IsCommon(x.text) {
+			if x.cap && !isTitleOrHonorific(x.text) {
 				onlyOffices = false
 			}
 		}
@@ -399,9 +399,9 @@ func (s *scanner) unknown(ws []word) {
 			break
 		}
 	}
-	last := lexicon.Lower(ws[len(ws)-1].text)
+	first, last := lexicon.Lower(ws[0].text), lexicon.Lower(ws[len(ws)-1].text)
 	switch {
-	case len(ws) > 1 && orgSuffixes[last]:
+	case len(ws) > 1 && (orgSuffixes[last] || orgSuffixes[first]):
 		s.emit(ws, pipeline.Organization)
 	case allCommon:
 		// "News World", "Big Tech", "Deputy Foreign Minister": ordinary

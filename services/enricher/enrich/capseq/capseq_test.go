@@ -25,6 +25,8 @@ func TestRecognize(t *testing.T) {
 		{"Kim Sengupta World Affairs Editor", "PERSON:Kim Sengupta"},
 		{"News World Europe Jaw jaw better than war war", "LOC:Europe"},
 		{"Deputy Foreign Minister and National Defence Council members", "ORG:National Defence Council"},
+		{"The Organisation for Zorgon Co-operation and Development met.", "ORG:Organisation for Zorgon Co-operation and Development"},
+		{"The Institute for Zorgon Studies and Blorf Council met.", "ORG:Institute for Zorgon Studies and Blorf Council"},
 		{"Read more about it. Monday’s talks in January.", ""},
 		{"Follow @DeputySecState and #Geneva at pic.twitter.com/QkYlu1HdhU now.", ""},
 		{"The Zorgon Institute said. Later the Zorgon Institute agreed.", "ORG:Zorgon Institute; ORG:Zorgon Institute"},

@@ -36,6 +36,9 @@ type Known struct {
 	Nominals []string
 	// Names are every form the gazetteer lists, canonical name first.
 	Names []string
+	// Country is, for a nationality, its country ("Russian" -> Russia):
+	// "the Russian delegation said" is Russia speaking.
+	Country *Known
 }
 
 // Gazetteer maps the names of known organisations, places, nationalities
@@ -64,11 +67,12 @@ var Default = sync.OnceValue(func() *Gazetteer {
 func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	g := &Gazetteer{byKey: map[string]*Known{}, bySurname: map[string][]*Known{}, byNominal: map[string][]*Known{}}
 	err := eachRecord(countries, 4, func(f [][]string) error {
-		if err := g.add(&Known{Type: pipeline.Location, Names: append(f[0], f[1]...)}); err != nil {
+		country := &Known{Type: pipeline.Location, Names: append(f[0], f[1]...)}
+		if err := g.add(country); err != nil {
 			return err
 		}
 		if len(f[2]) > 0 {
-			if err := g.add(&Known{Type: pipeline.Misc, Names: f[2]}); err != nil {
+			if err := g.add(&Known{Type: pipeline.Misc, Names: f[2], Country: country}); err != nil {
 				return err
 			}
 		}

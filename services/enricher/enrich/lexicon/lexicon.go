@@ -29,6 +29,8 @@ var (
 	dfTSV []byte
 	//go:embed data/firstnames.txt
 	firstNamesTxt []byte
+	//go:embed data/verbal.txt
+	verbalTxt []byte
 )
 
 // Gender is what a given name or title says about a person.
@@ -56,6 +58,7 @@ type tables struct {
 	df         map[string]int
 	documents  int
 	firstNames map[string]Gender
+	verbal     map[string]bool
 }
 
 var load = sync.OnceValue(func() *tables {
@@ -64,7 +67,9 @@ var load = sync.OnceValue(func() *tables {
 		common:     map[string]bool{},
 		df:         map[string]int{},
 		firstNames: map[string]Gender{},
+		verbal:     map[string]bool{},
 	}
+	eachLine(verbalTxt, func(l string) { t.verbal[l] = true })
 	eachLine(stopwordsTxt, func(l string) { t.stop[l] = true })
 	eachLine(commonTxt, func(l string) { t.common[l] = true })
 	eachLine(dfTSV, func(l string) {
@@ -131,6 +136,10 @@ func IsCommon(word string) bool {
 	w := Lower(word)
 	return t.stop[w] || t.common[w]
 }
+
+// IsVerbal reports whether word is mostly a verb or an adverb in the
+// CoNLL text ("respond", "decided", "later"): not the name of a thing.
+func IsVerbal(word string) bool { return load().verbal[Lower(word)] }
 
 // FirstName reports whether name is a known given name, and the gender it
 // signals (Unknown for names given to both).

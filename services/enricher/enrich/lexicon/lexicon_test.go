@@ -69,6 +69,19 @@ func TestWordClasses(t *testing.T) {
 	}
 }
 
+func TestVerbal(t *testing.T) {
+	for _, w := range []string{"said", "decide", "withdraw", "also"} {
+		if !lexicon.IsVerbal(w) {
+			t.Errorf("IsVerbal(%q) = false", w)
+		}
+	}
+	for _, w := range []string{"talks", "meeting", "troops", "security", "Nato"} {
+		if lexicon.IsVerbal(w) {
+			t.Errorf("IsVerbal(%q) = true", w)
+		}
+	}
+}
+
 func TestIDF(t *testing.T) {
 	if !(lexicon.IDF("the") < 1.2 && lexicon.IDF("ukraine") > lexicon.IDF("talk") && lexicon.IDF("zzzz") == lexicon.MaxIDF()) {
 		t.Fatalf("IDF ordering wrong: the=%v ukraine=%v talk=%v max=%v",
@@ -91,7 +104,7 @@ func TestCommittedTablesAreReproducible(t *testing.T) {
 	if stats.Documents != 946 {
 		t.Errorf("documents = %d, want 946", stats.Documents)
 	}
-	for name, want := range map[string][]byte{"df.tsv": stats.DFTable(), "common.txt": stats.CommonWords()} {
+	for name, want := range map[string][]byte{"df.tsv": stats.DFTable(), "common.txt": stats.CommonWords(), "verbal.txt": stats.VerbalWords()} {
 		got, err := os.ReadFile(filepath.Join("data", name))
 		if err != nil {
 			t.Fatal(err)

@@ -4,9 +4,11 @@
 //	go run ./enrich/lexicon/gen            # from services/enricher
 //
 // It writes data/df.tsv (in how many of the 946 Reuters articles each
-// folded word occurs, for inverse document frequency) and data/common.txt
+// folded word occurs, for inverse document frequency), data/common.txt
 // (words written in lower case more often than capitalised in mid-sentence,
-// which the capitalised-sequence recogniser does not take for names). The
+// which the capitalised-sequence recogniser does not take for names) and
+// data/verbal.txt (words mostly tagged as verbs or adverbs, which are not
+// key terms). The
 // output is a pure function of the input file; lexicon's tests check that
 // the committed files are what this command produces.
 package main
@@ -54,5 +56,8 @@ func run(in, out string) error {
 	if err := os.WriteFile(filepath.Join(out, "df.tsv"), stats.DFTable(), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "common.txt"), stats.CommonWords(), 0o644)
+	if err := os.WriteFile(filepath.Join(out, "common.txt"), stats.CommonWords(), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "verbal.txt"), stats.VerbalWords(), 0o644)
 }

@@ -1,0 +1,295 @@
+// Package story computes the signatures that link articles into stories
+// and spot copies: MinHash sketches of the text and of its names, the
+// article's strongest terms and entities, and how two signatures compare.
+//
+// Everything here is deterministic across processes and machines (fixed
+// hash seeds, no randomised maps in the output), because signatures are
+// stored and compared by every enricher replica.
+package story
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+)
+
+// Sizes of the sketches and of the candidate index.
+const (
+	TextHashes     = 60 // MinHash of word 3-shingles
+	SkeletonHashes = 32 // MinHash of name/number 2-shingles
+	Bands          = 20 // LSH bands over the text sketch...
+	Rows           = 3  // ...of this many hashes each
+	MaxTerms       = 32
+	MaxEntities    = 12
+	topicEntities  = 3 // the most salient entities, paired for topic keys
+)
+
+// Signature is what an article leaves in the story memory.
+type Signature struct {
+	// Text is a MinHash sketch of the article's word 3-shingles: its
+	// estimated Jaccard similarity finds copies.
+	Text []uint32 `json:"text"`
+	// Skeleton is a MinHash sketch of the 2-shingles of its capitalised
+	// words and numbers in order: a reworded copy keeps its names, numbers
+	// and their order while its other words change.
+	Skeleton []uint32 `json:"skel"`
+	// Terms are its strongest words by TF-IDF, L2-normalised.
+	Terms map[string]float64 `json:"terms"`
+	// Entities are its most salient entities by id, with their salience.
+	Entities map[string]float64 `json:"ents"`
+}
+
+// Entity is what Sign needs of an entity.
+type Entity struct {
+	ID       string
+	Salience float64
+}
+
+// Sign computes the signature of a parsed article; ents are its entities.
+func Sign(d *doc.Doc, ents []Entity) Signature {
+	var words, skeleton []string
+	tf := map[string]int{}
+	for _, t := range d.Tokens {
+		if t.Junk || t.Kind == doc.Punct {
+			continue
+		}
+		w := lexicon.Fold(d.Text[t.Start:t.End])
+		if t.Kind == doc.Possessive {
+			continue
+		}
+		words = append(words, w)
+		switch {
+		case t.Kind == doc.Number:
+			skeleton = append(skeleton, w)
+		case t.Cap && !(t.SentStart && lexicon.IsCommon(d.Text[t.Start:t.End])):
+			skeleton = append(skeleton, w)
+		}
+		if t.Kind == doc.Word && !lexicon.IsStop(w) && len(w) > 2 {
+			tf[w]++
+		}
+	}
+	s := Signature{
+		Text:     minHash(shingles(words, 3), TextHashes),
+		Skeleton: minHash(shingles(skeleton, 2), SkeletonHashes),
+		Terms:    topTerms(tf),
+		Entities: map[string]float64{},
+	}
+	for i, e := range ents {
+		if i == MaxEntities {
+			break
+		}
+		s.Entities[e.ID] = e.Salience
+	}
+	return s
+}
+
+// shingles returns the hashes of the n-word windows of words (or of the
+// whole sequence when it is shorter).
+func shingles(words []string, n int) []uint64 {
+	if len(words) == 0 {
+		return nil
+	}
+	if len(words) < n {
+		n = len(words)
+	}
+	out := make([]uint64, 0, len(words)-n+1)
+	h := fnv.New64a()
+	for i := 0; i+n <= len(words); i++ {
+		h.Reset()
+		for j := i; j < i+n; j++ {
+			h.Write([]byte(words[j]))
+			h.Write([]byte{0})
+		}
+		out = append(out, h.Sum64())
+	}
+	return out
+}
+
+// seeds are the fixed per-hash seeds of the MinHash permutations.
+var seeds = func() [TextHashes]uint64 {
+	var s [TextHashes]uint64
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := range s {
+		x = splitmix(x)
+		s[i] = x
+	}
+	return s
+}()
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// minHash returns k minimum hashes of the set, one per seeded permutation.
+// An empty set gives nil, which is similar to nothing.
+func minHash(set []uint64, k int) []uint32 {
+	if len(set) == 0 {
+		return nil
+	}
+	out := make([]uint32, k)
+	for i := range out {
+		out[i] = math.MaxUint32
+	}
+	for _, x := range set {
+		for i := range out {
+			if v := uint32(splitmix(x^seeds[i]) >> 32); v < out[i] {
+				out[i] = v
+			}
+		}
+	}
+	return out
+}
+
+// estimate is the fraction of equal positions of two sketches: an
+// unbiased estimate of the Jaccard similarity of the sets.
+func estimate(a, b []uint32) float64 {
+	if len(a) == 0 || len(a) != len(b) {
+		return 0
+	}
+	eq := 0
+	for i := range a {
+		if a[i] == b[i] {
+			eq++
+		}
+	}
+	return float64(eq) / float64(len(a))
+}
+
+// topTerms keeps the MaxTerms strongest words by TF-IDF, L2-normalised.
+func topTerms(tf map[string]int) map[string]float64 {
+	type tw struct {
+		t string
+		w float64
+	}
+	all := make([]tw, 0, len(tf))
+	for t, n := range tf {
+		all = append(all, tw{t, (1 + math.Log(float64(n))) * lexicon.IDF(t)})
+	}
+	slices.SortFunc(all, func(a, b tw) int {
+		if a.w != b.w {
+			if a.w > b.w {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.t, b.t)
+	})
+	if len(all) > MaxTerms {
+		all = all[:MaxTerms]
+	}
+	norm := 0.0
+	for _, x := range all {
+		norm += x.w * x.w
+	}
+	norm = math.Sqrt(norm)
+	out := make(map[string]float64, len(all))
+	for _, x := range all {
+		out[x.t] = math.Round(x.w/norm*1e4) / 1e4
+	}
+	return out
+}
+
+// Keys are the memory index keys of a signature: one per LSH band of the
+// text sketch (copies share at least one band with high probability) and
+// one per pair of its most salient entities (articles on one story share
+// their main actors). Keys use only [a-z0-9.] so any key-value store
+// accepts them.
+func (s *Signature) Keys() []string {
+	var keys []string
+	if len(s.Text) == TextHashes {
+		var buf [Rows * 4]byte
+		for b := range Bands {
+			for r := range Rows {
+				binary.LittleEndian.PutUint32(buf[r*4:], s.Text[b*Rows+r])
+			}
+			h := fnv.New64a()
+			h.Write(buf[:])
+			keys = append(keys, "b"+strconv.Itoa(b)+"."+strconv.FormatUint(h.Sum64(), 36))
+		}
+	}
+	top := s.topEntities(topicEntities)
+	for i := range top {
+		for j := i + 1; j < len(top); j++ {
+			keys = append(keys, "e."+top[i]+"."+top[j])
+		}
+	}
+	return keys
+}
+
+// topEntities returns the ids of the n most salient entities, in id order.
+func (s *Signature) topEntities(n int) []string {
+	ids := make([]string, 0, len(s.Entities))
+	for id := range s.Entities {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		if s.Entities[a] != s.Entities[b] {
+			if s.Entities[a] > s.Entities[b] {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	if len(ids) > n {
+		ids = ids[:n]
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Scores compare two signatures; each is in [0,1].
+type Scores struct {
+	Text     float64 // estimated Jaccard of word 3-shingles
+	Skeleton float64 // estimated Jaccard of name/number 2-shingles
+	Terms    float64 // cosine of the term vectors
+	Entities float64 // weighted Jaccard of entity salience
+}
+
+// Compare scores the similarity of two signatures.
+func Compare(a, b *Signature) Scores {
+	return Scores{
+		Text:     estimate(a.Text, b.Text),
+		Skeleton: estimate(a.Skeleton, b.Skeleton),
+		Terms:    cosine(a.Terms, b.Terms),
+		Entities: weightedJaccard(a.Entities, b.Entities),
+	}
+}
+
+func cosine(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	sum := 0.0
+	for t, w := range a {
+		sum += w * b[t]
+	}
+	return min(sum, 1)
+}
+
+func weightedJaccard(a, b map[string]float64) float64 {
+	num, den := 0.0, 0.0
+	for id, x := range a {
+		y := b[id]
+		num += min(x, y)
+		den += max(x, y)
+	}
+	for id, y := range b {
+		if _, ok := a[id]; !ok {
+			den += y
+		}
+	}
+	if den == 0 {
+		return 0
+	}
+	return num / den
+}

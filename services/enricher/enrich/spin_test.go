@@ -1,4 +1,4 @@
-package enrich
+package enrich_test
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 // spin rewrites text the way content farms do (seeds 003 and 004 are such
 // rewrites): ordinary words swapped for synonyms, every seventh paragraph
 // dropped, names, numbers and sentence order kept. It is deterministic.
-func spinText(text string) string {
+func spin(text string) string {
 	paras := strings.Split(text, "\n\n")
 	var out []string
 	for i, p := range paras {

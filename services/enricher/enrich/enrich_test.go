@@ -142,8 +142,8 @@ func (badRecognizer) Recognize(text string) []ner.Span {
 		{Start: 0, End: 4, Type: "WEAPON"},
 		{Start: 0, End: 4, Type: pipeline.Organization, Text: "wrong text is ignored"},
 		{Start: 2, End: 8, Type: pipeline.Person},
-		{Start: 11, End: 13, Type: pipeline.Location}, // starts inside "é"
-		{Start: 14, End: 16, Type: pipeline.Location}, // no letter
+		{Start: 11, End: 13, Type: pipeline.Location},     // starts inside "é"
+		{Start: 14, End: 16, Type: pipeline.Location},     // no letter
 		{Start: 16, End: 22, Type: pipeline.Organization}, // a class name in a style sheet
 	}
 }

@@ -92,7 +92,7 @@ type LocalMemory struct {
 }
 
 type localRecord struct {
-	rec     Record
+	rec      Record
 	storedAt time.Time
 }
 

@@ -1,0 +1,68 @@
+package story
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+)
+
+func TestMinHashEstimatesJaccard(t *testing.T) {
+	set := func(from, to int) []uint64 {
+		var s []uint64
+		for i := from; i < to; i++ {
+			s = append(s, splitmix(uint64(i)))
+		}
+		return s
+	}
+	a := minHash(set(0, 1000), TextHashes)
+	if estimate(a, minHash(set(0, 1000), TextHashes)) != 1 {
+		t.Fatal("identical sets differ")
+	}
+	if e := estimate(a, minHash(set(5000, 6000), TextHashes)); e > 0.05 {
+		t.Fatalf("disjoint sets estimate %v", e)
+	}
+	// |A∩B| = 500, |A∪B| = 1500: J = 1/3.
+	if e := estimate(a, minHash(set(500, 1500), TextHashes)); math.Abs(e-1.0/3) > 0.15 {
+		t.Fatalf("J=1/3 estimated as %v", e)
+	}
+	if minHash(nil, 4) != nil || estimate(nil, nil) != 0 {
+		t.Fatal("empty sets must be similar to nothing")
+	}
+}
+
+func TestSignatureDeterministicAndKeys(t *testing.T) {
+	text := strings.Repeat("Nato and Russia began talks in Brussels on Wednesday about Ukraine. ", 5)
+	ents := []Entity{{"e1", 0.9}, {"e2", 0.8}, {"e3", 0.5}, {"e4", 0.1}}
+	a, b := Sign(doc.Parse(text), ents), Sign(doc.Parse(text), ents)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("signature not deterministic")
+	}
+	keys := a.Keys()
+	if len(keys) != Bands+3 {
+		t.Fatalf("%d keys, want %d", len(keys), Bands+3)
+	}
+	for _, k := range keys {
+		for _, r := range k {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.') {
+				t.Fatalf("key %q has %q", k, r)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(keys, " "), "e.e1.e2") || strings.Contains(strings.Join(keys, " "), "e4") {
+		t.Fatalf("topic keys: %v", keys)
+	}
+	sc := Compare(&a, &b)
+	if sc.Text != 1 || sc.Skeleton != 1 || math.Abs(sc.Terms-1) > 1e-3 || sc.Entities != 1 {
+		t.Fatalf("self-similarity %+v", sc)
+	}
+	other := Sign(doc.Parse("Cricket scores from Colombo: Sri Lanka beat Australia by four wickets."), nil)
+	if sc := Compare(&a, &other); sc.Text != 0 || sc.Terms > 0.1 || sc.Entities != 0 {
+		t.Fatalf("unrelated similarity %+v", sc)
+	}
+	if sc1, sc2 := Compare(&a, &other), Compare(&other, &a); sc1 != sc2 {
+		t.Fatal("Compare is not symmetric")
+	}
+}

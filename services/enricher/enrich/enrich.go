@@ -102,6 +102,10 @@ type Options struct {
 	StoryWindow time.Duration
 	// Thresholds for stories and copies (default DefaultThresholds).
 	Thresholds Thresholds
+	// MemoryWait bounds the time spent retrying the story memory when
+	// other replicas are linking related articles at the same moment
+	// (default 10s); then Process fails with a retryable error.
+	MemoryWait time.Duration
 	// Now is the clock for undated articles (default time.Now).
 	Now func() time.Time
 }
@@ -141,6 +145,9 @@ func New(opts Options) (*Enricher, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.MemoryWait == 0 {
+		opts.MemoryWait = 10 * time.Second
+	}
 	switch {
 	case opts.MaxKeywords < 0:
 		return nil, fmt.Errorf("enrich: MaxKeywords %d < 0", opts.MaxKeywords)
@@ -148,6 +155,8 @@ func New(opts Options) (*Enricher, error) {
 		return nil, fmt.Errorf("enrich: MaxTextBytes %d < 0", opts.MaxTextBytes)
 	case opts.StoryWindow < 0:
 		return nil, fmt.Errorf("enrich: StoryWindow %v < 0", opts.StoryWindow)
+	case opts.MemoryWait < 0:
+		return nil, fmt.Errorf("enrich: MemoryWait %v < 0", opts.MemoryWait)
 	}
 	for name, v := range map[string]float64{"CopyText": opts.Thresholds.CopyText, "RewordSkeleton": opts.Thresholds.RewordSkeleton,
 		"RewordTerms": opts.Thresholds.RewordTerms, "Story": opts.Thresholds.Story} {

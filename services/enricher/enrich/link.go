@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -31,8 +33,13 @@ type Thresholds struct {
 // DefaultThresholds are the measured defaults.
 var DefaultThresholds = Thresholds{CopyText: 0.5, RewordSkeleton: 0.5, RewordTerms: 0.4, Story: 0.3}
 
-// maxMemoryAttempts bounds Recall/Remember rounds lost to other writers.
-const maxMemoryAttempts = 5
+// Backoff between Recall/Remember rounds lost to other writers or spent
+// waiting for pending ones: jittered, doubling from minBackoff to
+// maxBackoff, for at most Options.MemoryWait in all.
+const (
+	minBackoff = time.Millisecond
+	maxBackoff = 50 * time.Millisecond
+)
 
 // Link is the outcome of comparing an article with the memory.
 type Link struct {
@@ -54,7 +61,18 @@ func (e *Enricher) link(ctx context.Context, a *pipeline.Article, sig story.Sign
 		rec.Time = e.opts.Now().Unix()
 	}
 	keys := sig.Keys()
-	for attempt := 0; attempt < maxMemoryAttempts; attempt++ {
+	slices.Sort(keys)
+	backoff := minBackoff
+	giveUp := time.Now().Add(e.opts.MemoryWait)
+	pause := func() error {
+		if time.Now().After(giveUp) {
+			return fmt.Errorf("story memory: %w, or related articles pending, for %v", ErrConflict, e.opts.MemoryWait)
+		}
+		d := backoff + time.Duration(rand.Int64N(int64(backoff)))
+		backoff = min(2*backoff, maxBackoff)
+		return sleep(ctx, d)
+	}
+	for {
 		rc, err := e.opts.Memory.Recall(ctx, a.ID, keys)
 		if err != nil {
 			return Link{}, fmt.Errorf("story memory: %w", err)
@@ -64,10 +82,20 @@ func (e *Enricher) link(ctx context.Context, a *pipeline.Article, sig story.Sign
 			// id): keep the answer given then.
 			return Link{StoryID: rc.Self.StoryID, DuplicateOf: rc.Self.DuplicateOf}, nil
 		}
+		if len(rc.Pending) > 0 {
+			// Related articles are being linked right now: decide after them.
+			if err := pause(); err != nil {
+				return Link{}, err
+			}
+			continue
+		}
 		l := e.decide(&rec, rc.Candidates)
 		rec.StoryID, rec.DuplicateOf = l.StoryID, l.DuplicateOf
 		err = e.opts.Memory.Remember(ctx, rec, keys, rc)
 		if errors.Is(err, ErrConflict) {
+			if err := pause(); err != nil {
+				return Link{}, err
+			}
 			continue
 		}
 		if err != nil {
@@ -75,7 +103,17 @@ func (e *Enricher) link(ctx context.Context, a *pipeline.Article, sig story.Sign
 		}
 		return l, nil
 	}
-	return Link{}, fmt.Errorf("story memory: %w %d times in a row", ErrConflict, maxMemoryAttempts)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // decide links rec to the candidates: the most similar copy, if any, is

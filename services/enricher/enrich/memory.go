@@ -14,19 +14,33 @@ import (
 // articles looked like, indexed by the keys of their signatures, so a
 // later article can join their story or be marked as their copy.
 //
-// Implementations must be safe for concurrent use by several processes:
-// Remember fails with ErrConflict when a key it writes changed since the
-// Recall it was given, and the enricher then recalls and decides again.
-// That makes two replicas enriching two copies of one article at the same
-// moment agree: whichever writes a shared key second sees the first.
+// Implementations must be safe for concurrent use by several processes,
+// and make linking serializable: two replicas enriching two copies of one
+// article at the same moment must not both miss the other. The enricher
+// relies on this contract:
+//
+//   - Remember adds the id to each key by compare-and-set against the
+//     version Recall read, in sorted key order, stopping at the first key
+//     that changed (ErrConflict); only when every key is written does it
+//     store the record. A record therefore only ever holds a final decision.
+//   - Recall reports as Pending the ids it finds under keys without a
+//     record (written by a Remember still under way, or interrupted less
+//     than a short while ago); the enricher waits for them to finish
+//     before deciding.
+//
+// Ordered writing makes the waits acyclic (as ordered locking does), so
+// whoever writes a shared key second always decides with the first in
+// view. An in-process Memory can do all of Remember atomically instead,
+// and then never has anything Pending.
 type Memory interface {
 	// Recall returns the record of the article id if one was stored (a
-	// redelivery), the records indexed under keys, and the version of each
-	// key as read.
+	// redelivery), the records indexed under keys, the ids pending there,
+	// and the version and members of each key as read.
 	Recall(ctx context.Context, id string, keys []string) (Recall, error)
-	// Remember stores rec and adds its id to each key, unless a key changed
-	// since seen was recalled (ErrConflict). It may have written some keys
-	// when it fails; Recall and Remember again repair that.
+	// Remember adds rec's id to each key and then stores rec, unless a key
+	// changed since seen was recalled (ErrConflict). It may have written
+	// some keys when it fails; those ids show as Pending until a later
+	// Remember of the same article completes or they time out.
 	Remember(ctx context.Context, rec Record, keys []string, seen Recall) error
 }
 
@@ -55,15 +69,28 @@ type Record struct {
 type Recall struct {
 	Self       *Record
 	Candidates []Record
+	// Pending are ids under the keys whose records are not written yet.
+	Pending []string
 	// Versions holds each key's version as read; 0 means absent.
 	Versions map[string]uint64
+	// Members holds each key's members as read, for implementations that
+	// write a key's new member list in one compare-and-set.
+	Members map[string][]Member
 }
 
-// AddMember returns members with id appended (moved to the end if present),
-// keeping the newest MaxKeyMembers. Memory implementations share it.
-func AddMember(members []string, id string) []string {
-	out := slices.DeleteFunc(slices.Clone(members), func(m string) bool { return m == id })
-	out = append(out, id)
+// Member is an article indexed under a key, and when it was added (Unix
+// milliseconds), which tells an interrupted write from one under way.
+type Member struct {
+	ID string `json:"id"`
+	At int64  `json:"t"`
+}
+
+// AddMember returns members with id appended at time at (moved to the end
+// if present), keeping the newest MaxKeyMembers. Memory implementations
+// share it.
+func AddMember(members []Member, id string, at int64) []Member {
+	out := slices.DeleteFunc(slices.Clone(members), func(m Member) bool { return m.ID == id })
+	out = append(out, Member{ID: id, At: at})
 	if len(out) > MaxKeyMembers {
 		out = out[len(out)-MaxKeyMembers:]
 	}
@@ -81,8 +108,9 @@ type MemoryOptions struct {
 }
 
 // LocalMemory is a Memory inside one process: for tests, and for the
-// embedded single-process deployment. Several enricher replicas need a
-// shared Memory (package storykv).
+// embedded single-process deployment. Its Remember is atomic, so nothing
+// is ever Pending. Several enricher replicas need a shared Memory
+// (package storykv).
 type LocalMemory struct {
 	opts    MemoryOptions
 	mu      sync.Mutex
@@ -97,7 +125,7 @@ type localRecord struct {
 }
 
 type localKey struct {
-	members  []string
+	members  []Member
 	version  uint64
 	storedAt time.Time
 }
@@ -125,7 +153,7 @@ func (m *LocalMemory) Recall(ctx context.Context, id string, keys []string) (Rec
 	defer m.mu.Unlock()
 	now := m.opts.Now()
 	m.expire(now)
-	rc := Recall{Versions: make(map[string]uint64, len(keys))}
+	rc := Recall{Versions: make(map[string]uint64, len(keys)), Members: make(map[string][]Member, len(keys))}
 	if r, ok := m.records[id]; ok {
 		rec := r.rec
 		rc.Self = &rec
@@ -137,12 +165,13 @@ func (m *LocalMemory) Recall(ctx context.Context, id string, keys []string) (Rec
 			continue
 		}
 		rc.Versions[k] = lk.version
+		rc.Members[k] = slices.Clone(lk.members)
 		for _, member := range lk.members {
-			if seen[member] {
+			if seen[member.ID] {
 				continue
 			}
-			seen[member] = true
-			if r, ok := m.records[member]; ok {
+			seen[member.ID] = true
+			if r, ok := m.records[member.ID]; ok {
 				rc.Candidates = append(rc.Candidates, r.rec)
 			}
 		}
@@ -177,7 +206,7 @@ func (m *LocalMemory) Remember(ctx context.Context, rec Record, keys []string, s
 			lk = &localKey{version: lk.versionOrZero()}
 			m.keys[k] = lk
 		}
-		lk.members = AddMember(lk.members, rec.ID)
+		lk.members = AddMember(lk.members, rec.ID, now.UnixMilli())
 		lk.version++
 		lk.storedAt = now
 	}
@@ -215,8 +244,8 @@ func (m *LocalMemory) evict() {
 	if len(m.keys) > 32*m.opts.MaxArticles {
 		for k, lk := range m.keys {
 			live := false
-			for _, id := range lk.members {
-				if _, ok := m.records[id]; ok {
+			for _, mb := range lk.members {
+				if _, ok := m.records[mb.ID]; ok {
 					live = true
 					break
 				}

@@ -52,15 +52,16 @@ func TestLocalMemoryExpiresAndBounds(t *testing.T) {
 }
 
 func TestAddMember(t *testing.T) {
-	var ms []string
+	var ms []enrich.Member
 	for i := range enrich.MaxKeyMembers + 10 {
-		ms = enrich.AddMember(ms, fmt.Sprint(i))
+		ms = enrich.AddMember(ms, fmt.Sprint(i), int64(i))
 	}
-	if len(ms) != enrich.MaxKeyMembers || ms[0] != "10" {
-		t.Fatalf("members = %d starting %s", len(ms), ms[0])
+	if len(ms) != enrich.MaxKeyMembers || ms[0].ID != "10" {
+		t.Fatalf("members = %d starting %s", len(ms), ms[0].ID)
 	}
-	ms = enrich.AddMember(ms, "10")
-	if ms[len(ms)-1] != "10" || len(ms) != enrich.MaxKeyMembers || slices.Index(ms, "10") != len(ms)-1 {
+	ms = enrich.AddMember(ms, "10", 99)
+	idx := slices.IndexFunc(ms, func(m enrich.Member) bool { return m.ID == "10" })
+	if ms[len(ms)-1] != (enrich.Member{ID: "10", At: 99}) || len(ms) != enrich.MaxKeyMembers || idx != len(ms)-1 {
 		t.Fatal("re-adding did not move the member to the end")
 	}
 }

@@ -14,8 +14,10 @@ import (
 
 // Contract checks the behaviour every enrich.Memory must have on an
 // empty memory m: recall by shared key, the article's own record on a
-// redelivery, and ErrConflict for a write based on a stale Recall, whether
-// the key was updated or created in between.
+// redelivery, ErrConflict for a write based on a stale Recall (whether
+// the key was updated or created in between), and that an article whose
+// write failed is never a candidate, only (for a Memory that writes keys
+// one by one) pending until it is written.
 func Contract(t *testing.T, m enrich.Memory) {
 	t.Helper()
 	ctx := context.Background()
@@ -68,6 +70,37 @@ func Contract(t *testing.T, m enrich.Memory) {
 			t.Fatal("an article is its own candidate")
 		}
 	}
+	// f writes "k2" and "z9" but "z9" changed under it: f is pending or
+	// absent, never a half-linked candidate; once written it is a candidate.
+	rcF, _ := m.Recall(ctx, "f", []string{"k2", "z9"})
+	rcG, _ := m.Recall(ctx, "g", []string{"z9"})
+	if err := m.Remember(ctx, enrich.Record{ID: "g", StoryID: "s3"}, []string{"z9"}, rcG); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Remember(ctx, enrich.Record{ID: "f", StoryID: "s1"}, []string{"k2", "z9"}, rcF); !errors.Is(err, enrich.ErrConflict) {
+		t.Fatalf("stale second key: err = %v, want ErrConflict", err)
+	}
+	rcH, _ := m.Recall(ctx, "h", []string{"k2"})
+	for _, r := range rcH.Candidates {
+		if r.ID == "f" {
+			t.Fatal("an article whose write failed is a candidate")
+		}
+	}
+	if len(rcH.Pending) > 1 || len(rcH.Pending) == 1 && rcH.Pending[0] != "f" {
+		t.Fatalf("pending = %v, want [f] or nothing", rcH.Pending)
+	}
+	rcF, _ = m.Recall(ctx, "f", []string{"k2", "z9"})
+	if rcF.Self != nil || len(rcF.Pending) != 0 {
+		t.Fatalf("f's own partial write: self %v pending %v", rcF.Self, rcF.Pending)
+	}
+	if err := m.Remember(ctx, enrich.Record{ID: "f", StoryID: "s1"}, []string{"k2", "z9"}, rcF); err != nil {
+		t.Fatal(err)
+	}
+	rcH, _ = m.Recall(ctx, "h", []string{"k2"})
+	if len(rcH.Pending) != 0 || !slices.ContainsFunc(rcH.Candidates, func(r enrich.Record) bool { return r.ID == "f" }) {
+		t.Fatalf("after f is written: pending %v candidates %v", rcH.Pending, rcH.Candidates)
+	}
+
 	// A creator racing on a new key conflicts too.
 	r1, _ := m.Recall(ctx, "d", []string{"fresh"})
 	r2, _ := m.Recall(ctx, "e", []string{"fresh"})

@@ -20,9 +20,10 @@
 // where pf is how often the phrase itself occurs, so a repeated
 // multi-word term beats its words alone. Scores are divided by the best
 // one, so the top keyword scores 1. A word found only inside a chosen
-// longer phrase is not listed again on its own. Junk (style sheets,
-// banners, links) is never read, and neither are words with digits,
-// single letters or mixed case ("UeJNJ").
+// longer phrase is not listed again on its own. A name of several words
+// (a recognised entity) is one term whatever its length, small words and
+// all. Junk (style sheets, banners, links) is never read, and neither are
+// words with digits, single letters or mixed case ("UeJNJ").
 package keywords
 
 import (
@@ -81,11 +82,31 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 	}
 	ni := 0 // next name
 	inPerson := false
-	for i, t := range d.Tokens {
+	for i := 0; i < len(d.Tokens); i++ {
+		t := d.Tokens[i]
 		for ni < len(names) && names[ni].End <= t.Start {
 			ni++
 		}
 		inName := ni < len(names) && names[ni].Start <= t.Start
+		// A name of several words is one term, small words and all:
+		// "Organisation for Security and Co-operation in Europe".
+		if inName && names[ni].Start == t.Start && !t.Junk && strings.ContainsAny(d.Text[names[ni].Start:names[ni].End], " \t\n") {
+			flush()
+			j := i
+			for j < len(d.Tokens) && d.Tokens[j].End <= names[ni].End {
+				if tj := d.Tokens[j]; tj.Kind == doc.Word || tj.Kind == doc.Number {
+					run = append(run, j)
+					if isContent(d, tj) {
+						tf[fold(d, tj)]++
+					}
+				}
+				j++
+			}
+			addPhrase(d, phrases, run)
+			run = run[:0]
+			i = j - 1
+			continue
+		}
 		nowInPerson := inName && names[ni].Person
 		if nowInPerson != inPerson || nowInPerson && names[ni].Start == t.Start {
 			flush() // a person's name starts or ends here
@@ -111,11 +132,17 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 	}
 	all := make([]scored, 0, len(phrases))
 	for key, p := range phrases {
-		sum := 0.0
+		sum, n := 0.0, 0
 		for _, w := range p.words {
-			sum += weight(w)
+			if tf[w] > 0 { // the small words of a name do not count
+				sum += weight(w)
+				n++
+			}
 		}
-		s := (1 + math.Log(float64(p.count))) * sum / float64(len(p.words)) * (1 + 0.25*float64(len(p.words)-1))
+		if n == 0 {
+			continue
+		}
+		s := (1 + math.Log(float64(p.count))) * sum / float64(n) * (1 + 0.25*float64(min(n, MaxWords)-1))
 		all = append(all, scored{key, p, s})
 	}
 	slices.SortFunc(all, func(a, b scored) int {

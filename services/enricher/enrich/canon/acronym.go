@@ -167,13 +167,16 @@ func (res *resolution) findLongForm(acr string) (int, int, bool) {
 	text := res.text
 	type word struct{ start, end int }
 	var run []word
+	// A long form has at most one word per letter plus a small word
+	// between each two.
+	maxWords := 2*len(acr) + 1
 	check := func() (int, int, bool) {
 		// Every sub-run that starts and ends with a capitalised word.
 		for i := range run {
 			if !isCapitalised(text[run[i].start:run[i].end]) {
 				continue
 			}
-			for j := len(run) - 1; j > i; j-- {
+			for j := min(len(run)-1, i+maxWords-1); j > i; j-- {
 				if !isCapitalised(text[run[j].start:run[j].end]) {
 					continue
 				}

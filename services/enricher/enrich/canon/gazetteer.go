@@ -39,7 +39,12 @@ type Known struct {
 	// Country is, for a nationality, its country ("Russian" -> Russia):
 	// "the Russian delegation said" is Russia speaking.
 	Country *Known
+	// forms are a person's names split for matching.
+	forms []personForm
 }
+
+// personForm is one name of a known person, folded: "sergei", "ryabkov".
+type personForm struct{ first, surname string }
 
 // Gazetteer maps the names of known organisations, places, nationalities
 // and people to their canonical entity.
@@ -120,6 +125,7 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 		for _, n := range k.Names {
 			if s := surname(n); s != "" && s != Key(n) {
 				g.bySurname[s] = appendOnce(g.bySurname[s], k)
+				k.forms = append(k.forms, personForm{first: firstName(PersonKey(n)), surname: s})
 			}
 		}
 		return nil

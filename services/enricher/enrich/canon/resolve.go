@@ -405,21 +405,17 @@ func anyNear(set map[string]bool, w string) bool {
 // nearKnown finds the known person with this first name whose surname is
 // the same or a near-spelling; it must be the only one.
 func (res *resolution) nearKnown(first, sur string) *Known {
-	if ks := res.g.BySurname(sur); len(ks) > 0 {
-		for _, k := range ks {
-			for _, n := range k.Names {
-				if f := firstName(PersonKey(n)); f == first || nearSpelling(f, first) {
-					return k
-				}
+	for _, k := range res.g.BySurname(sur) {
+		for _, f := range k.forms {
+			if f.first == first || nearSpelling(f.first, first) {
+				return k
 			}
 		}
 	}
 	var found *Known
 	for _, k := range res.g.People() {
-		for _, n := range k.Names {
-			pk := PersonKey(n)
-			ks := surname(n)
-			if ks == "" || firstName(pk) != first || !nearSpelling(ks, sur) {
+		for _, f := range k.forms {
+			if f.first != first || !nearSpelling(f.surname, sur) {
 				continue
 			}
 			if found != nil && found != k {
@@ -444,8 +440,8 @@ func (res *resolution) knownBySurname(w string) *Known {
 	}
 	var found *Known
 	for _, k := range res.g.People() {
-		for _, n := range k.Names {
-			if s := surname(n); s != "" && nearSpelling(s, w) {
+		for _, f := range k.forms {
+			if nearSpelling(f.surname, w) {
 				if found != nil && found != k {
 					return nil
 				}

@@ -62,6 +62,10 @@ var notNames = map[string]bool{
 	"ok": true, "tv": true, "ceo": true,
 }
 
+// maxNameWords is the most words (small ones included) an unknown name
+// may have: "Organisation for Security and Co-operation in Europe" has 7.
+const maxNameWords = 10
+
 // orgSuffixes end the names of organisations.
 var orgSuffixes = map[string]bool{
 	"council": true, "ministry": true, "department": true, "agency": true, "organisation": true,
@@ -375,19 +379,17 @@ func (s *scanner) unknown(ws []word) {
 	// "Foreign Minister and National Defence Council": an office joined
 	// by "and" to a name is not part of it.
 	for i, w := range ws {
-		if w.text != "and" && w.text != "&" {
-			continue
-		}
-		onlyOffices := true
-		for _, x := range ws[:i] {
-			if x.cap && !isTitleOrHonorific(x.text) {
-				onlyOffices = false
-			}
-		}
-		if onlyOffices {
+		if w.text == "and" || w.text == "&" {
 			s.unknown(ws[i+1:])
 			return
 		}
+		if w.cap && !isTitleOrHonorific(w.text) {
+			break // a name word before any "and": keep the whole run
+		}
+	}
+	// Longer runs are headlines or lists, not a name.
+	if len(ws) > maxNameWords {
+		return
 	}
 	if len(ws) == 0 {
 		return

@@ -90,7 +90,7 @@ var pastMarkers = map[string]bool{
 
 // Find returns the dates in d, resolved against published (which may be nil).
 func Find(d *doc.Doc, published *time.Time) []pipeline.DateMention {
-	f := finder{d: d}
+	f := finder{d: d, words: make([]string, len(d.Tokens))}
 	if published != nil {
 		p := published.UTC()
 		f.pub = time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
@@ -110,10 +110,19 @@ type finder struct {
 	out    []pipeline.DateMention
 	// lastYear is the last explicit year found, for "N years later".
 	lastYear int
+	// words caches each token's lower-case text; every matcher reads it.
+	words []string
 }
 
 func (f *finder) word(i int) string {
-	return strings.TrimSuffix(lexicon.Lower(f.d.TokenText(i)), ".")
+	if f.words[i] == "" {
+		w := f.d.TokenText(i)
+		if f.d.Tokens[i].Kind != doc.Punct {
+			w = strings.TrimSuffix(lexicon.Lower(w), ".")
+		}
+		f.words[i] = w
+	}
+	return f.words[i]
 }
 
 func (f *finder) emit(from, to int, value string) {
@@ -197,8 +206,11 @@ func (f *finder) dayAt(i, to int) (int, int, bool) {
 	for _, suf := range []string{"st", "nd", "rd", "th"} {
 		w = strings.TrimSuffix(w, suf)
 	}
+	if len(w) == 0 || len(w) > 2 || w[0] < '0' || w[0] > '9' {
+		return 0, i, false
+	}
 	n, err := strconv.Atoi(w)
-	if err != nil || n < 1 || n > 31 || len(w) > 2 {
+	if err != nil || n < 1 || n > 31 {
 		return 0, i, false
 	}
 	return n, i + 1, true
@@ -382,6 +394,9 @@ func (f *finder) number(i, to int) (int, int, bool) {
 				return x + y, i + 1, true
 			}
 		}
+	}
+	if len(w) == 0 || w[0] < '0' || w[0] > '9' {
+		return 0, i, false
 	}
 	n, err := strconv.Atoi(w)
 	if err != nil || n < 0 || n > 5000 {

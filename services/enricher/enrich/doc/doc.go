@@ -65,13 +65,20 @@ func Parse(text string) *Doc {
 	d := &Doc{Text: text}
 	d.Paragraphs = paragraphs(text)
 	d.Tokens = make([]Token, 0, len(text)/5)
+	var code []Span
 	for i, p := range d.Paragraphs {
 		d.paraTok = append(d.paraTok, len(d.Tokens))
+		// A style sheet or script is junk as a whole: no rule reads its
+		// words, so it is not even split into them.
+		if isCode(text[p.Start:p.End]) {
+			code = append(code, p)
+			continue
+		}
 		d.Tokens = tokenize(text, p, int32(i), d.Tokens)
 	}
 	d.paraTok = append(d.paraTok, len(d.Tokens))
 	d.splitSentences()
-	d.findJunk()
+	d.findJunk(code)
 	return d
 }
 

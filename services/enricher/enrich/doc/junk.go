@@ -71,14 +71,10 @@ func matchCue(idx map[string][]cue, ws []string, i int) int {
 	return 0
 }
 
-// findJunk fills d.Junk and the tokens' Junk flags.
-func (d *Doc) findJunk() {
-	var junk []Span
-	for _, p := range d.Paragraphs {
-		if isCode(d.Text[p.Start:p.End]) {
-			junk = append(junk, p)
-		}
-	}
+// findJunk fills d.Junk and the tokens' Junk flags; code holds the
+// paragraphs already found to be style sheets or scripts.
+func (d *Doc) findJunk(code []Span) {
+	junk := append([]Span(nil), code...)
 	junk = append(junk, d.linkSpans()...)
 	junk = append(junk, d.boilerplate(junk)...)
 	d.Junk = mergeSpans(junk)
@@ -125,13 +121,19 @@ func (d *Doc) linkSpans() []Span {
 				}
 				j += size
 			}
-			if isLink(strings.TrimRight(strings.TrimLeft(text[i:j], "(["), ").,;:!?]")) {
+			if w := text[i:j]; maybeLink(w) && isLink(strings.TrimRight(strings.TrimLeft(w, "(["), ").,;:!?]")) {
 				out = append(out, Span{i, j})
 			}
 			i = j
 		}
 	}
 	return out
+}
+
+// maybeLink is a cheap test most words fail: a link has "@", "#" or "/",
+// or starts with "www".
+func maybeLink(w string) bool {
+	return strings.ContainsAny(w, "@#/") || len(w) > 4 && (w[0] == 'w' || w[0] == 'W' || w[1] == 'w' || w[1] == 'W')
 }
 
 func isLink(w string) bool {

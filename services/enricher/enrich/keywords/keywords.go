@@ -154,6 +154,9 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 		}
 		return a.p.first - b.p.first
 	})
+	if len(all) == 0 {
+		return nil
+	}
 	best := all[0].score
 	var out []pipeline.Keyword
 	var chosen []*phrase

@@ -39,12 +39,13 @@ func findSegments(d *doc.Doc) []segment {
 		from, to := d.ParaTokens(p)
 		outer := noMark
 		open := -1
+		lastCloser := lastSingleCloser(d, from, to)
 		for i := from; i < to; i++ {
 			t := d.Tokens[i]
 			if t.Kind != doc.Punct {
 				continue
 			}
-			k, opens, closes := classify(d, i, from, to, outer)
+			k, opens, closes := classify(d, i, from, to, outer, lastCloser)
 			if k == noMark {
 				continue
 			}
@@ -144,7 +145,7 @@ func dropEmpty(segs []segment) []segment {
 // classify says whether punctuation token i is a quotation mark, of which
 // kind, and whether it can open or close a quotation here. outer is the
 // kind of the quotation open, if any.
-func classify(d *doc.Doc, i, from, to int, outer markKind) (k markKind, opens, closes bool) {
+func classify(d *doc.Doc, i, from, to int, outer markKind, lastCloser int) (k markKind, opens, closes bool) {
 	t := d.Tokens[i]
 	text := d.Text
 	before, after := attached(d, i, from, to)
@@ -184,7 +185,7 @@ func classify(d *doc.Doc, i, from, to int, outer markKind) (k markKind, opens, c
 		if !before || after && nextIsLetter(text, t.End) {
 			return noMark, false, false
 		}
-		if possessivePlural(d, i, to) && hasLaterCloser(d, i, to) {
+		if possessivePlural(d, i, to) && lastCloser > i {
 			return noMark, false, false
 		}
 		return single, false, true
@@ -234,14 +235,15 @@ func possessivePlural(d *doc.Doc, i, to int) bool {
 	return n.Kind == doc.Word && unicode.IsLower(r)
 }
 
-// hasLaterCloser reports whether another ’ that could close the quotation
-// follows token i in the paragraph.
-func hasLaterCloser(d *doc.Doc, i, to int) bool {
-	for j := i + 1; j < to; j++ {
+// lastSingleCloser returns the index of the last ’ in tokens [from, to)
+// that could close a quotation, or -1: a possessive ’ before it may be
+// taken for an apostrophe.
+func lastSingleCloser(d *doc.Doc, from, to int) int {
+	for j := to - 1; j >= from; j-- {
 		t := d.Tokens[j]
 		if t.Kind == doc.Punct && (d.Text[t.Start:t.End] == "\u2019" || d.Text[t.Start:t.End] == "'") && !nextIsLetter(d.Text, t.End) {
-			return true
+			return j
 		}
 	}
-	return false
+	return -1
 }

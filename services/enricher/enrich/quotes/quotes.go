@@ -88,13 +88,29 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			break
 		}
 	}
-	// The same words quoted elsewhere.
+	// The same words quoted elsewhere: exactly, or one of five words or
+	// more inside the other (checked among at most maxSameWords quotations).
+	norm := make([]string, len(segs))
+	byWords := map[string]int{}
+	for i := range segs {
+		norm[i] = normalise(d.Text[segs[i].start:segs[i].end])
+		if _, ok := byWords[norm[i]]; !ok && speakers[i].resolved() && norm[i] != "" {
+			byWords[norm[i]] = i
+		}
+	}
 	for i := range segs {
 		if speakers[i].resolved() {
 			continue
 		}
+		if j, ok := byWords[norm[i]]; ok {
+			speakers[i] = speakers[j]
+			continue
+		}
+		if len(segs) > maxSameWords {
+			continue
+		}
 		for j := range segs {
-			if j != i && speakers[j].resolved() && sameWords(d.Text[segs[i].start:segs[i].end], d.Text[segs[j].start:segs[j].end]) {
+			if j != i && speakers[j].resolved() && contains(norm[i], norm[j]) {
 				speakers[i] = speakers[j]
 				break
 			}
@@ -125,14 +141,13 @@ type speaker struct {
 func (s speaker) found() bool    { return s.entity != nil || s.text != "" }
 func (s speaker) resolved() bool { return s.entity != nil }
 
-// sameWords reports whether two quotations have the same words, or one
-// of at least five words holds the other.
-func sameWords(a, b string) bool {
-	na, nb := normalise(a), normalise(b)
-	if na == nb {
-		return na != ""
-	}
-	if len(strings.Fields(na)) < 5 || len(strings.Fields(nb)) < 5 {
+// maxSameWords bounds the quadratic search for one quotation inside another.
+const maxSameWords = 200
+
+// contains reports whether one of two normalised quotations of at least
+// five words holds the other.
+func contains(na, nb string) bool {
+	if strings.Count(na, " ") < 4 || strings.Count(nb, " ") < 4 {
 		return false
 	}
 	return strings.Contains(na, nb) || strings.Contains(nb, na)

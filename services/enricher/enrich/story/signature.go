@@ -9,7 +9,6 @@ package story
 
 import (
 	"encoding/binary"
-	"hash/fnv"
 	"math"
 	"slices"
 	"strconv"
@@ -39,10 +38,23 @@ type Signature struct {
 	// words and numbers in order: a reworded copy keeps its names, numbers
 	// and their order while its other words change.
 	Skeleton []uint32 `json:"skel"`
-	// Terms are its strongest words by TF-IDF, L2-normalised.
-	Terms map[string]float64 `json:"terms"`
-	// Entities are its most salient entities by id, with their salience.
-	Entities map[string]float64 `json:"ents"`
+	// Terms are its strongest words by TF-IDF, L2-normalised, sorted by term.
+	Terms []Weight `json:"terms"`
+	// Entities are its most salient entities by id, with their salience,
+	// sorted by id.
+	Entities []Weight `json:"ents"`
+}
+
+// Weight is a term or entity id with its weight. Sorted slices of them
+// compare by merging, which is faster than maps and stores smaller.
+type Weight struct {
+	Key string  `json:"k"`
+	W   float64 `json:"w"`
+}
+
+func sortWeights(ws []Weight) []Weight {
+	slices.SortFunc(ws, func(a, b Weight) int { return strings.Compare(a.Key, b.Key) })
+	return ws
 }
 
 // Entity is what Sign needs of an entity.
@@ -78,19 +90,23 @@ func Sign(d *doc.Doc, ents []Entity) Signature {
 		Text:     minHash(shingles(words, 3), TextHashes),
 		Skeleton: minHash(shingles(skeleton, 2), SkeletonHashes),
 		Terms:    topTerms(tf),
-		Entities: map[string]float64{},
 	}
-	for i, e := range ents {
-		if i == MaxEntities {
+	seen := map[string]bool{}
+	for _, e := range ents {
+		if len(s.Entities) == MaxEntities {
 			break
 		}
-		s.Entities[e.ID] = e.Salience
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			s.Entities = append(s.Entities, Weight{e.ID, e.Salience})
+		}
 	}
+	sortWeights(s.Entities)
 	return s
 }
 
-// shingles returns the hashes of the n-word windows of words (or of the
-// whole sequence when it is shorter).
+// shingles returns the FNV-1a hashes of the n-word windows of words (or
+// of the whole sequence when it is shorter).
 func shingles(words []string, n int) []uint64 {
 	if len(words) == 0 {
 		return nil
@@ -99,28 +115,34 @@ func shingles(words []string, n int) []uint64 {
 		n = len(words)
 	}
 	out := make([]uint64, 0, len(words)-n+1)
-	h := fnv.New64a()
 	for i := 0; i+n <= len(words); i++ {
-		h.Reset()
+		h := uint64(fnvOffset)
 		for j := i; j < i+n; j++ {
-			h.Write([]byte(words[j]))
-			h.Write([]byte{0})
+			h = fnv1a(h, words[j])
+			h = (h ^ 0) * fnvPrime // word separator
 		}
-		out = append(out, h.Sum64())
+		out = append(out, h)
 	}
 	return out
 }
 
-// seeds are the fixed per-hash seeds of the MinHash permutations.
-var seeds = func() [TextHashes]uint64 {
-	var s [TextHashes]uint64
-	x := uint64(0x9e3779b97f4a7c15)
-	for i := range s {
-		x = splitmix(x)
-		s[i] = x
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnv1a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
 	}
-	return s
-}()
+	return h
+}
+
+// Fixed seeds: sketches must compare across processes and releases.
+const (
+	binSeed    = 0x6a09e667f3bcc909 // element hash
+	rotateSeed = 0xbb67ae8584caa73b // densification step
+)
 
 func splitmix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
@@ -129,20 +151,35 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// minHash returns k minimum hashes of the set, one per seeded permutation.
-// An empty set gives nil, which is similar to nothing.
+// minHash returns a k-value MinHash sketch of the set by one-permutation
+// hashing (Li, Owen and Zhang 2012): one mixed hash per element picks a
+// bin and competes for that bin's minimum, so a sketch costs one hash per
+// element instead of k. Empty bins borrow the next non-empty bin's value
+// (circularly) mixed with the distance, "rotation" densification
+// (Shrivastava and Li 2014), which keeps the estimate unbiased for small
+// sets. An empty set gives nil, which is similar to nothing.
 func minHash(set []uint64, k int) []uint32 {
 	if len(set) == 0 {
 		return nil
 	}
-	out := make([]uint32, k)
-	for i := range out {
-		out[i] = math.MaxUint32
+	const empty = math.MaxUint64
+	bins := make([]uint64, k)
+	for i := range bins {
+		bins[i] = empty
 	}
 	for _, x := range set {
-		for i := range out {
-			if v := uint32(splitmix(x^seeds[i]) >> 32); v < out[i] {
-				out[i] = v
+		h := splitmix(x ^ binSeed)
+		b := (h >> 32) % uint64(k)
+		if v := h & 0xffffffff; v < bins[b] {
+			bins[b] = v
+		}
+	}
+	out := make([]uint32, k)
+	for i := range out {
+		for d := 0; d < k; d++ {
+			if v := bins[(i+d)%k]; v != empty {
+				out[i] = uint32(splitmix(v + uint64(d)*rotateSeed))
+				break
 			}
 		}
 	}
@@ -165,7 +202,7 @@ func estimate(a, b []uint32) float64 {
 }
 
 // topTerms keeps the MaxTerms strongest words by TF-IDF, L2-normalised.
-func topTerms(tf map[string]int) map[string]float64 {
+func topTerms(tf map[string]int) []Weight {
 	type tw struct {
 		t string
 		w float64
@@ -191,11 +228,11 @@ func topTerms(tf map[string]int) map[string]float64 {
 		norm += x.w * x.w
 	}
 	norm = math.Sqrt(norm)
-	out := make(map[string]float64, len(all))
-	for _, x := range all {
-		out[x.t] = math.Round(x.w/norm*1e4) / 1e4
+	out := make([]Weight, len(all))
+	for i, x := range all {
+		out[i] = Weight{x.t, math.Round(x.w/norm*1e4) / 1e4}
 	}
-	return out
+	return sortWeights(out)
 }
 
 // Keys are the memory index keys of a signature: one per LSH band of the
@@ -211,9 +248,8 @@ func (s *Signature) Keys() []string {
 			for r := range Rows {
 				binary.LittleEndian.PutUint32(buf[r*4:], s.Text[b*Rows+r])
 			}
-			h := fnv.New64a()
-			h.Write(buf[:])
-			keys = append(keys, "b"+strconv.Itoa(b)+"."+strconv.FormatUint(h.Sum64(), 36))
+			h := fnv1a(fnvOffset, string(buf[:]))
+			keys = append(keys, "b"+strconv.Itoa(b)+"."+strconv.FormatUint(h, 36))
 		}
 	}
 	top := s.topEntities(topicEntities)
@@ -227,21 +263,19 @@ func (s *Signature) Keys() []string {
 
 // topEntities returns the ids of the n most salient entities, in id order.
 func (s *Signature) topEntities(n int) []string {
-	ids := make([]string, 0, len(s.Entities))
-	for id := range s.Entities {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b string) int {
-		if s.Entities[a] != s.Entities[b] {
-			if s.Entities[a] > s.Entities[b] {
+	es := slices.Clone(s.Entities)
+	slices.SortFunc(es, func(a, b Weight) int {
+		if a.W != b.W {
+			if a.W > b.W {
 				return -1
 			}
 			return 1
 		}
-		return strings.Compare(a, b)
+		return strings.Compare(a.Key, b.Key)
 	})
-	if len(ids) > n {
-		ids = ids[:n]
+	ids := make([]string, 0, n)
+	for _, e := range es[:min(n, len(es))] {
+		ids = append(ids, e.Key)
 	}
 	slices.Sort(ids)
 	return ids
@@ -265,29 +299,35 @@ func Compare(a, b *Signature) Scores {
 	}
 }
 
-func cosine(a, b map[string]float64) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
+// merge calls f for every key of two sorted weight lists with its weight
+// in each (0 where absent).
+func merge(a, b []Weight, f func(x, y float64)) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i].Key < b[j].Key:
+			f(a[i].W, 0)
+			i++
+		case i == len(a) || b[j].Key < a[i].Key:
+			f(0, b[j].W)
+			j++
+		default:
+			f(a[i].W, b[j].W)
+			i++
+			j++
+		}
 	}
+}
+
+func cosine(a, b []Weight) float64 {
 	sum := 0.0
-	for t, w := range a {
-		sum += w * b[t]
-	}
+	merge(a, b, func(x, y float64) { sum += x * y })
 	return min(sum, 1)
 }
 
-func weightedJaccard(a, b map[string]float64) float64 {
+func weightedJaccard(a, b []Weight) float64 {
 	num, den := 0.0, 0.0
-	for id, x := range a {
-		y := b[id]
-		num += min(x, y)
-		den += max(x, y)
-	}
-	for id, y := range b {
-		if _, ok := a[id]; !ok {
-			den += y
-		}
-	}
+	merge(a, b, func(x, y float64) { num += min(x, y); den += max(x, y) })
 	if den == 0 {
 		return 0
 	}

@@ -59,6 +59,7 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
 	"github.com/newsflow/newsflow/services/enricher/ner"
@@ -229,11 +230,12 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 	} else {
 		spans = e.opts.Recognizer.Recognize(d.Text)
 	}
-	mentions := checkSpans(d, spans)
+	mentions := checkSpans(d, spans, e.opts.Gazetteer)
+	// The lead is the first sentence with words that are not junk.
 	leadEnd := 0
-	for _, s := range d.Sentences {
-		if !d.IsJunk(s) {
-			leadEnd = s.End
+	for _, t := range d.Tokens {
+		if t.Kind == doc.Word && !t.Junk {
+			leadEnd = d.Sentences[t.Sent].End
 			break
 		}
 	}
@@ -242,8 +244,9 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 
 // checkSpans keeps the recogniser's spans that are valid names: inside the
 // text on character boundaries, of a known type, not overlapping an
-// earlier span, outside junk, and looking like a name rather than markup.
-func checkSpans(d *doc.Doc, spans []ner.Span) []canon.Mention {
+// earlier span, outside junk, looking like a name rather than markup, and
+// not a time ("GMT", "Monday") or an office ("World Affairs Editor").
+func checkSpans(d *doc.Doc, spans []ner.Span, g *canon.Gazetteer) []canon.Mention {
 	text := d.Text
 	out := make([]canon.Mention, 0, len(spans))
 	lastEnd := -1
@@ -256,7 +259,7 @@ func checkSpans(d *doc.Doc, spans []ner.Span) []canon.Mention {
 		if sorted && s.Start < lastEnd {
 			continue
 		}
-		if d.IsJunk(doc.Span{Start: s.Start, End: s.End}) || !plausibleName(text[s.Start:s.End]) {
+		if d.IsJunk(doc.Span{Start: s.Start, End: s.End}) || !plausibleName(text[s.Start:s.End]) || notAName(text[s.Start:s.End], g) {
 			continue
 		}
 		out = append(out, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
@@ -266,6 +269,28 @@ func checkSpans(d *doc.Doc, spans []ner.Span) []canon.Mention {
 		out = dropOverlaps(out)
 	}
 	return out
+}
+
+// notAName reports a span the gazetteer does not know that names a time
+// or an office rather than a thing: only days, months and time zones, or
+// only ordinary words and words of offices, at least one of those.
+func notAName(s string, g *canon.Gazetteer) bool {
+	if _, ok := g.Lookup(s); ok {
+		return false
+	}
+	words := strings.Fields(s)
+	times, offices, common := 0, 0, 0
+	for _, w := range words {
+		switch {
+		case lexicon.IsTimeWord(w):
+			times++
+		case canon.IsTitleWord(w):
+			offices++
+		case lexicon.IsCommon(w):
+			common++
+		}
+	}
+	return times == len(words) || offices > 0 && offices+common == len(words)
 }
 
 func isSorted(spans []ner.Span) bool {

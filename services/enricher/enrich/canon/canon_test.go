@@ -133,6 +133,19 @@ func TestResolve(t *testing.T) {
 			want:     []string{"ORG Gazprom: Gazprom|Gazprom"},
 		},
 		{
+			name:     "hyphenated names split, affixes dropped",
+			text:     "US-Russia relations, a Russia-backed force, US-led Nato and pro-Western views; Hans-Peter spoke.",
+			mentions: []string{"ORG:US-Russia", "MISC:Russia-backed", "MISC:US-led", "ORG:Nato", "MISC:pro-Western", "PERSON:Hans-Peter"},
+			want: []string{"LOC Russia: Russia|Russia", "LOC United States: US|US", "MISC Western: Western", "ORG NATO: Nato",
+				"PERSON Hans-Peter: Hans-Peter"},
+		},
+		{
+			name:     "span completed to a known name",
+			text:     "a meeting of the Organisation for Security and Co-operation in Europe on Thursday",
+			mentions: []string{"ORG:Organisation for Security and Co-operation", "LOC:Europe"},
+			want:     []string{"ORG Organization for Security and Co-operation in Europe: Organisation for Security and Co-operation in Europe"},
+		},
+		{
 			name:     "honorific keeps a person named like a place",
 			text:     "Mr Jordan said Jordan would help.",
 			mentions: []string{"PERSON:Jordan", "LOC:Jordan"},

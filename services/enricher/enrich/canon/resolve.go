@@ -17,6 +17,12 @@
 //   - acronyms: "OSCE" joins a long form in the same article whose initials
 //     spell it, written anywhere, in brackets or not.
 //
+// Before that, recogniser spans are repaired with the gazetteer: a
+// hyphenated word of known names is those names ("US-Russia"), affixes
+// are dropped ("Russia-backed", "pro-Western"), and a span that stops
+// short of a known name is completed ("Organisation for Security and
+// Co-operation" followed by "in Europe").
+//
 // The id is a hash of the type and the canonical name's matching key, so
 // "Wendy R. Sherman" in one article and "Wendy Sherman" in another share it.
 // A person named only by surname gets the id of the known person with that
@@ -102,6 +108,7 @@ type prepared struct {
 // Resolve groups mentions (which must not overlap) into entities, sorted
 // by salience, highest first.
 func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Entity {
+	mentions = r.normalize(text, mentions)
 	ps := make([]prepared, 0, len(mentions))
 	for _, m := range mentions {
 		if p, ok := r.prepare(text, m); ok {

@@ -50,17 +50,11 @@ func (r *Recognizer) RecognizeDoc(d *doc.Doc) []ner.Span {
 	return s.out
 }
 
-// notNames are capitalised words that are never names by themselves.
-var notNames = map[string]bool{
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
-	"saturday": true, "sunday": true, "january": true, "february": true, "march": true,
-	"april": true, "june": true, "july": true, "august": true, "september": true,
-	"october": true, "november": true, "december": true, "jan": true, "feb": true, "mar": true,
-	"apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true,
-	"nov": true, "dec": true, "gmt": true, "utc": true, "bst": true, "cet": true, "cest": true,
-	"est": true, "edt": true, "pst": true, "pdt": true, "am": true, "pm": true, "i": true,
-	"ok": true, "tv": true, "ceo": true,
-}
+// notNames are capitalised words that are never names by themselves,
+// besides days, months and time zones (lexicon.IsTimeWord).
+var notNames = map[string]bool{"i": true, "ok": true, "tv": true, "ceo": true}
+
+func notName(w string) bool { return notNames[lexicon.Lower(w)] || lexicon.IsTimeWord(w) }
 
 // maxNameWords is the most words (small ones included) an unknown name
 // may have: "Organisation for Security and Co-operation in Europe" has 7.
@@ -235,7 +229,6 @@ func (s *scanner) run(ws []word) {
 			i++
 			continue
 		}
-		lw := lexicon.Lower(w.text)
 		// An honorific or an office announces a person. An office with
 		// no name after it is read as ordinary words ("National Security
 		// Council", "the Deputy Secretary of State").
@@ -284,7 +277,7 @@ func (s *scanner) run(ws []word) {
 				continue
 			}
 		}
-		if notNames[lw] || notNames[strings.TrimSuffix(lw, ".")] || w.sentStart && lexicon.IsCommon(w.text) && len(pending) == 0 {
+		if notName(w.text) || w.sentStart && lexicon.IsCommon(w.text) && len(pending) == 0 {
 			flushPending()
 			i++
 			continue
@@ -346,7 +339,7 @@ func (s *scanner) personEnd(ws []word, i int) int {
 		if !w.cap && !connectors[w.text] {
 			break
 		}
-		if j > i && (isTitleOrHonorific(w.text) || notNames[lexicon.Lower(w.text)]) {
+		if j > i && (isTitleOrHonorific(w.text) || notName(w.text)) {
 			break
 		}
 		if j > i && !w.initial {

@@ -37,6 +37,16 @@ var (
 		"menu", "print", "read more", "related", "watch", "listen", "close", "more", "top stories",
 		"most read", "trending", "sponsored", "loading",
 	)
+	// sectionWords make up the breadcrumb a scraped page puts before its
+	// headline ("News World Europe Jaw jaw better than war war…").
+	sectionWords = map[string]bool{
+		"news": true, "world": true, "europe": true, "uk": true, "us": true, "politics": true,
+		"business": true, "sport": true, "sports": true, "opinion": true, "culture": true,
+		"tech": true, "technology": true, "science": true, "health": true, "home": true,
+		"video": true, "live": true, "asia": true, "americas": true, "africa": true,
+		"australia": true, "money": true, "lifestyle": true, "travel": true, "climate": true,
+		"environment": true, "analysis": true, "features": true, "comment": true, "voices": true,
+	}
 	// leadLabels head a sentence whose rest is content ("Read more The
 	// first round of talks…"): only the label itself is junk.
 	leadLabels = cueIndex("read more", "related", "advertisement", "watch", "listen", "more on this story", "see also", "also read")
@@ -76,6 +86,7 @@ func matchCue(idx map[string][]cue, ws []string, i int) int {
 func (d *Doc) findJunk(code []Span) {
 	junk := append([]Span(nil), code...)
 	junk = append(junk, d.linkSpans()...)
+	junk = append(junk, d.breadcrumbs()...)
 	junk = append(junk, d.boilerplate(junk)...)
 	d.Junk = mergeSpans(junk)
 	for i := range d.Tokens {
@@ -175,6 +186,24 @@ func isHostname(h string) bool {
 	}
 	tld := labels[len(labels)-1]
 	return len(tld) >= 2 && tld[0] >= 'a'
+}
+
+// breadcrumbs finds section paths at the start of a paragraph: at least
+// two capitalised section names, the first "News" or "Home", or three.
+func (d *Doc) breadcrumbs() []Span {
+	var out []Span
+	for p := range d.Paragraphs {
+		from, to := d.ParaTokens(p)
+		i := from
+		for i < to && d.Tokens[i].Kind == Word && d.Tokens[i].Cap && sectionWords[lowerASCII(d.TokenText(i))] {
+			i++
+		}
+		n := i - from
+		if n >= 3 || n == 2 && (lowerASCII(d.TokenText(from)) == "news" || lowerASCII(d.TokenText(from)) == "home") {
+			out = append(out, Span{d.Tokens[from].Start, d.Tokens[i-1].End})
+		}
+	}
+	return out
 }
 
 // boilerplate finds sentences (or sentence tails) that address the reader

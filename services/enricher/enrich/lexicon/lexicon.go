@@ -137,6 +137,23 @@ func IsCommon(word string) bool {
 	return t.stop[w] || t.common[w]
 }
 
+// timeWords are capitalised words that name times, never things: days,
+// months (with their abbreviations) and time zones.
+var timeWords = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "january": true, "february": true, "march": true,
+	"april": true, "june": true, "july": true, "august": true, "september": true,
+	"october": true, "november": true, "december": true, "jan": true, "feb": true, "mar": true,
+	"apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true,
+	"nov": true, "dec": true, "gmt": true, "utc": true, "bst": true, "cet": true, "cest": true,
+	"eet": true, "msk": true, "est": true, "edt": true, "pst": true, "pdt": true, "cst": true,
+	"cdt": true, "am": true, "pm": true,
+}
+
+// IsTimeWord reports whether w (any case, a final dot allowed) is a day,
+// a month or a time zone.
+func IsTimeWord(w string) bool { return timeWords[strings.TrimSuffix(Lower(w), ".")] }
+
 // IsVerbal reports whether word is mostly a verb or an adverb in the
 // CoNLL text ("respond", "decided", "later"): not the name of a thing.
 func IsVerbal(word string) bool { return load().verbal[Lower(word)] }

@@ -72,11 +72,19 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 	}
 	tf := map[string]int{}
 	phrases := map[string]*phrase{}
+	folded := make([]string, len(d.Tokens)) // each word folded once
+	fold := func(i int) string {
+		if folded[i] == "" {
+			t := d.Tokens[i]
+			folded[i] = lexicon.Fold(d.Text[t.Start:t.End])
+		}
+		return folded[i]
+	}
 	var run []int // token indexes of the current run
 	flush := func() {
 		for len(run) > 0 {
 			k := min(len(run), MaxWords)
-			addPhrase(d, phrases, run[:k])
+			addPhrase(d, phrases, run[:k], fold)
 			run = run[k:]
 		}
 	}
@@ -96,13 +104,13 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 			for j < len(d.Tokens) && d.Tokens[j].End <= names[ni].End {
 				if tj := d.Tokens[j]; tj.Kind == doc.Word || tj.Kind == doc.Number {
 					run = append(run, j)
-					if isContent(d, tj) {
-						tf[fold(d, tj)]++
+					if isContent(d, tj, fold(j)) {
+						tf[fold(j)]++
 					}
 				}
 				j++
 			}
-			addPhrase(d, phrases, run)
+			addPhrase(d, phrases, run, fold)
 			run = run[:0]
 			i = j - 1
 			continue
@@ -112,11 +120,11 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 			flush() // a person's name starts or ends here
 		}
 		inPerson = nowInPerson
-		if t.Junk || !isContent(d, t) || !inName && t.Cap && !t.Upper && !t.SentStart && lexicon.IsCommon(d.Text[t.Start:t.End]) {
+		if t.Junk || t.Kind != doc.Word || !isContent(d, t, fold(i)) || !inName && t.Cap && !t.Upper && !t.SentStart && lexicon.IsCommon(d.Text[t.Start:t.End]) {
 			flush()
 			continue
 		}
-		tf[fold(d, t)]++
+		tf[fold(i)]++
 		run = append(run, i)
 	}
 	flush()
@@ -173,10 +181,8 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 	return out
 }
 
-func fold(d *doc.Doc, t doc.Token) string { return lexicon.Fold(d.Text[t.Start:t.End]) }
-
-// isContent reports whether a token can be part of a key term.
-func isContent(d *doc.Doc, t doc.Token) bool {
+// isContent reports whether a token, folded to f, can be part of a key term.
+func isContent(d *doc.Doc, t doc.Token, f string) bool {
 	if t.Kind != doc.Word {
 		return false
 	}
@@ -200,10 +206,9 @@ func isContent(d *doc.Doc, t doc.Token) bool {
 	}
 	// "US" is a country, "us" a pronoun.
 	if t.Upper {
-		return !notKeywords[lexicon.Fold(w)]
+		return !notKeywords[f]
 	}
-	f := lexicon.Fold(w)
-	return !lexicon.IsStop(w) && !lexicon.IsStop(f) && !notKeywords[f] && (t.Cap || !lexicon.IsVerbal(w) && !looksVerbal(w, f))
+	return !lexicon.IsStop(f) && !notKeywords[f] && !lexicon.IsStop(w) && (t.Cap || !lexicon.IsVerbal(w) && !looksVerbal(w, f))
 }
 
 // looksVerbal guesses, for a word the reference articles barely know,
@@ -221,10 +226,10 @@ func isNamePrefix(w string) bool {
 	return strings.HasPrefix(w, "Mc") || strings.HasPrefix(w, "Mac") || strings.HasPrefix(w, "O'") || strings.HasPrefix(w, "O\u2019")
 }
 
-func addPhrase(d *doc.Doc, phrases map[string]*phrase, toks []int) {
+func addPhrase(d *doc.Doc, phrases map[string]*phrase, toks []int, fold func(int) string) {
 	words := make([]string, len(toks))
 	for i, ti := range toks {
-		words[i] = fold(d, d.Tokens[ti])
+		words[i] = fold(ti)
 	}
 	key := strings.Join(words, " ")
 	p, ok := phrases[key]

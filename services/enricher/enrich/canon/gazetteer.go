@@ -55,8 +55,10 @@ type Gazetteer struct {
 	people    []*Known
 	// byNominal maps a nominal ("alliance") to the entities it can mean.
 	byNominal map[string][]*Known
-	// maxTokens is the most tokens any listed name has.
+	// maxTokens is the most tokens any listed name has; byFirst the most
+	// a name starting with a given folded word has.
 	maxTokens int
+	byFirst   map[string]int
 }
 
 // Default returns the gazetteer built from the embedded data files. It is
@@ -70,7 +72,7 @@ var Default = sync.OnceValue(func() *Gazetteer {
 })
 
 func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
-	g := &Gazetteer{byKey: map[string]*Known{}, bySurname: map[string][]*Known{}, byNominal: map[string][]*Known{}}
+	g := &Gazetteer{byKey: map[string]*Known{}, bySurname: map[string][]*Known{}, byNominal: map[string][]*Known{}, byFirst: map[string]int{}}
 	err := eachRecord(countries, 4, func(f [][]string) error {
 		country := &Known{Type: pipeline.Location, Names: append(f[0], f[1]...)}
 		if err := g.add(country); err != nil {
@@ -150,7 +152,9 @@ func (g *Gazetteer) add(k *Known) error {
 			return fmt.Errorf("%q is listed for both %q and %q", n, prev.Name, k.Name)
 		}
 		g.byKey[key] = k
-		g.maxTokens = max(g.maxTokens, len(strings.Fields(key)))
+		fields := strings.Fields(key)
+		g.maxTokens = max(g.maxTokens, len(fields))
+		g.byFirst[fields[0]] = max(g.byFirst[fields[0]], len(fields))
 	}
 	for _, nom := range k.Nominals {
 		g.byNominal[strings.ToLower(nom)] = append(g.byNominal[strings.ToLower(nom)], k)
@@ -208,6 +212,10 @@ func (g *Gazetteer) LookupKey(key string) (*Known, bool) {
 
 // MaxTokens is the largest number of words in any listed name.
 func (g *Gazetteer) MaxTokens() int { return g.maxTokens }
+
+// MaxTokensFrom is the largest number of words in a listed name whose
+// first word folds (Key) to first; 0 when no name starts with it.
+func (g *Gazetteer) MaxTokensFrom(first string) int { return g.byFirst[first] }
 
 // BySurname returns the known people with that folded surname.
 func (g *Gazetteer) BySurname(key string) []*Known { return g.bySurname[key] }

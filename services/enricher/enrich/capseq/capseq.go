@@ -306,7 +306,11 @@ func (s *scanner) gazetteerAt(ws []word, i int) bool {
 // starting at ws[i], and its entry.
 func (s *scanner) longestKnown(ws []word, i int) (int, *canon.Known) {
 	g := s.r.g
-	maxN := min(len(ws)-i, g.MaxTokens())
+	// Most words start no listed name: look no further.
+	maxN := min(len(ws)-i, g.MaxTokensFrom(canon.Key(ws[i].text)), g.MaxTokens())
+	if maxN == 0 && lexicon.IsStop(ws[i].text) {
+		maxN = min(len(ws)-i, g.MaxTokens()) // "The Hague": Key drops the "the"
+	}
 	var b strings.Builder
 	for n := maxN; n >= 1; n-- {
 		if !ws[i+n-1].cap && n > 1 {

@@ -82,8 +82,10 @@ func TestStoryThresholds(t *testing.T) {
 	docs := conllDocs(t, "ner", "conll2003", "eng.testa")
 	var negRelated []float64
 	maxSkel, maxText := 0.0, 0.0
-	for _, d := range docs {
+	conll := make([]story.Signature, len(docs))
+	for k, d := range docs {
 		sig := signature(t, d)
+		conll[k] = sig
 		for i := range sigs {
 			sc := story.Compare(&sig, &sigs[i])
 			negRelated = append(negRelated, related(sc))
@@ -92,6 +94,27 @@ func TestStoryThresholds(t *testing.T) {
 				t.Errorf("a 1996 Reuters article links to seed %s: %+v", ss[i].name, sc)
 			}
 		}
+	}
+	// Among the CoNLL articles themselves (two days of Reuters wire) some
+	// pairs are one story and a few are one report twice.
+	head := func(s string) string { s = strings.Join(strings.Fields(s), " "); return s[:min(len(s), 50)] }
+	pairs, copies, linked := 0, 0, 0
+	for i := range conll {
+		for j := i + 1; j < len(conll); j++ {
+			pairs++
+			sc := story.Compare(&conll[i], &conll[j])
+			if isCopy(sc, th) {
+				copies++
+				rows = append(rows, fmt.Sprintf("CoNLL copy: text=%.3f skeleton=%.3f terms=%.3f %q / %q", sc.Text, sc.Skeleton, sc.Terms, head(docs[i]), head(docs[j])))
+			}
+			if related(sc) >= th.Story {
+				linked++
+			}
+		}
+	}
+	rows = append(rows, fmt.Sprintf("CoNLL pairs: %d, story links %d (%.2f%%), copies %d", pairs, linked, 100*float64(linked)/float64(pairs), copies))
+	if copies > 5 || linked*100 > pairs {
+		t.Errorf("CoNLL articles link too easily: %d copies, %d story links in %d pairs", copies, linked, pairs)
 	}
 	slices.Sort(negRelated)
 	n := len(negRelated)

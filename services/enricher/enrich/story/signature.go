@@ -21,7 +21,7 @@ import (
 // Sizes of the sketches and of the candidate index.
 const (
 	TextHashes     = 60 // MinHash of word 3-shingles
-	SkeletonHashes = 32 // MinHash of name/number 2-shingles
+	SkeletonHashes = 64 // bottom-k sketch of name/number 2-shingles
 	Bands          = 12 // LSH bands over the text sketch...
 	Rows           = 2  // ...of this many hashes each: a pair with Jaccard 0.5 shares a band with probability 0.97, 0.3 with 0.68, 0.1 with 0.11
 	MaxTerms       = 32
@@ -34,9 +34,11 @@ type Signature struct {
 	// Text is a MinHash sketch of the article's word 3-shingles: its
 	// estimated Jaccard similarity finds copies.
 	Text []uint32 `json:"text"`
-	// Skeleton is a MinHash sketch of the 2-shingles of its capitalised
-	// words and numbers in order: a reworded copy keeps its names, numbers
-	// and their order while its other words change.
+	// Skeleton is a bottom-k sketch (the SkeletonHashes smallest hashes,
+	// ascending) of the 2-shingles of its capitalised words and numbers in
+	// order: a reworded copy keeps its names, numbers and their order while
+	// its other words change. Skeletons are small sets, often smaller than
+	// k, and then the sketch is the set and compares exactly.
 	Skeleton []uint32 `json:"skel"`
 	// Terms are its strongest words by TF-IDF, L2-normalised, sorted by term.
 	Terms []Weight `json:"terms"`
@@ -88,7 +90,7 @@ func Sign(d *doc.Doc, ents []Entity) Signature {
 	}
 	s := Signature{
 		Text:     minHash(shingles(words, 3), TextHashes),
-		Skeleton: minHash(shingles(skeleton, 2), SkeletonHashes),
+		Skeleton: bottomK(shingles(skeleton, 2), SkeletonHashes),
 		Terms:    topTerms(tf),
 	}
 	seen := map[string]bool{}
@@ -184,6 +186,49 @@ func minHash(set []uint64, k int) []uint32 {
 		}
 	}
 	return out
+}
+
+// bottomK returns the k smallest distinct 32-bit mixed hashes of the set,
+// ascending.
+func bottomK(set []uint64, k int) []uint32 {
+	if len(set) == 0 {
+		return nil
+	}
+	hs := make([]uint32, len(set))
+	for i, x := range set {
+		hs[i] = uint32(splitmix(x^binSeed) >> 32)
+	}
+	slices.Sort(hs)
+	hs = slices.Compact(hs)
+	return hs[:min(k, len(hs))]
+}
+
+// estimateBottomK estimates the Jaccard similarity of two sets from their
+// bottom-k sketches: among the k smallest hashes of the union, the
+// fraction in both. (A truncated sketch holds every hash of its set up to
+// its largest, and the walk stops within k, so membership is always
+// known.) When both sketches hold their whole sets, fewer than k, that is
+// the exact Jaccard similarity.
+func estimateBottomK(a, b []uint32, k int) float64 {
+	both, seen := 0, 0
+	i, j := 0, 0
+	for seen < k && (i < len(a) || j < len(b)) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			i++
+		case i == len(a) || b[j] < a[i]:
+			j++
+		default:
+			both++
+			i++
+			j++
+		}
+		seen++
+	}
+	if seen == 0 {
+		return 0
+	}
+	return float64(both) / float64(seen)
 }
 
 // estimate is the fraction of equal positions of two sketches: an
@@ -293,7 +338,7 @@ type Scores struct {
 func Compare(a, b *Signature) Scores {
 	return Scores{
 		Text:     estimate(a.Text, b.Text),
-		Skeleton: estimate(a.Skeleton, b.Skeleton),
+		Skeleton: estimateBottomK(a.Skeleton, b.Skeleton, SkeletonHashes),
 		Terms:    cosine(a.Terms, b.Terms),
 		Entities: weightedJaccard(a.Entities, b.Entities),
 	}

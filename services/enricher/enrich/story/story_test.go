@@ -66,3 +66,28 @@ func TestSignatureDeterministicAndKeys(t *testing.T) {
 		t.Fatal("Compare is not symmetric")
 	}
 }
+
+func TestBottomK(t *testing.T) {
+	set := func(from, to int) []uint64 {
+		var s []uint64
+		for i := from; i < to; i++ {
+			s = append(s, uint64(i)*0x9e3779b97f4a7c15)
+		}
+		return s
+	}
+	// Small sets compare exactly: |A∩B| = 10, |A∪B| = 30.
+	if e := estimateBottomK(bottomK(set(0, 20), 64), bottomK(set(10, 30), 64), 64); math.Abs(e-1.0/3) > 1e-9 {
+		t.Fatalf("small sets: %v, want exactly 1/3", e)
+	}
+	// Large sets are estimated: J = 500/1500.
+	if e := estimateBottomK(bottomK(set(0, 1000), 64), bottomK(set(500, 1500), 64), 64); math.Abs(e-1.0/3) > 0.15 {
+		t.Fatalf("large sets: %v, want about 1/3", e)
+	}
+	if estimateBottomK(nil, bottomK(set(0, 5), 64), 64) != 0 || estimateBottomK(nil, nil, 64) != 0 {
+		t.Fatal("empty sets must be similar to nothing")
+	}
+	a := bottomK(set(0, 50), 64)
+	if estimateBottomK(a, a, 64) != 1 {
+		t.Fatal("a set is not itself")
+	}
+}

@@ -26,9 +26,10 @@
 //
 // # Stories and copies
 //
-// Each article leaves a signature in the memory (story.Signature): MinHash
-// sketches of its word 3-shingles and of its names-and-numbers skeleton,
-// its top TF-IDF terms and its most salient entities. It is compared with
+// Each article leaves a signature in the memory (story.Signature): a
+// MinHash sketch of its word 3-shingles, a bottom-k sketch of its
+// names-and-numbers skeleton, its top TF-IDF terms and its most salient
+// entities. It is compared with
 // the articles sharing an index key with it (an LSH band of the text
 // sketch, or a pair of its three most salient entities). It is a copy
 // (DuplicateOf) of an earlier article when their text Jaccard is at least

@@ -387,6 +387,15 @@ func TestCopiesAndStories(t *testing.T) {
 	}
 }
 
+func TestArticlesWithoutID(t *testing.T) {
+	e := newEnricher(t, enrich.Options{})
+	a := process(t, e, pipeline.Article{Text: "Nato and Russia met in Geneva on Monday to discuss Ukraine and security."})
+	b := process(t, e, pipeline.Article{Text: "Cricket: Sri Lanka beat Australia by four wickets in Colombo on Saturday."})
+	if a.StoryID == b.StoryID {
+		t.Fatal("two articles without ids share a story")
+	}
+}
+
 func TestStoryWindow(t *testing.T) {
 	e := newEnricher(t, enrich.Options{StoryWindow: 48 * time.Hour})
 	s := seeds(t)[0].a

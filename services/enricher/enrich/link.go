@@ -53,7 +53,11 @@ type Link struct {
 // link finds the article's story and original in the memory and stores
 // the article there.
 func (e *Enricher) link(ctx context.Context, a *pipeline.Article, sig story.Signature) (Link, error) {
-	rec := Record{ID: a.ID, Sig: sig}
+	id := a.ID
+	if id == "" {
+		id = pipeline.ArticleID(a.URL, a.Text) // what DecodeRaw would have given it
+	}
+	rec := Record{ID: id, Sig: sig}
 	switch {
 	case a.PublishedAt != nil:
 		rec.Time, rec.Dated = a.PublishedAt.Unix(), true
@@ -73,7 +77,7 @@ func (e *Enricher) link(ctx context.Context, a *pipeline.Article, sig story.Sign
 		return sleep(ctx, d)
 	}
 	for {
-		rc, err := e.opts.Memory.Recall(ctx, a.ID, keys)
+		rc, err := e.opts.Memory.Recall(ctx, id, keys)
 		if err != nil {
 			return Link{}, fmt.Errorf("story memory: %w", err)
 		}

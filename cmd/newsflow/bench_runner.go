@@ -138,19 +138,22 @@ func measureChain(ctx context.Context, which string, payloads [][]byte, n, worke
 	if err := runner.EnsureTopology(ctx, js, runner.Topology{}); err != nil {
 		return 0, err
 	}
-	pending := make([]jetstream.PubAckFuture, 0, n)
-	for i := range n {
-		f, err := js.PublishAsync(pipeline.SubjectRaw, payloads[i%len(payloads)], jetstream.WithMsgID("m"+strconv.Itoa(i)))
-		if err != nil {
-			return 0, err
+	// Preload in batches: a loaded server acks slower than we can send.
+	for i := 0; i < n; {
+		pending := make([]jetstream.PubAckFuture, 0, 500)
+		for ; i < n && len(pending) < cap(pending); i++ {
+			f, err := js.PublishAsync(pipeline.SubjectRaw, payloads[i%len(payloads)], jetstream.WithMsgID("m"+strconv.Itoa(i)))
+			if err != nil {
+				return 0, err
+			}
+			pending = append(pending, f)
 		}
-		pending = append(pending, f)
-	}
-	for _, f := range pending {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return 0, err
+		for _, f := range pending {
+			select {
+			case <-f.Ok():
+			case err := <-f.Err():
+				return 0, err
+			}
 		}
 	}
 

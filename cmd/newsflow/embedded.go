@@ -38,7 +38,7 @@ func defaultAllInOne() allInOne {
 	base.LogLevel = "warn"
 	return allInOne{
 		Base: base, DataDir: "newsflow-data", Host: "127.0.0.1", Port: 4222,
-		Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(), Sink: sinksvc.Options{},
+		Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(), Sink: sinksvc.Options{APIAddr: "127.0.0.1:8080"},
 	}
 }
 

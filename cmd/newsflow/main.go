@@ -37,6 +37,8 @@ func commands() []command {
 		{"publish", "publish files or directories of articles to the raw subject", publishCmd},
 		{"tail", "print enriched articles (or dead letters) as they arrive", tailCmd},
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
+		{"search", "search the stored articles", searchCmd},
+		{"export", "write stored articles as JSON lines", exportCmd},
 		{"bench", "benchmarks: runner, extract, ner", benchCmd},
 	}
 }

@@ -19,6 +19,8 @@ func tailCmd(ctx context.Context, e *env, args []string) error {
 	dead := fs.Bool("dead", false, "print dead letters, with their reasons, instead of enriched articles")
 	all := fs.Bool("all", false, "start from the oldest message kept, not from now")
 	summary := fs.Bool("summary", false, "one readable line per article instead of its JSON")
+	count := fs.Int("count", 0, "exit after this many messages (0: run until interrupted)")
+	wait := fs.Duration("wait", 0, "with -count, fail if they have not all arrived after this long (0: wait forever)")
 	if err := svc.Parse(fs, args, e.getenv); err != nil {
 		return err
 	}
@@ -31,9 +33,24 @@ func tailCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	stream, print := pipeline.StreamEnriched, func(m jetstream.Msg) { printArticle(e, m.Data(), *summary) }
+	stream, show := pipeline.StreamEnriched, func(m jetstream.Msg) { printArticle(e, m.Data(), *summary) }
 	if *dead {
-		stream, print = pipeline.StreamDeadLetter, func(m jetstream.Msg) { printDeadLetter(e, m.Headers(), m.Data(), *summary) }
+		stream, show = pipeline.StreamDeadLetter, func(m jetstream.Msg) { printDeadLetter(e, m.Headers(), m.Data(), *summary) }
+	}
+	enough := make(chan struct{})
+	seen := 0
+	print := func(m jetstream.Msg) {
+		if *count > 0 && seen >= *count {
+			return
+		}
+		show(m)
+		if seen++; seen == *count {
+			close(enough)
+		}
+	}
+	var timeout <-chan time.Time
+	if *count > 0 && *wait > 0 {
+		timeout = time.After(*wait)
 	}
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverNewPolicy}
 	if *all {
@@ -48,7 +65,12 @@ func tailCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cc.Stop()
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-enough:
+	case <-timeout:
+		return fmt.Errorf("only %d of %d messages arrived within %s", seen, *count, *wait)
+	}
 	return nil
 }
 

@@ -128,6 +128,14 @@ func (s *Stage) Run(ctx context.Context, js jetstream.JetStream) error {
 	if err := s.init(); err != nil {
 		return err
 	}
+	err := s.run(ctx, js)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil // asked to stop while starting: a clean stop
+	}
+	return err
+}
+
+func (s *Stage) run(ctx context.Context, js jetstream.JetStream) error {
 	stream := pipeline.StreamOf(s.From)
 	cons, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
 		Durable:       s.Name,

@@ -41,6 +41,8 @@ type Service struct {
 	// Closers are closed, in order, after the stages and the connection
 	// have drained (a store, say).
 	Closers []io.Closer
+	// OnReady, if set, is called once, when the service first becomes ready.
+	OnReady func()
 }
 
 // Merge combines services into one process's service: the all-in-one
@@ -50,7 +52,7 @@ func Merge(services ...Service) Service {
 	var m Service
 	for i, s := range services {
 		if i == 0 {
-			m.Name, m.Config, m.Log, m.Conn, m.OpsListening = s.Name, s.Config, s.Log, s.Conn, s.OpsListening
+			m.Name, m.Config, m.Log, m.Conn, m.OpsListening, m.OnReady = s.Name, s.Config, s.Log, s.Conn, s.OpsListening, s.OnReady
 		}
 		m.Stages = append(m.Stages, s.Stages...)
 		m.Components = append(m.Components, s.Components...)
@@ -128,7 +130,20 @@ func Run(ctx context.Context, s Service) error {
 	for _, c := range s.Components {
 		g.Go(func() error { return c(gctx, js) })
 	}
-	log.Info("service started", zap.String("service", s.Name), zap.String("nats", nc.ConnectedUrlRedacted()))
+	g.Go(func() error {
+		for ready() != nil {
+			select {
+			case <-gctx.Done():
+				return nil
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		log.Info("service ready", zap.String("service", s.Name), zap.String("nats", nc.ConnectedUrlRedacted()))
+		if s.OnReady != nil {
+			s.OnReady()
+		}
+		return nil
+	})
 	err = g.Wait()
 	log.Info("service stopped", zap.String("service", s.Name), zap.Error(err))
 	return err

@@ -285,7 +285,6 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 	now := time.Now().UTC()
 	b := &pgx.Batch{}
 	commits := make([]commit, 0, len(pl.write))
-	var aeRows, mentionRows, quoteRows [][]any
 	for _, r := range pl.write {
 		var pub any
 		if r.pub != nil {
@@ -302,29 +301,12 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, `+pgTSV(19, 20)+`)`,
 				append(append([]any{r.id, now}, cols...), r.title, r.body)...)
 		}
-		for _, e := range r.entities {
-			aeRows = append(aeRows, []any{r.id, e.id, e.name, e.typ, e.mentions, e.salience, r.at})
-			for i, m := range e.spans {
-				mentionRows = append(mentionRows, []any{r.id, e.id, i, m.start, m.end, m.text})
-			}
-		}
-		for i, q := range r.quotes {
-			quoteRows = append(quoteRows, []any{r.id, i, q.text, q.speaker, q.speakerID, q.start, q.end, r.at})
-		}
 		commits = append(commits, commit{ID: r.id, Updated: pl.replaced[r.id]})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("writing articles: %w", err)
 	}
-	for _, c := range []struct {
-		table string
-		cols  []string
-		rows  [][]any
-	}{
-		{"article_entities", []string{"article_id", "entity_id", "name", "type", "mentions", "salience", "at"}, aeRows},
-		{"mentions", []string{"article_id", "entity_id", "ord", "start_pos", "end_pos", "text"}, mentionRows},
-		{"quotes", []string{"article_id", "ord", "text", "speaker", "speaker_id", "start_pos", "end_pos", "at"}, quoteRows},
-	} {
+	for _, c := range childRows(pl.write, pgDialect{}.timeArg) {
 		if len(c.rows) == 0 {
 			continue
 		}

@@ -111,7 +111,8 @@ type EntityStat struct {
 // EntityDetail is one entity and what surrounds it.
 type EntityDetail struct {
 	EntityStat
-	// Names are the forms it is mentioned by, most frequent first.
+	// Names are the forms it is mentioned by, most frequent first,
+	// counted over its latest 1000 articles.
 	Names []NameCount `json:"names"`
 	// Articles is the first page of the articles mentioning it; more come
 	// from Articles with Entities: []string{id} and Cursor: Articles.Next.

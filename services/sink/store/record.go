@@ -357,3 +357,31 @@ func entityDeltas(removed []oldEntity, p plan) []entityDelta {
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out
 }
+
+// childTable is the rows a batch adds to one of the per-article tables.
+type childTable struct {
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+// childRows are the article_entities, mentions and quotes rows of recs,
+// with times as the engine stores them.
+func childRows(recs []*record, timeArg func(time.Time) any) []childTable {
+	ae := childTable{table: "article_entities", cols: []string{"article_id", "entity_id", "name", "type", "mentions", "salience", "at"}}
+	ms := childTable{table: "mentions", cols: []string{"article_id", "entity_id", "ord", "start_pos", "end_pos", "text"}}
+	qs := childTable{table: "quotes", cols: []string{"article_id", "ord", "text", "speaker", "speaker_id", "start_pos", "end_pos", "at"}}
+	for _, r := range recs {
+		at := timeArg(r.at)
+		for _, e := range r.entities {
+			ae.rows = append(ae.rows, []any{r.id, e.id, e.name, e.typ, e.mentions, e.salience, at})
+			for i, m := range e.spans {
+				ms.rows = append(ms.rows, []any{r.id, e.id, i, m.start, m.end, m.text})
+			}
+		}
+		for i, q := range r.quotes {
+			qs.rows = append(qs.rows, []any{r.id, i, q.text, q.speaker, q.speakerID, q.start, q.end, at})
+		}
+	}
+	return []childTable{ae, ms, qs}
+}

@@ -48,7 +48,8 @@ func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error)
 	// synchronous(FULL): a commit is on disk when Save returns, which is
 	// what lets the runner ack; group commit amortises the fsync.
 	w, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate")
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=cache_size(-131072)"+
+		"&_pragma=mmap_size(1073741824)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
@@ -171,30 +172,22 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 		if _, err := st.fts.ExecContext(ctx, rid, r.title, r.body); err != nil {
 			return nil, fmt.Errorf("indexing article %s: %w", r.id, err)
 		}
-		for _, e := range r.entities {
-			if _, err := st.entity.ExecContext(ctx, r.id, e.id, e.name, e.typ, e.mentions, e.salience, at); err != nil {
-				return nil, fmt.Errorf("writing entity %s of %s: %w", e.id, r.id, err)
-			}
-			for i, m := range e.spans {
-				if _, err := st.mention.ExecContext(ctx, r.id, e.id, i, m.start, m.end, m.text); err != nil {
-					return nil, fmt.Errorf("writing mention of %s in %s: %w", e.id, r.id, err)
-				}
-			}
-		}
-		for i, qt := range r.quotes {
-			if _, err := st.quote.ExecContext(ctx, r.id, i, qt.text, qt.speaker, qt.speakerID, qt.start, qt.end, at); err != nil {
-				return nil, fmt.Errorf("writing quote of %s: %w", r.id, err)
-			}
-		}
 		commits = append(commits, commit{ID: r.id, Updated: p.replaced[r.id]})
 	}
 
-	deltas := entityDeltas(removed, p)
-	for _, d := range deltas {
-		if _, err := st.delta.ExecContext(ctx, d.id, d.name, strings.ToLower(d.name), d.typ,
-			d.articles, d.mentions, d.lastAt.UnixMicro()); err != nil {
-			return nil, fmt.Errorf("updating entity %s: %w", d.id, err)
+	children := childRows(p.write, s.d.timeArg)
+	for _, c := range children {
+		if err := insertRows(ctx, tx, "INSERT INTO "+c.table+" ("+strings.Join(c.cols, ", ")+") VALUES ", len(c.cols), c.rows, ""); err != nil {
+			return nil, fmt.Errorf("writing %s: %w", c.table, err)
 		}
+	}
+	deltas := entityDeltas(removed, p)
+	rows := make([][]any, len(deltas))
+	for i, d := range deltas {
+		rows[i] = []any{d.id, d.name, strings.ToLower(d.name), d.typ, d.articles, d.mentions, d.lastAt.UnixMicro()}
+	}
+	if err := insertRows(ctx, tx, entityInsert+"VALUES ", 7, rows, entityConflict); err != nil {
+		return nil, fmt.Errorf("updating entities: %w", err)
 	}
 	if len(removed) > 0 {
 		gone := make([]string, 0, len(deltas))
@@ -254,7 +247,7 @@ const (
 )
 
 type sqliteStmts struct {
-	insert, update, fts, entity, mention, quote, delta, story, storyGone *sql.Stmt
+	insert, update, fts, story, storyGone *sql.Stmt
 }
 
 func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
@@ -268,13 +261,6 @@ func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
 		{&st.update, `UPDATE articles SET (` + articleCols + `) =
 			(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? RETURNING rid`},
 		{&st.fts, `INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)`},
-		{&st.entity, `INSERT INTO article_entities (article_id, entity_id, name, type, mentions, salience, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&st.mention, `INSERT INTO mentions (article_id, entity_id, ord, start_pos, end_pos, text)
-			VALUES (?, ?, ?, ?, ?, ?)`},
-		{&st.quote, `INSERT INTO quotes (article_id, ord, text, speaker, speaker_id, start_pos, end_pos, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.delta, entityInsert + `VALUES (?, ?, ?, ?, ?, ?, ?)` + entityConflict},
 		{&st.story, storyUpsert},
 		{&st.storyGone, storyDelete},
 	} {
@@ -289,11 +275,41 @@ func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
 }
 
 func (st *sqliteStmts) close() {
-	for _, s := range []*sql.Stmt{st.insert, st.update, st.fts, st.entity, st.mention, st.quote, st.delta, st.story, st.storyGone} {
+	for _, s := range []*sql.Stmt{st.insert, st.update, st.fts, st.story, st.storyGone} {
 		if s != nil {
 			s.Close()
 		}
 	}
+}
+
+// sqliteMaxParams is SQLite's limit on bound parameters per statement.
+const sqliteMaxParams = 32766
+
+// insertRows inserts rows with as few multi-row statements as the
+// parameter limit allows: a statement per row costs more than its row.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, cols int, rows [][]any, tail string) error {
+	per := sqliteMaxParams / cols
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, n*cols)
+		for i, row := range rows[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			b.WriteString(strings.Repeat("?,", cols-1))
+			b.WriteString("?)")
+			args = append(args, row...)
+		}
+		b.WriteString(tail)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 func firstLine(s string) string {

@@ -452,8 +452,10 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 	}
 	d.LastSeen = last.t
 
-	q = r.newQuery().add(`SELECT text, count(*) FROM mentions WHERE entity_id = ?
-		GROUP BY text ORDER BY 2 DESC, 1 LIMIT ?`, id, entityNames)
+	q = r.newQuery().add(`SELECT m.text, count(*)
+		FROM (SELECT article_id FROM article_entities WHERE entity_id = ? ORDER BY at DESC LIMIT ?) w
+		JOIN mentions m ON m.article_id = w.article_id AND m.entity_id = ?
+		GROUP BY m.text ORDER BY 2 DESC, 1 LIMIT ?`, id, relatedWindow, id, entityNames)
 	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return d, fmt.Errorf("store: entity names: %w", err)

@@ -21,7 +21,11 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := storetest.Main(m)
+	benchCleanup()
+	os.Exit(code)
+}
 
 // backend opens stores of one engine for the contract tests.
 type backend struct {
@@ -55,47 +59,12 @@ func contract(t *testing.T, test func(t *testing.T, open func(dsn string, opts .
 	}
 }
 
-// The newsroom fixture: two articles on the Geneva talks (one spelling
-// Ryabkov as Rybakov), one on the OSCE in Vienna, one unrelated.
 var (
-	sherman = storetest.E{ID: "per:wendy-sherman", Name: "Wendy Sherman", Type: pipeline.Person, Forms: []string{"Wendy Sherman", "Sherman"}}
-	ryabkov = storetest.E{ID: "per:sergei-ryabkov", Name: "Sergei Ryabkov", Type: pipeline.Person, Forms: []string{"Sergei Ryabkov", "Sergei Rybakov", "Ryabkov", "Rybakov"}}
-	geneva  = storetest.E{ID: "loc:geneva", Name: "Geneva", Type: pipeline.Location}
-	russia  = storetest.E{ID: "loc:russia", Name: "Russia", Type: pipeline.Location}
-	nato    = storetest.E{ID: "org:nato", Name: "Nato", Type: pipeline.Organization}
-	osce    = storetest.E{ID: "org:osce", Name: "OSCE", Type: pipeline.Organization}
-	vienna  = storetest.E{ID: "loc:vienna", Name: "Vienna", Type: pipeline.Location}
-	germany = storetest.E{ID: "loc:germany", Name: "Germany", Type: pipeline.Location}
-	ecb     = storetest.E{ID: "org:ecb", Name: "European Central Bank", Type: pipeline.Organization}
+	sherman, ryabkov, geneva, russia = storetest.Sherman, storetest.Ryabkov, storetest.Geneva, storetest.Russia
+	nato, osce, vienna, germany, ecb = storetest.Nato, storetest.OSCE, storetest.Vienna, storetest.Germany, storetest.ECB
+	day                              = storetest.Day
+	fixture                          = storetest.Newsroom
 )
-
-func day(d int) time.Time { return time.Date(2022, 1, d, 9, 30, 0, 0, time.UTC) }
-
-func fixture() []pipeline.Article {
-	mk := func(id, src, story string, pub time.Time, title, text string, ents []storetest.E, quotes []storetest.Q) pipeline.Article {
-		a := pipeline.Article{ID: id, URL: "https://" + src + "/" + id, Source: src, Title: title, Text: text,
-			PublishedAt: &pub, StoryID: story, Lang: "en"}
-		return storetest.Enrich(a, pub.Add(time.Hour), ents, quotes)
-	}
-	return []pipeline.Article{
-		mk("a1", "reuters.com", "geneva-talks", day(10), "Sherman and Ryabkov meet in Geneva",
-			"US Deputy Secretary of State Wendy Sherman met Russian Deputy Foreign Minister Sergei Ryabkov in Geneva on Monday.\n\n"+
-				`"The talks were difficult, but very professional," Ryabkov told reporters. Sherman said the negotiations would continue.`,
-			[]storetest.E{sherman, ryabkov, geneva},
-			[]storetest.Q{{Text: "The talks were difficult, but very professional", Speaker: ryabkov}}),
-		mk("a2", "bbc.co.uk", "geneva-talks", day(12), "Nato and Russia begin tense negotiations",
-			"Nato and Russia began tense negotiations on Wednesday after Sergei Rybakov and Wendy Sherman met in Geneva.\n\n"+
-				`Russia wants guarantees. "We need legally binding guarantees," Rybakov said.`,
-			[]storetest.E{nato, russia, ryabkov, sherman, geneva},
-			[]storetest.Q{{Text: "We need legally binding guarantees", Speaker: ryabkov}}),
-		mk("a3", "reuters.com", "osce", day(13), "OSCE meets in Vienna",
-			"The OSCE met in Vienna on Thursday, the third round of talks on European security this week. Russia sent a delegation.",
-			[]storetest.E{osce, vienna, russia}, nil),
-		mk("a4", "dw.com", "", day(20), "Inflation rises in Germany",
-			"Consumer prices in Germany rose again, putting pressure on the European Central Bank to act.",
-			[]storetest.E{germany, ecb}, nil),
-	}
-}
 
 func saveAll(t *testing.T, st store.Writer, as ...pipeline.Article) {
 	t.Helper()

@@ -269,9 +269,11 @@ func (g *Generator) Article(i int) pipeline.Article {
 	fetched := pub.Add(time.Duration(r.IntN(600)) * time.Second)
 	a.FetchedAt = &fetched
 	a.ID = pipeline.ArticleID(a.URL, "")
-	// One story per ten articles or so, grouping articles close in time.
+	// Three articles in four belong to a story: the coverage of one topic
+	// in one week.
 	if r.IntN(4) > 0 {
-		a.StoryID = fmt.Sprintf("story-%d-%d", pub.YearDay(), r.IntN(12))
+		y, w := pub.ISOWeek()
+		a.StoryID = fmt.Sprintf("%s-%d-w%02d", slug("story", miscIn[0].Name), y, w)
 	}
 	// Quotes whose text repeats an earlier sentence are still found at
 	// their own place, as the enricher would: search from the last end.

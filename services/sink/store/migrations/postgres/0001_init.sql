@@ -65,7 +65,6 @@ CREATE TABLE mentions (
     text       text    NOT NULL,
     PRIMARY KEY (article_id, entity_id, ord)
 );
-CREATE INDEX mentions_entity ON mentions (entity_id, text);
 
 CREATE TABLE quotes (
     article_id text        NOT NULL REFERENCES articles (id) ON DELETE CASCADE,

@@ -72,7 +72,6 @@ CREATE TABLE mentions (
     text       TEXT    NOT NULL,
     PRIMARY KEY (article_id, entity_id, ord)
 ) WITHOUT ROWID;
-CREATE INDEX mentions_entity ON mentions (entity_id, text);
 
 CREATE TABLE quotes (
     article_id TEXT    NOT NULL REFERENCES articles (id) ON DELETE CASCADE,

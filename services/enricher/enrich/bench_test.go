@@ -71,8 +71,24 @@ func BenchmarkProcess(b *testing.B) {
 	}{
 		{"recognizer=none", noNames{}},
 		{"recognizer=capseq", capseq.New(nil)},
+		{"recognizer=ner", mustNER(b)},
+		{"ner-alone", nil}, // the model's Recognize only, for the ratio
 	} {
 		b.Run(r.name, func(b *testing.B) {
+			if r.rec == nil {
+				m := mustNER(b)
+				cpu0 := cpuTime()
+				for b.Loop() {
+					for _, s := range ss {
+						m.Recognize(s.a.Text)
+					}
+				}
+				cpu := (cpuTime() - cpu0).Seconds()
+				b.ReportMetric(float64(len(ss)*b.N)/b.Elapsed().Seconds(), "articles/s")
+				b.ReportMetric(float64(tokens*b.N)/b.Elapsed().Seconds(), "tokens/s")
+				b.ReportMetric(float64(tokens*b.N)/cpu, "tokens/cpu-s")
+				return
+			}
 			e, err := enrich.New(enrich.Options{Recognizer: r.rec})
 			if err != nil {
 				b.Fatal(err)
@@ -101,6 +117,14 @@ func BenchmarkProcess(b *testing.B) {
 			b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
 		})
 	}
+}
+
+func mustNER(b *testing.B) *ner.Model {
+	m, err := ner.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
 }
 
 // BenchmarkProcessParallel runs Process on all procs at once: the enricher

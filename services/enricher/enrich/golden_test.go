@@ -14,16 +14,21 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goldenRecognizer is the recogniser the golden files are made with: the
-// fallback capitalised-sequence recogniser until the statistical model
-// (ner.Load) is on main, then the model.
+// statistical model the enricher ships (ner.Load). TestGoldenFallback
+// pins the fallback recogniser's output too.
 func goldenRecognizer(t *testing.T) enrich.Recognizer {
 	t.Helper()
-	return capseq.New(nil)
+	m, err := ner.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // goldenArticle is the part of an enriched article the golden files pin:
@@ -63,18 +68,26 @@ func golden(a pipeline.Article) goldenArticle {
 	return g
 }
 
-// TestGolden enriches the five seeds, in order, through one memory, and
-// compares everything the enricher adds with testdata/golden/*.json.
-// Regenerate with: go test ./enrich -run TestGolden -update
-func TestGolden(t *testing.T) {
-	e := newEnricher(t, enrich.Options{Recognizer: goldenRecognizer(t)})
+// TestGolden enriches the five seeds, in order, through one memory, with
+// the NER model, and compares everything the enricher adds with
+// testdata/golden/*.json. Regenerate with:
+//
+//	go test ./enrich -run TestGolden -update
+func TestGolden(t *testing.T) { testGolden(t, goldenRecognizer(t), "golden") }
+
+// TestGoldenFallback does the same with the fallback recogniser (used when
+// no model is configured), against testdata/golden-fallback/*.json.
+func TestGoldenFallback(t *testing.T) { testGolden(t, capseq.New(nil), "golden-fallback") }
+
+func testGolden(t *testing.T, rec enrich.Recognizer, dir string) {
+	e := newEnricher(t, enrich.Options{Recognizer: rec})
 	for _, s := range seeds(t) {
 		got, err := json.MarshalIndent(golden(process(t, e, s.a)), "", "  ")
 		if err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, '\n')
-		path := filepath.Join("testdata", "golden", s.name+".json")
+		path := filepath.Join("testdata", dir, s.name+".json")
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				t.Fatal(err)

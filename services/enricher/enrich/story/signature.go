@@ -121,7 +121,7 @@ func shingles(words []string, n int) []uint64 {
 		h := uint64(fnvOffset)
 		for j := i; j < i+n; j++ {
 			h = fnv1a(h, words[j])
-			h = (h ^ 0) * fnvPrime // word separator
+			h *= fnvPrime // a zero byte between words: FNV-1a of 0 is a plain multiply
 		}
 		out = append(out, h)
 	}

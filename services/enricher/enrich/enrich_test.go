@@ -441,10 +441,12 @@ func TestStoryWindow(t *testing.T) {
 	}
 }
 
-// TestConcurrentCopies: copies enriched at once by many workers sharing a
-// memory agree on one original and one story.
+// TestConcurrentCopies: copies enriched at once by many workers agree on
+// one original and one story. Half the workers share one Enricher (as a
+// stage's workers do), the others have their own on the same memory.
 func TestConcurrentCopies(t *testing.T) {
 	mem := enrich.NewMemory(enrich.MemoryOptions{})
+	shared := newEnricher(t, enrich.Options{Memory: mem})
 	base := seeds(t)[1].a
 	const workers = 16
 	results := make([]pipeline.Article, workers)
@@ -453,7 +455,10 @@ func TestConcurrentCopies(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e := newEnricher(t, enrich.Options{Memory: mem})
+			e := shared
+			if i%2 == 1 {
+				e = newEnricher(t, enrich.Options{Memory: mem})
+			}
 			a := base
 			a.ID = fmt.Sprintf("copy-%02d", i)
 			a.Text = base.Text + fmt.Sprintf("\n\nCopy %d.", i)

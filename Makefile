@@ -3,7 +3,7 @@
 
 SHELL      := /bin/bash
 GO         ?= go
-MODULES    := ./pipeline/... ./services/... ./cmd/...
+MODULES    := ./pipeline/... ./services/cleaner/... ./services/enricher/... ./services/sink/... ./services/fetcher/... ./cmd/newsflow/...
 SERVICES   := cleaner enricher sink
 BUILD      := deploy/build
 GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'

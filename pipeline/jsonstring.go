@@ -26,29 +26,43 @@ import (
 // library's view of it.
 type articleFields Article
 
-// encodeArticle has the library encode every field but Text and HTML,
-// then escapes those two straight into the same buffer: one allocation, one
-// pass over the long strings.
+// encodeArticle has the library encode the article with a one-byte
+// placeholder for Text and HTML, so each keeps its place in the object, then
+// splices the escaped strings in: one allocation, one pass over the long
+// strings. A placeholder is found as the first `"text":"\u0000"` member:
+// nothing encoded before it can contain that sequence unescaped (string
+// values escape their quotes, and only top-level fields precede it).
 func encodeArticle(a *Article) ([]byte, error) {
+	const placeholder = "\x00"
 	rest := *a
-	rest.Text, rest.HTML = "", ""
+	if rest.Text != "" {
+		rest.Text = placeholder
+	}
+	if rest.HTML != "" {
+		rest.HTML = placeholder
+	}
 	n := len(a.Text) + len(a.HTML)
-	out, err := json.Append(make([]byte, 0, n+n/16+1024), (*articleFields)(&rest), 0)
+	doc, err := json.Append(make([]byte, 0, 1024), (*articleFields)(&rest), 0)
 	if err != nil {
 		return nil, err
 	}
-	// out ends with the object's closing brace, which the long fields go before.
-	out = out[:len(out)-1]
-	for _, f := range [...]struct{ name, val string }{{`"text":`, a.Text}, {`"html":`, a.HTML}} {
+	if n == 0 {
+		return doc, nil
+	}
+	out := make([]byte, 0, len(doc)+n+n/16+16)
+	for _, f := range [...]struct{ key, val string }{{`"html":`, a.HTML}, {`"text":`, a.Text}} {
 		if f.val == "" {
 			continue
 		}
-		if out[len(out)-1] != '{' {
-			out = append(out, ',')
+		marker := f.key + `"\u0000"`
+		i := bytes.Index(doc, []byte(marker))
+		if i < 0 {
+			return nil, fmt.Errorf("encoding article: no %s placeholder", f.key)
 		}
-		out = appendJSONString(append(out, f.name...), f.val)
+		out = appendJSONString(append(out, doc[:i+len(f.key)]...), f.val)
+		doc = doc[i+len(marker):]
 	}
-	return append(out, '}'), nil
+	return append(out, doc...), nil
 }
 
 // decodeArticle reads the top-level object itself: text and html values are

@@ -4,7 +4,7 @@
 SHELL      := /bin/bash
 GO         ?= go
 MODULES    := ./pipeline/... ./services/cleaner/... ./services/enricher/... ./services/sink/... ./services/fetcher/... ./cmd/newsflow/...
-SERVICES   := cleaner enricher sink
+SERVICES   := fetcher cleaner enricher sink
 BUILD      := deploy/build
 GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
@@ -53,18 +52,5 @@ func fetchCmd(ctx context.Context, e *env, args []string) error {
 	if failed > 0 {
 		return fmt.Errorf("%d of %d page(s) not fetched", failed, len(urls))
 	}
-	return nil
-}
-
-// addFetcher adds a fetcher replica to an all-in-one pipeline, as one more
-// component of its service: how `newsflow run` polls the registered
-// sources and answers `newsflow fetch`.
-func (p *pipelineProcess) addFetcher(ctx context.Context, o fetchersvc.Options, log *zap.Logger) error {
-	part, err := fetchersvc.Build(ctx, o, log, p.js)
-	if err != nil {
-		return fmt.Errorf("fetcher: %w", err)
-	}
-	p.service.Components = append(p.service.Components, part.Components...)
-	p.service.Ready = append(p.service.Ready, part.Ready...)
 	return nil
 }

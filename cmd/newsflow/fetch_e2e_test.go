@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
 	"github.com/newsflow/newsflow/services/fetcher/fetchtest"
 )
 
@@ -30,19 +29,15 @@ type e2e struct {
 func startPipelineWithFetcher(t *testing.T) *e2e {
 	t.Helper()
 	o := defaultAllInOne()
-	o.DataDir, o.Port, o.Base.OpsAddr = t.TempDir(), -1, ""
+	o.DataDir, o.Port, o.Base.OpsAddr, o.Sink.APIAddr = t.TempDir(), -1, "", ""
+	o.Fetcher.AllowPrivate = "127.0.0.1" // the fake site is on loopback
+	o.Fetcher.HostRate, o.Fetcher.HostConcurrency = -1, 8
 	if err := o.validate(); err != nil {
 		t.Fatal(err)
 	}
-	fo := fetchersvc.DefaultOptions()
-	fo.AllowPrivate = "127.0.0.1" // the fake site is on loopback
-	fo.HostRate, fo.HostConcurrency = -1, 8
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := o.start(ctx, zap.NewNop())
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.addFetcher(ctx, fo, zap.NewNop()); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)

@@ -21,7 +21,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"go.uber.org/zap"
 
-	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/backoff"
 )
 
 // DefaultUserAgent names newsflow to the sites it reads. Its first word
@@ -83,7 +83,7 @@ func (o Options) withDefaults() Options {
 		o.MaxAttempts = 3
 	}
 	if o.Backoff == nil {
-		o.Backoff = runner.ExponentialBackoff(time.Second, 30*time.Second)
+		o.Backoff = backoff.Exponential(time.Second, 30*time.Second)
 	}
 	if o.MaxRetryAfter <= 0 {
 		o.MaxRetryAfter = 2 * time.Minute

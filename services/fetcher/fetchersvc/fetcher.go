@@ -41,8 +41,8 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/newsflow/newsflow/pipeline/backoff"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
-	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 	"github.com/newsflow/newsflow/services/fetcher/sources"
@@ -197,7 +197,7 @@ func (f *Fetcher) setup(ctx context.Context) error {
 			return err
 		}
 	}
-	wait := runner.ExponentialBackoff(250*time.Millisecond, 5*time.Second)
+	wait := backoff.Exponential(250*time.Millisecond, 5*time.Second)
 	for attempt := 1; ; attempt++ {
 		err := f.open(ctx, seed)
 		if err == nil {

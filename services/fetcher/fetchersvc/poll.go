@@ -11,7 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/backoff"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 	"github.com/newsflow/newsflow/services/fetcher/sources"
 )
@@ -236,7 +236,7 @@ func (f *Fetcher) failed(ctx context.Context, src sources.Source, st *sources.St
 	st.Failures++
 	st.LastStatus, st.LastError = "failed", err.Error()
 	every := src.Every.Duration
-	st.NextPoll = now.Add(runner.ExponentialBackoff(every, max(every, time.Hour))(st.Failures))
+	st.NextPoll = now.Add(backoff.Exponential(every, max(every, time.Hour))(st.Failures))
 	var later *fetch.RetryLaterError
 	if errors.As(err, &later) && later.Until.After(st.NextPoll) {
 		st.NextPoll = later.Until

@@ -32,7 +32,7 @@ type articleFields Article
 // strings. A placeholder is found as the first `"text":"\u0000"` member:
 // nothing encoded before it can contain that sequence unescaped (string
 // values escape their quotes, and only top-level fields precede it).
-func encodeArticle(a *Article) ([]byte, error) {
+func encodeArticle(dst []byte, a *Article) ([]byte, error) {
 	const placeholder = "\x00"
 	rest := *a
 	if rest.Text != "" {
@@ -42,14 +42,19 @@ func encodeArticle(a *Article) ([]byte, error) {
 		rest.HTML = placeholder
 	}
 	n := len(a.Text) + len(a.HTML)
-	doc, err := json.Append(make([]byte, 0, 1024), (*articleFields)(&rest), 0)
+	if n == 0 {
+		return json.Append(dst, (*articleFields)(&rest), 0)
+	}
+	var scratch [1024]byte
+	doc, err := json.Append(scratch[:0], (*articleFields)(&rest), 0)
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		return doc, nil
+	out := dst
+	if need := len(dst) + len(doc) + n + n/16 + 16; cap(out) < need {
+		out = make([]byte, len(dst), need)
+		copy(out, dst)
 	}
-	out := make([]byte, 0, len(doc)+n+n/16+16)
 	for _, f := range [...]struct{ key, val string }{{`"html":`, a.HTML}, {`"text":`, a.Text}} {
 		if f.val == "" {
 			continue

@@ -44,7 +44,11 @@ func FuzzArticleCodec(f *testing.F) {
 		if err != nil {
 			return
 		}
-		enc, err := encodeArticle(&got)
+		enc, err := encodeArticle([]byte("prefix"), &got)
+		if err != nil || string(enc[:6]) != "prefix" {
+			t.Fatalf("AppendArticle lost its prefix: %q %v", enc, err)
+		}
+		enc = enc[6:]
 		if err != nil {
 			t.Fatal(err)
 		}

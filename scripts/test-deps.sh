@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the sink's tests need and Go cannot fetch: PostgreSQL server
-# binaries (initdb, postgres; the tests start their own throwaway server)
-# and headless Chromium (the web view's end-to-end tests). Debian/Ubuntu.
-# Idempotent: installs only what is missing. CI runs it before the tests.
+# Installs what the test suite needs and Go cannot fetch: PostgreSQL server
+# binaries (initdb, postgres; the tests start their own throwaway server),
+# headless Chromium (the web view's end-to-end tests), and docker-compose
+# and curl (the compose smoke test; the Docker engine itself must be
+# running). Debian/Ubuntu. Idempotent: installs only what is missing.
+# `make test` (and so CI) runs it first.
 set -euo pipefail
 
 have_postgres() {
@@ -18,9 +20,16 @@ have_chromium() {
 packages=()
 have_postgres || packages+=(postgresql)
 have_chromium || packages+=(chromium)
+command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
+command -v curl >/dev/null 2>&1 || packages+=(curl)
+
+check_docker() {
+	docker info >/dev/null 2>&1 || { echo "test-deps: the Docker engine is not running (the compose smoke test needs it)" >&2; exit 1; }
+}
 
 if [ ${#packages[@]} -eq 0 ]; then
-	echo "test-deps: PostgreSQL and Chromium are already installed"
+	echo "test-deps: PostgreSQL, Chromium, docker-compose and curl are already installed"
+	check_docker
 	exit 0
 fi
 
@@ -41,4 +50,5 @@ export DEBIAN_FRONTEND=noninteractive
 
 have_postgres || { echo "test-deps: PostgreSQL binaries still not found after installing" >&2; exit 1; }
 have_chromium || { echo "test-deps: Chromium still not found after installing" >&2; exit 1; }
+check_docker
 echo "test-deps: done"

@@ -70,6 +70,42 @@ func TestProcessSeedsAndGarbage(t *testing.T) {
 			t.Errorf("seed %d: published_at %v, want %s", i, a.PublishedAt, want)
 		}
 	}
+	// Issue 4's end-to-end check: the people are found canonically, their
+	// quotes attributed, and nothing is made of the scraped page's CSS.
+	speakers := map[string]bool{}
+	for i, line := range lines {
+		a, _ := pipeline.DecodeArticle([]byte(line), nil)
+		names := map[string]pipeline.EntityType{}
+		for _, ent := range a.Entities {
+			names[ent.Name] = ent.Type
+			if strings.ContainsAny(ent.Name, "{}:;#@") || strings.Contains(strings.ToLower(ent.Name), "px") {
+				t.Errorf("seed %d: entity made of markup: %q", i, ent.Name)
+			}
+			for _, m := range ent.Mentions {
+				if a.Text[m.Start:m.End] != m.Text {
+					t.Errorf("seed %d: mention %q at %d:%d does not match the text", i, m.Text, m.Start, m.End)
+				}
+			}
+		}
+		for _, q := range a.Quotes {
+			speakers[q.Speaker] = true
+		}
+		if i == 1 || i == 2 || i == 4 {
+			for _, who := range []string{"Wendy Sherman", "Sergei Ryabkov"} {
+				if names[who] != pipeline.Person {
+					t.Errorf("seed %d: %s not found as a person (entities %v)", i, who, names)
+				}
+			}
+			if _, ok := names["Rybakov"]; ok {
+				t.Errorf("seed %d: Rybakov not joined to Sergei Ryabkov", i)
+			}
+		}
+	}
+	for _, who := range []string{"Wendy Sherman", "Sergei Ryabkov"} {
+		if !speakers[who] {
+			t.Errorf("no quote attributed to %s", who)
+		}
+	}
 	if !strings.Contains(errOut.String(), garbage+": dead-lettered by cleaner: undecodable: binary data, not an article") {
 		t.Fatalf("stderr does not give the garbage file's reason:\n%s", errOut)
 	}
@@ -97,7 +133,7 @@ func TestSameArticlePublishedTwiceIsStoredOnce(t *testing.T) {
 	}
 
 	o := defaultAllInOne()
-	o.DataDir, o.Port, o.Base.OpsAddr = filepath.Join(dir, "data"), -1, ""
+	o.DataDir, o.Port, o.Base.OpsAddr, o.Sink.APIAddr = filepath.Join(dir, "data"), -1, "", ""
 	if err := o.validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +160,14 @@ func TestSameArticlePublishedTwiceIsStoredOnce(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("store holds %d articles, want 1", n)
 	}
+
+	e, out, errOut := newTestEnv()
+	if code := run(context.Background(), e, []string{"search", "-db", o.Sink.DB, "-json", "Brussels"}); code != 0 {
+		t.Fatalf("search: exit %d: %s", code, errOut)
+	}
+	if got := strings.Count(strings.TrimSpace(out.String()), "\n") + 1; got != 1 || !strings.Contains(out.String(), a.ID) {
+		t.Fatalf("search found %d articles, want the one stored (%s):\n%s", got, a.ID, out)
+	}
 }
 
 func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
@@ -131,7 +175,7 @@ func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, e, []string{"run", "-data-dir", t.TempDir(), "-nats-port", "-1", "-ops-addr", "127.0.0.1:0"})
+		done <- run(ctx, e, []string{"run", "-data-dir", t.TempDir(), "-nats-port", "-1", "-ops-addr", "127.0.0.1:0", "-api-addr", "127.0.0.1:0"})
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), "metrics   http://127.0.0.1:") {
@@ -141,7 +185,7 @@ func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{"nats://127.0.0.1:", `"newsflow.raw"`, `"newsflow.enriched"`, "newsflow.db"} {
+	for _, want := range []string{"nats://127.0.0.1:", `"newsflow.raw"`, `"newsflow.enriched"`, "newsflow.db", "web, API  http://127.0.0.1:"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}

@@ -23,7 +23,7 @@ var errDeadLettered = errors.New("some inputs were dead-lettered")
 
 func processCmd(ctx context.Context, e *env, args []string) error {
 	o := defaultAllInOne()
-	o.NoListen, o.Base.OpsAddr, o.DataDir = true, "", ""
+	o.NoListen, o.Base.OpsAddr, o.DataDir, o.Sink.APIAddr = true, "", "", ""
 	fs := newFlagSet(e, "process", "FILE|DIR...")
 	fs.StringVar(&o.DataDir, "data-dir", "", "keep the pipeline's data here (default: a temporary directory, removed after)")
 	fs.StringVar(&o.Sink.DB, "db", "", "store the articles in this store too (default: a temporary SQLite file)")

@@ -22,6 +22,8 @@ func runCmd(ctx context.Context, e *env, args []string) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
+	web := ""
+	o.Sink.APIListening = func(a net.Addr) { web = a.String() }
 	log, err := o.Base.Logger()
 	if err != nil {
 		return err
@@ -43,6 +45,9 @@ func runCmd(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "            publish articles to %q, subscribe to %q,\n", pipeline.SubjectRaw, pipeline.SubjectEnriched)
 		fmt.Fprintf(e.stdout, "            dead letters arrive on %q\n", pipeline.SubjectDeadLetters)
 		fmt.Fprintf(e.stdout, "  store     %s\n", o.Sink.DB)
+		if web != "" {
+			fmt.Fprintf(e.stdout, "  web, API  http://%s/   (API reference: docs/API.md)\n", web)
+		}
 		if ops != "" {
 			fmt.Fprintf(e.stdout, "  metrics   http://%s/metrics   (health: /healthz, /readyz)\n", ops)
 		}

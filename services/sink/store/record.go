@@ -73,22 +73,27 @@ func Version(a *pipeline.Article) int64 {
 
 // ArticleTime is the time an article is listed and filtered by: when it was
 // published, or else when it was fetched, or else when the first stage saw
-// it, or else (an article with no time at all) now.
+// it, or else (an article with no time at all) now. A publication time more
+// than a day after the article was first seen is a feed's error (a wrong
+// time zone, a placeholder year) and is not believed: such an article would
+// otherwise sit at the top of every list for years.
 func ArticleTime(a *pipeline.Article, now time.Time) time.Time {
-	switch {
-	case a.PublishedAt != nil && !a.PublishedAt.IsZero():
-		return a.PublishedAt.UTC()
-	case a.FetchedAt != nil && !a.FetchedAt.IsZero():
-		return a.FetchedAt.UTC()
+	var seen time.Time
+	if a.FetchedAt != nil && !a.FetchedAt.IsZero() {
+		seen = *a.FetchedAt
 	}
-	var first time.Time
 	for _, m := range a.Stages {
-		if !m.At.IsZero() && (first.IsZero() || m.At.Before(first)) {
-			first = m.At
+		if !m.At.IsZero() && (seen.IsZero() || m.At.Before(seen)) {
+			seen = m.At
 		}
 	}
-	if !first.IsZero() {
-		return first.UTC()
+	if a.PublishedAt != nil && !a.PublishedAt.IsZero() {
+		if seen.IsZero() || !a.PublishedAt.After(seen.Add(24*time.Hour)) {
+			return a.PublishedAt.UTC()
+		}
+	}
+	if !seen.IsZero() {
+		return seen.UTC()
 	}
 	return now.UTC()
 }

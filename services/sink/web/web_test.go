@@ -127,6 +127,9 @@ func TestWebView(t *testing.T) {
 	a1 := fx[0]
 	now := time.Now().Add(-2 * time.Minute)
 	a1.PublishedAt = &now
+	for i := range a1.Stages {
+		a1.Stages[i].At = now.Add(time.Minute)
+	}
 	must(t, st.Save(t.Context(), a1), "save a1")
 	waitFor(t, ctx, `(() => { const c = document.querySelector('#feed li.card'); return c && c.dataset.id === 'a1' && c.classList.contains('fresh'); })()`)
 	if !eval[bool](t, ctx, `window.__samePage === true`) {

@@ -1,0 +1,64 @@
+package extract
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html/atom"
+)
+
+// Explain writes, for one page, the container Extract picks and every
+// text block with its weight and whether it is kept: the view to debug
+// an extraction with (`newsflow` has no other use for it).
+func Explain(w io.Writer, page string) {
+	d := parse(page)
+	unflagWrappers(d)
+	s := scoreElems(d)
+	root := pickRoot(d, s)
+	kept := map[int32]bool{}
+	for _, i := range selectBlocks(d, root) {
+		kept[i] = true
+	}
+	fmt.Fprintf(w, "root: %s score %.0f blocks %d-%d\n", elemPath(d, root), s[root], d.elems[root].firstBlock, d.elems[root].endBlock)
+	for i := range d.blocks {
+		bl := &d.blocks[i]
+		mark := " "
+		if kept[int32(i)] {
+			mark = "+"
+		}
+		text := string(d.text[bl.start:bl.end])
+		if len(text) > 110 {
+			text = text[:110] + "…"
+		}
+		fmt.Fprintf(w, "%s %4d w=%6.0f n=%d l=%d p=%d %s | %s\n", mark, i, blockWeight(bl), bl.runes, bl.linkRunes, bl.punct, elemPath(d, bl.owner), text)
+	}
+}
+
+func elemPath(d *document, i int32) string {
+	var parts []string
+	for ; i > 0; i = d.elems[i].parent {
+		e := &d.elems[i]
+		name := atom.Atom(e.tag).String()
+		if name == "" {
+			name = "?"
+		}
+		if e.sig&sigBoiler != 0 {
+			name += "!B"
+		}
+		if e.sig&sigMeta != 0 {
+			name += "!M"
+		}
+		if e.sig&sigContent != 0 {
+			name += "!C"
+		}
+		parts = append(parts, fmt.Sprintf("%s#%d", name, i))
+		if len(parts) == 6 {
+			break
+		}
+	}
+	for l, r := 0, len(parts)-1; l < r; l, r = l+1, r-1 {
+		parts[l], parts[r] = parts[r], parts[l]
+	}
+	return strings.Join(parts, ">")
+}

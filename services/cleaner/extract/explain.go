@@ -12,12 +12,12 @@ import (
 // text block with its weight and whether it is kept: the view to debug
 // an extraction with (`newsflow` has no other use for it).
 func Explain(w io.Writer, page string) {
-	d := parse(page)
-	unflagWrappers(d)
-	s := scoreElems(d)
-	root := pickRoot(d, s)
+	d := parseDebug(page, true)
+	a := analyse(d)
+	s := a.score
+	root := a.root()
 	kept := map[int32]bool{}
-	for _, i := range selectBlocks(d, root) {
+	for _, i := range a.selectBlocks(a.roots(root)) {
 		kept[i] = true
 	}
 	fmt.Fprintf(w, "root: %s score %.0f blocks %d-%d\n", elemPath(d, root), s[root], d.elems[root].firstBlock, d.elems[root].endBlock)
@@ -46,14 +46,20 @@ func elemPath(d *document, i int32) string {
 		if e.sig&sigBoiler != 0 {
 			name += "!B"
 		}
+		if e.sig&sigStrong != 0 {
+			name += "!S"
+		}
 		if e.sig&sigMeta != 0 {
 			name += "!M"
 		}
 		if e.sig&sigContent != 0 {
 			name += "!C"
 		}
+		if int(i) < len(d.names) && d.names[i] != "#" && d.names[i] != "" {
+			name += "[" + d.names[i] + "]"
+		}
 		parts = append(parts, fmt.Sprintf("%s#%d", name, i))
-		if len(parts) == 6 {
+		if len(parts) == 4 {
 			break
 		}
 	}

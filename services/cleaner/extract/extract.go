@@ -23,10 +23,9 @@ type Result struct {
 // charset). It never fails: a page without an article gives an empty Text.
 func Extract(page string) Result {
 	d := parse(page)
-	unflagWrappers(d)
-	s := scoreElems(d)
-	root := pickRoot(d, s)
-	blocks := selectBlocks(d, root)
+	a := analyse(d)
+	root := a.root()
+	blocks := a.selectBlocks(a.roots(root))
 	var b strings.Builder
 	for _, i := range blocks {
 		bl := &d.blocks[i]

@@ -5,19 +5,21 @@ package extract
 // of class and id attributes; a loop of strings.Contains per keyword per
 // attribute was the single largest cost of classifying them.
 type matcher struct {
-	next  [][nsym]int32 // goto function, completed into a DFA
-	out   []uint32      // bit set of signals of every keyword ending here
-	depth []int32
+	next [][nsym]int32 // goto function, completed into a DFA
+	out  []uint32      // bit set of signals of every keyword ending here
 }
 
 const (
-	nsym = 38 // a-z, 0-9, separator, other
-	sep  = 36
+	nsym     = 39 // a-z, 0-9, separator, other, name boundary
+	sep      = 36 // inside a name: '-', '_', a case change, ...
+	other    = 37 // non-ASCII
+	boundary = 38 // between two names (a space, the '#' before the id) and at the ends
 )
 
-// symbol maps a byte of a lowercased attribute to the alphabet. Every
-// non-alphanumeric byte is a word separator, so "article_body",
-// "article-body" and "article body" read alike.
+// symbol maps a byte of an attribute to the alphabet, ignoring case.
+// Every non-alphanumeric byte is a word separator, so "article_body",
+// "article-body" and "articleBody" read alike; whitespace and '#'
+// separate whole class names.
 func symbol(c byte) int {
 	switch {
 	case 'a' <= c && c <= 'z':
@@ -27,28 +29,39 @@ func symbol(c byte) int {
 	case '0' <= c && c <= '9':
 		return 26 + int(c-'0')
 	case c >= 0x80:
-		return 37
+		return other
+	case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '#':
+		return boundary
 	}
 	return sep
 }
 
 // newMatcher builds a matcher for keywords, each mapped to its signals.
-// In a keyword, '-' stands for a word boundary.
+// In a keyword, '-' stands for any word boundary and ' ' for the start or
+// end of a whole class name: "-nav-" finds "main-nav" and "nav bar",
+// " widget" finds "widget_text" but not "elementor-widget".
 func newMatcher(keywords map[string]uint32) *matcher {
-	m := &matcher{next: make([][nsym]int32, 1), out: make([]uint32, 1), depth: make([]int32, 1)}
-	for kw, sig := range keywords {
-		s := int32(0)
+	m := &matcher{next: make([][nsym]int32, 1), out: make([]uint32, 1)}
+	var add func(s int32, kw string, sig uint32)
+	add = func(s int32, kw string, sig uint32) {
 		for i := 0; i < len(kw); i++ {
-			c := symbol(kw[i])
-			if m.next[s][c] == 0 {
-				m.next = append(m.next, [nsym]int32{})
-				m.out = append(m.out, 0)
-				m.depth = append(m.depth, m.depth[s]+1)
-				m.next[s][c] = int32(len(m.next) - 1)
+			var c int
+			switch kw[i] {
+			case '-':
+				// Either kind of boundary: follow both.
+				add(m.step(s, boundary), kw[i+1:], sig)
+				c = sep
+			case ' ':
+				c = boundary
+			default:
+				c = symbol(kw[i])
 			}
-			s = m.next[s][c]
+			s = m.step(s, c)
 		}
 		m.out[s] |= sig
+	}
+	for kw, sig := range keywords {
+		add(0, kw, sig)
 	}
 	// Breadth-first: fail links, and fill missing transitions from them.
 	fail := make([]int32, len(m.next))
@@ -75,11 +88,21 @@ func newMatcher(keywords map[string]uint32) *matcher {
 	return m
 }
 
+// step returns the goto target of s on c, adding a state if needed.
+func (m *matcher) step(s int32, c int) int32 {
+	if m.next[s][c] == 0 {
+		m.next = append(m.next, [nsym]int32{})
+		m.out = append(m.out, 0)
+		m.next[s][c] = int32(len(m.next) - 1)
+	}
+	return m.next[s][c]
+}
+
 // match returns the union of the signals of every keyword in s. The
 // string is read as if surrounded by separators, and a lower-to-upper
 // case change ("shareBar") counts as a separator too.
 func (m *matcher) match(s []byte) uint32 {
-	st := m.next[0][sep]
+	st := m.next[0][boundary]
 	sig := m.out[st]
 	var prev byte
 	for i := 0; i < len(s); i++ {
@@ -92,6 +115,6 @@ func (m *matcher) match(s []byte) uint32 {
 		sig |= m.out[st]
 		prev = c
 	}
-	st = m.next[st][sep]
+	st = m.next[st][boundary]
 	return sig | m.out[st]
 }

@@ -48,6 +48,8 @@ type document struct {
 	// text holds every block's text, blocks separated by '\n'.
 	text []byte
 	meta rawMeta
+	// names holds each element's class and id, for Explain only.
+	names []string
 }
 
 // frame is an open element on the builder's stack.
@@ -81,10 +83,14 @@ type builder struct {
 	pending    bool // whitespace seen since the last character
 	wordOpen   bool
 	classCache map[string]uint32
+	debug      bool
 }
 
 // parse builds the document for a UTF-8 page.
-func parse(page string) *document {
+func parse(page string) *document { return parseDebug(page, false) }
+
+// parseDebug is parse, keeping element names for Explain when debug is set.
+func parseDebug(page string, debug bool) *document {
 	d := &document{
 		elems:  make([]elem, 0, 1024),
 		blocks: make([]block, 0, 256),
@@ -96,6 +102,7 @@ func parse(page string) *document {
 		d:          d,
 		stack:      make([]frame, 0, 64),
 		classCache: make(map[string]uint32, 64),
+		debug:      debug,
 	}
 	// A root element, so every real element has a parent.
 	d.elems = append(d.elems, elem{tag: 0, kind: kBlock | kScope, parent: -1})
@@ -121,7 +128,9 @@ func (b *builder) run() {
 		case html.TextToken:
 			b.text(z.Text())
 		case html.StartTagToken:
-			b.start(z.Raw(), false)
+			if b.start(z.Raw(), false) == atom.Noscript {
+				z.NextIsNotRawText()
+			}
 		case html.SelfClosingTagToken:
 			b.start(z.Raw(), true)
 		case html.EndTagToken:
@@ -157,7 +166,8 @@ func tagAtom(raw []byte) atom.Atom {
 
 func (b *builder) top() *frame { return &b.stack[len(b.stack)-1] }
 
-func (b *builder) start(raw []byte, selfClosing bool) {
+// start opens an element and returns its atom.
+func (b *builder) start(raw []byte, selfClosing bool) atom.Atom {
 	a := tagAtom(raw)
 	kind := tagKind(a)
 	t := b.top()
@@ -170,7 +180,7 @@ func (b *builder) start(raw []byte, selfClosing bool) {
 	if a == atom.Body || a == atom.Html {
 		// Repeated or late <body>/<html>: attributes aside, nothing to do.
 		if b.has(atom.Body) || (a == atom.Html && len(b.stack) > 1) {
-			return
+			return a
 		}
 		b.popTo(atom.Head)
 		t = b.top()
@@ -192,10 +202,10 @@ func (b *builder) start(raw []byte, selfClosing bool) {
 			b.flush()
 			b.startBlock()
 		}
-		return
+		return a
 	}
 	if len(b.stack) >= maxDepth {
-		return
+		return a
 	}
 	if kind&kBlock != 0 {
 		b.flush()
@@ -232,6 +242,13 @@ func (b *builder) start(raw []byte, selfClosing bool) {
 		b.startBlock()
 	}
 	b.d.meta.noteElem(idx, a, &at)
+	if b.debug {
+		for len(b.d.names) < int(idx) {
+			b.d.names = append(b.d.names, "")
+		}
+		b.d.names = append(b.d.names, at.debugName)
+	}
+	return a
 }
 
 // inHead lists what may stay in <head> without closing it.
@@ -277,7 +294,9 @@ func (b *builder) closeImplied(a atom.Atom, kind uint16) {
 			func(t atom.Atom) bool { return t == atom.Tr || t == atom.Table })
 	case a == atom.Tr:
 		b.popToWithin(func(t atom.Atom) bool { return t == atom.Tr },
-			func(t atom.Atom) bool { return t == atom.Table || t == atom.Tbody || t == atom.Thead || t == atom.Tfoot })
+			func(t atom.Atom) bool {
+				return t == atom.Table || t == atom.Tbody || t == atom.Thead || t == atom.Tfoot
+			})
 	case a == atom.Tbody || a == atom.Thead || a == atom.Tfoot:
 		b.popToWithin(func(t atom.Atom) bool { return t == atom.Tbody || t == atom.Thead || t == atom.Tfoot },
 			func(t atom.Atom) bool { return t == atom.Table })
@@ -520,6 +539,7 @@ type attrInfo struct {
 	href   bool // an <a> with an href: a link
 	// Raw values for metadata.
 	hrefVal, rel, name, property, content, itemprop, datetime, typ, lang []byte
+	debugName                                                            string
 }
 
 // attrs reads the attributes of interest from a start tag.
@@ -597,13 +617,19 @@ func (b *builder) attrs(a atom.Atom, raw []byte) attrInfo {
 	if len(class) > 0 || len(id) > 0 {
 		at.sig = b.classSignals(class, id)
 	}
+	if b.debug {
+		at.debugName = string(class) + "#" + string(id)
+	}
 	if len(role) > 0 {
 		at.sig |= roleSignals(role)
 	}
 	if len(at.itemprop) > 0 && hasFold(at.itemprop, "articlebody") {
 		at.sig |= sigContent
 	}
-	if at.sig&sigContent != 0 {
+	switch {
+	case at.sig&sigStrong != 0:
+		at.sig &^= sigContent // "comment-body" is a comment
+	case at.sig&sigContent != 0:
 		// A body container that also matches a furniture word
 		// ("article-body has-share-bar") is the body.
 		at.sig &^= sigBoiler | sigMeta
@@ -631,7 +657,7 @@ func (b *builder) classSignals(class, id []byte) uint32 {
 	if sig, ok := b.classCache[string(key)]; ok {
 		return sig
 	}
-	sig := classMatcher.match(key)
+	sig := matchClass(key)
 	b.classCache[string(key)] = sig
 	return sig
 }

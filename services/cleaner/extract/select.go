@@ -6,15 +6,15 @@ import (
 
 // Finding the article is two decisions.
 //
-// First the container: every block gets a weight — its own text counts
-// for it, link text and the fixed cost of a block count against it — and
+// First the container: every block gets a weight — prose counts for it;
+// link text and the fixed cost of a short block count against it — and
 // every element sums the weights of the blocks inside it. Page furniture
 // (an element whose class, id, role or tag says comments, sharing,
 // related links, navigation, ...) is scored like any element, so a
 // mislabelled article body can still win, but it passes its text to its
 // ancestors as a penalty: a container holding the article and the
 // comments scores below the article alone. The container is the element
-// with the highest sum.
+// with the highest sum that is not inside furniture.
 //
 // Then the blocks: inside the container, a block is kept unless it sits
 // in furniture or article furniture (bylines, captions, tags), or reads
@@ -39,94 +39,255 @@ func isProse(bl *block) bool {
 	return bl.punct > 0 && (bl.words >= 6 || bl.runes >= 40) && bl.linkRunes*10 <= bl.runes*6
 }
 
-// scoreElems returns each element's container score.
-func scoreElems(d *document) []float32 {
-	s := make([]float32, len(d.elems))
-	for i := range d.blocks {
-		s[d.blocks[i].owner] += blockWeight(&d.blocks[i])
-	}
-	for i := len(d.elems) - 1; i > 0; i-- {
-		e := &d.elems[i]
-		if e.sig&sigContent != 0 && s[i] > 0 {
-			// A body container by name: trust it over its ancestors.
-			s[i] *= 1.5
-		}
-		c := s[i]
-		switch {
-		case isFurniture(e):
-			if c > 0 {
-				c = -c / 2
-			}
-		case e.sig&(sigMeta|sigHidden) != 0 || e.tag == atom.Figcaption || e.tag == atom.H1:
-			c = min(c, 0)
-		}
-		s[e.parent] += c
-	}
-	return s
+// analysis holds the per-element figures both decisions use.
+type analysis struct {
+	d *document
+	// score is the container score of each element.
+	score []float32
+	// furniture says an element is page furniture, after demoting weak
+	// signals on elements full of prose.
+	furniture []bool
+	// prose and junk are each element's prose mass and junk (see analyse).
+	prose, junk []float32
 }
 
-// unflagWrappers clears the furniture signal of every element holding a
-// body container: "page has-sidebar" on a wrapper of the article names a
-// layout, not furniture. The root and <body> are never furniture.
+// Thresholds for demoting a weak furniture signal: an element holding
+// this much prose, with this little of its text in links, is content.
+const (
+	demoteProse       = 400
+	demoteLinkDensity = 0.3
+)
+
+func analyse(d *document) *analysis {
+	unflagWrappers(d)
+	n := len(d.elems)
+	a := &analysis{d: d, score: make([]float32, n), furniture: make([]bool, n)}
+
+	// Bottom-up sums of text, link text and prose per element.
+	runes := make([]int32, n)
+	links := make([]int32, n)
+	prose := make([]int32, n)
+	for i := range d.blocks {
+		bl := &d.blocks[i]
+		runes[bl.owner] += bl.runes
+		links[bl.owner] += bl.linkRunes
+		if isProse(bl) {
+			prose[bl.owner] += bl.runes - bl.linkRunes
+		}
+	}
+	for i := n - 1; i > 0; i-- {
+		p := d.elems[i].parent
+		runes[p] += runes[i]
+		links[p] += links[i]
+		prose[p] += prose[i]
+	}
+	for i := 1; i < n; i++ {
+		e := &d.elems[i]
+		if e.sig&sigMeta != 0 && prose[i] >= 2*demoteProse && 2*prose[i] >= prose[0] {
+			// Most of the page's prose is not a byline or a caption.
+			e.sig &^= sigMeta
+		}
+		switch {
+		case e.sig&sigStrong != 0 || e.kind&kFurniture != 0:
+			a.furniture[i] = true
+		case e.sig&sigBoiler != 0:
+			a.furniture[i] = !(prose[i] >= demoteProse && float32(links[i]) <= demoteLinkDensity*float32(runes[i]))
+		}
+	}
+
+	// Container score: prose mass P against junk J (link text, text that
+	// is not prose, whole furniture subtrees), as P²/(P+J) — the prose an
+	// element holds, discounted by the share of its text that is junk.
+	// Junk scales with prose: a long article tolerates a box of links
+	// that would sink a short one, and adding a sidebar to the article
+	// always lowers the score.
+	pm := make([]float32, n)
+	jm := make([]float32, n)
+	a.prose, a.junk = pm, jm
+	for i := range d.blocks {
+		bl := &d.blocks[i]
+		if isProse(bl) {
+			pm[bl.owner] += float32(bl.runes - bl.linkRunes + 5*min(bl.punct, 10))
+			jm[bl.owner] += float32(bl.linkRunes)
+		} else {
+			jm[bl.owner] += float32(bl.runes) + blockCost
+		}
+	}
+	s := a.score
+	for i := n - 1; i > 0; i-- {
+		e := &d.elems[i]
+		if pm[i] > 0 {
+			s[i] = pm[i] * pm[i] / (pm[i] + jm[i])
+		}
+		p := e.parent
+		switch {
+		case a.furniture[i]:
+			jm[p] += pm[i] + jm[i]
+		case isArticleFurniture(e):
+			jm[p] += jm[i]
+		default:
+			pm[p] += pm[i]
+			jm[p] += jm[i]
+		}
+	}
+	return a
+}
+
+// blockCost is the junk every non-prose block adds: many tiny blocks
+// (menus, tag clouds) are more junk than their few characters say.
+const blockCost = 10
+
+// isArticleFurniture: bylines, captions, tags, the headline — inside the
+// article but not its body.
+func isArticleFurniture(e *elem) bool {
+	return e.sig&(sigMeta|sigHidden) != 0 || e.tag == atom.Figcaption || e.tag == atom.H1
+}
+
+// unflagWrappers clears the weak furniture signal of every element
+// holding a body container: "page has-sidebar" on a wrapper of the
+// article names a layout, not furniture. Strong signals stay: a "content"
+// element inside a cookie dialog is the dialog's. <html>, <body> and
+// <main> are never furniture.
 func unflagWrappers(d *document) {
 	for i := range d.elems {
 		e := &d.elems[i]
-		if e.tag == atom.Body || e.tag == atom.Html || e.tag == atom.Main {
-			e.sig &^= sigBoiler
+		switch e.tag {
+		case atom.Body, atom.Html, atom.Main:
+			// Page-level classes ("single-author", "has-sidebar")
+			// describe the page, not the element.
+			e.sig &^= sigBoiler | sigMeta
+		case atom.Article:
+			// "author-jdoe", "has-date" on an <article> describe the
+			// article.
+			e.sig &^= sigMeta
 		}
 		if e.sig&sigContent == 0 {
 			continue
 		}
-		for p := e.parent; p > 0; p = d.elems[p].parent {
+		for p := e.parent; p > 0 && d.elems[p].sig&sigStrong == 0; p = d.elems[p].parent {
 			d.elems[p].sig &^= sigBoiler
-			d.elems[p].kind &^= kFurniture
 		}
 	}
 }
 
-func isFurniture(e *elem) bool {
-	return e.sig&sigBoiler != 0 || e.kind&kFurniture != 0
-}
-
-// pickRoot returns the element with the highest score outside page
-// furniture; on a tie the later one, which in document order is the
-// descendant: the tightest container. Only when nothing outside furniture
-// scores above zero may the root be inside it.
-func pickRoot(d *document, s []float32) int32 {
+// root returns the container of the article. It is the element with the
+// highest score outside page and article furniture (on a tie the later
+// one, which in document order is the descendant: the tightest
+// container) — unless the page names a body container (sigContent) that
+// scores at least hintTrust of that: then it is that container, or a
+// part of it scoring clearly better (a "main-content" wrapper holding a
+// sidebar). Only when nothing outside furniture scores above zero may
+// the root be inside furniture.
+func (a *analysis) root() int32 {
+	d, s := a.d, a.score
 	inFurniture := make([]bool, len(d.elems))
-	best, bestAny := int32(0), int32(0)
+	best, bestAny, hint := int32(0), int32(0), int32(-1)
 	for i := 1; i < len(d.elems); i++ {
 		e := &d.elems[i]
-		inFurniture[i] = inFurniture[e.parent] || isFurniture(e)
+		inFurniture[i] = inFurniture[e.parent] || a.furniture[i] || isArticleFurniture(e)
 		if e.firstBlock == e.endBlock {
 			continue
 		}
 		if s[i] >= s[bestAny] {
 			bestAny = int32(i)
 		}
-		if !inFurniture[i] && s[i] >= s[best] {
+		if inFurniture[i] {
+			continue
+		}
+		if s[i] >= s[best] {
 			best = int32(i)
+		}
+		if e.sig&sigContent != 0 && (hint < 0 || s[i] > s[hint]) {
+			hint = int32(i)
 		}
 	}
 	if s[best] <= 0 {
 		return bestAny
 	}
-	return best
+	if hint < 0 || s[hint] < hintTrust*s[best] {
+		return best
+	}
+	root := hint
+	for i := hint + 1; i < d.elems[hint].endElem; i++ {
+		if !inFurniture[i] && s[i] > hintMargin*s[hint] && s[i] > s[root] {
+			root = i
+		}
+	}
+	return root
 }
 
-// selectBlocks returns the indices of the blocks of the article under root.
-func selectBlocks(d *document, root int32) []int32 {
+// hintTrust is how well a named body container must score, relative to
+// the best container, to be believed; hintMargin how much better a part
+// of it must score to be preferred to it.
+const (
+	hintTrust  = 0.4
+	hintMargin = 1.25
+)
+
+// roots widens the container to the article's full extent: up through
+// ancestors that add no text, then across to siblings that read as more
+// of the article (an article split into several sections or columns).
+// The result is in document order.
+func (a *analysis) roots(root int32) []int32 {
+	d := a.d
+	for root > 0 {
+		p := d.elems[root].parent
+		if p <= 0 || d.elems[p].firstBlock != d.elems[root].firstBlock || d.elems[p].endBlock != d.elems[root].endBlock {
+			break
+		}
+		root = p
+	}
+	parent := d.elems[root].parent
+	if parent < 0 {
+		return []int32{root}
+	}
+	var out []int32
+	threshold := siblingShare * a.score[root]
+	for i := parent + 1; i < d.elems[parent].endElem; i = d.elems[i].endElem {
+		e := &d.elems[i]
+		if i == root {
+			out = append(out, i)
+			continue
+		}
+		if a.furniture[i] || isArticleFurniture(e) || a.prose[i] == 0 {
+			continue
+		}
+		dense := a.prose[i] >= siblingDensity*(a.prose[i]+a.junk[i])
+		if dense && (a.score[i] >= threshold || e.sig&sigContent != 0) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// A sibling of the container joins it when its text is mostly prose and
+// it scores at least siblingShare of the container (or is named a body
+// container).
+const (
+	siblingShare   = 0.2
+	siblingDensity = 0.7
+)
+
+// selectBlocks returns the indices of the blocks of the article under
+// the given roots, in document order.
+func (a *analysis) selectBlocks(roots []int32) []int32 {
+	var out []int32
+	for _, r := range roots {
+		out = a.selectUnder(r, out)
+	}
+	return out
+}
+
+func (a *analysis) selectUnder(root int32, out []int32) []int32 {
+	d := a.d
 	r := &d.elems[root]
 	// excluded[i-root] says element i is furniture or inside furniture
 	// below the root.
 	excluded := make([]bool, r.endElem-root)
 	for i := root + 1; i < r.endElem; i++ {
 		e := &d.elems[i]
-		ex := excluded[e.parent-root] || isFurniture(e) || e.sig&(sigMeta|sigHidden) != 0 ||
-			e.tag == atom.Figcaption || e.tag == atom.H1
-		excluded[i-root] = ex
+		excluded[i-root] = excluded[e.parent-root] || a.furniture[i] || isArticleFurniture(e)
 	}
-	var out []int32
 	for i := r.firstBlock; i < r.endBlock; i++ {
 		bl := &d.blocks[i]
 		if bl.owner > root && excluded[bl.owner-root] {

@@ -46,11 +46,17 @@ func tagKind(a atom.Atom) uint16 {
 		return kVoid | kBlock
 	case atom.Input, atom.Embed:
 		return kVoid | kSkip
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+	case atom.Noscript:
+		// Read as markup, as a browser without scripts does: some sites
+		// put the article there and render the visible copy with script.
+		return 0
+	case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Canvas, atom.Select, atom.Button, atom.Textarea,
-		atom.Audio, atom.Video, atom.Map, atom.Datalist, atom.Noembed, atom.Noframes,
-		atom.Frameset, atom.Rt, atom.Rp, atom.Dialog, atom.Xmp, atom.Plaintext, atom.Head, atom.Title,
-		atom.Optgroup, atom.Option, atom.Applet, atom.Marquee:
+		atom.Audio, atom.Video, atom.Map, atom.Datalist, atom.Rt, atom.Rp:
+		// Inline: skipped without ending the paragraph around them.
+		return kSkip
+	case atom.Noembed, atom.Noframes, atom.Frameset, atom.Dialog, atom.Xmp, atom.Plaintext,
+		atom.Head, atom.Title, atom.Optgroup, atom.Option, atom.Applet, atom.Marquee:
 		return kSkip | kBlock
 	case atom.P:
 		return kBlock | kClosesP | kSpecial

@@ -3,9 +3,12 @@ package extract
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsflow/newsflow/services/cleaner/boiler"
 )
 
 // Explain writes, for one page, the container Extract picks and every
@@ -21,6 +24,17 @@ func Explain(w io.Writer, page string) {
 		kept[i] = true
 	}
 	fmt.Fprintf(w, "root: %s score %.0f blocks %d-%d\n", elemPath(d, root), s[root], d.elems[root].firstBlock, d.elems[root].endBlock)
+	for _, r := range a.roots(root) {
+		fmt.Fprintf(w, "  widened: %s\n", elemPath(d, r))
+	}
+	order := make([]int, len(d.elems))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return s[order[i]] > s[order[j]] })
+	for _, i := range order[:min(8, len(order))] {
+		fmt.Fprintf(w, "  candidate %.0f P=%.0f J=%.0f furniture=%v %s\n", s[i], a.prose[i], a.junk[i], a.furniture[i], elemPath(d, int32(i)))
+	}
 	for i := range d.blocks {
 		bl := &d.blocks[i]
 		mark := " "
@@ -28,6 +42,9 @@ func Explain(w io.Writer, page string) {
 			mark = "+"
 		}
 		text := string(d.text[bl.start:bl.end])
+		if k := boiler.Classify(text, boiler.InArticle); k != boiler.Text {
+			mark += "{" + k.String() + "}"
+		}
 		if len(text) > 110 {
 			text = text[:110] + "…"
 		}

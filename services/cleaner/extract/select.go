@@ -2,6 +2,8 @@ package extract
 
 import (
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsflow/newsflow/services/cleaner/boiler"
 )
 
 // Finding the article is two decisions.
@@ -160,6 +162,9 @@ func unflagWrappers(d *document) {
 			// "author-jdoe", "has-date" on an <article> describe the
 			// article.
 			e.sig &^= sigMeta
+		case atom.Blockquote:
+			// A quotation is text, whatever embeds it ("twitter-tweet").
+			e.sig &^= sigBoiler
 		}
 		if e.sig&sigContent == 0 {
 			continue
@@ -201,7 +206,10 @@ func (a *analysis) root() int32 {
 			hint = int32(i)
 		}
 	}
-	if s[best] <= 0 {
+	if s[best] <= 0 || s[best]*furnitureDominance < s[bestAny] {
+		// The page is all furniture, or its furniture outweighs
+		// everything else many times over (a forum thread is all
+		// "replies"): then the furniture is the content.
 		return bestAny
 	}
 	if hint < 0 || s[hint] < hintTrust*s[best] {
@@ -215,6 +223,10 @@ func (a *analysis) root() int32 {
 	}
 	return root
 }
+
+// furnitureDominance is how many times better than anything else the
+// best furniture must score to be taken for the content.
+const furnitureDominance = 10
 
 // hintTrust is how well a named body container must score, relative to
 // the best container, to be believed; hintMargin how much better a part
@@ -230,6 +242,9 @@ const (
 // The result is in document order.
 func (a *analysis) roots(root int32) []int32 {
 	d := a.d
+	if a.furniture[root] {
+		return []int32{root} // furniture taken for content stands alone
+	}
 	for root > 0 {
 		p := d.elems[root].parent
 		if p <= 0 || d.elems[p].firstBlock != d.elems[root].firstBlock || d.elems[p].endBlock != d.elems[root].endBlock {
@@ -273,12 +288,21 @@ const (
 func (a *analysis) selectBlocks(roots []int32) []int32 {
 	var out []int32
 	for _, r := range roots {
-		out = a.selectUnder(r, out)
+		out = a.selectUnder(r, out, true)
+	}
+	if len(out) == 0 {
+		// A page whose article is a list of links (a link roll, a
+		// table of contents) is still that list.
+		for _, r := range roots {
+			out = a.selectUnder(r, out, false)
+		}
 	}
 	return out
 }
 
-func (a *analysis) selectUnder(root int32, out []int32) []int32 {
+// selectUnder appends the article blocks under root to out; dropLinks
+// drops blocks that are mostly links.
+func (a *analysis) selectUnder(root int32, out []int32, dropLinks bool) []int32 {
 	d := a.d
 	r := &d.elems[root]
 	// excluded[i-root] says element i is furniture or inside furniture
@@ -293,8 +317,16 @@ func (a *analysis) selectUnder(root int32, out []int32) []int32 {
 		if bl.owner > root && excluded[bl.owner-root] {
 			continue
 		}
-		if bl.linkRunes*2 > bl.runes {
+		if dropLinks && bl.linkRunes*2 > bl.runes && !(bl.punct >= 2 && bl.words >= 10 && bl.linkRunes*10 <= bl.runes*8) {
+			// Mostly links and not sentences: navigation.
 			continue
+		}
+		text := string(d.text[bl.start:bl.end])
+		if boiler.Classify(text, boiler.InArticle) != boiler.Text {
+			continue
+		}
+		if rest := boiler.StripLead(text); len(rest) < len(text) {
+			bl.start = bl.end - int32(len(rest))
 		}
 		out = append(out, i)
 	}

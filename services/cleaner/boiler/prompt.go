@@ -1,0 +1,152 @@
+package boiler
+
+import (
+	"strings"
+	"unicode"
+)
+
+// A prompt is a paragraph that talks to the reader about the site:
+// subscribe, register, log in, comment, share, allow notifications or
+// cookies, disable the ad blocker, support or donate. It is recognised by
+// two things together — it addresses the reader (you, your, we, our,
+// please, or opens with an imperative such as "Join" or "Sign up") and it
+// uses the vocabulary of site actions — so a news sentence about cookies
+// or newsletters, which addresses nobody, stays text. Quoted speech is
+// never a prompt.
+func isPrompt(p string) bool {
+	if strings.ContainsAny(p, "“”«»„\"") {
+		return false
+	}
+	lower := strings.ToLower(p)
+	var site, reader, strong, weak int
+	first := true
+	imperative := false
+	prev := ""
+	for w := range wordsOf(lower) {
+		if first {
+			imperative = imperatives[w]
+			first = false
+		}
+		switch {
+		case siteWords[w]:
+			site++
+		case readerWords[w]:
+			reader++
+		}
+		switch {
+		case strongActions[w] || hasStem(w, strongStems):
+			strong++
+		case weakActions[w]:
+			weak++
+		}
+		if prev != "" && strongPairs[prev+" "+w] {
+			strong++
+		}
+		prev = w
+	}
+	evidence := 2*strong + weak
+	switch {
+	case evidence < 2:
+		return false
+	case imperative, site > 0:
+		return true
+	}
+	return reader > 0 && strong > 0
+}
+
+// wordsOf yields the letter runs of a lower-cased string.
+func wordsOf(s string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		start := -1
+		for i, r := range s {
+			letter := unicode.IsLetter(r) || r == '\''
+			if letter && start < 0 {
+				start = i
+			} else if !letter && start >= 0 {
+				if !yield(strings.Trim(s[start:i], "'")) {
+					return
+				}
+				start = -1
+			}
+		}
+		if start >= 0 {
+			yield(strings.Trim(s[start:], "'"))
+		}
+	}
+}
+
+func hasStem(w string, stems []string) bool {
+	for _, s := range stems {
+		if strings.HasPrefix(w, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// siteWords are the site speaking of itself; readerWords address the
+// reader.
+var (
+	siteWords = set(
+		"we", "our", "us", "we're", "we've", "we'll", "ours",
+		"wir", "uns", "unser", "unsere", "unseren", "unserem", "unserer",
+		"nosotros", "nuestro", "nuestra", "nuestros", "nuestras", "nous", "notre", "nos",
+		"noi", "nostro", "nostra", "nostri", "nosso", "nossa", "wij", "ons", "onze",
+	)
+	readerWords = set(
+		"you", "your", "you're", "yours", "you'll", "you've", "please", "thank", "thanks",
+		"sie", "ihr", "ihre", "ihren", "ihnen", "du", "dein", "deine", "dich", "dir", "bitte", "danke",
+		"usted", "tu", "tus", "gracias", "vous", "votre", "vos", "merci", "voi", "vostro", "grazie",
+		"você", "seu", "sua", "obrigado", "je", "jouw", "uw", "bedankt",
+	)
+)
+
+// imperatives open a call to action.
+var imperatives = set(
+	"join", "subscribe", "sign", "register", "log", "login", "follow", "click", "tap", "download",
+	"share", "support", "donate", "become", "stay", "enable", "disable", "allow", "accept",
+	"refresh", "please", "upgrade", "unlock",
+	"abonnieren", "abonniere", "registrieren", "registriere", "folgen", "folge", "teilen", "teile",
+	"unterstützen", "unterstütze", "bitte",
+	"suscríbete", "suscribete", "regístrate", "registrate", "síguenos", "siguenos", "comparte", "apoya",
+	"abonnez", "inscrivez", "suivez", "partagez", "soutenez", "rejoignez",
+	"iscriviti", "abbonati", "seguici", "condividi", "sostieni",
+)
+
+// strongActions only ever name what a site asks of its readers;
+// weakActions often do, but also occur in writing about services.
+var (
+	strongActions = set(
+		"newsletter", "newsletters", "notifications", "cookies", "paywall", "paywalls",
+		"donation", "donations", "donate", "commenting", "commenters", "registering", "javascript",
+		"adblocker", "inbox", "unsubscribe",
+		"kommentieren", "einloggen", "spende", "spenden", "werbeblocker", "benachrichtigungen",
+		"boletín", "donación", "commentaires",
+	)
+	weakActions = set(
+		"subscribe", "subscribed", "subscription", "subscriptions", "subscribers", "register",
+		"registration", "login", "signup", "comment", "comments", "forum", "replies",
+		"conversations", "readers", "membership", "follow", "share", "refresh", "browser",
+		"journalism", "journalists", "reporting",
+		"kommentar", "kommentare", "anmelden", "anmeldung", "registrieren", "abonnieren", "abo",
+		"leser", "leserinnen", "mitglied", "mitgliedschaft", "unterstützung",
+		"comentarios", "comentario", "suscripción", "suscriptores", "commentaire", "abonnement",
+		"abonnés", "inscription", "commento", "commenti", "abbonamento", "iscrizione", "comentários",
+		"assinatura", "assinante",
+	)
+	strongStems = []string{"newsletter", "notificat"}
+	strongPairs = set(
+		"logged in", "log in", "sign in", "sign up", "your support", "support us", "support our",
+		"follow us", "our journalism", "our reporting", "quality journalism", "independent journalism",
+		"ad blocker", "the page", "email address", "e-mail address", "our app", "this article",
+		"this story", "e-mail-adresse", "unsere arbeit", "uns unterstützen",
+	)
+)
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}

@@ -90,7 +90,8 @@ func Classify(p string, ctx Context) Kind {
 // ("Read more The first round of talks … ended without a breakthrough.").
 // It returns p unchanged when there is no such label.
 func StripLead(p string) string {
-	if _, rest := classify(p, Scraped); rest != "" {
+	t := strings.TrimSpace(p)
+	if rest, ok := crossLinkLead(t); ok && rest != "" && !isHeadline(rest) && countWords(t, shortWords+1) > shortWords {
 		return rest
 	}
 	return p

@@ -3,6 +3,7 @@ package boiler
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A prompt is a paragraph that talks to the reader about the site:
@@ -17,32 +18,45 @@ func isPrompt(p string) bool {
 	if strings.ContainsAny(p, "“”«»„\"") {
 		return false
 	}
-	lower := strings.ToLower(p)
 	var site, reader, strong, weak int
 	first := true
 	imperative := false
-	prev := ""
-	for w := range wordsOf(lower) {
+	var prevBuf, buf [24]byte
+	var pairBuf [49]byte
+	prev := prevBuf[:0]
+	for raw := range wordsOf(p) {
+		w, ok := lowerInto(buf[:0], raw)
+		if !ok {
+			prev = prev[:0]
+			first = false
+			continue
+		}
 		if first {
-			imperative = imperatives[w]
+			imperative = imperatives[string(w)]
 			first = false
 		}
 		switch {
-		case siteWords[w]:
+		case siteWords[string(w)]:
 			site++
-		case readerWords[w]:
+		case readerWords[string(w)]:
 			reader++
 		}
 		switch {
-		case strongActions[w] || hasStem(w, strongStems):
+		case strongActions[string(w)] || hasStem(w, strongStems):
 			strong++
-		case weakActions[w]:
+		case weakActions[string(w)]:
 			weak++
 		}
-		if prev != "" && strongPairs[prev+" "+w] {
-			strong++
+		if len(prev) > 0 && len(prev)+1+len(w) <= len(pairBuf) {
+			n := copy(pairBuf[:], prev)
+			pairBuf[n] = ' '
+			n++
+			n += copy(pairBuf[n:], w)
+			if strongPairs[string(pairBuf[:n])] {
+				strong++
+			}
 		}
-		prev = w
+		prev = append(prevBuf[:0], w...)
 	}
 	evidence := 2*strong + weak
 	switch {
@@ -54,34 +68,28 @@ func isPrompt(p string) bool {
 	return reader > 0 && strong > 0
 }
 
-// wordsOf yields the letter runs of a lower-cased string.
-func wordsOf(s string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		start := -1
-		for i, r := range s {
-			letter := unicode.IsLetter(r) || r == '\''
-			if letter && start < 0 {
-				start = i
-			} else if !letter && start >= 0 {
-				if !yield(strings.Trim(s[start:i], "'")) {
-					return
-				}
-				start = -1
+// lowerInto lower-cases a word into buf, reporting false for words too
+// long to be in any table.
+func lowerInto(buf []byte, w string) ([]byte, bool) {
+	if len(w) > cap(buf) {
+		return nil, false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			// Non-ASCII: fall back to Unicode lower-casing.
+			l := strings.ToLower(w)
+			if len(l) > cap(buf) {
+				return nil, false
 			}
+			return append(buf[:0], l...), true
 		}
-		if start >= 0 {
-			yield(strings.Trim(s[start:], "'"))
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		buf = append(buf, c)
 	}
-}
-
-func hasStem(w string, stems []string) bool {
-	for _, s := range stems {
-		if strings.HasPrefix(w, s) {
-			return true
-		}
-	}
-	return false
+	return buf, true
 }
 
 // siteWords are the site speaking of itself; readerWords address the
@@ -149,4 +157,34 @@ func set(words ...string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// wordsOf yields the letter runs of s (apostrophes inside words kept).
+func wordsOf(s string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		start := -1
+		for i, r := range s {
+			letter := unicode.IsLetter(r) || r == '\''
+			if letter && start < 0 {
+				start = i
+			} else if !letter && start >= 0 {
+				if !yield(strings.Trim(s[start:i], "'")) {
+					return
+				}
+				start = -1
+			}
+		}
+		if start >= 0 {
+			yield(strings.Trim(s[start:], "'"))
+		}
+	}
+}
+
+func hasStem(w []byte, stems []string) bool {
+	for _, s := range stems {
+		if len(w) >= len(s) && string(w[:len(s)]) == s {
+			return true
+		}
+	}
+	return false
 }

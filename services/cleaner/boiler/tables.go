@@ -59,7 +59,7 @@ var crossLinkLeads = []string{
 	"recommended", "more from", "more on this", "more:", "watch:", "listen:",
 	"you may also like", "don't miss", "must read", "further reading",
 	"lesen sie auch", "lesen sie mehr", "auch interessant", "mehr zum thema", "weiterlesen",
-	"das könnte sie auch interessieren", "empfehlung",
+	"das könnte sie auch interessieren", "empfehlung", "noch mehr",
 	"leggi anche", "lee también", "leer más", "lea también", "te puede interesar",
 	"lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "leia também", "leia mais",
 	"veja também", "lees ook", "czytaj także", "czytaj też", "zobacz też", "читайте также",

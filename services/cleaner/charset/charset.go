@@ -68,8 +68,9 @@ func decodeWith(enc encoding.Encoding, raw string) string {
 	return strings.ToValidUTF8(out, "\uFFFD")
 }
 
-// Declared returns the canonical name of the first encoding declared in
-// the first 16 KB of page that this package can decode, or "". A page
+// Declared returns the canonical name of the encoding declared in the
+// first 16 KB of page — by a <meta> tag if any, else by the first
+// charset= anywhere — that this package can decode, or "". A page
 // declaring UTF-16 without a byte-order mark cannot be UTF-16 (its markup
 // was readable as ASCII), so, as in browsers, that means UTF-8.
 func Declared(page string) string {
@@ -80,13 +81,35 @@ func Declared(page string) string {
 	if name := xmlDeclaration(head); name != "" {
 		return name
 	}
+	// <meta> declarations first: a page's own <script charset="utf-8">
+	// (web archives inject them) says nothing about the page.
 	for i := 0; ; {
-		j := indexFold(head[i:], "charset")
+		j := indexFold(head[i:], "<meta")
+		if j < 0 {
+			break
+		}
+		i += j + len("<meta")
+		end := strings.IndexByte(head[i:], '>')
+		if end < 0 {
+			end = len(head) - i
+		}
+		if name := firstCharset(head[i : i+end]); name != "" {
+			return name
+		}
+	}
+	return firstCharset(head)
+}
+
+// firstCharset returns the first known encoding named by a charset=
+// in s, or "".
+func firstCharset(s string) string {
+	for i := 0; ; {
+		j := indexFold(s[i:], "charset")
 		if j < 0 {
 			return ""
 		}
 		i += j + len("charset")
-		label, ok := labelAfter(head[i:])
+		label, ok := labelAfter(s[i:])
 		if !ok {
 			continue
 		}

@@ -24,6 +24,9 @@ func TestDecode(t *testing.T) {
 		{"utf-8 BOM", "\xef\xbb\xbf<p>ok \xff</p>", "<p>ok \uFFFD</p>", UTF8},
 		{"utf-16le BOM", "\xff\xfe<\x00p\x00>\x00\xe9\x00", "<p>é", "utf-16le"},
 		{"mostly utf-8 with a stray byte", "<p>Zürich, Genève, Köln, \x96 Bern</p>", "<p>Zürich, Genève, Köln, \uFFFD Bern</p>", UTF8},
+		{"meta wins over an earlier script charset",
+			"<script charset=\"utf-8\"></script><meta content=\"text/html; charset=gb2312\"><p>\xc4\xe3</p>",
+			"<script charset=\"utf-8\"></script><meta content=\"text/html; charset=gb2312\"><p>你</p>", "gbk"},
 		{"gbk", "<meta charset=gbk><p>\xc4\xe3\xba\xc3</p>", "<meta charset=gbk><p>你好</p>", "gbk"},
 		{"shift_jis", "<meta charset=Shift_JIS><p>\x82\xb1\x82\xf1</p>", "<meta charset=Shift_JIS><p>こん</p>", "shift_jis"},
 	} {

@@ -11,11 +11,14 @@ package extract
 
 import (
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Result is what Extract finds in a page.
 type Result struct {
-	// Text is the article body: paragraphs separated by one blank line.
+	// Text is the article body: paragraphs separated by one blank line,
+	// in Unicode normalisation form C.
 	Text string
 }
 
@@ -34,5 +37,5 @@ func Extract(page string) Result {
 		}
 		b.Write(d.text[bl.start:bl.end])
 	}
-	return Result{Text: b.String()}
+	return Result{Text: norm.NFC.String(b.String())}
 }

@@ -79,11 +79,10 @@ type builder struct {
 	d     *document
 	stack []frame
 	// The block being filled.
-	cur        block
-	pending    bool // whitespace seen since the last character
-	wordOpen   bool
-	classCache map[string]uint32
-	debug      bool
+	cur      block
+	pending  bool // whitespace seen since the last character
+	wordOpen bool
+	debug    bool
 }
 
 // parse builds the document for a UTF-8 page.
@@ -98,11 +97,10 @@ func parseDebug(page string, debug bool) *document {
 		meta:   rawMeta{jsonLDOpen: -1},
 	}
 	b := &builder{
-		z:          html.NewTokenizer(strings.NewReader(page)),
-		d:          d,
-		stack:      make([]frame, 0, 64),
-		classCache: make(map[string]uint32, 64),
-		debug:      debug,
+		z:     html.NewTokenizer(strings.NewReader(prefilter(page))),
+		d:     d,
+		stack: make([]frame, 0, 64),
+		debug: debug,
 	}
 	// A root element, so every real element has a parent.
 	d.elems = append(d.elems, elem{tag: 0, kind: kBlock | kScope, parent: -1})
@@ -126,7 +124,7 @@ func (b *builder) run() {
 		case html.ErrorToken:
 			return
 		case html.TextToken:
-			b.text(z.Text())
+			b.textToken()
 		case html.StartTagToken:
 			if b.start(z.Raw(), false) == atom.Noscript {
 				z.NextIsNotRawText()
@@ -431,6 +429,30 @@ func (b *builder) flush() {
 	c.start = int32(len(b.d.text))
 }
 
+// textToken handles the current text token, reading (and unescaping) it
+// only when it can matter.
+func (b *builder) textToken() {
+	t := b.top()
+	if t.state&stSkip != 0 && t.tag != atom.Title && t.tag != atom.Script {
+		return
+	}
+	if t.state&stSkip == 0 && isBlank(b.z.Raw()) {
+		b.pending = true
+		b.wordOpen = false
+		return
+	}
+	b.text(b.z.Text())
+}
+
+func isBlank(s []byte) bool {
+	for _, c := range s {
+		if !isSpaceByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
 func (b *builder) text(s []byte) {
 	t := b.top()
 	if t.state&stSkip != 0 {
@@ -637,8 +659,7 @@ func (b *builder) attrs(a atom.Atom, raw []byte) attrInfo {
 	return at
 }
 
-// classSignals matches class and id against classKeywords, caching per
-// page: the same class strings repeat hundreds of times.
+// classSignals matches class and id against classKeywords.
 func (b *builder) classSignals(class, id []byte) uint32 {
 	var buf [256]byte
 	key := buf[:0]
@@ -649,17 +670,18 @@ func (b *builder) classSignals(class, id []byte) uint32 {
 		if hasPrefixFold(f, "tag-") || hasPrefixFold(f, "category-") || hasPrefixFold(f, "tags-") {
 			continue
 		}
+		if len(key)+len(f)+2 > len(buf) { // room for f, ' ' and '#'
+			break
+		}
 		key = append(key, f...)
 		key = append(key, ' ')
 	}
 	key = append(key, '#')
-	key = append(key, id...)
-	if sig, ok := b.classCache[string(key)]; ok {
-		return sig
+	if room := len(buf) - len(key); len(id) > room {
+		id = id[:room]
 	}
-	sig := matchClass(key)
-	b.classCache[string(key)] = sig
-	return sig
+	key = append(key, id...)
+	return matchClass(key)
 }
 
 func fieldsOf(s []byte) func(func([]byte) bool) {

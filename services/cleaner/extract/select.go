@@ -217,7 +217,9 @@ func (a *analysis) root() int32 {
 	}
 	root := hint
 	for i := hint + 1; i < d.elems[hint].endElem; i++ {
-		if !inFurniture[i] && s[i] > hintMargin*s[hint] && s[i] > s[root] {
+		// A part must hold most of the container's prose, too: the
+		// article in a wrapper, not a stray heading in a table of data.
+		if !inFurniture[i] && s[i] > hintMargin*s[hint] && s[i] > s[root] && 2*a.prose[i] >= a.prose[hint] {
 			root = i
 		}
 	}

@@ -53,13 +53,17 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// longPrompt is the length from which a prompt needs the site to speak
+// as itself as well as to name an action.
+const longPrompt = 40
+
 // shortWords is the length up to which a paragraph can be a label,
 // credit or dateline; promptWords the length up to which it can be a
 // prompt. Longer paragraphs are text unless they open with a cross-link
 // label (see Classify).
 const (
 	shortWords  = 12
-	promptWords = 70
+	promptWords = 150
 )
 
 // Context says what the caller knows about a paragraph's surroundings.
@@ -76,7 +80,9 @@ const (
 	Scraped
 )
 
-// shortPrompt is the longest appeal judged by its words in an article.
+// shortPrompt is the longest appeal judged by its words in an article;
+// longer ones are judged only in scraped text, and need more evidence
+// (see isPrompt).
 const shortPrompt = 30
 
 // Classify says what a paragraph, or a line of a scraped page, is.
@@ -123,7 +129,7 @@ func classify(p string, ctx Context) (Kind, string) {
 			return k, ""
 		}
 	}
-	if (ctx == Scraped || words <= shortPrompt) && isPrompt(p) {
+	if (ctx == Scraped || words <= shortPrompt) && isPrompt(p, words > longPrompt) {
 		return Prompt, ""
 	}
 	return Text, ""
@@ -259,4 +265,28 @@ func isCreditLine(p string) bool {
 		}
 	}
 	return false
+}
+
+// Labels reports whether p is nothing but interface labels run together,
+// as a scraped page writes a row of buttons: "Not now Yes please",
+// "Share Tweet Email".
+func Labels(p string) bool {
+	words := strings.Fields(normalise(p))
+	if len(words) == 0 || len(words) > shortWords {
+		return false
+	}
+	for i := 0; i < len(words); {
+		n := 0
+		for k := min(6, len(words)-i); k >= 1; k-- {
+			if labels[strings.Join(words[i:i+k], " ")] {
+				n = k
+				break
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		i += n
+	}
+	return true
 }

@@ -14,7 +14,7 @@ import (
 // uses the vocabulary of site actions — so a news sentence about cookies
 // or newsletters, which addresses nobody, stays text. Quoted speech is
 // never a prompt.
-func isPrompt(p string) bool {
+func isPrompt(p string, long bool) bool {
 	if strings.ContainsAny(p, "“”«»„\"") {
 		return false
 	}
@@ -62,6 +62,9 @@ func isPrompt(p string) bool {
 	switch {
 	case evidence < 2:
 		return false
+	case long:
+		// A long paragraph must be the site talking about itself.
+		return strong > 0 && site+reader >= 2 && site > 0
 	case imperative, site > 0:
 		return true
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 	"github.com/newsflow/newsflow/services/cleaner/charset"
@@ -45,7 +46,7 @@ func benchmarkSplit(b *testing.B, split string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		Extract(pages[i%len(pages)])
+		Extract(pages[i%len(pages)], time.Time{})
 	}
 }
 

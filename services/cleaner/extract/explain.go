@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/net/html/atom"
 
@@ -15,7 +16,7 @@ import (
 // text block with its weight and whether it is kept: the view to debug
 // an extraction with (`newsflow` has no other use for it).
 func Explain(w io.Writer, page string) {
-	d := parseDebug(page, true)
+	d, _ := parseDebug(page, time.Time{}, true)
 	a := analyse(d)
 	s := a.score
 	root := a.root()

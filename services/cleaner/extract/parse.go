@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -83,13 +84,17 @@ type builder struct {
 	pending  bool // whitespace seen since the last character
 	wordOpen bool
 	debug    bool
+	deadline time.Time
 }
 
-// parse builds the document for a UTF-8 page.
-func parse(page string) *document { return parseDebug(page, false) }
+// parse builds the document for a UTF-8 page. It stops with ErrBudget
+// once past deadline (unless deadline is zero).
+func parse(page string, deadline time.Time) (*document, error) {
+	return parseDebug(page, deadline, false)
+}
 
 // parseDebug is parse, keeping element names for Explain when debug is set.
-func parseDebug(page string, debug bool) *document {
+func parseDebug(page string, deadline time.Time, debug bool) (*document, error) {
 	d := &document{
 		elems:  make([]elem, 0, 1024),
 		blocks: make([]block, 0, 256),
@@ -97,16 +102,19 @@ func parseDebug(page string, debug bool) *document {
 		meta:   rawMeta{jsonLDOpen: -1},
 	}
 	b := &builder{
-		z:     html.NewTokenizer(strings.NewReader(prefilter(page))),
-		d:     d,
-		stack: make([]frame, 0, 64),
-		debug: debug,
+		z:        html.NewTokenizer(strings.NewReader(prefilter(page))),
+		d:        d,
+		stack:    make([]frame, 0, 64),
+		debug:    debug,
+		deadline: deadline,
 	}
 	// A root element, so every real element has a parent.
 	d.elems = append(d.elems, elem{tag: 0, kind: kBlock | kScope, parent: -1})
 	b.stack = append(b.stack, frame{kind: kBlock | kScope, elem: 0, owner: 0})
 	b.startBlock()
-	b.run()
+	if err := b.run(); err != nil {
+		return nil, err
+	}
 	b.flush()
 	for len(b.stack) > 1 {
 		b.pop()
@@ -114,15 +122,21 @@ func parseDebug(page string, debug bool) *document {
 	d.elems[0].textEnd = int32(len(d.text))
 	d.elems[0].endBlock = int32(len(d.blocks))
 	d.elems[0].endElem = int32(len(d.elems))
-	return d
+	return d, nil
 }
 
-func (b *builder) run() {
+// budgetCheckEvery is how many tokens pass between deadline checks.
+const budgetCheckEvery = 512
+
+func (b *builder) run() error {
 	z := b.z
-	for {
+	for n := 1; ; n++ {
+		if n%budgetCheckEvery == 0 && !b.deadline.IsZero() && time.Now().After(b.deadline) {
+			return ErrBudget
+		}
 		switch z.Next() {
 		case html.ErrorToken:
-			return
+			return nil
 		case html.TextToken:
 			b.textToken()
 		case html.StartTagToken:

@@ -21,10 +21,10 @@ const headerReach = 12
 // header takes title, authors and date out of the units before the first
 // paragraph of prose and returns the units to keep. A standfirst found
 // with the headline is kept as the first paragraph.
-func (r *Result) header(units []string) []string {
+func (r *Result) header(units []unit) []unit {
 	start := -1
 	for i, u := range units[:min(len(units), headerReach)] {
-		if isProse(u) {
+		if isProse(u.text) {
 			start = i
 			break
 		}
@@ -32,9 +32,10 @@ func (r *Result) header(units []string) []string {
 	if start <= 0 {
 		return units
 	}
-	out := make([]string, 0, len(units))
+	out := make([]unit, 0, len(units))
 	pastTitle := false // a byline or dateline ends the place for a headline
-	for _, u := range units[:start] {
+	for _, un := range units[:start] {
+		u := un.text
 		switch {
 		case r.Published.IsZero() && isDateLine(u):
 			d, _ := dates.Find(u)
@@ -47,10 +48,10 @@ func (r *Result) header(units []string) []string {
 			title, standfirst := splitTitle(stripBreadcrumb(u))
 			r.Title = title
 			if standfirst != "" {
-				out = append(out, standfirst)
+				out = append(out, unit{text: standfirst})
 			}
 		default:
-			out = append(out, u)
+			out = append(out, un)
 		}
 	}
 	return append(out, units[start:]...)
@@ -135,7 +136,7 @@ var sections = map[string]bool{
 	"environment": true, "climate": true, "education": true, "media": true, "video": true, "live": true,
 	"latest": true, "breaking": true, "middle": true, "east": true, "asia-pacific": true, "india": true,
 	"china": true, "nachrichten": true, "politik": true, "wirtschaft": true, "ausland": true, "inland": true,
-	"kultur": true, "panorama": true, "meinung": true, "wissen": true, "actualités": true, "monde": true,
+	"kultur": true, "panorama": true, "lokales": true, "regionales": true, "region": true, "regional": true, "meinung": true, "wissen": true, "actualités": true, "monde": true,
 	"noticias": true, "mundo": true, "internacional": true, "deportes": true, "cultura": true,
 }
 
@@ -171,7 +172,10 @@ var standfirstOpeners = map[string]bool{
 func splitTitle(u string) (title, standfirst string) {
 	words := strings.Fields(u)
 	for k := 3; k < len(words)-2; k++ {
-		if !standfirstOpeners[words[k]] {
+		opener := standfirstOpeners[words[k]] ||
+			// "… two years of debate Critics say the plan …"
+			startsUpper(words[k]) && !startsUpper(words[k-1]) && reportingVerbs[words[k+1]]
+		if !opener {
 			continue
 		}
 		if capitalised(words[1:k])*2 >= k-1 {
@@ -180,6 +184,16 @@ func splitTitle(u string) (title, standfirst string) {
 		return strings.Join(words[:k], " "), strings.Join(words[k:], " ")
 	}
 	return u, ""
+}
+
+// reportingVerbs after a capitalised noun open a standfirst sentence
+// ("Critics say …", "Officials warn …").
+var reportingVerbs = map[string]bool{
+	"say": true, "says": true, "said": true, "warn": true, "warns": true, "warned": true,
+	"claim": true, "claims": true, "argue": true, "argues": true, "fear": true, "fears": true,
+	"hope": true, "hopes": true, "believe": true, "believes": true, "insist": true, "insists": true,
+	"sagen": true, "sagt": true, "warnen": true, "warnt": true, "fordern": true, "fordert": true,
+	"dicen": true, "dice": true, "disent": true, "dit": true, "dicono": true, "dice,": true,
 }
 
 func capitalised(words []string) int {

@@ -42,7 +42,7 @@ var ErrBudget = errors.New("text cleaning ran past its time budget")
 // Clean returns the article in text. A zero deadline means none.
 func Clean(text string, deadline time.Time) (Result, error) {
 	units := paragraphs(normalise(text))
-	var kept []string
+	var kept []unit
 	for i, u := range units {
 		if i%64 == 63 && !deadline.IsZero() && time.Now().After(deadline) {
 			return Result{}, ErrBudget
@@ -54,23 +54,31 @@ func Clean(text string, deadline time.Time) (Result, error) {
 			}
 		}
 		for _, seg := range segments(u) {
-			if keep(seg) {
-				kept = append(kept, seg)
+			switch k := boiler.Classify(seg, boiler.Scraped); {
+			case k == boiler.Dateline:
+				// Kept for the header to read; dropped after.
+				kept = append(kept, unit{seg, true})
+			case k == boiler.Text && !boiler.Labels(seg):
+				kept = append(kept, unit{seg, false})
 			}
 		}
 	}
 	var r Result
-	kept = r.header(kept)
-	r.Text = norm.NFC.String(strings.Join(kept, "\n\n"))
+	var out []string
+	for _, u := range r.header(kept) {
+		if !u.dateline {
+			out = append(out, u.text)
+		}
+	}
+	r.Text = norm.NFC.String(strings.Join(out, "\n\n"))
 	return r, nil
 }
 
-// keep says whether a line or part of a line is article text.
-func keep(s string) bool {
-	if boiler.Classify(s, boiler.Scraped) != boiler.Text {
-		return false
-	}
-	return !allLabels(s)
+// unit is a line, or part of one, that survived the boilerplate rules;
+// datelines survive only for the header to read them.
+type unit struct {
+	text     string
+	dateline bool
 }
 
 // normalise folds line endings, drops invisible characters and collapses
@@ -194,8 +202,6 @@ func afterCode(s string) string {
 	}
 	return ""
 }
-
-func allLabels(s string) bool { return boiler.Labels(s) }
 
 // segments splits a unit where a scraped page glued two things together:
 // after a credit closing a caption ("… (AFP/Getty) Your support …") and

@@ -206,6 +206,14 @@ func (a *analysis) root() int32 {
 			hint = int32(i)
 		}
 	}
+	if s[bestAny] <= 0 {
+		// No prose anywhere: a page of links or labels. The named body
+		// container if there is one, else the whole page.
+		if hint >= 0 {
+			return hint
+		}
+		return noProseRoot(d)
+	}
 	if s[best] <= 0 || s[best]*furnitureDominance < s[bestAny] {
 		// The page is all furniture, or its furniture outweighs
 		// everything else many times over (a forum thread is all
@@ -224,6 +232,17 @@ func (a *analysis) root() int32 {
 		}
 	}
 	return root
+}
+
+// noProseRoot picks the container of a page without prose: <body>, or
+// the root element.
+func noProseRoot(d *document) int32 {
+	for i := range d.elems {
+		if d.elems[i].tag == atom.Body {
+			return int32(i)
+		}
+	}
+	return 0
 }
 
 // furnitureDominance is how many times better than anything else the

@@ -1,6 +1,9 @@
 package extract
 
-import "html"
+import (
+	"bytes"
+	"html"
+)
 
 // attrIter walks the attributes of a start tag's raw bytes ("<div a=b>")
 // without allocating, following the tokenizer's rules (WHATWG 13.2.5.32-38)
@@ -71,8 +74,10 @@ func (it *attrIter) next() (key, val []byte, ok bool) {
 	case '"', '\'':
 		i++
 		vs := i
-		for i < len(raw) && raw[i] != q {
-			i++
+		if k := bytes.IndexByte(raw[i:], q); k >= 0 {
+			i += k
+		} else {
+			i = len(raw)
 		}
 		val = raw[vs:i]
 		if i < len(raw) {

@@ -95,7 +95,9 @@ func commentEnd(s string) int {
 	if k := strings.Index(s[4:], "-->"); k >= 0 {
 		end = 4 + k + 3
 	}
-	if k := strings.Index(s[4:], "--!>"); k >= 0 && 4+k+4 < end {
+	// "--!>" also ends a comment; look for it only before "-->", or a
+	// page of many comments would be searched to its end for each.
+	if k := strings.Index(s[4:end], "--!>"); k >= 0 {
 		end = 4 + k + 4
 	}
 	return end
@@ -110,6 +112,16 @@ func scanTag(s string) (name string, n int) {
 		i++
 	}
 	name = interesting(s[1:i])
+	k := strings.IndexByte(s[i:], '>')
+	if k < 0 {
+		return name, len(s)
+	}
+	// Fast path: the quotes before the first '>' are balanced, so that
+	// '>' closes the tag.
+	head := s[i : i+k]
+	if strings.Count(head, `"`)%2 == 0 && strings.Count(head, "'")%2 == 0 {
+		return name, i + k + 1
+	}
 	for i < len(s) {
 		switch c := s[i]; c {
 		case '>':
@@ -132,10 +144,33 @@ func interesting(name string) string {
 	if len(name) < 3 || len(name) > 8 {
 		return ""
 	}
-	for _, n := range [...]string{"script", "style", "template", "svg", "math", "textarea", "title", "xmp", "iframe", "noembed", "noframes"} {
-		if strings.EqualFold(name, n) {
-			return n
-		}
+	var buf [8]byte
+	for i := 0; i < len(name); i++ {
+		buf[i] = name[i] | 0x20 // ASCII lower case; other bytes never match
+	}
+	switch string(buf[:len(name)]) {
+	case "script":
+		return "script"
+	case "style":
+		return "style"
+	case "template":
+		return "template"
+	case "svg":
+		return "svg"
+	case "math":
+		return "math"
+	case "textarea":
+		return "textarea"
+	case "title":
+		return "title"
+	case "xmp":
+		return "xmp"
+	case "iframe":
+		return "iframe"
+	case "noembed":
+		return "noembed"
+	case "noframes":
+		return "noframes"
 	}
 	return ""
 }

@@ -13,8 +13,9 @@ import (
 	"unicode/utf8"
 )
 
-// sampleRunes is how much of a text is looked at.
-const sampleRunes = 4000
+// sampleRunes is how much of a text is looked at: a few paragraphs tell
+// a language as well as a whole article.
+const sampleRunes = 1500
 
 // Detect returns the language of text, or "" when it cannot tell.
 func Detect(text string) string {
@@ -168,8 +169,8 @@ func byWords(text string) string {
 			continue
 		}
 		words++
-		lw := strings.ToLower(w)
-		for _, i := range wordIndex[lw] {
+		var buf [48]byte
+		for _, i := range wordIndex[string(lowerWord(buf[:0], w))] {
 			scores[i]++
 		}
 	}
@@ -195,4 +196,20 @@ func byWords(text string) string {
 		return ""
 	}
 	return languages[best].code
+}
+
+// lowerWord lower-cases a short word into buf without allocating for
+// ASCII.
+func lowerWord(buf []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return append(buf[:0], strings.ToLower(w)...)
+		}
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }

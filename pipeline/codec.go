@@ -32,12 +32,12 @@ var (
 )
 
 // EncodeArticle is the one way an Article is put on the wire.
-func EncodeArticle(a *Article) ([]byte, error) { return json.Marshal(a) }
+func EncodeArticle(a *Article) ([]byte, error) { return encodeArticle(a) }
 
 // DecodeArticle reads an Article published by a stage, checking its schema.
 func DecodeArticle(data []byte, _ Header) (Article, error) {
-	var a Article
-	if err := json.Unmarshal(data, &a); err != nil {
+	a, err := decodeArticle(data)
+	if err != nil {
 		return Article{}, Permanent(fmt.Errorf("%w: %w", ErrUndecodable, err))
 	}
 	if err := a.CheckSchema(); err != nil {

@@ -23,11 +23,13 @@ const (
 
 	// Dead-letter headers, set on the original bytes republished to a
 	// stage's dead-letter subject.
-	HeaderDeadStage           = "Newsflow-Dead-Stage"
-	HeaderDeadReason          = "Newsflow-Dead-Reason"
-	HeaderDeadAttempt         = "Newsflow-Dead-Attempt"
-	HeaderDeadSubject         = "Newsflow-Dead-Subject"
-	HeaderDeadStreamSequence  = "Newsflow-Dead-Stream-Seq"
-	HeaderDeadTime            = "Newsflow-Dead-Time"
-	HeaderDeadPermanent       = "Newsflow-Dead-Permanent"
+	HeaderDeadStage  = "Newsflow-Dead-Stage"
+	HeaderDeadReason = "Newsflow-Dead-Reason"
+	// HeaderDeadCause is one of undecodable, permanent, retries_exhausted,
+	// max_deliveries.
+	HeaderDeadCause          = "Newsflow-Dead-Cause"
+	HeaderDeadAttempt        = "Newsflow-Dead-Attempt"
+	HeaderDeadSubject        = "Newsflow-Dead-Subject"
+	HeaderDeadStreamSequence = "Newsflow-Dead-Stream-Seq"
+	HeaderDeadTime           = "Newsflow-Dead-Time"
 )

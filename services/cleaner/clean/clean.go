@@ -5,6 +5,10 @@
 // canonical URL. It has no NATS in it: Cleaner.Process is a
 // pipeline.Func, and package runner turns it into a service.
 //
+// Claim-checked bodies (pipeline.BodyRef) are resolved before Process,
+// by the service (package claimcheck); an article reaching Process with
+// neither HTML nor text has nothing to clean.
+//
 // Input that can never be cleaned — over the size cap or the time
 // budget, a page with no article text, or one that makes extraction
 // panic — is returned as a pipeline.Permanent error naming the reason, so
@@ -27,6 +31,9 @@ import (
 	"github.com/newsflow/newsflow/services/cleaner/textclean"
 )
 
+// Version is recorded in every article this package cleans.
+const Version = "1.0.0"
+
 // Defaults for Options.
 const (
 	DefaultMaxBytes = 8 << 20
@@ -40,14 +47,7 @@ var (
 	ErrTooLarge = errors.New("article over the size cap")
 	ErrBudget   = errors.New("article over the time budget")
 	ErrPanic    = errors.New("extraction panicked")
-	ErrNoBody   = errors.New("article has a body_ref but no body store is configured")
 )
-
-// BodyStore resolves a claim check (pipeline.BodyRef) to the body it
-// names; the service wires it to the JetStream object store.
-type BodyStore interface {
-	Body(ctx context.Context, ref pipeline.BodyRef) ([]byte, error)
-}
 
 // Options configures a Cleaner. The zero value is usable.
 type Options struct {
@@ -57,21 +57,17 @@ type Options struct {
 	// Budget is the time one article may take; an article still being
 	// extracted after it is dead-lettered. Zero means DefaultBudget.
 	Budget time.Duration
-	// Bodies resolves body_ref claim checks. Nil dead-letters articles
-	// that carry one.
-	Bodies BodyStore
 }
 
 // Cleaner cleans articles. It is safe for concurrent use.
 type Cleaner struct {
 	maxBytes int
 	budget   time.Duration
-	bodies   BodyStore
 }
 
 // New returns a Cleaner with opts, defaults filled in.
 func New(opts Options) *Cleaner {
-	c := &Cleaner{maxBytes: opts.MaxBytes, budget: opts.Budget, bodies: opts.Bodies}
+	c := &Cleaner{maxBytes: opts.MaxBytes, budget: opts.Budget}
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxBytes
 	}
@@ -107,11 +103,6 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	if err := ctx.Err(); err != nil {
 		return pipeline.Article{}, err
 	}
-	if a.HTML == "" && strings.TrimSpace(a.Text) == "" && a.BodyRef != nil {
-		if err := c.resolve(ctx, &a); err != nil {
-			return pipeline.Article{}, err
-		}
-	}
 	if n := len(a.HTML) + len(a.Text); n > c.maxBytes {
 		return pipeline.Article{}, pipeline.Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, n, c.maxBytes))
 	}
@@ -123,7 +114,7 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	}
 	var p page
 	if a.HTML != "" {
-		p, err = fromHTML(a.HTML, deadline)
+		p, err = htmlPath(a.HTML, deadline)
 	} else {
 		p, err = fromText(a.Text, deadline)
 	}
@@ -140,25 +131,9 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	return merge(a, p), nil
 }
 
-func (c *Cleaner) resolve(ctx context.Context, a *pipeline.Article) error {
-	if c.bodies == nil {
-		return pipeline.Permanent(ErrNoBody)
-	}
-	if a.BodyRef.Size > int64(c.maxBytes) {
-		return pipeline.Permanent(fmt.Errorf("%w: body_ref of %d bytes, limit %d", ErrTooLarge, a.BodyRef.Size, c.maxBytes))
-	}
-	body, err := c.bodies.Body(ctx, *a.BodyRef)
-	if err != nil {
-		return fmt.Errorf("resolving body_ref %s/%s: %w", a.BodyRef.Bucket, a.BodyRef.Key, err)
-	}
-	if strings.HasPrefix(a.BodyRef.ContentType, "text/plain") {
-		text, _ := charset.Decode(string(body))
-		a.Text = text
-	} else {
-		a.HTML = string(body)
-	}
-	return nil
-}
+// htmlPath is the HTML extraction Process calls; a variable so that a
+// test can make it panic.
+var htmlPath = fromHTML
 
 func fromHTML(raw string, deadline time.Time) (page, error) {
 	doc, _ := charset.Decode(raw)

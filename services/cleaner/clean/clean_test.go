@@ -273,20 +273,6 @@ func TestCharsets(t *testing.T) {
 	}
 }
 
-type panickingStore struct{}
-
-func (panickingStore) Body(context.Context, pipeline.BodyRef) ([]byte, error) { panic("boom") }
-
-type mapStore map[string][]byte
-
-func (m mapStore) Body(_ context.Context, ref pipeline.BodyRef) ([]byte, error) {
-	b, ok := m[ref.Key]
-	if !ok {
-		return nil, errors.New("no such object")
-	}
-	return b, nil
-}
-
 func TestPermanentErrors(t *testing.T) {
 	big := "<p>" + strings.Repeat("word ", 300) + "</p>"
 	for _, tc := range []struct {
@@ -299,8 +285,7 @@ func TestPermanentErrors(t *testing.T) {
 		{"only boilerplate text", Options{}, pipeline.Article{Text: "Advertisement\n\nShare this article"}, ErrNoText},
 		{"over the size cap", Options{MaxBytes: 100}, pipeline.Article{HTML: big}, ErrTooLarge},
 		{"over the time budget", Options{Budget: time.Nanosecond}, pipeline.Article{HTML: strings.Repeat(big, 200)}, ErrBudget},
-		{"panic in extraction", Options{Bodies: panickingStore{}}, pipeline.Article{BodyRef: &pipeline.BodyRef{Key: "k"}}, ErrPanic},
-		{"body_ref without a store", Options{}, pipeline.Article{BodyRef: &pipeline.BodyRef{Key: "k"}}, ErrNoBody},
+		{"nothing to clean", Options{}, pipeline.Article{BodyRef: &pipeline.BodyRef{Key: "unresolved"}}, ErrNoText},
 	} {
 		_, err := New(tc.opts).Process(context.Background(), tc.in)
 		if !errors.Is(err, tc.want) || !pipeline.IsPermanent(err) {
@@ -309,17 +294,12 @@ func TestPermanentErrors(t *testing.T) {
 	}
 }
 
-func TestBodyRef(t *testing.T) {
-	store := mapStore{"page": []byte(articleHTML)}
-	out, err := New(Options{Bodies: store}).Process(context.Background(),
-		pipeline.Article{Schema: 1, BodyRef: &pipeline.BodyRef{Bucket: "bodies", Key: "page", ContentType: "text/html"}})
-	if err != nil || !strings.Contains(out.Text, "businesslike") || out.BodyRef != nil {
-		t.Fatalf("got %v, %q", err, out.Text)
-	}
-	// A store failure is not permanent: the store may come back.
-	_, err = New(Options{Bodies: store}).Process(context.Background(), pipeline.Article{BodyRef: &pipeline.BodyRef{Key: "gone"}})
-	if err == nil || pipeline.IsPermanent(err) {
-		t.Fatalf("missing object: %v", err)
+func TestPanicIsPermanent(t *testing.T) {
+	defer func(f func(string, time.Time) (page, error)) { htmlPath = f }(htmlPath)
+	htmlPath = func(string, time.Time) (page, error) { panic("boom") }
+	_, err := New(Options{}).Process(context.Background(), pipeline.Article{HTML: "<p>x</p>"})
+	if !errors.Is(err, ErrPanic) || !pipeline.IsPermanent(err) || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("got %v, want a permanent ErrPanic", err)
 	}
 }
 

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func benchCmd(ctx context.Context, e *env, args []string) error {
+	benches := map[string]func(context.Context, *env, []string) error{
+		"runner": benchRunnerCmd,
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("%w: newsflow bench runner|... [flags]", errUsage)
+	}
+	b, ok := benches[args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown benchmark %q", errUsage, args[0])
+	}
+	return b(ctx, e, args[1:])
+}

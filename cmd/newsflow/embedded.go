@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline/embedded"
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/cleaner/cleanersvc"
+	"github.com/newsflow/newsflow/services/enricher/enrichersvc"
+	"github.com/newsflow/newsflow/services/sink/sinksvc"
+)
+
+// allInOne is the configuration of the whole pipeline in one process: the
+// same services as the deployment, on an embedded server.
+type allInOne struct {
+	Base     svc.Config
+	DataDir  string
+	Host     string
+	Port     int
+	NoListen bool
+	Cleaner  cleanersvc.Options
+	Enricher enrichersvc.Options
+	Sink     sinksvc.Options
+}
+
+func defaultAllInOne() allInOne {
+	base := svc.DefaultConfig()
+	base.LogFormat = "console"
+	base.LogLevel = "warn"
+	return allInOne{
+		Base: base, DataDir: "newsflow-data", Host: "127.0.0.1", Port: 4222,
+		Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(), Sink: sinksvc.Options{APIAddr: "127.0.0.1:8080"},
+	}
+}
+
+func (o *allInOne) registerFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.DataDir, "data-dir", o.DataDir, "where the embedded JetStream and the SQLite store keep their files")
+	fs.StringVar(&o.Host, "nats-host", o.Host, "interface the embedded NATS server listens on (0.0.0.0 for all)")
+	fs.IntVar(&o.Port, "nats-port", o.Port, "port the embedded NATS server listens on")
+	fs.StringVar(&o.Base.OpsAddr, "ops-addr", o.Base.OpsAddr, `address serving /metrics, /healthz and /readyz ("" to disable)`)
+	fs.StringVar(&o.Base.LogLevel, "log-level", o.Base.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&o.Base.LogFormat, "log-format", o.Base.LogFormat, "json or console")
+	fs.IntVar(&o.Base.Workers, "workers", o.Base.Workers, "messages processed at once per stage (0: each stage's default)")
+	fs.DurationVar(&o.Base.Timeout, "timeout", o.Base.Timeout, "time limit for one message in a stage (0: 30s)")
+	fs.IntVar(&o.Base.MaxDeliver, "max-deliver", o.Base.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
+	o.Cleaner.RegisterFlags(fs)
+	o.Enricher.RegisterFlags(fs)
+	o.Sink.RegisterFlags(fs)
+}
+
+func (o *allInOne) validate() error {
+	if o.Sink.DB == "" {
+		o.Sink.DB = "sqlite://" + filepath.Join(o.DataDir, "newsflow.db")
+	}
+	for _, err := range []error{o.Base.Validate(), o.Cleaner.Validate(), o.Enricher.Validate(), o.Sink.Validate()} {
+		if err != nil {
+			return fmt.Errorf("%w: %w", svc.ErrInvalid, err)
+		}
+	}
+	return nil
+}
+
+// pipelineProcess is a started all-in-one pipeline, ready for svc.Run.
+type pipelineProcess struct {
+	ns      *server.Server
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	service svc.Service
+}
+
+// start starts the embedded server and builds every stage on an
+// in-process connection to it.
+func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess, error) {
+	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
+		return nil, err
+	}
+	ns, err := embedded.Start(embedded.Options{
+		DataDir: filepath.Join(o.DataDir, "jetstream"), Host: o.Host, Port: o.Port, NoListen: o.NoListen,
+		Log: log.Named("nats"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &pipelineProcess{ns: ns}
+	fail := func(err error) (*pipelineProcess, error) {
+		if p.nc != nil {
+			p.nc.Close()
+		}
+		ns.Shutdown()
+		return nil, err
+	}
+	if p.nc, err = embedded.Connect(ns, "newsflow"); err != nil {
+		return fail(err)
+	}
+	if p.js, err = jetstream.New(p.nc); err != nil {
+		return fail(err)
+	}
+	var parts []svc.Service
+	for _, build := range []func() (svc.Service, error){
+		func() (svc.Service, error) { return cleanersvc.Build(ctx, o.Cleaner, log.Named("cleaner"), p.js) },
+		func() (svc.Service, error) { return enrichersvc.Build(ctx, o.Enricher, log.Named("enricher"), p.js) },
+		func() (svc.Service, error) { return sinksvc.Build(ctx, o.Sink, log.Named("sink"), p.js) },
+	} {
+		part, err := build()
+		if err != nil {
+			for _, built := range parts {
+				for _, c := range built.Closers {
+					c.Close()
+				}
+			}
+			return fail(err)
+		}
+		parts = append(parts, part)
+	}
+	p.service = svc.Merge(parts...)
+	p.service.Name, p.service.Config, p.service.Log, p.service.Conn = "newsflow", o.Base, log, p.nc
+	for _, st := range p.service.Stages {
+		o.Base.Tune(st)
+	}
+	return p, nil
+}
+
+// run runs the pipeline until ctx is done, then stops the server.
+func (p *pipelineProcess) run(ctx context.Context) error {
+	defer func() {
+		p.ns.Shutdown()
+		p.ns.WaitForShutdown()
+	}()
+	return svc.Run(ctx, p.service)
+}

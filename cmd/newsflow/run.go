@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/svc"
+)
+
+func runCmd(ctx context.Context, e *env, args []string) error {
+	o := defaultAllInOne()
+	fs := newFlagSet(e, "run", "")
+	o.registerFlags(fs)
+	if err := svc.Parse(fs, args, e.getenv); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: run takes no arguments", errUsage)
+	}
+	if err := o.validate(); err != nil {
+		return err
+	}
+	web := ""
+	o.Sink.APIListening = func(a net.Addr) { web = a.String() }
+	log, err := o.Base.Logger()
+	if err != nil {
+		return err
+	}
+	defer log.Sync() //nolint:errcheck // syncing stderr fails on some terminals
+	p, err := o.start(ctx, log)
+	if err != nil {
+		return err
+	}
+	ops := ""
+	p.service.OpsListening = func(a net.Addr) { ops = a.String() }
+	go func() {
+		<-ctx.Done()
+		fmt.Fprintln(e.stderr, "newsflow: shutting down, finishing in-flight articles…")
+	}()
+	printBanner := func() {
+		fmt.Fprintf(e.stdout, "newsflow is running (data in %s). Stop with Ctrl-C.\n\n", o.DataDir)
+		fmt.Fprintf(e.stdout, "  NATS      %s\n", p.ns.ClientURL())
+		fmt.Fprintf(e.stdout, "            publish articles to %q, subscribe to %q,\n", pipeline.SubjectRaw, pipeline.SubjectEnriched)
+		fmt.Fprintf(e.stdout, "            dead letters arrive on %q\n", pipeline.SubjectDeadLetters)
+		fmt.Fprintf(e.stdout, "  store     %s\n", o.Sink.DB)
+		if web != "" {
+			fmt.Fprintf(e.stdout, "  web, API  http://%s/   (API reference: docs/API.md)\n", web)
+		}
+		if ops != "" {
+			fmt.Fprintf(e.stdout, "  metrics   http://%s/metrics   (health: /healthz, /readyz)\n", ops)
+		}
+		fmt.Fprintf(e.stdout, "\n  try:      newsflow publish ../shared/seeds    and    newsflow tail --summary\n")
+	}
+	p.service.OnReady = printBanner
+	return p.run(ctx)
+}

@@ -1,0 +1,96 @@
+// Package embedded runs a NATS server with JetStream inside the calling
+// process: the transport of newsflow's all-in-one default (`newsflow run`,
+// `newsflow process`) and of every test that needs a real JetStream.
+// Deployments use a standalone or clustered nats-server instead; the stages
+// cannot tell the difference.
+package embedded
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"go.uber.org/zap"
+)
+
+// Options configure the embedded server.
+type Options struct {
+	// DataDir holds JetStream's file storage. Required.
+	DataDir string
+	// Host and Port the server listens on for NATS clients. Port 0 means the
+	// NATS default 4222; Port -1 picks a free port (tests). NoListen runs the
+	// server for in-process clients only.
+	Host     string
+	Port     int
+	NoListen bool
+	// MaxPayload is the largest message, in bytes (default 8 MB, above the
+	// NATS default of 1 MB: news pages are big).
+	MaxPayload int32
+	// StreamMaxBufferedMsgs caps each stream's ingest queue; above it the
+	// server answers publishes with 429 Too Many Requests. 0 keeps the
+	// server's default. Tests set it low to exercise back-pressure.
+	StreamMaxBufferedMsgs int
+	// Log receives the server's own log lines; nil silences them.
+	Log *zap.Logger
+}
+
+// DefaultMaxPayload is the embedded server's message size limit.
+const DefaultMaxPayload = 8 << 20
+
+// Start starts the server and waits until it accepts clients.
+func Start(o Options) (*server.Server, error) {
+	if o.DataDir == "" {
+		return nil, errors.New("embedded: DataDir is required")
+	}
+	if o.MaxPayload == 0 {
+		o.MaxPayload = DefaultMaxPayload
+	}
+	port := o.Port
+	if port == 0 {
+		port = server.DEFAULT_PORT
+	}
+	opts := &server.Options{
+		ServerName:            "newsflow",
+		Host:                  o.Host,
+		Port:                  port,
+		DontListen:            o.NoListen,
+		JetStream:             true,
+		StoreDir:              o.DataDir,
+		MaxPayload:            o.MaxPayload,
+		StreamMaxBufferedMsgs: o.StreamMaxBufferedMsgs,
+		NoSigs:                true,
+		NoLog:                 o.Log == nil,
+	}
+	ns, err := server.NewServer(opts)
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats-server: %w", err)
+	}
+	if o.Log != nil {
+		ns.SetLoggerV2(zapLogger{o.Log.Named("nats-server").Sugar()}, false, false, false)
+	}
+	ns.Start()
+	if !ns.ReadyForConnections(30 * time.Second) {
+		ns.Shutdown()
+		return nil, fmt.Errorf("embedded nats-server: not ready after 30s (is %s:%d free?)", o.Host, port)
+	}
+	return ns, nil
+}
+
+// Connect opens a client connection to ns without going through the
+// network, so it works with NoListen too.
+func Connect(ns *server.Server, name string, opts ...nats.Option) (*nats.Conn, error) {
+	opts = append([]nats.Option{nats.Name(name), nats.InProcessServer(ns), nats.MaxReconnects(-1)}, opts...)
+	return nats.Connect("", opts...)
+}
+
+// zapLogger adapts zap to the server's logger interface.
+type zapLogger struct{ l *zap.SugaredLogger }
+
+func (z zapLogger) Noticef(format string, v ...any) { z.l.Infof(format, v...) }
+func (z zapLogger) Warnf(format string, v ...any)   { z.l.Warnf(format, v...) }
+func (z zapLogger) Fatalf(format string, v ...any)  { z.l.Errorf(format, v...) }
+func (z zapLogger) Errorf(format string, v ...any)  { z.l.Errorf(format, v...) }
+func (z zapLogger) Debugf(format string, v ...any)  { z.l.Debugf(format, v...) }
+func (z zapLogger) Tracef(format string, v ...any)  {}

@@ -1,0 +1,409 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/segmentio/encoding/json"
+)
+
+// Article bodies dominate the bytes every stage decodes and encodes, and
+// segmentio/encoding handles long strings with escapes (every paragraph
+// break is one) a rune at a time, several times slower than the rest of
+// the message. Article therefore passes its two long strings, Text and
+// HTML, through the byte-slice codec below and leaves the rest to the
+// library. The output is the same JSON: invalid UTF-8 becomes U+FFFD,
+// control characters, quotes and backslashes are escaped, as are U+2028
+// and U+2029 so the JSON is safe to embed in JavaScript.
+
+// articleWire is how EncodeArticle and DecodeArticle see an Article: the
+// library codes every field but Text and HTML, which travel as raw JSON
+// coded here. (Not MarshalJSON/UnmarshalJSON methods: the library would
+// re-scan their output, costing what this saves.)
+type articleWire struct {
+	*articleFields
+	Text json.RawMessage `json:"text,omitempty"`
+	HTML json.RawMessage `json:"html,omitempty"`
+}
+
+// articleFields is Article under another name, so embedding it in
+// articleWire lets the outer Text and HTML shadow its own.
+type articleFields Article
+
+func encodeArticle(a *Article) ([]byte, error) {
+	w := articleWire{articleFields: (*articleFields)(a)}
+	n := len(a.Text) + len(a.HTML)
+	buf := make([]byte, 0, n+n/8+1024)
+	if a.Text != "" {
+		buf = appendJSONString(buf, a.Text)
+		w.Text = buf
+	}
+	if a.HTML != "" {
+		start := len(buf)
+		buf = appendJSONString(buf, a.HTML)
+		w.HTML = buf[start:]
+	}
+	return json.Append(buf[len(buf):len(buf):len(buf)], &w, json.TrustRawMessage)
+}
+
+// decodeArticle reads the top-level object itself: text and html values are
+// unquoted in one pass straight from the input, every other member is
+// gathered into an object the library decodes. The library never scans
+// the long strings, which is where its time went.
+func decodeArticle(data []byte) (Article, error) {
+	var a Article
+	p := skipSpace(data)
+	if len(p) == 0 || p[0] != '{' {
+		return Article{}, errors.New("article is not a JSON object")
+	}
+	p = p[1:]
+	rest := make([]byte, 0, 1024)
+	rest = append(rest, '{')
+	for {
+		p = skipSpace(p)
+		if len(p) > 0 && p[0] == '}' && len(rest) == 1 {
+			p = p[1:]
+			break
+		}
+		if len(p) == 0 || p[0] != '"' {
+			return Article{}, errors.New("article: expected a member name")
+		}
+		keyEnd, err := stringEnd(p)
+		if err != nil {
+			return Article{}, err
+		}
+		key := p[:keyEnd]
+		p = skipSpace(p[keyEnd:])
+		if len(p) == 0 || p[0] != ':' {
+			return Article{}, errors.New("article: expected ':' after member name")
+		}
+		p = skipSpace(p[1:])
+		// The library matches member names case-insensitively, and the
+		// last of several matching members wins; so do we.
+		var dst *string
+		switch {
+		case bytes.EqualFold(key, []byte(`"text"`)):
+			dst = &a.Text
+		case bytes.EqualFold(key, []byte(`"html"`)):
+			dst = &a.HTML
+		}
+		if dst != nil && len(p) > 0 && p[0] == '"' {
+			s, n, err := unquoteFast(p)
+			if err != nil {
+				return Article{}, fmt.Errorf("article %s: %w", key, err)
+			}
+			*dst, p = s, p[n:]
+		} else {
+			n, err := valueEnd(p)
+			if err != nil {
+				return Article{}, fmt.Errorf("article %s: %w", key, err)
+			}
+			if len(rest) > 1 {
+				rest = append(rest, ',')
+			}
+			rest = append(append(append(rest, key...), ':'), p[:n]...)
+			p = p[n:]
+		}
+		p = skipSpace(p)
+		if len(p) > 0 && p[0] == ',' {
+			p = p[1:]
+			continue
+		}
+		if len(p) > 0 && p[0] == '}' {
+			p = p[1:]
+			break
+		}
+		return Article{}, errors.New("article: expected ',' or '}' after a member")
+	}
+	if len(skipSpace(p)) != 0 {
+		return Article{}, errors.New("article: data after the closing brace")
+	}
+	text, html := a.Text, a.HTML
+	rest = append(rest, '}')
+	if err := json.Unmarshal(rest, (*articleFields)(&a)); err != nil {
+		return Article{}, err
+	}
+	a.Text, a.HTML = text, html
+	return a, nil
+}
+
+func skipSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
+
+// stringEnd returns the length of the JSON string at the start of b,
+// quotes included.
+func stringEnd(b []byte) (int, error) {
+	for i := 1; ; {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return 0, errors.New("unterminated string")
+		}
+		j += i
+		// The quote is escaped if an odd number of backslashes precede it.
+		k := j - 1
+		for k > 0 && b[k] == '\\' {
+			k--
+		}
+		if (j-1-k)%2 == 0 {
+			return j + 1, nil
+		}
+		i = j + 1
+	}
+}
+
+// valueEnd returns the length of the JSON value at the start of b; the
+// library validates it afterwards.
+func valueEnd(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, errors.New("missing value")
+	}
+	switch b[0] {
+	case '"':
+		return stringEnd(b)
+	case '{', '[':
+		depth := 0
+		for i := 0; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				n, err := stringEnd(b[i:])
+				if err != nil {
+					return 0, err
+				}
+				i += n - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, nil
+				}
+			}
+		}
+		return 0, errors.New("unterminated object or array")
+	default:
+		i := 0
+		for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' {
+			i++
+		}
+		return i, nil
+	}
+}
+
+// unquoteFast decodes the JSON string at the start of b and returns it
+// with the number of bytes it took. Each byte is looked at by one
+// IndexByte scan; invalid UTF-8 becomes U+FFFD byte by byte, as the
+// library does. It accepts raw control characters, which strict JSON
+// forbids: harmless in an article body, and not worth a per-byte check.
+func unquoteFast(b []byte) (string, int, error) {
+	s := b[1:]
+	q := bytes.IndexByte(s, '"')
+	if q < 0 {
+		return "", 0, errors.New("unterminated string")
+	}
+	// Validity is checked once per region up to a quote: escapes are ASCII
+	// and a multi-byte character cannot contain a '"', so this is exact.
+	valid := utf8.Valid(s[:q])
+	if bytes.IndexByte(s[:q], '\\') < 0 {
+		if valid {
+			return string(s[:q]), q + 2, nil
+		}
+		return string(coerceUTF8(nil, s[:q])), q + 2, nil
+	}
+	out := make([]byte, 0, q)
+	add := func(chunk []byte) {
+		if valid {
+			out = append(out, chunk...)
+		} else {
+			out = coerceUTF8(out, chunk)
+		}
+	}
+	i := 0
+	for {
+		bs := bytes.IndexByte(s[i:q], '\\')
+		if bs < 0 {
+			add(s[i:q])
+			return string(out), q + 2, nil
+		}
+		bs += i
+		add(s[i:bs])
+		var err error
+		if out, i, err = appendEscape(out, s, bs); err != nil {
+			return "", 0, err
+		}
+		if i > q { // the quote found was escaped: find the real end
+			next := bytes.IndexByte(s[i:], '"')
+			if next < 0 {
+				return "", 0, errors.New("unterminated string")
+			}
+			valid = valid && utf8.Valid(s[q+1:i+next])
+			q = i + next
+		}
+	}
+}
+
+// appendEscape decodes the escape sequence at s[at] (a backslash) onto out
+// and returns the index after it.
+func appendEscape(out, s []byte, at int) ([]byte, int, error) {
+	if at+1 >= len(s) {
+		return out, 0, errors.New("truncated escape")
+	}
+	switch c := s[at+1]; c {
+	case '"', '\\', '/':
+		return append(out, c), at + 2, nil
+	case 'n':
+		return append(out, '\n'), at + 2, nil
+	case 'r':
+		return append(out, '\r'), at + 2, nil
+	case 't':
+		return append(out, '\t'), at + 2, nil
+	case 'b':
+		return append(out, '\b'), at + 2, nil
+	case 'f':
+		return append(out, '\f'), at + 2, nil
+	case 'u':
+		r, ok := hex4(s[at+2:])
+		if !ok {
+			return out, 0, errors.New("bad \\u escape")
+		}
+		next := at + 6
+		if utf16.IsSurrogate(r) {
+			r2, ok := rune(0), false
+			if next+6 <= len(s) && s[next] == '\\' && s[next+1] == 'u' {
+				r2, ok = hex4(s[next+2:])
+			}
+			if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
+				r, next = dec, next+6
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		return utf8.AppendRune(out, r), next, nil
+	default:
+		return out, 0, fmt.Errorf("invalid escape \\%c", c)
+	}
+}
+
+// appendJSONString appends s as a JSON string literal.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	// Valid UTF-8 without line or paragraph separators, the usual case, is
+	// copied in runs found eight bytes at a time; only controls, quotes and
+	// backslashes need a look.
+	fast := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if fast {
+			if i += plainPrefix(s[i:]); i >= len(s) {
+				break
+			}
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			start = i + 1
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			start = i + size
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// plainPrefix returns how many leading bytes of s need no escaping, given
+// that s is valid UTF-8 without U+2028/U+2029: bytes other than controls,
+// '"' and '\\'. It looks at eight bytes at a time.
+func plainPrefix(s string) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		q, bs := x^('"'*ones), x^('\\'*ones)
+		// Bit tricks: a high bit survives where a byte is below 0x20 or
+		// equal to '"' or '\\'.
+		if ((x-0x20*ones)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' {
+		i++
+	}
+	return i
+}
+
+func appendValidUTF8(dst, s []byte) []byte {
+	if utf8.Valid(s) {
+		return append(dst, s...)
+	}
+	return coerceUTF8(dst, s)
+}
+
+func coerceUTF8(dst, s []byte) []byte {
+	for len(s) > 0 {
+		r, size := utf8.DecodeRune(s)
+		dst = utf8.AppendRune(dst, r) // RuneError for each invalid byte
+		s = s[size:]
+	}
+	return dst
+}
+
+func hex4(s []byte) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}

@@ -1,0 +1,91 @@
+package pipeline
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	stdjson "encoding/json"
+
+	"github.com/segmentio/encoding/json"
+)
+
+// FuzzArticleCodec holds the hand-written text/html codec to the library's
+// semantics: whatever the library decodes, DecodeArticle decodes to the
+// same article, and what EncodeArticle writes is valid JSON that both
+// decoders read back identically.
+func FuzzArticleCodec(f *testing.F) {
+	for _, s := range []string{
+		`{"schema":1,"id":"x","text":"a\nb \"q\" \\ \u2028 caf\u00e9 \ud83d\ude00"}`,
+		`{"schema":1,"text":"plain","html":"<p>x</p>","title":"t","text":"second wins"}`,
+		`{"Text":"case","schema":1}`,
+		`{"text":"a","Text":"b","HTML":"c","html":"d"}`,
+		`{"schema":1,"text":null,"entities":[{"id":"e","name":"Nato","type":"ORG","mentions":[{"start":0,"end":4,"text":"Nato"}],"count":1,"salience":0.5}]}`,
+		`{"schema":1,"text":"\ud800 lone surrogate","html":"\u00zz"}`,
+		" { \"schema\" : 1 , \"text\" : \"spaced\" } ",
+		`{"schema":1,"text":"x"} trailing`,
+		"{\"schema\":1,\"text\":\"\xff\xfe invalid utf8\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want Article
+		libErr := json.Unmarshal(data, (*articleFields)(&want))
+		got, err := decodeArticle(data)
+		if libErr == nil {
+			if err != nil {
+				t.Fatalf("library decodes %q, DecodeArticle fails: %v", data, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("decoding %q:\n got %+v\nwant %+v", data, got, want)
+			}
+		}
+		if err != nil {
+			return
+		}
+		enc, err := encodeArticle(&got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stdjson.Valid(enc) {
+			t.Fatalf("EncodeArticle wrote invalid JSON: %q", enc)
+		}
+		var viaLib Article
+		if err := json.Unmarshal(enc, (*articleFields)(&viaLib)); err != nil {
+			t.Fatalf("library cannot read EncodeArticle's %q: %v", enc, err)
+		}
+		again, err := decodeArticle(enc)
+		if err != nil || !reflect.DeepEqual(again, viaLib) {
+			t.Fatalf("round trip of %q: %v\n got %+v\nwant %+v", enc, err, again, viaLib)
+		}
+		if again.Text != got.Text && utf8.ValidString(got.Text) {
+			t.Fatalf("text changed in a round trip: %q → %q", got.Text, again.Text)
+		}
+	})
+}
+
+func TestAppendJSONStringMatchesLibrary(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", "a\nb\tc\rd", `q"uote\slash`, "\x00\x01\x1f\x7f", "caf\u00e9 “curly” — dash",
+		"sep\u2028arator\u2029", "bad \xff\xfe utf8", strings.Repeat("eight by", 9) + "\"",
+		"\xe2\x80", // truncated 3-byte sequence starting like U+2028
+	} {
+		got := string(appendJSONString(nil, s))
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The library escapes <, > and & (EscapeHTML); we need not.
+		var a, b string
+		if err := stdjson.Unmarshal([]byte(got), &a); err != nil {
+			t.Fatalf("%q: invalid JSON %q: %v", s, got, err)
+		}
+		if err := stdjson.Unmarshal(want, &b); err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Errorf("%q: encodes to %q, library to %s", s, got, want)
+		}
+	}
+}

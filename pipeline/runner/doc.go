@@ -1,0 +1,34 @@
+// Package runner runs newsflow's stages on NATS JetStream. It is the only
+// code that consumes, publishes, acks and dead-letters; a stage supplies a
+// pipeline.Func and the runner does the rest, identically for every stage.
+//
+// For each message a Stage receives it decodes the message, calls the Func
+// (with a per-message timeout, telling the server meanwhile that the
+// message is in progress), and settles the message by these rules:
+//
+//	outcome of decode / Func                  what the runner does
+//	---------------------------------------   ------------------------------------------------
+//	success                                   publish to To with Nats-Msg-Id, wait for the
+//	                                          PubAck, then ack the input
+//	pipeline.ErrDrop                          ack, publish nothing
+//	pipeline.Permanent error                  dead-letter at once, then Term
+//	undecodable message or wrong schema       dead-letter at once, then Term
+//	other error, timeout or recovered panic   NakWithDelay(Backoff(attempt)); on the last
+//	                                          allowed delivery, dead-letter and Term instead
+//	publish refused or timed out (429, 503,   retried with backoff while the input is kept
+//	no responders, no PubAck)                 in progress; never acked before the PubAck
+//	no outcome within AckWait, MaxDeliver     the server's max-deliveries advisory, kept in
+//	times (worker crashed)                    a stream, is dead-lettered by a durable watcher
+//	shutdown (Run's ctx done)                 stop fetching, finish in-flight messages within
+//	                                          DrainTimeout, Nak buffered ones, return
+//
+// A dead letter is the original message's bytes and headers, republished to
+// pipeline.DeadLetterSubject(stage) with headers naming the stage, cause,
+// reason, attempt, original subject and stream sequence. Nothing is ever
+// acked or terminated unless its output or its dead letter is stored.
+//
+// Outputs carry Nats-Msg-Id "<stage>:<input stream sequence>", so a
+// redelivered input never yields a second output inside the stream's
+// duplicate window, and the pipeline.HeaderOrigin header, so a publisher can
+// match a raw message with what became of it.
+package runner

@@ -1,0 +1,212 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline"
+)
+
+// errTimeout reports a Func call that outlived Stage.Timeout.
+var errTimeout = errors.New("stage timed out")
+
+// stageMetrics are the stage's children of the metric vectors, looked up
+// once rather than per message.
+type stageMetrics struct {
+	in, out, dropped, retried, publishRetries prometheus.Counter
+	inFlight                                  prometheus.Gauge
+	latency                                   map[string]prometheus.Observer
+}
+
+func newStageMetrics(name string) stageMetrics {
+	m := stageMetrics{
+		in: metricIn.WithLabelValues(name), out: metricOut.WithLabelValues(name),
+		dropped: metricDropped.WithLabelValues(name), retried: metricRetried.WithLabelValues(name),
+		publishRetries: metricPublishRetries.WithLabelValues(name), inFlight: metricInFlight.WithLabelValues(name),
+		latency: map[string]prometheus.Observer{},
+	}
+	for _, outcome := range []string{"ok", "dropped", "retried", "dead_lettered"} {
+		m.latency[outcome] = metricLatency.WithLabelValues(name, outcome)
+	}
+	return m
+}
+
+type delivery struct {
+	msg   jetstream.Msg
+	meta  *jetstream.MsgMetadata
+	stage *Stage
+	start time.Time
+}
+
+func (d delivery) attempt() int { return int(d.meta.NumDelivered) }
+
+// log is the stage's logger with the message's fields; built only when
+// something is logged.
+func (d delivery) log() *zap.Logger {
+	return d.stage.Log.With(zap.Uint64("seq", d.meta.Sequence.Stream), zap.Uint64("attempt", d.meta.NumDelivered))
+}
+
+// handle takes one message to exactly one outcome: published and acked,
+// dropped and acked, retried with a delayed Nak, or dead-lettered and
+// terminated. ctx is Run's context; drainCtx outlives it by DrainTimeout
+// and bounds publishing, so a shutdown finishes the message when it can.
+// It reports false if the watchdog abandoned the Func call (it overran its
+// Timeout): the message has been settled without this worker, which must
+// then leave, a replacement having been started.
+func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl *slot, m jetstream.Msg) bool {
+	now := time.Now()
+	s.metrics.in.Inc()
+	s.metrics.inFlight.Inc()
+	defer s.metrics.inFlight.Dec()
+
+	meta, err := m.Metadata()
+	if err != nil { // not a JetStream message: cannot happen on a pull consumer
+		s.Log.Error("message without metadata", zap.Error(err))
+		_ = m.Term()
+		return true
+	}
+	d := delivery{msg: m, meta: meta, stage: s, start: now}
+	sl.begin(m, now, now.Add(s.Timeout))
+	defer sl.end()
+
+	in, err := s.Decode(m.Data(), m.Headers())
+	if !sl.returned() {
+		return false
+	}
+	if err != nil {
+		s.deadLetter(drainCtx, js, d, causeUndecodable, fmt.Sprintf("undecodable: %v", err))
+		return true
+	}
+	sl.begin(m, now, time.Now().Add(s.Timeout))
+	out, err := s.call(ctx, in)
+	if !sl.returned() {
+		return false
+	}
+	switch {
+	case err == nil:
+		s.succeed(drainCtx, js, d, out)
+	case errors.Is(err, pipeline.ErrDrop):
+		s.settle(d, d.msg.Ack, "ack")
+		s.metrics.dropped.Inc()
+		s.observe(d, "dropped")
+	default:
+		s.fail(drainCtx, js, d, err)
+	}
+	return true
+}
+
+// call runs Func with the per-message timeout, turning a panic into an
+// error. Run's cancellation does not reach the call: shutdown lets it
+// finish.
+func (s *Stage) call(ctx context.Context, in pipeline.Article) (out pipeline.Article, err error) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.Timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("stage panicked", zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	out, err = s.Func(fctx, in)
+	if err != nil && fctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w after %s: %w", errTimeout, s.Timeout, err)
+	}
+	return out, err
+}
+
+// succeed publishes the result, if the stage has a next subject, then acks.
+func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery, out pipeline.Article) {
+	if s.To != "" {
+		out.Mark(s.Name, s.Version, time.Now())
+		data, err := pipeline.EncodeArticle(&out)
+		if err != nil { // only unencodable values (NaN salience): a bug in the stage
+			s.deadLetter(ctx, js, d, causePermanent, fmt.Sprintf("encoding result: %v", err))
+			return
+		}
+		msg := &nats.Msg{Subject: s.To, Data: data, Header: nats.Header{
+			pipeline.HeaderMsgID:  {s.Name + ":" + strconv.FormatUint(d.meta.Sequence.Stream, 10)},
+			pipeline.HeaderOrigin: {origin(d)},
+		}}
+		if _, err := Publish(ctx, js, msg, s.countPublishRetry); err != nil {
+			if errors.Is(err, ErrPublishRejected) {
+				s.deadLetter(ctx, js, d, causePermanent, err.Error())
+				return
+			}
+			// Shutting down with the output unpublished: redeliver the input.
+			d.log().Warn("publish abandoned, input will be redelivered", zap.Error(err))
+			s.settle(d, d.msg.Nak, "nak")
+			s.observe(d, "retried")
+			return
+		}
+	}
+	s.settle(d, d.msg.Ack, "ack")
+	s.metrics.out.Inc()
+	s.observe(d, "ok")
+}
+
+// fail settles a failed attempt: dead-lettered at once if permanent or if
+// this was the last allowed delivery, otherwise handed back with a delay.
+func (s *Stage) fail(ctx context.Context, js jetstream.JetStream, d delivery, err error) {
+	switch {
+	case pipeline.IsPermanent(err):
+		s.deadLetter(ctx, js, d, causePermanent, err.Error())
+	case d.attempt() >= s.MaxDeliver:
+		s.deadLetter(ctx, js, d, causeExhausted, fmt.Sprintf("failed %d times, last: %v", d.attempt(), err))
+	default:
+		delay := s.Backoff(d.attempt())
+		d.log().Warn("retrying", zap.Error(err), zap.Duration("delay", delay))
+		s.settle(d, func() error { return d.msg.NakWithDelay(delay) }, "nak")
+		s.metrics.retried.Inc()
+		s.observe(d, "retried")
+	}
+}
+
+// overrun settles a message whose Func call the watchdog abandoned.
+func (s *Stage) overrun(ctx context.Context, js jetstream.JetStream, m jetstream.Msg) {
+	meta, err := m.Metadata()
+	if err != nil {
+		return
+	}
+	d := delivery{msg: m, meta: meta, stage: s, start: time.Now()}
+	d.log().Error("stage call overran its timeout and was abandoned; it is still running", zap.Duration("timeout", s.Timeout))
+	s.fail(ctx, js, d, fmt.Errorf("%w after %s (the call is still running)", errTimeout, s.Timeout))
+}
+
+func (s *Stage) observe(d delivery, outcome string) {
+	s.metrics.latency[outcome].Observe(time.Since(d.start).Seconds())
+}
+
+// settle sends the message's outcome to the server. If it is lost the
+// server redelivers after AckWait, and the output's Nats-Msg-Id makes the
+// second publish a no-op, so a failure here is logged, not retried.
+func (s *Stage) settle(d delivery, f func() error, what string) {
+	if err := f(); err != nil {
+		d.log().Warn(what+" failed; the message will be redelivered", zap.Error(err))
+	}
+}
+
+func (s *Stage) countPublishRetry(err error) {
+	s.metrics.publishRetries.Inc()
+	s.Log.Debug("publish retry", zap.Error(err))
+}
+
+// origin is the id that follows a message through the pipeline.
+func origin(d delivery) string {
+	h := d.msg.Headers()
+	if v := h.Get(pipeline.HeaderOrigin); v != "" {
+		return v
+	}
+	if v := h.Get(pipeline.HeaderMsgID); v != "" {
+		return v
+	}
+	return d.meta.Stream + ":" + strconv.FormatUint(d.meta.Sequence.Stream, 10)
+}

@@ -1,0 +1,153 @@
+package svc
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/newsflow/newsflow/pipeline/runner"
+)
+
+// Config is what every newsflow service shares. Each service embeds it in
+// its own config struct next to the settings only it has.
+type Config struct {
+	NATSURL   string // nats://host:port, comma-separated for a cluster
+	NATSCreds string // optional credentials file
+	OpsAddr   string // where /metrics, /healthz and /readyz are served; "" disables
+	LogLevel  string
+	LogFormat string // json or console
+
+	// Stream layout, applied idempotently at start.
+	Replicas int
+	MaxAge   time.Duration
+
+	// Stage tuning; zero keeps the runner's defaults.
+	Workers    int
+	Timeout    time.Duration
+	MaxDeliver int
+}
+
+// DefaultConfig returns the defaults the flags start from.
+func DefaultConfig() Config {
+	return Config{
+		NATSURL:   "nats://127.0.0.1:4222",
+		OpsAddr:   ":9090",
+		LogLevel:  "info",
+		LogFormat: "json",
+		Replicas:  1,
+		MaxAge:    7 * 24 * time.Hour,
+	}
+}
+
+// RegisterFlags binds c's fields to flags on fs, with c's current values as
+// defaults. Each flag can also be set by environment (see Parse).
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "NATS server URL(s), comma-separated")
+	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "NATS credentials file")
+	fs.StringVar(&c.OpsAddr, "ops-addr", c.OpsAddr, `address serving /metrics, /healthz and /readyz ("" to disable)`)
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or console")
+	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of each stream (3 on a clustered JetStream)")
+	fs.DurationVar(&c.MaxAge, "max-age", c.MaxAge, "how long articles stay in the streams for replay")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "messages processed at once per stage (0: 2×CPUs)")
+	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "time limit for one message in a stage (0: 30s)")
+	fs.IntVar(&c.MaxDeliver, "max-deliver", c.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
+}
+
+// ErrInvalid reports a configuration that cannot work.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Validate reports every problem with c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.NATSURL == "" {
+		errs = append(errs, errors.New("nats-url is empty"))
+	}
+	if _, err := zapcore.ParseLevel(c.LogLevel); err != nil {
+		errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "console" {
+		errs = append(errs, fmt.Errorf("log-format %q: want json or console", c.LogFormat))
+	}
+	if c.Replicas < 1 || c.Replicas > 5 {
+		errs = append(errs, fmt.Errorf("replicas %d: want 1 to 5", c.Replicas))
+	}
+	if c.MaxAge < time.Minute {
+		errs = append(errs, fmt.Errorf("max-age %s: want at least 1m", c.MaxAge))
+	}
+	if c.Workers < 0 || c.MaxDeliver < 0 || c.Timeout < 0 {
+		errs = append(errs, errors.New("workers, timeout and max-deliver cannot be negative"))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
+	}
+	return nil
+}
+
+// Topology is the stream layout c asks for.
+func (c Config) Topology() runner.Topology {
+	return runner.Topology{Replicas: c.Replicas, MaxAge: c.MaxAge}
+}
+
+// Tune applies the stage settings c sets (non-zero) to st, over the
+// stage's own defaults.
+func (c Config) Tune(st *runner.Stage) {
+	if c.Workers > 0 {
+		st.Workers = c.Workers
+	}
+	if c.Timeout > 0 {
+		st.Timeout = c.Timeout
+	}
+	if c.MaxDeliver > 0 {
+		st.MaxDeliver = c.MaxDeliver
+	}
+}
+
+// Logger builds the zap logger c asks for.
+func (c Config) Logger() (*zap.Logger, error) {
+	level, err := zapcore.ParseLevel(c.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	zc := zap.NewProductionConfig()
+	if c.LogFormat == "console" {
+		zc = zap.NewDevelopmentConfig()
+	}
+	zc.Level = zap.NewAtomicLevelAt(level)
+	zc.DisableStacktrace = level > zapcore.DebugLevel
+	return zc.Build()
+}
+
+// Parse parses args into fs, then sets every flag not given on the command
+// line from the environment: flag "nats-url" from NEWSFLOW_NATS_URL. The
+// command line wins over the environment, which wins over defaults.
+func Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] {
+			return
+		}
+		key := EnvName(f.Name)
+		if v := getenv(key); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %w", key, v, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// EnvName is the environment variable that sets the named flag.
+func EnvName(flagName string) string {
+	return "NEWSFLOW_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}

@@ -1,0 +1,21 @@
+// Command cleaner is the cleaner service: it consumes raw articles, strips them to clean
+// text and metadata, and publishes them for the enricher.
+package main
+
+import (
+	"context"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/cleaner/cleanersvc"
+)
+
+func main() {
+	opts := cleanersvc.DefaultOptions()
+	svc.Main(svc.Program{Name: "cleaner", Options: &opts,
+		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+			return cleanersvc.Build(ctx, opts, log, js)
+		}}.Run)
+}

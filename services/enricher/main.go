@@ -1,0 +1,22 @@
+// Command enricher is the enricher service: it consumes clean articles, finds their
+// entities, quotes, dates, keywords and stories, and publishes them on the
+// enriched subject users subscribe to.
+package main
+
+import (
+	"context"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/enricher/enrichersvc"
+)
+
+func main() {
+	opts := enrichersvc.DefaultOptions()
+	svc.Main(svc.Program{Name: "enricher", Options: &opts,
+		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+			return enrichersvc.Build(ctx, opts, log, js)
+		}}.Run)
+}

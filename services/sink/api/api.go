@@ -1,0 +1,472 @@
+// Package api is the sink's HTTP JSON API over the article store: articles
+// (full-text search and filters), entities, stories, sources, one of each,
+// and a server-sent event stream of articles as they are committed.
+// docs/API.md is the reference.
+//
+// Every parameter is validated before the store sees it; a bad one gets a
+// 400 with a JSON body saying what is wrong, and nothing the caller sends
+// ever reaches SQL except as a bound parameter.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/sink/store"
+	"github.com/segmentio/encoding/json"
+	"go.uber.org/zap"
+)
+
+// Option configures New.
+type Option func(*server)
+
+// WithLogger sets the logger (default: none).
+func WithLogger(l *zap.Logger) Option {
+	return func(s *server) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
+
+// WithHeartbeat sets how often an idle event stream sends a comment to
+// keep proxies from closing it (default 20s).
+func WithHeartbeat(d time.Duration) Option {
+	return func(s *server) {
+		if d > 0 {
+			s.heartbeat = d
+		}
+	}
+}
+
+// WithStreamContext ends every event stream when ctx is done. Pass the
+// server's lifetime context: http.Server.Shutdown waits for open requests,
+// and an event stream is open until the client leaves.
+func WithStreamContext(ctx context.Context) Option {
+	return func(s *server) {
+		if ctx != nil {
+			s.life = ctx
+		}
+	}
+}
+
+type server struct {
+	st        store.Store
+	log       *zap.Logger
+	heartbeat time.Duration
+	life      context.Context
+}
+
+// New returns the API handler. It serves paths under /api/, so it can be
+// mounted as is on a mux that also serves the web view:
+//
+//	mux.Handle("/api/", api.New(st))
+func New(st store.Store, opts ...Option) http.Handler {
+	s := &server{st: st, log: zap.NewNop(), heartbeat: 20 * time.Second, life: context.Background()}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/articles", s.articles)
+	mux.HandleFunc("GET /api/articles/{id...}", s.article)
+	mux.HandleFunc("GET /api/entities", s.entities)
+	mux.HandleFunc("GET /api/entities/{id...}", s.entity)
+	mux.HandleFunc("GET /api/stories", s.stories)
+	mux.HandleFunc("GET /api/stories/{id...}", s.story)
+	mux.HandleFunc("GET /api/sources", s.sources)
+	mux.HandleFunc("GET /api/stats", s.stats)
+	mux.HandleFunc("GET /api/events", s.events)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s (see docs/API.md)", r.Method, r.URL.Path))
+	})
+	return methodGuard(mux)
+}
+
+// methodGuard answers methods the API does not serve with a JSON 405:
+// it is read-only, and writing goes through NATS.
+func methodGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, http.StatusMethodNotAllowed, "the API is read-only: use GET (articles are written by publishing to NATS)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// badRequest is a parameter error: it becomes a 400.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+func badf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
+
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var br *badRequest
+	switch {
+	case errors.As(err, &br):
+		writeError(w, http.StatusBadRequest, br.msg)
+	case errors.Is(err, store.ErrBadQuery):
+		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), store.ErrBadQuery.Error()+": "))
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away; there is nobody to answer.
+	default:
+		s.log.Error("api", zap.String("path", r.URL.Path), zap.Error(err))
+		writeError(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, errorBody{Error: msg})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code, b = http.StatusInternalServerError, []byte(`{"error":"encoding the response failed"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(b)
+	w.Write([]byte{'\n'})
+}
+
+// params checks a request's query parameters against the ones an
+// endpoint takes, so a misspelt filter is an error rather than ignored.
+func params(r *http.Request, allowed ...string) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badf("malformed query string: %v", err)
+	}
+	for k := range v {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || k == a
+		}
+		if !ok {
+			sort.Strings(allowed)
+			return nil, badf("unknown parameter %q (this endpoint takes: %s)", k, strings.Join(allowed, ", "))
+		}
+	}
+	return v, nil
+}
+
+// single returns the value of a parameter given at most once.
+func single(v url.Values, name string) (string, error) {
+	switch vals := v[name]; len(vals) {
+	case 0:
+		return "", nil
+	case 1:
+		return strings.TrimSpace(vals[0]), nil
+	default:
+		return "", badf("parameter %q is given %d times; it takes one value", name, len(vals))
+	}
+}
+
+func intParam(v url.Values, name string) (int, error) {
+	s, err := single(v, name)
+	if err != nil || s == "" {
+		return 0, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, badf("parameter %q must be a non-negative integer, got %q", name, s)
+	}
+	return n, nil
+}
+
+// timeParam reads RFC 3339 or YYYY-MM-DD. A bare date in an upper bound
+// means the end of that day, so to=2022-01-12 includes the 12th.
+func timeParam(v url.Values, name string, upper bool) (time.Time, error) {
+	s, err := single(v, name)
+	if err != nil || s == "" {
+		return time.Time{}, err
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		if upper {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t, nil
+	}
+	return time.Time{}, badf("parameter %q must be a date (2022-01-12) or an RFC 3339 time (2022-01-12T09:30:00Z), got %q", name, s)
+}
+
+// multi returns a repeatable parameter's values; a comma-free list given
+// once per value, so names with commas survive.
+func multi(v url.Values, name string) []string {
+	var out []string
+	for _, s := range v[name] {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// articleParams are the parameters of GET /api/articles.
+var articleParams = []string{"q", "entity", "source", "story", "from", "to", "limit", "cursor"}
+
+// ParseArticleQuery reads the article filters from URL parameters, as
+// GET /api/articles takes them (see docs/API.md): q, entity (repeatable),
+// source (repeatable), story, from, to, limit, cursor. The CLI's search
+// and export build their queries with it too.
+func ParseArticleQuery(v url.Values) (store.ArticleQuery, error) {
+	var (
+		q   store.ArticleQuery
+		err error
+	)
+	if q.Text, err = single(v, "q"); err != nil {
+		return q, err
+	}
+	if q.Story, err = single(v, "story"); err != nil {
+		return q, err
+	}
+	if q.Cursor, err = single(v, "cursor"); err != nil {
+		return q, err
+	}
+	if q.From, err = timeParam(v, "from", false); err != nil {
+		return q, err
+	}
+	if q.To, err = timeParam(v, "to", true); err != nil {
+		return q, err
+	}
+	if q.Limit, err = intParam(v, "limit"); err != nil {
+		return q, err
+	}
+	q.Entities, q.Sources = multi(v, "entity"), multi(v, "source")
+	if len(q.Text) > 500 {
+		return q, badf("parameter \"q\" is %d bytes long; at most 500", len(q.Text))
+	}
+	return q, nil
+}
+
+func (s *server) articles(w http.ResponseWriter, r *http.Request) {
+	v, err := params(r, articleParams...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q, err := ParseArticleQuery(v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, err := s.st.Articles(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (s *server) article(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := s.st.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *server) entities(w http.ResponseWriter, r *http.Request) {
+	v, err := params(r, "type", "q", "from", "to", "limit", "offset")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var q store.EntityQuery
+	typ, err := single(v, "type")
+	if err == nil {
+		q.Type = pipeline.EntityType(strings.ToUpper(typ))
+		q.Name, err = single(v, "q")
+	}
+	if err == nil {
+		q.From, err = timeParam(v, "from", false)
+	}
+	if err == nil {
+		q.To, err = timeParam(v, "to", true)
+	}
+	if err == nil {
+		q.Limit, err = intParam(v, "limit")
+	}
+	if err == nil {
+		q.Offset, err = intParam(v, "offset")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	es, err := s.st.Entities(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Entities []store.EntityStat `json:"entities"`
+	}{es})
+}
+
+func (s *server) entity(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := s.st.Entity(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *server) stories(w http.ResponseWriter, r *http.Request) {
+	v, err := params(r, "from", "to", "limit", "cursor")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var q store.StoryQuery
+	q.From, err = timeParam(v, "from", false)
+	if err == nil {
+		q.To, err = timeParam(v, "to", true)
+	}
+	if err == nil {
+		q.Limit, err = intParam(v, "limit")
+	}
+	if err == nil {
+		q.Cursor, err = single(v, "cursor")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, err := s.st.Stories(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (s *server) story(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.st.Story(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *server) sources(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	src, err := s.st.Sources(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Sources []store.SourceStat `json:"sources"`
+	}{src})
+}
+
+func (s *server) stats(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.st.Count(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Articles int `json:"articles"`
+	}{n})
+}
+
+// events streams committed articles as server-sent events:
+//
+//	event: article
+//	data: {"article":{...summary...},"updated":false}
+//
+// A comment line is sent every heartbeat so idle connections stay open.
+func (s *server) events(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	// A stream outlives any server-wide write timeout.
+	_ = rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	// Subscribe before telling the client it is connected: nothing
+	// committed after the "ready" event is missed.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.life, cancel)
+	defer stop()
+	events := s.st.Subscribe(ctx)
+	fmt.Fprint(w, "retry: 2000\nevent: ready\ndata: {}\n\n")
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	tick := time.NewTicker(s.heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return // store closed or client gone
+			}
+			b, err := json.Marshal(ev)
+			if err != nil {
+				s.log.Error("encoding event", zap.Error(err))
+				continue
+			}
+			fmt.Fprintf(w, "event: article\ndata: %s\n\n", b)
+		case <-tick.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+		case <-ctx.Done():
+			return
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}

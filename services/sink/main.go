@@ -1,0 +1,21 @@
+// Command sink is the sink service: it consumes enriched articles and keeps them in a
+// durable, queryable store (SQLite or PostgreSQL).
+package main
+
+import (
+	"context"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/sink/sinksvc"
+)
+
+func main() {
+	opts := sinksvc.DefaultOptions()
+	svc.Main(svc.Program{Name: "sink", Options: &opts,
+		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+			return sinksvc.Build(ctx, opts, log, js)
+		}}.Run)
+}

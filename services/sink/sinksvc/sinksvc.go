@@ -1,0 +1,92 @@
+// Package sinksvc wires the store into the last pipeline stage: the part of
+// the sink service that the service binary and the all-in-one newsflow
+// binary share.
+package sinksvc
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/sink/api"
+	"github.com/newsflow/newsflow/services/sink/store"
+	"github.com/newsflow/newsflow/services/sink/web"
+)
+
+// Version is recorded with the sink's stage name.
+const Version = "0.1.0"
+
+// Options are the sink's own settings.
+type Options struct {
+	// DB is the store: sqlite://path or postgres://... (see store.Open).
+	DB string
+	// APIAddr is where the JSON API and the web view are served; "" disables them.
+	APIAddr string
+	// APIListening, if set, is told the API's address once it listens.
+	APIListening func(net.Addr)
+}
+
+// DefaultOptions returns the defaults the flags start from.
+func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAddr: ":8080"} }
+
+// RegisterFlags binds o to flags on fs.
+func (o *Options) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.DB, "db", o.DB, "article store: sqlite://PATH or postgres://USER:PASS@HOST/DB")
+	fs.StringVar(&o.APIAddr, "api-addr", o.APIAddr, `address of the JSON API and web view ("" to disable)`)
+}
+
+// Validate reports settings that cannot work.
+func (o Options) Validate() error {
+	if o.DB == "" {
+		return errors.New("db is empty")
+	}
+	return nil
+}
+
+// Build opens the store and wires the sink stage — enriched subject in,
+// every article upserted by id — and the HTTP API and web view over the
+// store. Concurrent saves are group-committed by
+// the store, so the stage runs many workers: each waits for its commit.
+func Build(ctx context.Context, o Options, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
+	st, err := store.Open(ctx, o.DB, store.WithLogger(log.Named("store")))
+	if err != nil {
+		return svc.Service{}, fmt.Errorf("sink: %w", err)
+	}
+	stage := &runner.Stage{
+		Name:    pipeline.StageSink,
+		From:    pipeline.SubjectEnriched,
+		Version: Version,
+		Workers: 64,
+		Func: func(ctx context.Context, a pipeline.Article) (pipeline.Article, error) {
+			return a, st.Save(ctx, a)
+		},
+		Log: log,
+	}
+	service := svc.Service{Stages: []*runner.Stage{stage}, Closers: []io.Closer{st}}
+	if o.APIAddr != "" {
+		ln, err := net.Listen("tcp", o.APIAddr)
+		if err != nil {
+			st.Close()
+			return svc.Service{}, fmt.Errorf("sink API: %w", err)
+		}
+		log.Info("API and web view listening", zap.String("addr", ln.Addr().String()))
+		if o.APIListening != nil {
+			o.APIListening(ln.Addr())
+		}
+		service.Components = append(service.Components, func(ctx context.Context, _ jetstream.JetStream) error {
+			// Live streams (server-sent events) end with the service, so a
+			// shutdown is not held up by open browser tabs.
+			return svc.ServeHTTP(ctx, ln, web.New(st, web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx))))
+		})
+	}
+	return service, nil
+}

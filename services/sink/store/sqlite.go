@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
+)
+
+// sqliteDB is the embedded backend: one writer connection (SQLite has one
+// writer at a time anyway, and the group committer is it) and a pool of
+// read-only connections that WAL lets run alongside it.
+type sqliteDB struct {
+	sqlReader
+	w *sql.DB
+
+	mu     sync.Mutex
+	notify func([]commit)
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) placeholder(int) string  { return "?" }
+func (sqliteDialect) timeArg(t time.Time) any { return t.UnixMicro() }
+func (sqliteDialect) searchCond(q *searchQuery) (string, any) {
+	return "a.rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", q.fts5()
+}
+
+func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error) {
+	if path == "" {
+		return nil, errors.New("store: sqlite DSN names no file")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("store: sqlite path %q: '?' and '#' are not allowed in file names", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: creating directory for %s: %w", path, err)
+		}
+	}
+	// synchronous(FULL): a commit is on disk when Save returns, which is
+	// what lets the runner ack; group commit amortises the fsync.
+	w, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=cache_size(-131072)"+
+		"&_pragma=mmap_size(1073741824)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: opening %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	d := sqliteDialect{}
+	err = migrate(ctx, w, migrator{engine: "sqlite", d: d})
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)"+
+		"&_pragma=cache_size(-32768)&_pragma=mmap_size(268435456)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: opening %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(cfg.readConns)
+	r.SetMaxIdleConns(cfg.readConns)
+	return &sqliteDB{sqlReader: sqlReader{db: r, d: d}, w: w}, nil
+}
+
+func (s *sqliteDB) watch(fn func([]commit)) {
+	s.mu.Lock()
+	s.notify = fn
+	s.mu.Unlock()
+}
+
+func (s *sqliteDB) close() error {
+	_, _ = s.w.Exec(`PRAGMA optimize`)
+	return errors.Join(s.db.Close(), s.w.Close())
+}
+
+// write implements backend.
+func (s *sqliteDB) write(ctx context.Context, recs []*record) ([]commit, error) {
+	commits, err := s.writeTx(ctx, recs)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	notify := s.notify
+	s.mu.Unlock()
+	if notify != nil {
+		notify(commits)
+	}
+	return commits, nil
+}
+
+func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.id
+	}
+	q := s.newQuery().add(`SELECT id, version, hash, story_id FROM articles WHERE id IN `).in(ids)
+	stored, err := queryExisting(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	p := makePlan(recs, stored)
+	if len(p.write) == 0 {
+		return nil, tx.Commit()
+	}
+
+	var removed []oldEntity
+	if len(p.replaced) > 0 {
+		replaced := make([]string, 0, len(p.replaced))
+		for id := range p.replaced {
+			replaced = append(replaced, id)
+		}
+		q := s.newQuery().add(`SELECT entity_id, mentions FROM article_entities WHERE article_id IN `).in(replaced)
+		if removed, err = queryOldEntities(ctx, tx, q); err != nil {
+			return nil, err
+		}
+		for _, stmt := range []string{
+			`DELETE FROM articles_fts WHERE rowid IN (SELECT rid FROM articles WHERE id IN `,
+			`DELETE FROM article_entities WHERE article_id IN `,
+			`DELETE FROM mentions WHERE article_id IN `,
+			`DELETE FROM quotes WHERE article_id IN `,
+		} {
+			q := s.newQuery().add(stmt).in(replaced)
+			if strings.Contains(stmt, "(SELECT") {
+				q.add(")")
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+				return nil, fmt.Errorf("clearing replaced articles: %w", err)
+			}
+		}
+	}
+
+	st, err := prepareSQLite(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
+	now := time.Now().UTC().UnixMicro()
+	commits := make([]commit, 0, len(p.write))
+	for _, r := range p.write {
+		var pub any
+		if r.pub != nil {
+			pub = r.pub.UnixMicro()
+		}
+		at := r.at.UnixMicro()
+		cols := []any{r.url, r.source, r.siteName, r.title, r.lang, r.lede, pub, at, r.story, r.dupOf,
+			len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc}
+		var rid int64
+		if p.replaced[r.id] {
+			err = st.update.QueryRowContext(ctx, append(cols, r.id)...).Scan(&rid)
+		} else {
+			err = st.insert.QueryRowContext(ctx, append([]any{r.id, now}, cols...)...).Scan(&rid)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("writing article %s: %w", r.id, err)
+		}
+		if _, err := st.fts.ExecContext(ctx, rid, r.title, r.body); err != nil {
+			return nil, fmt.Errorf("indexing article %s: %w", r.id, err)
+		}
+		commits = append(commits, commit{ID: r.id, Updated: p.replaced[r.id]})
+	}
+
+	children := childRows(p.write, s.d.timeArg)
+	for _, c := range children {
+		if err := insertRows(ctx, tx, "INSERT INTO "+c.table+" ("+strings.Join(c.cols, ", ")+") VALUES ", len(c.cols), c.rows, ""); err != nil {
+			return nil, fmt.Errorf("writing %s: %w", c.table, err)
+		}
+	}
+	deltas := entityDeltas(removed, p)
+	rows := make([][]any, len(deltas))
+	for i, d := range deltas {
+		rows[i] = []any{d.id, d.name, strings.ToLower(d.name), d.typ, d.articles, d.mentions, d.lastAt.UnixMicro()}
+	}
+	if err := insertRows(ctx, tx, entityInsert+"VALUES ", 7, rows, entityConflict); err != nil {
+		return nil, fmt.Errorf("updating entities: %w", err)
+	}
+	if len(removed) > 0 {
+		gone := make([]string, 0, len(deltas))
+		for _, d := range deltas {
+			if d.articles < 0 {
+				gone = append(gone, d.id)
+			}
+		}
+		if len(gone) > 0 {
+			q := s.newQuery().add(`DELETE FROM entities WHERE articles <= 0 AND id IN `).in(gone)
+			if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
+				return nil, fmt.Errorf("removing unmentioned entities: %w", err)
+			}
+		}
+	}
+	for _, story := range p.stories {
+		if _, err := st.story.ExecContext(ctx, story); err != nil {
+			return nil, fmt.Errorf("updating story %s: %w", story, err)
+		}
+		if _, err := st.storyGone.ExecContext(ctx, story, story); err != nil {
+			return nil, fmt.Errorf("updating story %s: %w", story, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return commits, nil
+}
+
+// articleCols are written in this order by both engines after id and stored_at.
+const articleCols = `url, source, site_name, title, lang, lede, published_at, at, story_id, duplicate_of,
+	entity_count, quote_count, version, hash, updated_at, doc`
+
+// Story totals are recomputed from the articles (a story is small) rather
+// than kept as running sums, so an article moving between stories can
+// never leave them wrong. Both engines run these two statements.
+const (
+	storyUpsert = `INSERT INTO stories (id, title, articles, first_at, last_at)
+		SELECT a.story_id,
+			(SELECT t.title FROM articles t WHERE t.story_id = a.story_id ORDER BY t.at, t.id LIMIT 1),
+			count(*), min(a.at), max(a.at)
+		FROM articles a WHERE a.story_id = ? GROUP BY a.story_id
+		ON CONFLICT (id) DO UPDATE SET title = excluded.title, articles = excluded.articles,
+			first_at = excluded.first_at, last_at = excluded.last_at`
+	storyDelete = `DELETE FROM stories WHERE id = ? AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?)`
+	// entityInsert and entityConflict apply entityDeltas, around a VALUES
+	// row (SQLite) or rows from arrays (PostgreSQL). A delta that only
+	// removes mentions carries no name and keeps the stored one.
+	entityInsert   = `INSERT INTO entities (id, name, name_fold, type, articles, mentions, last_at) `
+	entityConflict = ` ON CONFLICT (id) DO UPDATE SET
+			articles  = entities.articles + excluded.articles,
+			mentions  = entities.mentions + excluded.mentions,
+			name      = CASE WHEN excluded.name <> '' THEN excluded.name ELSE entities.name END,
+			name_fold = CASE WHEN excluded.name <> '' THEN excluded.name_fold ELSE entities.name_fold END,
+			type      = CASE WHEN excluded.type <> '' THEN excluded.type ELSE entities.type END,
+			last_at   = CASE WHEN excluded.last_at > entities.last_at THEN excluded.last_at ELSE entities.last_at END`
+)
+
+type sqliteStmts struct {
+	insert, update, fts, story, storyGone *sql.Stmt
+}
+
+func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
+	var st sqliteStmts
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&st.insert, `INSERT INTO articles (id, stored_at, ` + articleCols + `)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`},
+		{&st.update, `UPDATE articles SET (` + articleCols + `) =
+			(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? RETURNING rid`},
+		{&st.fts, `INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)`},
+		{&st.story, storyUpsert},
+		{&st.storyGone, storyDelete},
+	} {
+		s, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("preparing %q: %w", firstLine(p.sql), err)
+		}
+		*p.dst = s
+	}
+	return &st, nil
+}
+
+func (st *sqliteStmts) close() {
+	for _, s := range []*sql.Stmt{st.insert, st.update, st.fts, st.story, st.storyGone} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// sqliteMaxParams is SQLite's limit on bound parameters per statement.
+const sqliteMaxParams = 32766
+
+// insertRows inserts rows with as few multi-row statements as the
+// parameter limit allows: a statement per row costs more than its row.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, cols int, rows [][]any, tail string) error {
+	per := sqliteMaxParams / cols
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, n*cols)
+		for i, row := range rows[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			b.WriteString(strings.Repeat("?,", cols-1))
+			b.WriteString("?)")
+			args = append(args, row...)
+		}
+		b.WriteString(tail)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+// queryer is a *sql.Tx or *sql.DB.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func queryExisting(ctx context.Context, tx queryer, q *query) (map[string]existing, error) {
+	rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading stored versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]existing{}
+	for rows.Next() {
+		var (
+			id string
+			e  existing
+		)
+		if err := rows.Scan(&id, &e.version, &e.hash, &e.story); err != nil {
+			return nil, err
+		}
+		out[id] = e
+	}
+	return out, rows.Err()
+}
+
+func queryOldEntities(ctx context.Context, tx queryer, q *query) ([]oldEntity, error) {
+	rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading replaced entities: %w", err)
+	}
+	defer rows.Close()
+	var out []oldEntity
+	for rows.Next() {
+		var o oldEntity
+		if err := rows.Scan(&o.entityID, &o.mentions); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

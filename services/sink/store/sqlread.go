@@ -1,0 +1,651 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsflow/newsflow/pipeline"
+)
+
+// dialect is what the two SQL engines disagree on; every query is written
+// once, against database/sql, and adapted through it.
+type dialect interface {
+	// placeholder is the n-th (1-based) bind parameter.
+	placeholder(n int) string
+	// timeArg turns a time into the value its columns hold.
+	timeArg(t time.Time) any
+	// searchCond is the condition "article a matches q", with its argument.
+	searchCond(q *searchQuery) (cond string, arg any)
+}
+
+// sqlReader implements Reader over database/sql for both engines.
+type sqlReader struct {
+	db *sql.DB
+	d  dialect
+}
+
+// query builds SQL with numbered parameters in the dialect's style.
+type query struct {
+	d    dialect
+	sql  strings.Builder
+	args []any
+}
+
+func (r *sqlReader) newQuery() *query { return &query{d: r.d} }
+
+// add appends SQL in which each '?' is the next of args.
+func (q *query) add(s string, args ...any) *query {
+	for {
+		i := strings.IndexByte(s, '?')
+		if i < 0 {
+			break
+		}
+		q.sql.WriteString(s[:i])
+		q.args = append(q.args, args[0])
+		args = args[1:]
+		q.sql.WriteString(q.d.placeholder(len(q.args)))
+		s = s[i+1:]
+	}
+	if len(args) != 0 {
+		panic("store: query arguments do not match placeholders: " + s)
+	}
+	q.sql.WriteString(s)
+	return q
+}
+
+// in appends a parenthesised list of parameters.
+func (q *query) in(vals []string) *query {
+	q.sql.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			q.sql.WriteByte(',')
+		}
+		q.add("?", v)
+	}
+	q.sql.WriteByte(')')
+	return q
+}
+
+func (q *query) String() string { return q.sql.String() }
+
+// dbTime scans a time column of either engine: microseconds since the
+// epoch in SQLite, timestamptz in PostgreSQL. NULL scans as the zero time.
+type dbTime struct{ t time.Time }
+
+func (d *dbTime) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		d.t = time.Time{}
+	case int64:
+		d.t = time.UnixMicro(v).UTC()
+	case time.Time:
+		d.t = v.UTC()
+	default:
+		return fmt.Errorf("store: cannot scan %T as a time", src)
+	}
+	return nil
+}
+
+func (d dbTime) ptr() *time.Time {
+	if d.t.IsZero() {
+		return nil
+	}
+	t := d.t
+	return &t
+}
+
+const summaryCols = `a.id, a.url, a.source, a.site_name, a.title, a.lang, a.published_at, a.at,
+	a.story_id, a.duplicate_of, a.lede, a.entity_count, a.quote_count, a.stored_at, a.updated_at`
+
+func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
+	var (
+		s                        ArticleSummary
+		pub, at, stored, updated dbTime
+	)
+	err := rows.Scan(&s.ID, &s.URL, &s.Source, &s.SiteName, &s.Title, &s.Lang, &pub, &at,
+		&s.StoryID, &s.DuplicateOf, &s.Lede, &s.EntityCount, &s.QuoteCount, &stored, &updated)
+	s.PublishedAt, s.At, s.StoredAt, s.UpdatedAt = pub.ptr(), at.t, stored.t, updated.t
+	s.Entities = []EntityRef{}
+	return s, err
+}
+
+// Get implements Reader.
+func (r *sqlReader) Get(ctx context.Context, id string) (pipeline.Article, error) {
+	var doc []byte
+	q := r.newQuery().add(`SELECT doc FROM articles WHERE id = ?`, id)
+	err := r.db.QueryRowContext(ctx, q.String(), q.args...).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pipeline.Article{}, fmt.Errorf("article %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return pipeline.Article{}, fmt.Errorf("store: get %q: %w", id, err)
+	}
+	a, err := pipeline.DecodeArticle(doc, nil)
+	if err != nil {
+		return pipeline.Article{}, fmt.Errorf("store: stored article %q: %w", id, err)
+	}
+	return a, nil
+}
+
+// Count implements Reader.
+func (r *sqlReader) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := r.db.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
+	return n, nil
+}
+
+// resolveEntities turns each entity given in a query (an id or a name) into
+// the ids it stands for. ok is false when one of them names nothing, so no
+// article can match.
+func (r *sqlReader) resolveEntities(ctx context.Context, vals []string) (groups [][]string, ok bool, err error) {
+	for _, v := range vals {
+		q := r.newQuery().add(`SELECT id FROM entities WHERE (id = ? OR name_fold = ?) AND articles > 0 ORDER BY id`,
+			v, strings.ToLower(v))
+		ids, err := r.strings(ctx, q)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: resolving entity %q: %w", v, err)
+		}
+		if len(ids) == 0 {
+			return nil, false, nil
+		}
+		groups = append(groups, ids)
+	}
+	return groups, true, nil
+}
+
+func (r *sqlReader) strings(ctx context.Context, q *query) ([]string, error) {
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// selectArticles builds the query for f: cols of the matching articles,
+// newest first. When the first entity names one entity, the query is
+// driven by that entity's index, which is what keeps "articles mentioning
+// X" fast however many articles there are.
+func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols string, limit int) *query {
+	q := r.newQuery()
+	atCol, idCol := "a.at", "a.id"
+	if len(groups) > 0 && len(groups[0]) == 1 {
+		q.add("SELECT "+cols+" FROM article_entities d JOIN articles a ON a.id = d.article_id WHERE d.entity_id = ?", groups[0][0])
+		atCol, idCol = "d.at", "d.article_id"
+		groups = groups[1:]
+	} else {
+		q.add("SELECT " + cols + " FROM articles a WHERE 1=1")
+	}
+	for _, ids := range groups {
+		q.add(" AND EXISTS (SELECT 1 FROM article_entities x WHERE x.article_id = a.id AND x.entity_id IN ")
+		q.in(ids).add(")")
+	}
+	if f.search != nil {
+		cond, arg := r.d.searchCond(f.search)
+		q.add(" AND "+cond, arg)
+	}
+	if len(f.sources) > 0 {
+		q.add(" AND a.source IN ").in(f.sources)
+	}
+	if f.story != "" {
+		q.add(" AND a.story_id = ?", f.story)
+	}
+	if !f.from.IsZero() {
+		q.add(" AND "+atCol+" >= ?", r.d.timeArg(f.from))
+	}
+	if !f.to.IsZero() {
+		q.add(" AND "+atCol+" < ?", r.d.timeArg(f.to))
+	}
+	if f.after != nil {
+		q.add(" AND ("+atCol+", "+idCol+") < (?, ?)", r.d.timeArg(f.after.at), f.after.id)
+	}
+	q.add(" ORDER BY " + atCol + " DESC, " + idCol + " DESC")
+	if limit > 0 {
+		q.add(" LIMIT ?", limit)
+	}
+	return q
+}
+
+// Articles implements Reader.
+func (r *sqlReader) Articles(ctx context.Context, aq ArticleQuery) (ArticlePage, error) {
+	f, err := aq.filter(false)
+	if err != nil {
+		return ArticlePage{}, err
+	}
+	groups, ok, err := r.resolveEntities(ctx, f.entities)
+	if err != nil || !ok {
+		return ArticlePage{Articles: []ArticleSummary{}}, err
+	}
+	return r.articlePage(ctx, f, groups)
+}
+
+func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][]string) (ArticlePage, error) {
+	q := r.selectArticles(f, groups, summaryCols, f.limit+1)
+	sums, err := r.summaryRows(ctx, q)
+	if err != nil {
+		return ArticlePage{}, fmt.Errorf("store: articles: %w", err)
+	}
+	page := ArticlePage{Articles: sums}
+	if len(sums) > f.limit {
+		page.Articles = sums[:f.limit]
+		last := page.Articles[f.limit-1]
+		page.Next = cursor{at: last.At, id: last.ID}.String()
+	}
+	if err := r.attachEntities(ctx, page.Articles); err != nil {
+		return ArticlePage{}, err
+	}
+	return page, nil
+}
+
+func (r *sqlReader) summaryRows(ctx context.Context, q *query) ([]ArticleSummary, error) {
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ArticleSummary{}
+	for rows.Next() {
+		s, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// attachEntities fills in each summary's most salient entities.
+func (r *sqlReader) attachEntities(ctx context.Context, sums []ArticleSummary) error {
+	if len(sums) == 0 {
+		return nil
+	}
+	idx := make(map[string]int, len(sums))
+	ids := make([]string, len(sums))
+	for i, s := range sums {
+		idx[s.ID] = i
+		ids[i] = s.ID
+	}
+	q := r.newQuery().add(`SELECT article_id, entity_id, name, type, mentions, salience
+		FROM article_entities WHERE article_id IN `).in(ids).
+		add(` ORDER BY article_id, salience DESC, mentions DESC, entity_id`)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("store: article entities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			aid string
+			e   EntityRef
+		)
+		if err := rows.Scan(&aid, &e.ID, &e.Name, &e.Type, &e.Mentions, &e.Salience); err != nil {
+			return fmt.Errorf("store: article entities: %w", err)
+		}
+		s := &sums[idx[aid]]
+		if len(s.Entities) < summaryEntities {
+			s.Entities = append(s.Entities, e)
+		}
+	}
+	return rows.Err()
+}
+
+// summaries implements backend.
+func (r *sqlReader) summaries(ctx context.Context, ids []string) ([]ArticleSummary, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q := r.newQuery().add("SELECT " + summaryCols + " FROM articles a WHERE a.id IN ").in(ids)
+	sums, err := r.summaryRows(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: summaries: %w", err)
+	}
+	if err := r.attachEntities(ctx, sums); err != nil {
+		return nil, err
+	}
+	byID := make(map[string]ArticleSummary, len(sums))
+	for _, s := range sums {
+		byID[s.ID] = s
+	}
+	out := make([]ArticleSummary, 0, len(sums))
+	for _, id := range ids {
+		if s, ok := byID[id]; ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// Scan implements Reader.
+func (r *sqlReader) Scan(ctx context.Context, aq ArticleQuery, fn func(doc []byte) error) error {
+	f, err := aq.filter(true)
+	if err != nil {
+		return err
+	}
+	groups, ok, err := r.resolveEntities(ctx, f.entities)
+	if err != nil || !ok {
+		return err
+	}
+	q := r.selectArticles(f, groups, "a.doc", f.limit)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("store: scan: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return fmt.Errorf("store: scan: %w", err)
+		}
+		if err := fn(doc); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: scan: %w", err)
+	}
+	return nil
+}
+
+func checkEntityType(t pipeline.EntityType) error {
+	if t != "" && !t.Valid() {
+		return fmt.Errorf("%w: entity type %q is not one of PERSON, ORG, LOC, MISC", ErrBadQuery, t)
+	}
+	return nil
+}
+
+// likeContains is a LIKE pattern matching s anywhere, with LIKE's own
+// wildcards in s escaped.
+func likeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}
+
+// Entities implements Reader.
+func (r *sqlReader) Entities(ctx context.Context, eq EntityQuery) ([]EntityStat, error) {
+	limit, err := checkLimit(eq.Limit, false)
+	if err != nil {
+		return nil, err
+	}
+	if eq.Offset < 0 {
+		return nil, fmt.Errorf("%w: offset %d is negative", ErrBadQuery, eq.Offset)
+	}
+	if err := checkEntityType(eq.Type); err != nil {
+		return nil, err
+	}
+	if err := checkRange(eq.From, eq.To); err != nil {
+		return nil, err
+	}
+	q := r.newQuery()
+	if eq.From.IsZero() && eq.To.IsZero() {
+		q.add(`SELECT e.id, e.name, e.type, e.articles, e.mentions, e.last_at FROM entities e WHERE e.articles > 0`)
+	} else {
+		q.add(`SELECT e.id, e.name, e.type, count(*), sum(ae.mentions), max(ae.at)
+			FROM article_entities ae JOIN entities e ON e.id = ae.entity_id WHERE 1=1`)
+		if !eq.From.IsZero() {
+			q.add(` AND ae.at >= ?`, r.d.timeArg(eq.From))
+		}
+		if !eq.To.IsZero() {
+			q.add(` AND ae.at < ?`, r.d.timeArg(eq.To))
+		}
+	}
+	if eq.Type != "" {
+		q.add(` AND e.type = ?`, string(eq.Type))
+	}
+	if strings.TrimSpace(eq.Name) != "" {
+		q.add(` AND e.name_fold LIKE ? ESCAPE '\'`, likeContains(strings.TrimSpace(eq.Name)))
+	}
+	if eq.From.IsZero() && eq.To.IsZero() {
+		q.add(` ORDER BY e.mentions DESC, e.id`)
+	} else {
+		q.add(` GROUP BY e.id, e.name, e.type ORDER BY 5 DESC, 1`)
+	}
+	q.add(` LIMIT ? OFFSET ?`, limit, eq.Offset)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: entities: %w", err)
+	}
+	defer rows.Close()
+	out := []EntityStat{}
+	for rows.Next() {
+		var (
+			e    EntityStat
+			last dbTime
+		)
+		if err := rows.Scan(&e.ID, &e.Name, &e.Type, &e.ArticleCount, &e.Mentions, &last); err != nil {
+			return nil, fmt.Errorf("store: entities: %w", err)
+		}
+		e.LastSeen = last.t
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Entity implements Reader.
+func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error) {
+	var (
+		d    EntityDetail
+		last dbTime
+	)
+	q := r.newQuery().add(`SELECT id, name, type, articles, mentions, last_at FROM entities WHERE id = ? AND articles > 0`, id)
+	err := r.db.QueryRowContext(ctx, q.String(), q.args...).
+		Scan(&d.ID, &d.Name, &d.Type, &d.ArticleCount, &d.Mentions, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("entity %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: entity %q: %w", id, err)
+	}
+	d.LastSeen = last.t
+
+	q = r.newQuery().add(`SELECT m.text, count(*)
+		FROM (SELECT article_id FROM article_entities WHERE entity_id = ? ORDER BY at DESC LIMIT ?) w
+		JOIN mentions m ON m.article_id = w.article_id AND m.entity_id = ?
+		GROUP BY m.text ORDER BY 2 DESC, 1 LIMIT ?`, id, relatedWindow, id, entityNames)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return d, fmt.Errorf("store: entity names: %w", err)
+	}
+	d.Names = []NameCount{}
+	for rows.Next() {
+		var n NameCount
+		if err := rows.Scan(&n.Text, &n.Count); err != nil {
+			rows.Close()
+			return d, fmt.Errorf("store: entity names: %w", err)
+		}
+		d.Names = append(d.Names, n)
+	}
+	rows.Close()
+
+	f := articleFilter{limit: DefaultLimit}
+	if d.Articles, err = r.articlePage(ctx, f, [][]string{{id}}); err != nil {
+		return d, err
+	}
+	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, q.article_id, a.title, q.at
+		FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.speaker_id = ?
+		ORDER BY q.at DESC, q.article_id DESC, q.ord LIMIT ?`, id, entityQuotes)
+	if d.Quotes, err = r.quotes(ctx, q); err != nil {
+		return d, err
+	}
+	q = r.newQuery().add(`SELECT o.entity_id, e.name, e.type, count(*)
+		FROM (SELECT article_id FROM article_entities WHERE entity_id = ? ORDER BY at DESC LIMIT ?) w
+		JOIN article_entities o ON o.article_id = w.article_id AND o.entity_id <> ?
+		JOIN entities e ON e.id = o.entity_id
+		GROUP BY o.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, relatedWindow, id, entityRelated)
+	rows, err = r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return d, fmt.Errorf("store: related entities: %w", err)
+	}
+	defer rows.Close()
+	d.Related = []Related{}
+	for rows.Next() {
+		var rel Related
+		if err := rows.Scan(&rel.ID, &rel.Name, &rel.Type, &rel.Shared); err != nil {
+			return d, fmt.Errorf("store: related entities: %w", err)
+		}
+		d.Related = append(d.Related, rel)
+	}
+	return d, rows.Err()
+}
+
+func (r *sqlReader) quotes(ctx context.Context, q *query) ([]QuoteRef, error) {
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: quotes: %w", err)
+	}
+	defer rows.Close()
+	out := []QuoteRef{}
+	for rows.Next() {
+		var (
+			qr QuoteRef
+			at dbTime
+		)
+		if err := rows.Scan(&qr.Text, &qr.Speaker, &qr.SpeakerID, &qr.ArticleID, &qr.ArticleTitle, &at); err != nil {
+			return nil, fmt.Errorf("store: quotes: %w", err)
+		}
+		qr.At = at.t
+		out = append(out, qr)
+	}
+	return out, rows.Err()
+}
+
+const storyCols = `s.id, s.title, s.articles, s.first_at, s.last_at`
+
+func scanStory(sc interface{ Scan(...any) error }) (StorySummary, error) {
+	var (
+		s           StorySummary
+		first, last dbTime
+	)
+	err := sc.Scan(&s.ID, &s.Title, &s.ArticleCount, &first, &last)
+	s.FirstAt, s.LastAt = first.t, last.t
+	return s, err
+}
+
+// Stories implements Reader.
+func (r *sqlReader) Stories(ctx context.Context, sq StoryQuery) (StoryPage, error) {
+	limit, err := checkLimit(sq.Limit, false)
+	if err != nil {
+		return StoryPage{}, err
+	}
+	if err := checkRange(sq.From, sq.To); err != nil {
+		return StoryPage{}, err
+	}
+	after, err := parseCursor(sq.Cursor)
+	if err != nil {
+		return StoryPage{}, err
+	}
+	q := r.newQuery().add(`SELECT ` + storyCols + ` FROM stories s WHERE s.articles > 0`)
+	if !sq.From.IsZero() {
+		q.add(` AND s.last_at >= ?`, r.d.timeArg(sq.From))
+	}
+	if !sq.To.IsZero() {
+		q.add(` AND s.first_at < ?`, r.d.timeArg(sq.To))
+	}
+	if after != nil {
+		q.add(` AND (s.last_at, s.id) < (?, ?)`, r.d.timeArg(after.at), after.id)
+	}
+	q.add(` ORDER BY s.last_at DESC, s.id DESC LIMIT ?`, limit+1)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return StoryPage{}, fmt.Errorf("store: stories: %w", err)
+	}
+	defer rows.Close()
+	page := StoryPage{Stories: []StorySummary{}}
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return StoryPage{}, fmt.Errorf("store: stories: %w", err)
+		}
+		page.Stories = append(page.Stories, s)
+	}
+	if err := rows.Err(); err != nil {
+		return StoryPage{}, fmt.Errorf("store: stories: %w", err)
+	}
+	if len(page.Stories) > limit {
+		page.Stories = page.Stories[:limit]
+		last := page.Stories[limit-1]
+		page.Next = cursor{at: last.LastAt, id: last.ID}.String()
+	}
+	return page, nil
+}
+
+// Story implements Reader.
+func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
+	var d StoryDetail
+	q := r.newQuery().add(`SELECT `+storyCols+` FROM stories s WHERE s.id = ? AND s.articles > 0`, id)
+	s, err := scanStory(r.db.QueryRowContext(ctx, q.String(), q.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("story %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: story %q: %w", id, err)
+	}
+	d.StorySummary = s
+	q = r.newQuery().add(`SELECT `+summaryCols+` FROM articles a WHERE a.story_id = ?
+		ORDER BY a.at, a.id LIMIT ?`, id, storyArticles)
+	if d.Articles, err = r.summaryRows(ctx, q); err != nil {
+		return d, fmt.Errorf("store: story articles: %w", err)
+	}
+	if err := r.attachEntities(ctx, d.Articles); err != nil {
+		return d, err
+	}
+	q = r.newQuery().add(`SELECT ae.entity_id, e.name, e.type, sum(ae.mentions)
+		FROM articles a JOIN article_entities ae ON ae.article_id = a.id JOIN entities e ON e.id = ae.entity_id
+		WHERE a.story_id = ? GROUP BY ae.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, storyEntities)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return d, fmt.Errorf("store: story entities: %w", err)
+	}
+	d.Entities = []EntityRef{}
+	for rows.Next() {
+		var e EntityRef
+		if err := rows.Scan(&e.ID, &e.Name, &e.Type, &e.Mentions); err != nil {
+			rows.Close()
+			return d, fmt.Errorf("store: story entities: %w", err)
+		}
+		d.Entities = append(d.Entities, e)
+	}
+	rows.Close()
+	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, q.article_id, a.title, q.at
+		FROM articles a JOIN quotes q ON q.article_id = a.id WHERE a.story_id = ?
+		ORDER BY q.at, q.article_id, q.ord LIMIT ?`, id, storyQuotes)
+	d.Quotes, err = r.quotes(ctx, q)
+	return d, err
+}
+
+// Sources implements Reader.
+func (r *sqlReader) Sources(ctx context.Context) ([]SourceStat, error) {
+	rows, err := r.db.QueryContext(ctx, `SELECT source, count(*) FROM articles WHERE source <> ''
+		GROUP BY source ORDER BY 2 DESC, 1 LIMIT 1000`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources: %w", err)
+	}
+	defer rows.Close()
+	out := []SourceStat{}
+	for rows.Next() {
+		var s SourceStat
+		if err := rows.Scan(&s.Source, &s.ArticleCount); err != nil {
+			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// qmark is SQLite's placeholder; numbered is PostgreSQL's.
+func qmark(int) string      { return "?" }
+func numbered(n int) string { return "$" + strconv.Itoa(n) }

@@ -18,13 +18,14 @@ func isPrompt(p string, long bool) bool {
 	if strings.ContainsAny(p, "“”«»„\"") {
 		return false
 	}
-	var site, reader, strong, weak int
+	var site, reader, strong, weak, words int
 	first := true
 	imperative := false
 	var prevBuf, buf [24]byte
 	var pairBuf [49]byte
 	prev := prevBuf[:0]
 	for raw := range wordsOf(p) {
+		words++
 		w, ok := lowerInto(buf[:0], raw)
 		if !ok {
 			prev = prev[:0]
@@ -60,11 +61,17 @@ func isPrompt(p string, long bool) bool {
 	}
 	evidence := 2*strong + weak
 	switch {
-	case evidence < 2:
-		return false
 	case long:
 		// A long paragraph must be the site talking about itself.
 		return strong > 0 && site+reader >= 2 && site > 0
+	case words <= 6 && strong > 0:
+		// "Zum Newsletter anmelden", "Jede kleine Spende": a short line
+		// naming a site action is a button or a teaser.
+		return true
+	case imperative && evidence >= 1 && words <= 12:
+		return true // "Follow us on Telegram", "Become a member"
+	case evidence < 2:
+		return false
 	case imperative, site > 0:
 		return true
 	}
@@ -121,7 +128,8 @@ var imperatives = set(
 	"unterstützen", "unterstütze", "bitte",
 	"suscríbete", "suscribete", "regístrate", "registrate", "síguenos", "siguenos", "comparte", "apoya",
 	"abonnez", "inscrivez", "suivez", "partagez", "soutenez", "rejoignez",
-	"iscriviti", "abbonati", "seguici", "condividi", "sostieni",
+	"iscriviti", "abbonati", "seguici", "condividi", "sostieni", "hazte", "únete", "unete", "mira",
+	"descarga", "zum", "jetzt", "entdecke", "entdecken", "sichern", "sichere",
 )
 
 // strongActions only ever name what a site asks of its readers;
@@ -131,8 +139,8 @@ var (
 		"newsletter", "newsletters", "notifications", "cookies", "paywall", "paywalls",
 		"donation", "donations", "donate", "commenting", "commenters", "registering", "javascript",
 		"adblocker", "inbox", "unsubscribe",
-		"kommentieren", "einloggen", "spende", "spenden", "werbeblocker", "benachrichtigungen",
-		"boletín", "donación", "commentaires",
+		"kommentieren", "einloggen", "eingeloggt", "spende", "spenden", "werbeblocker", "benachrichtigungen",
+		"privatsphäre", "datenschutzerklärung", "boletín", "donación", "commentaires", "privacy",
 	)
 	weakActions = set(
 		"subscribe", "subscribed", "subscription", "subscriptions", "subscribers", "register",
@@ -143,7 +151,9 @@ var (
 		"leser", "leserinnen", "mitglied", "mitgliedschaft", "unterstützung",
 		"comentarios", "comentario", "suscripción", "suscriptores", "commentaire", "abonnement",
 		"abonnés", "inscription", "commento", "commenti", "abbonamento", "iscrizione", "comentários",
-		"assinatura", "assinante",
+		"assinatura", "assinante", "miembro", "miembros", "socio", "membre", "membres",
+		"facebook", "twitter", "instagram", "telegram", "whatsapp", "youtube", "linkedin", "tiktok",
+		"pinterest", "podcast", "app", "angemeldet", "anmelden", "registriert",
 	)
 	strongStems = []string{"newsletter", "notificat"}
 	strongPairs = set(

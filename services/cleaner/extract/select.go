@@ -51,6 +51,8 @@ type analysis struct {
 	furniture []bool
 	// prose and junk are each element's prose mass and junk (see analyse).
 	prose, junk []float32
+	// runes and links are each element's text and link text, in runes.
+	runes, links []int32
 }
 
 // Thresholds for demoting a weak furniture signal: an element holding
@@ -68,6 +70,7 @@ func analyse(d *document) *analysis {
 	// Bottom-up sums of text, link text and prose per element.
 	runes := make([]int32, n)
 	links := make([]int32, n)
+	a.runes, a.links = runes, links
 	prose := make([]int32, n)
 	for i := range d.blocks {
 		bl := &d.blocks[i]
@@ -285,11 +288,18 @@ func (a *analysis) roots(root int32) []int32 {
 			out = append(out, i)
 			continue
 		}
-		if a.furniture[i] || isArticleFurniture(e) || a.prose[i] == 0 {
+		if a.furniture[i] || isArticleFurniture(e) {
 			continue
 		}
 		dense := a.prose[i] >= siblingDensity*(a.prose[i]+a.junk[i])
 		if dense && (a.score[i] >= threshold || e.sig&sigContent != 0) {
+			out = append(out, i)
+			continue
+		}
+		// Lists and tables of the article (a recipe's ingredients, a
+		// table of results): plenty of text, hardly any of it links, and
+		// not prose — a summary in bullet points is not the body.
+		if a.runes[i] >= siblingText && a.links[i]*siblingLinks <= a.runes[i] && 2*a.prose[i] < float32(a.runes[i]) {
 			out = append(out, i)
 		}
 	}
@@ -302,6 +312,10 @@ func (a *analysis) roots(root int32) []int32 {
 const (
 	siblingShare   = 0.2
 	siblingDensity = 0.7
+	// siblingText and siblingLinks admit a sibling without prose: at
+	// least this many characters, at most 1/siblingLinks of them links.
+	siblingText  = 40
+	siblingLinks = 5
 )
 
 // selectBlocks returns the indices of the blocks of the article under

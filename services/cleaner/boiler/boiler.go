@@ -19,6 +19,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsflow/newsflow/services/cleaner/dates"
 )
 
 // Kind is what a paragraph is, as far as its words tell.
@@ -122,10 +124,15 @@ func classify(p string, ctx Context) (Kind, string) {
 	}
 	if words <= shortWords {
 		norm := normalise(p)
-		if labels[norm] {
+		if labels[norm] || isCounter(norm) || isContact(norm) {
 			return Label, ""
 		}
 		if k := shortKind(p, norm); k != Text {
+			return k, ""
+		}
+	}
+	if words <= creditWords {
+		if k := creditKind(p, ctx); k != Text {
 			return k, ""
 		}
 	}
@@ -209,6 +216,135 @@ func isHeadline(s string) bool {
 		return n <= 8
 	}
 	return true
+}
+
+// creditWords is the length up to which a paragraph is checked for the
+// forms of credits and stamps that may run long: captions closed by a
+// credit, "Reporting by …" lines, publication stamps with several dates.
+const creditWords = 40
+
+// creditKind recognises credits and stamps of up to creditWords words.
+// A caption closed by its credit is furniture of an HTML article; in
+// scraped text, where a caption cannot be told from the story's own
+// sentences with certainty, it is kept.
+func creditKind(p string, ctx Context) Kind {
+	lower := strings.ToLower(p)
+	for _, pre := range datelineLeads {
+		if strings.HasPrefix(lower, pre) {
+			if _, ok := dates.Find(p); ok {
+				return Dateline
+			}
+		}
+	}
+	for _, s := range contributionPhrases {
+		if strings.Contains(lower, s) {
+			return Credit
+		}
+	}
+	if strings.HasPrefix(p, "©") || strings.Contains(lower, "photos ©") || strings.Contains(lower, "photo ©") {
+		return Credit
+	}
+	if ctx == InArticle && endsWithCredit(p) {
+		return Credit
+	}
+	return Text
+}
+
+// contributionPhrases credit a report's contributors, wire-style.
+var contributionPhrases = []string{
+	"contributed reporting", "contributed to this report", "additional reporting by", "reporting by ",
+	"editing by ", "writing by ", "compiled by ", "mitarbeit:", "mit material von",
+}
+
+// endsWithCredit: a caption closed by its credit — "(Image: GETTY)",
+// "(NASA/JPL-Caltech/ASU)", "… easy.Kathrin Ziegler/Getty", "… New
+// York.Reuters".
+func endsWithCredit(p string) bool {
+	p = strings.TrimSpace(p)
+	if strings.HasSuffix(p, ")") {
+		if i := strings.LastIndexByte(p, '('); i >= 0 {
+			inner := strings.TrimSpace(p[i+1 : len(p)-1])
+			lower := strings.ToLower(inner)
+			for _, pre := range creditLeads {
+				if strings.HasPrefix(lower, pre) {
+					return true
+				}
+			}
+			if strings.Contains(inner, "/") && capitalisedWords(inner) {
+				return true
+			}
+			for _, a := range agencies {
+				if lower == a {
+					return true
+				}
+			}
+		}
+	}
+	lower := strings.ToLower(p)
+	for _, a := range agencies {
+		if len(a) < 3 || !strings.HasSuffix(lower, a) {
+			continue
+		}
+		before := p[:len(p)-len(a)]
+		// Glued to the caption's last full stop, or after a slash.
+		if strings.HasSuffix(before, ".") || strings.HasSuffix(before, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+func capitalisedWords(s string) bool {
+	for _, w := range strings.Fields(strings.ReplaceAll(s, "/", " ")) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isCounter: a gallery position, "1 of 6", "3/12".
+func isCounter(norm string) bool {
+	f := strings.Fields(norm)
+	switch {
+	case len(f) == 3 && (f[1] == "of" || f[1] == "von" || f[1] == "de" || f[1] == "di"):
+		return isNumber(f[0]) && isNumber(f[2])
+	case len(f) == 1:
+		a, b, ok := strings.Cut(f[0], "/")
+		return ok && isNumber(a) && isNumber(b)
+	}
+	return false
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isContact: a paragraph that is only an e-mail address or a social
+// media handle.
+func isContact(norm string) bool {
+	if strings.ContainsAny(norm, " \t") {
+		return false
+	}
+	at := strings.IndexByte(norm, '@')
+	if at > 0 && strings.Contains(norm[at:], ".") {
+		return true // e-mail address
+	}
+	for _, h := range []string{"twitter.com/", "x.com/", "instagram.com/", "facebook.com/"} {
+		if strings.HasPrefix(strings.TrimPrefix(strings.TrimPrefix(norm, "https://"), "www."), h) {
+			return true
+		}
+	}
+	return false
 }
 
 // shortKind recognises short furniture by its form: datelines, credits,

@@ -91,3 +91,32 @@ func FuzzClassify(f *testing.F) {
 		Labels(s)
 	})
 }
+
+func TestCredits(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Kind
+	}{
+		{"China has warned they will cease control of Hong Kong after months of protests (Image: GETTY )", Credit},
+		{"The first global geologic map of Titan. (NASA/JPL-Caltech/ASU)", Credit},
+		{"The road to retiring early isn't easy.Kathrin Ziegler/Getty", Credit},
+		{"The WeWork logo is displayed outside of a co-working space in New York.Reuters", Credit},
+		{"Keith Bradsher contributed reporting from Hong Kong.", Credit},
+		{"Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly", Credit},
+		{"© John Brecher Needle poking skin during administration of flu shot at a health centre in Washington", Credit},
+		{"PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019", Dateline},
+		{"1 of 6", Label},
+		{"paul.takahashi@chron.com", Label},
+		{"twitter.com/paultakahashi", Label},
+		// Not credits: a parenthesis in a sentence, an embedded tweet's
+		// attribution, an event's date.
+		{"The talks were held by the OSCE (Organisation for Security and Cooperation in Europe) in Vienna.", Text},
+		{"— Digital Foundry (@digitalfoundry) November 18, 2019", Text},
+		{"Termin: 29.02.2020, 19 Uhr", Text},
+		{"Officials said the plan was reported by local media on Monday.", Text},
+	} {
+		if got := Classify(tc.in, InArticle); got != tc.want {
+			t.Errorf("Classify(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -87,19 +87,36 @@ func normalise(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		switch {
-		case r == '\r':
-			r = '\n'
-		case r == '\u00ad' || r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == utf8.RuneError:
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch c {
+			case '\r', '\n':
+				b.WriteByte('\n')
+				space = false
+				continue
+			case ' ', '\t', '\f', '\v':
+				space = true
+				continue
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(c)
 			continue
 		}
-		if r == '\n' {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == '\u00ad' || r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == utf8.RuneError:
+			continue
+		case r == '\u2028' || r == '\u2029':
 			b.WriteByte('\n')
 			space = false
 			continue
-		}
-		if unicode.IsSpace(r) {
+		case unicode.IsSpace(r):
 			space = true
 			continue
 		}
@@ -107,7 +124,7 @@ func normalise(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
-		b.WriteRune(r)
+		b.WriteString(s[i-n : i])
 	}
 	return b.String()
 }
@@ -176,20 +193,12 @@ func continues(prev, next string) bool {
 // isCode recognises a style sheet or script pasted into the text: braces
 // and semicolons at a density prose never has.
 func isCode(s string) bool {
-	var braces, semis, letters int
-	for _, r := range s {
-		switch r {
-		case '{', '}':
-			braces++
-		case ';':
-			semis++
-		default:
-			if unicode.IsLetter(r) {
-				letters++
-			}
-		}
+	braces := strings.Count(s, "{") + strings.Count(s, "}")
+	if braces < 2 {
+		return false
 	}
-	return braces >= 2 && braces+semis >= 6 && (braces+semis)*30 >= letters
+	semis := strings.Count(s, ";")
+	return braces+semis >= 6 && (braces+semis)*40 >= len(s)
 }
 
 // afterCode returns the prose glued after a code blob on the same line,

@@ -124,8 +124,16 @@ func classify(p string, ctx Context) (Kind, string) {
 	}
 	if words <= shortWords {
 		norm := normalise(p)
-		if labels[norm] || isCounter(norm) || isContact(norm) {
+		if labels[norm] || isCounter(norm) || isContact(norm) || isReadingTime(norm) {
 			return Label, ""
+		}
+		for _, s := range shortPhrases {
+			if strings.Contains(norm, s) {
+				return CrossLink, ""
+			}
+		}
+		if _, ok := dates.Parse(p); ok || isClock(norm) {
+			return Dateline, "" // a date or a time and nothing else
 		}
 		if k := shortKind(p, norm); k != Text {
 			return k, ""
@@ -304,6 +312,31 @@ func capitalisedWords(s string) bool {
 	return true
 }
 
+// isReadingTime: "4 min read", "3 Min. Lesezeit".
+func isReadingTime(norm string) bool {
+	f := strings.Fields(norm)
+	if len(f) < 2 || len(f) > 4 || !isNumber(f[0]) {
+		return false
+	}
+	rest := strings.Join(f[1:], " ")
+	for _, s := range []string{"min read", "minute read", "minutes read", "min. lesezeit", "min lesezeit", "minuten lesezeit", "min de lecture", "min de lectura", "min. lesedauer"} {
+		if rest == s {
+			return true
+		}
+	}
+	return false
+}
+
+// isClock: "19:49", "7:05 pm".
+func isClock(norm string) bool {
+	f := strings.Fields(norm)
+	if len(f) == 0 || len(f) > 2 || (len(f) == 2 && f[1] != "am" && f[1] != "pm" && f[1] != "uhr") {
+		return false
+	}
+	h, m, ok := strings.Cut(f[0], ":")
+	return ok && isNumber(h) && isNumber(m) && len(h) <= 2 && len(m) == 2
+}
+
 // isCounter: a gallery position, "1 of 6", "3/12".
 func isCounter(norm string) bool {
 	f := strings.Fields(norm)
@@ -392,11 +425,23 @@ func isCreditLine(p string) bool {
 			}
 		}
 	}
-	if strings.Count(p, "/") >= 1 && !strings.ContainsAny(p, ".,;:!?") {
-		lower := strings.ToLower(p)
-		for _, a := range agencies {
-			if strings.HasSuffix(lower, a) {
-				return true
+	lower := strings.ToLower(p)
+	if !strings.ContainsAny(p, ",;:!?") {
+		// "Sakib Ali/Hindustan Times/Getty Images", "AFP / MARCO
+		// BERTORELLO", "iStock.com": a name list with an agency in it.
+		for _, part := range strings.Split(lower, "/") {
+			part = strings.TrimSpace(part)
+			for _, a := range agencies {
+				if part == a {
+					return true
+				}
+			}
+		}
+		if strings.Contains(p, "/") {
+			for _, a := range agencies {
+				if strings.HasSuffix(lower, a) {
+					return true
+				}
 			}
 		}
 	}

@@ -120,3 +120,24 @@ func TestCredits(t *testing.T) {
 		}
 	}
 }
+
+func TestStamps(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Kind
+	}{
+		{"23.10.2018", Dateline},
+		{"19:49", Dateline},
+		{"4 Min Read", Label},
+		{"3 Min. Lesezeit", Label},
+		{"AFP / MARCO BERTORELLO", Credit},
+		{"iStock.com", Credit},
+		{"Das Thema könnte dich auch interessieren", CrossLink},
+		{"Inhaltsverzeichnis", Label},
+		{"The meeting is at 19:49 on the 23rd.", Text},
+	} {
+		if got := Classify(tc.in, InArticle); got != tc.want {
+			t.Errorf("Classify(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -155,7 +155,7 @@ var (
 		"facebook", "twitter", "instagram", "telegram", "whatsapp", "youtube", "linkedin", "tiktok",
 		"pinterest", "podcast", "app", "angemeldet", "anmelden", "registriert",
 	)
-	strongStems = []string{"newsletter", "notificat"}
+	strongStems = []string{"newsletter", "notificat", "subskryp", "abonnier"}
 	strongPairs = set(
 		"logged in", "log in", "sign in", "sign up", "your support", "support us", "support our",
 		"follow us", "our journalism", "our reporting", "quality journalism", "independent journalism",

@@ -30,6 +30,11 @@ var labels = set(
 	"kontakt", "quellen", "quellenangaben", "quelle", "titelbild", "schwerpunkte", "artikel", "tema",
 	"weitere informationen", "weiterführende informationen", "weiterführende links", "links",
 	"downloads", "download", "fotos", "bildergalerie", "mehr informationen", "infos",
+	"inhaltsverzeichnis", "inhalt", "rezept drucken", "externer inhalt", "aktuelle news", "aktuelles",
+	"zusatzinformationen", "schon gelesen", "kommentare schreiben", "kommentar schreiben",
+	"kommentar verfassen", "lade weitere inhalte", "mehr laden", "weitere laden", "fragen an den autor",
+	"temas relacionados", "image illustrative", "like it? share it", "table of contents", "contents",
+	"print recipe", "jump to recipe", "external content",
 	"das könnte sie auch interessieren", "das könnte dich auch interessieren", "meistgelesen",
 	"ähnliche beiträge", "ähnliche artikel", "verwandte artikel", "weitere artikel", "themen",
 	"schlagworte", "schlagwörter", "zum thema", "schon gelesen", "auch lesenswert", "empfehlungen",
@@ -71,6 +76,7 @@ var crossLinkLeads = []string{
 
 // datelineLeads open a publication stamp or reading time.
 var datelineLeads = []string{
+	"letzte änderung", "zuletzt geändert", "last updated on",
 	"updated", "last updated", "published", "first published", "posted", "posted on",
 	"last modified", "modified", "reading time", "min read", "tempo de leitura", "lesezeit",
 	"aktualisiert", "veröffentlicht", "zuletzt aktualisiert", "stand:", "erstellt",
@@ -105,4 +111,13 @@ var agencies = []string{
 	"getty images", "getty", "afp", "reuters", "ap", "ap photo", "associated press", "epa",
 	"shutterstock", "istock", "alamy", "dpa", "picture alliance", "imago", "rex features",
 	"rex/shutterstock", "pa", "pa wire", "bloomberg", "xinhua", "anadolu", "efe",
+	"istock.com", "wenn.com", "wenn", "getty images/istockphoto", "istockphoto", "adobe stock",
+	"unsplash", "pixabay", "keystone", "ansa", "apa", "kna", "epd",
+}
+
+// shortPhrases inside a short line mark it as a cross-link heading
+// whatever surrounds them ("Das Thema könnte dich auch interessieren").
+var shortPhrases = []string{
+	"auch interessieren", "you may also like", "you might also like", "you might like",
+	"recommended for you", "te puede interesar", "pourrait vous intéresser", "potrebbe interessarti",
 }

@@ -310,7 +310,7 @@ func (a *analysis) roots(root int32) []int32 {
 // it scores at least siblingShare of the container (or is named a body
 // container).
 const (
-	siblingShare   = 0.2
+	siblingShare   = 0.15
 	siblingDensity = 0.7
 	// siblingText and siblingLinks admit a sibling without prose: at
 	// least this many characters, at most 1/siblingLinks of them links.

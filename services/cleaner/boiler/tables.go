@@ -120,4 +120,6 @@ var agencies = []string{
 var shortPhrases = []string{
 	"auch interessieren", "you may also like", "you might also like", "you might like",
 	"recommended for you", "te puede interesar", "pourrait vous intéresser", "potrebbe interessarti",
+	"most popular", "most read", "meistgelesen", "más leídas", "más leído", "les plus lus",
+	"самые популярные", "популярные", "читайте также", "related articles", "related stories",
 }

@@ -46,8 +46,8 @@ func Explain(w io.Writer, page string) {
 		if k := boiler.Classify(text, boiler.InArticle); k != boiler.Text {
 			mark += "{" + k.String() + "}"
 		}
-		if len(text) > 110 {
-			text = text[:110] + "…"
+		if r := []rune(text); len(r) > 110 {
+			text = string(r[:110]) + "…"
 		}
 		fmt.Fprintf(w, "%s %4d w=%6.0f n=%d l=%d p=%d %s | %s\n", mark, i, blockWeight(bl), bl.runes, bl.linkRunes, bl.punct, elemPath(d, bl.owner), text)
 	}

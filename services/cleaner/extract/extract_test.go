@@ -132,3 +132,16 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+// TestFurnitureSection: a section headed "Most popular" inside the
+// container is dropped with its heading; a section headed by a real
+// subheading is kept.
+func TestFurnitureSection(t *testing.T) {
+	r := extract(t, `<body><div id="main"><p>`+para+`</p><p>`+para+`</p>
+<div><h2>Background</h2><p>The subheading introduces more of the article, and it is kept.</p></div>
+<div id="box"><h2>Most popular stories</h2><div><p>A teaser with a sentence of its own.</p></div><div><p>Another teaser sentence here.</p></div></div>
+</div></body>`)
+	if !strings.Contains(r.Text, "it is kept") || strings.Contains(r.Text, "teaser") || strings.Contains(r.Text, "Most popular") {
+		t.Errorf("got:\n%s", r.Text)
+	}
+}

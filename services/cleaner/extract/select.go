@@ -335,6 +335,28 @@ func (a *analysis) selectBlocks(roots []int32) []int32 {
 	return out
 }
 
+// furnitureSection reports, for block i, the end of the section it heads
+// when it is a heading that names page furniture ("Related articles",
+// "Самые популярные диеты") and the section it heads is a small part of
+// the container; else 0.
+func (a *analysis) furnitureSection(root, i int32) int32 {
+	d := a.d
+	bl := &d.blocks[i]
+	h := &d.elems[bl.owner]
+	if h.kind&kHeading == 0 || bl.words > 8 {
+		return 0
+	}
+	sec := h.parent
+	if sec <= root || d.elems[sec].firstBlock != i || 10*a.prose[sec] > 3*a.prose[root] {
+		return 0
+	}
+	switch boiler.Classify(string(d.text[bl.start:bl.end]), boiler.InArticle) {
+	case boiler.CrossLink, boiler.Label:
+		return d.elems[sec].endBlock
+	}
+	return 0
+}
+
 // selectUnder appends the article blocks under root to out; dropLinks
 // drops blocks that are mostly links.
 func (a *analysis) selectUnder(root int32, out []int32, dropLinks bool) []int32 {
@@ -350,6 +372,12 @@ func (a *analysis) selectUnder(root int32, out []int32, dropLinks bool) []int32 
 	for i := r.firstBlock; i < r.endBlock; i++ {
 		bl := &d.blocks[i]
 		if bl.owner > root && excluded[bl.owner-root] {
+			continue
+		}
+		if end := a.furnitureSection(root, i); end > i {
+			// A section headed "Most popular", "Related articles": the
+			// heading says what follows it is a cross-link list.
+			i = end - 1
 			continue
 		}
 		if dropLinks && bl.linkRunes*2 > bl.runes && !(bl.punct >= 2 && bl.words >= 10 && bl.linkRunes*10 <= bl.runes*8) {

@@ -68,7 +68,15 @@ func TestPrefilter(t *testing.T) {
 		{"<SCRIPT src=x></SCRIPT >t", "<script></script>t"},
 		{`<script type="application/ld+json">{"a":1}</script>`, `<script type="application/ld+json">{"a":1}</script>`},
 		{"<style>p{}</style><svg><g><path d='M0'/></g></svg>t", "<style></style><svg></svg>t"},
-		{`<a title="<script>">x</a><p>y</p>`, `<a title="<script>">x</a><p>y</p>`},
+		{`<a title="<script>">x</a><p>y</p>`, `<a>x</a><p>y</p>`},
+		// Attributes nothing reads are dropped; the others kept as written.
+		{`<img src="a.jpg" srcset="a 1x, b 2x" alt='A > B'>`, `<img>`},
+		{`<div data-x="1" class='a b' ID=main onclick="f()">`, `<div class='a b' ID=main>`},
+		{`<a href="/x?a=1&amp;b=2" target=_blank>`, `<a href="/x?a=1&amp;b=2">`},
+		{`<br data-x="1"/>`, `<br/>`},
+		{`<a href=x/ data-y=z>`, `<a href=x/>`},
+		{`<meta property="og:title" content="T" data-z>`, `<meta property="og:title" content="T">`},
+		{`<p hidden data-q>`, `<p hidden>`},
 		{"<title>A <script> in a title</title>t", "<title>A <script> in a title</title>t"},
 		{"<p>t</p><script>never closed", "<p>t</p>"},
 		{"no markup at all", "no markup at all"},
@@ -87,4 +95,14 @@ func FuzzPrefilter(f *testing.F) {
 			t.Fatalf("prefilter grew %q to %q", s, out)
 		}
 	})
+}
+
+func TestPrefilterMalformedQuotes(t *testing.T) {
+	in := `<p><img src=a.png height="63""></a>text after</p><script>x</script>`
+	if got, want := prefilter(in), `<p><img></a>text after</p><script></script>`; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if got := blockTexts(t, in); !slices.Equal(got, []string{"text after"}) {
+		t.Fatalf("blocks %q", got)
+	}
 }

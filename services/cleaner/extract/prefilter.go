@@ -12,7 +12,7 @@ import "strings"
 // original but for the removed parts: tags are scanned with their quoted
 // attribute values, so a '<' inside an attribute is not taken for a tag.
 func prefilter(page string) string {
-	var b strings.Builder
+	var b []byte
 	kept := 0 // page[kept:i] is still to be copied
 	i := 0
 	for {
@@ -25,8 +25,8 @@ func prefilter(page string) string {
 		switch {
 		case strings.HasPrefix(rest, "<!--"):
 			end := commentEnd(rest)
-			b.Grow(len(page) / 2)
-			b.WriteString(page[kept:i])
+			b = grow(b, len(page))
+			b = append(b, page[kept:i]...)
 			i += end
 			kept = i
 			continue
@@ -35,6 +35,12 @@ func prefilter(page string) string {
 			switch name {
 			case "script", "style", "template", "svg", "math", "textarea", "title", "xmp", "iframe", "noembed", "noframes":
 			default:
+				if needsTrim(rest[:tagEnd]) {
+					b = grow(b, len(page))
+					b = append(b, page[kept:i]...)
+					b = appendTrimmed(b, rest[:tagEnd])
+					kept = i + tagEnd
+				}
 				i += tagEnd
 				continue
 			}
@@ -54,8 +60,8 @@ func prefilter(page string) string {
 				}
 				continue
 			}
-			b.Grow(len(page) / 2)
-			b.WriteString(page[kept:i])
+			b = grow(b, len(page))
+			b = append(b, page[kept:i]...)
 			if close < 0 {
 				// Unclosed: the tokenizer would read the rest as the
 				// element's content, so drop it all.
@@ -63,7 +69,11 @@ func prefilter(page string) string {
 				continue
 			}
 			// Keep an empty element so the tree is unchanged.
-			b.WriteString("<" + name + "></" + name + ">")
+			b = append(b, '<')
+			b = append(b, name...)
+			b = append(b, "></"...)
+			b = append(b, name...)
+			b = append(b, '>')
 			i += tagEnd + close
 			if k := strings.IndexByte(page[i:], '>'); k >= 0 {
 				i += k + 1
@@ -78,8 +88,87 @@ func prefilter(page string) string {
 	if kept == 0 {
 		return page
 	}
-	b.WriteString(page[kept:])
-	return b.String()
+	b = append(b, page[kept:]...)
+	return string(b)
+}
+
+// grow gives b room for the filtered page on first use.
+func grow(b []byte, pageLen int) []byte {
+	if b == nil {
+		return make([]byte, 0, pageLen/2)
+	}
+	return b
+}
+
+// usedAttr reports whether the builder or metadata reads an attribute;
+// prefilter drops the others (src, srcset, data-*, alt, width, onclick,
+// ...), which are most of a page's markup and, in x/net/html's
+// tokenizer, cost a byte-wise read and an allocation each.
+func usedAttr(key string) bool {
+	if len(key) < 2 || len(key) > 11 {
+		return false
+	}
+	var buf [11]byte
+	for i := 0; i < len(key); i++ {
+		buf[i] = key[i] | 0x20
+	}
+	switch string(buf[:len(key)]) {
+	case "class", "id", "style", "hidden", "aria-hidden", "role", "itemprop", "rel", "name",
+		"property", "content", "datetime", "type", "lang", "xml:lang", "charset", "http-equiv", "href":
+		return true
+	}
+	return false
+}
+
+// needsTrim reports whether a start tag has attributes usedAttr drops.
+func needsTrim(tag string) bool {
+	it := newAttrIter(tag)
+	for {
+		k, _, ok := it.next()
+		if !ok {
+			return false
+		}
+		if !usedAttr(k) {
+			return true
+		}
+	}
+}
+
+// appendTrimmed appends tag to b with only the attributes usedAttr keeps,
+// as written (quotes and character references untouched).
+func appendTrimmed(b []byte, tag string) []byte {
+	it := newAttrIter(tag)
+	b = append(b, tag[:it.i]...) // "<name"
+	lastValueEnd := -1 // where the last unquoted value ends
+	for {
+		k, v, ok := it.next()
+		if !ok {
+			break
+		}
+		if it.quote == 0 && v != "" {
+			lastValueEnd = it.i
+		}
+		if !usedAttr(k) {
+			continue
+		}
+		b = append(b, ' ')
+		b = append(b, k...)
+		if it.quote != 0 {
+			b = append(b, '=', it.quote)
+			b = append(b, v...)
+			b = append(b, it.quote)
+		} else if v != "" {
+			b = append(b, '=')
+			b = append(b, v...)
+		}
+	}
+	// "<br/>" is self-closing; "<a href=x/>" is an unquoted value
+	// ending in a solidus.
+	t := strings.TrimSuffix(tag, ">")
+	if strings.HasSuffix(t, "/") && lastValueEnd != len(t) {
+		b = append(b, '/')
+	}
+	return append(b, '>')
 }
 
 // commentEnd returns the length of the comment at the start of s, which
@@ -122,18 +211,16 @@ func scanTag(s string) (name string, n int) {
 	if strings.Count(head, `"`)%2 == 0 && strings.Count(head, "'")%2 == 0 {
 		return name, i + k + 1
 	}
-	for i < len(s) {
-		switch c := s[i]; c {
-		case '>':
-			return name, i + 1
-		case '"', '\'':
-			if k := strings.IndexByte(s[i+1:], c); k >= 0 {
-				i += k + 2
-				continue
-			}
-			return name, len(s)
+	// Otherwise read the attributes as the tokenizer does: a quote only
+	// opens a value after '=' ("<img height="63"">" ends at its '>').
+	it := newAttrIter(s)
+	for {
+		if _, _, ok := it.next(); !ok {
+			break
 		}
-		i++
+	}
+	if it.i < len(s) {
+		return name, it.i + 1 // past the '>'
 	}
 	return name, len(s)
 }

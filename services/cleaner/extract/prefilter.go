@@ -139,7 +139,7 @@ func needsTrim(tag string) bool {
 func appendTrimmed(b []byte, tag string) []byte {
 	it := newAttrIter(tag)
 	b = append(b, tag[:it.i]...) // "<name"
-	lastValueEnd := -1 // where the last unquoted value ends
+	lastValueEnd := -1           // where the last unquoted value ends
 	for {
 		k, v, ok := it.next()
 		if !ok {

@@ -49,7 +49,8 @@ func Explain(w io.Writer, page string) {
 		if r := []rune(text); len(r) > 110 {
 			text = string(r[:110]) + "…"
 		}
-		fmt.Fprintf(w, "%s %4d w=%6.0f n=%d l=%d p=%d %s | %s\n", mark, i, blockWeight(bl), bl.runes, bl.linkRunes, bl.punct, elemPath(d, bl.owner), text)
+		bp, bj := blockMass(bl)
+		fmt.Fprintf(w, "%s %4d P=%4.0f J=%4.0f n=%d l=%d p=%d %s | %s\n", mark, i, bp, bj, bl.runes, bl.linkRunes, bl.punct, elemPath(d, bl.owner), text)
 	}
 }
 

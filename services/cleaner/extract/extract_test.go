@@ -126,7 +126,7 @@ func TestExplain(t *testing.T) {
 	var b strings.Builder
 	Explain(&b, `<body><nav class="menu"><a href=/>Home</a></nav><article><p>`+para+`</p></article></body>`)
 	out := b.String()
-	for _, want := range []string{"root:", "+", "Home", "w="} {
+	for _, want := range []string{"root:", "+", "Home", "P="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Explain output lacks %q:\n%s", want, out)
 		}

@@ -8,33 +8,31 @@ import (
 
 // Finding the article is two decisions.
 //
-// First the container: every block gets a weight — prose counts for it;
-// link text and the fixed cost of a short block count against it — and
-// every element sums the weights of the blocks inside it. Page furniture
-// (an element whose class, id, role or tag says comments, sharing,
-// related links, navigation, ...) is scored like any element, so a
-// mislabelled article body can still win, but it passes its text to its
-// ancestors as a penalty: a container holding the article and the
-// comments scores below the article alone. The container is the element
-// with the highest sum that is not inside furniture.
+// First the container. Every block is prose (sentence punctuation, a few
+// words, not mostly links) or not; prose counts as the article's mass P,
+// link text and text that is not prose as junk J. An element's score is
+// P²/(P+J): the prose it holds, discounted by the share of its text that
+// is junk. Page furniture — an element whose class, id, role or tag says
+// comments, sharing, related links, navigation, ... — is scored like any
+// element, so a mislabelled article body can still win, but passes its
+// whole text to its ancestors as junk: a container holding the article
+// and the comments scores below the article alone. The container is the
+// best-scoring element outside furniture, or the page's named body
+// container ("article-body", itemprop=articleBody) when that scores close
+// to it; it is then widened to sibling sections and lists that continue
+// the article.
 //
 // Then the blocks: inside the container, a block is kept unless it sits
-// in furniture or article furniture (bylines, captions, tags), or reads
-// as boilerplate by itself (mostly links; "Advertisement").
+// in furniture or article furniture (bylines, captions, tags), heads or
+// sits in a section headed as furniture ("Most popular"), is mostly
+// links, or reads as boilerplate by itself (package boiler).
 
-// blockWeight is a block's evidence for the container holding it.
-// Prose — a block with sentence punctuation and several words — counts
-// its text and is not penalised for links inside it (citations are links
-// too); anything else pays for every link character twice and for being
-// a block at all, which makes menus, link lists and labels negative.
-func blockWeight(bl *block) float32 {
-	n := float32(bl.runes)
-	l := float32(bl.linkRunes)
-	text := n - l
+// blockMass is what a block adds to its container's prose and junk.
+func blockMass(bl *block) (prose, junk float32) {
 	if isProse(bl) {
-		return text - 10 + 5*float32(min(bl.punct, 10))
+		return float32(bl.runes - bl.linkRunes + 5*min(bl.punct, 10)), float32(bl.linkRunes)
 	}
-	return text - 2*l - 25
+	return 0, float32(bl.runes) + blockCost
 }
 
 func isProse(bl *block) bool {
@@ -100,23 +98,17 @@ func analyse(d *document) *analysis {
 		}
 	}
 
-	// Container score: prose mass P against junk J (link text, text that
-	// is not prose, whole furniture subtrees), as P²/(P+J) — the prose an
-	// element holds, discounted by the share of its text that is junk.
-	// Junk scales with prose: a long article tolerates a box of links
-	// that would sink a short one, and adding a sidebar to the article
-	// always lowers the score.
+	// Container score P²/(P+J): junk scales with prose, so a long
+	// article tolerates a box of links that would sink a short one, and
+	// adding a sidebar to the article always lowers the score.
 	pm := make([]float32, n)
 	jm := make([]float32, n)
 	a.prose, a.junk = pm, jm
 	for i := range d.blocks {
 		bl := &d.blocks[i]
-		if isProse(bl) {
-			pm[bl.owner] += float32(bl.runes - bl.linkRunes + 5*min(bl.punct, 10))
-			jm[bl.owner] += float32(bl.linkRunes)
-		} else {
-			jm[bl.owner] += float32(bl.runes) + blockCost
-		}
+		bp, bj := blockMass(bl)
+		pm[bl.owner] += bp
+		jm[bl.owner] += bj
 	}
 	s := a.score
 	for i := n - 1; i > 0; i-- {

@@ -132,8 +132,10 @@ func classify(p string, ctx Context) (Kind, string) {
 				return CrossLink, ""
 			}
 		}
-		if _, ok := dates.Parse(p); ok || isClock(norm) {
-			return Dateline, "" // a date or a time and nothing else
+		if strings.ContainsAny(p, "0123456789") {
+			if _, ok := dates.Parse(p); ok || isClock(norm) {
+				return Dateline, "" // a date or a time and nothing else
+			}
 		}
 		if k := shortKind(p, norm); k != Text {
 			return k, ""
@@ -187,7 +189,12 @@ func countWords(p string, limit int) int {
 // returns the text after it.
 func crossLinkLead(p string) (rest string, ok bool) {
 	s := strings.TrimLeft(p, "([»›>→▶►•-–— ")
-	for _, l := range crossLinkLeads {
+	if s == "" {
+		return "", false
+	}
+	// Compare against the leads that start with the same letter only.
+	first := s[0] | 0x20
+	for _, l := range leadsByFirst[first] {
 		if len(s) < len(l) || !strings.EqualFold(s[:len(l)], l) {
 			continue
 		}
@@ -204,6 +211,35 @@ func crossLinkLead(p string) (rest string, ok bool) {
 		return rest, true
 	}
 	return "", false
+}
+
+// Lead tables indexed by their first byte, lower-cased, so a paragraph
+// is compared only with the leads that start like it.
+var (
+	leadsByFirst         = byFirst(crossLinkLeads)
+	datelineLeadsByFirst = byFirst(datelineLeads)
+	agencySet            = set(agencies...)
+)
+
+func byFirst(leads []string) map[byte][]string {
+	m := map[byte][]string{}
+	for _, l := range leads {
+		m[l[0]|0x20] = append(m[l[0]|0x20], l)
+	}
+	return m
+}
+
+// hasLead reports whether lower starts with one of the indexed leads.
+func hasLead(lower string, idx map[byte][]string) bool {
+	if lower == "" {
+		return false
+	}
+	for _, l := range idx[lower[0]|0x20] {
+		if strings.HasPrefix(lower, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHeadline reports whether s reads as a headline rather than a
@@ -237,16 +273,16 @@ const creditWords = 40
 // sentences with certainty, it is kept.
 func creditKind(p string, ctx Context) Kind {
 	lower := strings.ToLower(p)
-	for _, pre := range datelineLeads {
-		if strings.HasPrefix(lower, pre) {
-			if _, ok := dates.Find(p); ok {
-				return Dateline
-			}
+	if hasLead(lower, datelineLeadsByFirst) {
+		if _, ok := dates.Find(p); ok {
+			return Dateline
 		}
 	}
-	for _, s := range contributionPhrases {
-		if strings.Contains(lower, s) {
-			return Credit
+	if strings.Contains(lower, "by ") || strings.Contains(lower, "contribut") || strings.Contains(lower, "mit") {
+		for _, s := range contributionPhrases {
+			if strings.Contains(lower, s) {
+				return Credit
+			}
 		}
 	}
 	if strings.HasPrefix(p, "©") || strings.Contains(lower, "photos ©") || strings.Contains(lower, "photo ©") {
@@ -288,18 +324,14 @@ func endsWithCredit(p string) bool {
 			}
 		}
 	}
-	lower := strings.ToLower(p)
-	for _, a := range agencies {
-		if len(a) < 3 || !strings.HasSuffix(lower, a) {
-			continue
-		}
-		before := p[:len(p)-len(a)]
-		// Glued to the caption's last full stop, or after a slash.
-		if strings.HasSuffix(before, ".") || strings.HasSuffix(before, "/") {
-			return true
-		}
+	// Glued to the caption's last full stop, or after a slash: only the
+	// text after the last '.' or '/' can be the agency.
+	cut := strings.LastIndexAny(p, "./")
+	if cut < 0 || cut == len(p)-1 {
+		return false
 	}
-	return false
+	tail := strings.ToLower(p[cut+1:])
+	return len(tail) >= 3 && agencySet[tail]
 }
 
 func capitalisedWords(s string) bool {

@@ -85,6 +85,8 @@ type builder struct {
 	wordOpen bool
 	debug    bool
 	deadline time.Time
+	// openP and openA count the open <p> and <a> elements.
+	openP, openA int
 }
 
 // parse builds the document for a UTF-8 page. It stops with ErrBudget
@@ -250,6 +252,7 @@ func (b *builder) start(raw []byte, selfClosing bool) atom.Atom {
 		owner = idx
 	}
 	b.stack = append(b.stack, frame{tag: a, kind: kind, state: state, elem: idx, owner: owner})
+	b.count(a, 1)
 	if kind&kBlock != 0 {
 		b.startBlock()
 	}
@@ -273,7 +276,7 @@ func inHead(a atom.Atom) bool {
 	return false
 }
 
-func hasAttrs(raw []byte) bool {
+func hasAttrs[S ~string | ~[]byte](raw S) bool {
 	for i := 1; i < len(raw); i++ {
 		if isSpaceByte(raw[i]) {
 			return true
@@ -312,16 +315,28 @@ func (b *builder) closeImplied(a atom.Atom, kind uint16) {
 	case a == atom.Tbody || a == atom.Thead || a == atom.Tfoot:
 		b.popToWithin(func(t atom.Atom) bool { return t == atom.Tbody || t == atom.Thead || t == atom.Tfoot },
 			func(t atom.Atom) bool { return t == atom.Table })
-	case a == atom.A:
+	case a == atom.A && b.openA > 0:
 		b.popToWithin(func(t atom.Atom) bool { return t == atom.A },
 			func(t atom.Atom) bool { return t == atom.Td || t == atom.Th || t == atom.Table || t == atom.Body })
 	}
 	if kind&kHeading != 0 && b.top().kind&kHeading != 0 {
 		b.pop()
 	}
-	if kind&kClosesP != 0 {
+	if kind&kClosesP != 0 && b.openP > 0 {
 		b.popToWithin(func(t atom.Atom) bool { return t == atom.P },
 			func(t atom.Atom) bool { return false })
+	}
+}
+
+// count keeps the number of open <p> and <a> elements, so that the
+// start tags that would close one (most of them) search the stack only
+// when there is one to close.
+func (b *builder) count(a atom.Atom, d int) {
+	switch a {
+	case atom.P:
+		b.openP += d
+	case atom.A:
+		b.openA += d
 	}
 }
 
@@ -405,6 +420,7 @@ func sameUnknown(raw []byte, f *frame) bool { return true }
 func (b *builder) pop() {
 	f := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
+	b.count(f.tag, -1)
 	if f.kind&kBlock != 0 {
 		b.flush()
 	}

@@ -38,10 +38,12 @@ func prefilter(page string) string {
 			switch name {
 			case "script", "style", "template", "svg", "math", "textarea", "title", "xmp", "iframe", "noembed", "noframes":
 			default:
-				if needsTrim(rest[:tagEnd]) {
+				if tag := rest[:tagEnd]; hasAttrs(tag) {
+					// Rewrite every tag with attributes: one pass, and
+					// the bytes before it are copied now instead of later.
 					b = grow(b, len(page))
 					b = append(b, page[kept:i]...)
-					b = appendTrimmed(b, rest[:tagEnd])
+					b = appendTrimmed(b, tag)
 					kept = i + tagEnd
 				}
 				i += tagEnd
@@ -121,20 +123,6 @@ func usedAttr(key string) bool {
 		return true
 	}
 	return false
-}
-
-// needsTrim reports whether a start tag has attributes usedAttr drops.
-func needsTrim(tag string) bool {
-	it := newAttrIter(tag)
-	for {
-		k, _, ok := it.next()
-		if !ok {
-			return false
-		}
-		if !usedAttr(k) {
-			return true
-		}
-	}
 }
 
 // appendTrimmed appends tag to b with only the attributes usedAttr keeps,

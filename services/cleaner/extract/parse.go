@@ -97,6 +97,11 @@ func parse(page string, deadline time.Time) (*document, error) {
 
 // parseDebug is parse, keeping element names for Explain when debug is set.
 func parseDebug(page string, deadline time.Time, debug bool) (*document, error) {
+	return build(prefilter(page), deadline, debug)
+}
+
+// build is parse without the prefilter.
+func build(page string, deadline time.Time, debug bool) (*document, error) {
 	d := &document{
 		elems:  make([]elem, 0, 1024),
 		blocks: make([]block, 0, 256),
@@ -104,7 +109,7 @@ func parseDebug(page string, deadline time.Time, debug bool) (*document, error) 
 		meta:   rawMeta{jsonLDOpen: -1},
 	}
 	b := &builder{
-		z:        html.NewTokenizer(strings.NewReader(prefilter(page))),
+		z:        html.NewTokenizer(strings.NewReader(page)),
 		d:        d,
 		stack:    make([]frame, 0, 64),
 		debug:    debug,

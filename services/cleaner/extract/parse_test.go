@@ -106,3 +106,32 @@ func TestPrefilterMalformedQuotes(t *testing.T) {
 		t.Fatalf("blocks %q", got)
 	}
 }
+
+// FuzzPrefilterEquivalence: the prefilter only removes what the builder
+// would ignore, so the text blocks are the same with and without it.
+func FuzzPrefilterEquivalence(f *testing.F) {
+	for _, s := range []string{
+		"<p>a<script>b</script>c</p><!-- d --><p>e</p>",
+		"<div class=x data-y='<p>'>t</div><svg><p>s</p></svg>",
+		"<img src=a height=\"1\"\"><p>q</p>",
+		"<title>x</title><style>y</style><p>z",
+		"<a href=x/ data=y>l</a><br/>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		with, _ := build(prefilter(s), time.Time{}, false)
+		without, _ := build(s, time.Time{}, false)
+		if !slices.Equal(texts(with), texts(without)) {
+			t.Fatalf("%q: with prefilter %q, without %q", s, texts(with), texts(without))
+		}
+	})
+}
+
+func texts(d *document) []string {
+	var out []string
+	for _, b := range d.blocks {
+		out = append(out, string(d.text[b.start:b.end]))
+	}
+	return out
+}

@@ -33,6 +33,16 @@ func prefilter(page string) string {
 			i += end
 			kept = i
 			continue
+		case len(rest) > 1 && (rest[1] == '/' || rest[1] == '!' || rest[1] == '?'):
+			// An end tag, a doctype or a bogus comment runs to its '>'
+			// whatever it holds, as in the tokenizer ("</p <script>",
+			// "</<x", "<?xml ...>").
+			if k := strings.IndexByte(rest, '>'); k >= 0 {
+				i += k + 1
+			} else {
+				i = len(page)
+			}
+			continue
 		case len(rest) > 1 && isASCIILetter(rest[1]):
 			name, tagEnd := scanTag(rest)
 			switch name {
@@ -61,7 +71,7 @@ func prefilter(page string) string {
 				if close < 0 {
 					i = len(page)
 				} else {
-					i += tagEnd + close
+					i += tagEnd + close // the end tag is skipped next round
 				}
 				continue
 			}

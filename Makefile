@@ -3,14 +3,14 @@
 
 SHELL      := /bin/bash
 GO         ?= go
-MODULES    := ./pipeline/... ./services/... ./cmd/...
-SERVICES   := cleaner enricher sink
+MODULES    := ./pipeline/... ./services/cleaner/... ./services/enricher/... ./services/sink/... ./services/fetcher/... ./cmd/newsflow/...
+SERVICES   := fetcher cleaner enricher sink
 BUILD      := deploy/build
 GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose
 PROJECT    ?= newsflow
 
-.PHONY: run test deps vet unit race smoke build images up down logs model bench tidy fmt clean
+.PHONY: run test deps vet unit race smoke build images up down logs model lexicon bench tidy fmt clean
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
@@ -32,7 +32,7 @@ unit:
 	$(GO) test -count=1 -timeout 20m -v $(MODULES) 2>&1 | scripts/test-summary.sh
 
 race:
-	$(GO) test -count=1 -timeout 10m -race -v ./pipeline/... 2>&1 | scripts/test-summary.sh
+	$(GO) test -count=1 -timeout 15m -race -v ./pipeline/... ./services/enricher/enrich/... ./services/enricher/storykv/... 2>&1 | scripts/test-summary.sh
 
 ## smoke: build the images, start the compose deployment, push the seeds
 ## through it and check they come out enriched and stored, then tear it down
@@ -63,9 +63,21 @@ down:
 logs:
 	$(COMPOSE) -p $(PROJECT) -f deploy/compose.yaml logs -f
 
+## model: retrain the entity model from ../shared/ner (deterministic; commit the result)
+model:
+	nice $(GO) run ./services/enricher/ner/cmd/nertrain -train ../shared/ner/conll2003/eng.train \
+		-dev ../shared/ner/conll2003/eng.testa -gazetteer services/enricher/ner/gazetteer \
+		-out services/enricher/ner/model.bin
+
+## lexicon: regenerate the enricher's word tables from ../shared/ner (a test checks they match)
+lexicon:
+	cd services/enricher && $(GO) run ./enrich/lexicon/gen
+
 ## bench: the benchmarks recorded in docs/BENCHMARKS.md
-bench:
+bench: build
 	$(GO) run ./cmd/newsflow bench runner
+	$(GO) run ./cmd/newsflow bench services -bin bin
+	$(GO) run ./cmd/newsflow bench ner ../shared/ner/conll2003/eng.testa
 
 ## tidy: go mod tidy in every module (-e: a test-only dependency of
 ## modernc.org/sqlite is not on the module proxy)

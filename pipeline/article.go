@@ -105,7 +105,10 @@ type Mention struct {
 }
 
 // Quote is one direct quotation; Text excludes the quotation marks and
-// Start/End delimit it in the article text.
+// Start/End delimit it in the article text. A quotation running over several
+// paragraphs is one Quote per paragraph, with the same speaker. Speaker may
+// be a description the text gives ("the Russian representative") with no
+// SpeakerID when it names no entity.
 type Quote struct {
 	Text    string `json:"text"`
 	Speaker string `json:"speaker,omitempty"`
@@ -122,7 +125,8 @@ type DateMention struct {
 	Start int    `json:"start"`
 	End   int    `json:"end"`
 	// Value is ISO 8601 at the mention's precision: "2022-01-10",
-	// "2022-W02", "2022-01" or "2022".
+	// "2022-W02", "2022-01" or "2022", or an interval such as
+	// "2022-01-08/2022-01-09" (a weekend).
 	Value string `json:"value"`
 }
 

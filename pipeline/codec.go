@@ -32,7 +32,11 @@ var (
 )
 
 // EncodeArticle is the one way an Article is put on the wire.
-func EncodeArticle(a *Article) ([]byte, error) { return encodeArticle(a) }
+func EncodeArticle(a *Article) ([]byte, error) { return encodeArticle(nil, a) }
+
+// AppendArticle appends the encoding of a to dst, for callers that reuse
+// buffers.
+func AppendArticle(dst []byte, a *Article) ([]byte, error) { return encodeArticle(dst, a) }
 
 // DecodeArticle reads an Article published by a stage, checking its schema.
 func DecodeArticle(data []byte, _ Header) (Article, error) {

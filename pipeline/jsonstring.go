@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/segmentio/encoding/json"
 )
@@ -21,34 +22,52 @@ import (
 // control characters, quotes and backslashes are escaped, as are U+2028
 // and U+2029 so the JSON is safe to embed in JavaScript.
 
-// articleWire is how EncodeArticle and DecodeArticle see an Article: the
-// library codes every field but Text and HTML, which travel as raw JSON
-// coded here. (Not MarshalJSON/UnmarshalJSON methods: the library would
-// re-scan their output, costing what this saves.)
-type articleWire struct {
-	*articleFields
-	Text json.RawMessage `json:"text,omitempty"`
-	HTML json.RawMessage `json:"html,omitempty"`
-}
-
-// articleFields is Article under another name, so embedding it in
-// articleWire lets the outer Text and HTML shadow its own.
+// articleFields is Article without its methods or special handling: the
+// library's view of it.
 type articleFields Article
 
-func encodeArticle(a *Article) ([]byte, error) {
-	w := articleWire{articleFields: (*articleFields)(a)}
+// encodeArticle has the library encode the article with a one-byte
+// placeholder for Text and HTML, so each keeps its place in the object, then
+// splices the escaped strings in: one allocation, one pass over the long
+// strings. A placeholder is found as the first `"text":"\u0000"` member:
+// nothing encoded before it can contain that sequence unescaped (string
+// values escape their quotes, and only top-level fields precede it).
+func encodeArticle(dst []byte, a *Article) ([]byte, error) {
+	const placeholder = "\x00"
+	rest := *a
+	if rest.Text != "" {
+		rest.Text = placeholder
+	}
+	if rest.HTML != "" {
+		rest.HTML = placeholder
+	}
 	n := len(a.Text) + len(a.HTML)
-	buf := make([]byte, 0, n+n/8+1024)
-	if a.Text != "" {
-		buf = appendJSONString(buf, a.Text)
-		w.Text = buf
+	if n == 0 {
+		return json.Append(dst, (*articleFields)(&rest), 0)
 	}
-	if a.HTML != "" {
-		start := len(buf)
-		buf = appendJSONString(buf, a.HTML)
-		w.HTML = buf[start:]
+	var scratch [1024]byte
+	doc, err := json.Append(scratch[:0], (*articleFields)(&rest), 0)
+	if err != nil {
+		return nil, err
 	}
-	return json.Append(buf[len(buf):len(buf):len(buf)], &w, json.TrustRawMessage)
+	out := dst
+	if need := len(dst) + len(doc) + n + n/16 + 16; cap(out) < need {
+		out = make([]byte, len(dst), need)
+		copy(out, dst)
+	}
+	for _, f := range [...]struct{ key, val string }{{`"html":`, a.HTML}, {`"text":`, a.Text}} {
+		if f.val == "" {
+			continue
+		}
+		marker := f.key + `"\u0000"`
+		i := bytes.Index(doc, []byte(marker))
+		if i < 0 {
+			return nil, fmt.Errorf("encoding article: no %s placeholder", f.key)
+		}
+		out = appendJSONString(append(out, doc[:i+len(f.key)]...), f.val)
+		doc = doc[i+len(marker):]
+	}
+	return append(out, doc...), nil
 }
 
 // decodeArticle reads the top-level object itself: text and html values are
@@ -204,50 +223,42 @@ func valueEnd(b []byte) (int, error) {
 // library does. It accepts raw control characters, which strict JSON
 // forbids: harmless in an article body, and not worth a per-byte check.
 func unquoteFast(b []byte) (string, int, error) {
-	s := b[1:]
-	q := bytes.IndexByte(s, '"')
-	if q < 0 {
-		return "", 0, errors.New("unterminated string")
+	n, err := stringEnd(b)
+	if err != nil {
+		return "", 0, err
 	}
-	// Validity is checked once per region up to a quote: escapes are ASCII
-	// and a multi-byte character cannot contain a '"', so this is exact.
-	valid := utf8.Valid(s[:q])
-	if bytes.IndexByte(s[:q], '\\') < 0 {
+	s := b[1 : n-1]
+	// Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the
+	// decoded string is: check once.
+	valid := utf8.Valid(s)
+	if bytes.IndexByte(s, '\\') < 0 {
 		if valid {
-			return string(s[:q]), q + 2, nil
+			return string(s), n, nil
 		}
-		return string(coerceUTF8(nil, s[:q])), q + 2, nil
+		return string(coerceUTF8(nil, s)), n, nil
 	}
-	out := make([]byte, 0, q)
-	add := func(chunk []byte) {
+	out := make([]byte, 0, len(s)) // unescaping only shrinks
+	for len(s) > 0 {
+		i := bytes.IndexByte(s, '\\')
+		if i < 0 {
+			i = len(s)
+		}
 		if valid {
-			out = append(out, chunk...)
+			out = append(out, s[:i]...)
 		} else {
-			out = coerceUTF8(out, chunk)
+			out = coerceUTF8(out, s[:i])
 		}
-	}
-	i := 0
-	for {
-		bs := bytes.IndexByte(s[i:q], '\\')
-		if bs < 0 {
-			add(s[i:q])
-			return string(out), q + 2, nil
+		if i == len(s) {
+			break
 		}
-		bs += i
-		add(s[i:bs])
-		var err error
-		if out, i, err = appendEscape(out, s, bs); err != nil {
+		var next int
+		if out, next, err = appendEscape(out, s, i); err != nil {
 			return "", 0, err
 		}
-		if i > q { // the quote found was escaped: find the real end
-			next := bytes.IndexByte(s[i:], '"')
-			if next < 0 {
-				return "", 0, errors.New("unterminated string")
-			}
-			valid = valid && utf8.Valid(s[q+1:i+next])
-			q = i + next
-		}
+		s = s[next:]
 	}
+	// out is ours and never written again: the string can share it.
+	return unsafe.String(unsafe.SliceData(out), len(out)), n, nil
 }
 
 // appendEscape decodes the escape sequence at s[at] (a backslash) onto out

@@ -44,7 +44,11 @@ func FuzzArticleCodec(f *testing.F) {
 		if err != nil {
 			return
 		}
-		enc, err := encodeArticle(&got)
+		enc, err := encodeArticle([]byte("prefix"), &got)
+		if err != nil || string(enc[:6]) != "prefix" {
+			t.Fatalf("AppendArticle lost its prefix: %q %v", enc, err)
+		}
+		enc = enc[6:]
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,5 +91,25 @@ func TestAppendJSONStringMatchesLibrary(t *testing.T) {
 		if a != b {
 			t.Errorf("%q: encodes to %q, library to %s", s, got, want)
 		}
+	}
+}
+
+func TestEncodeArticleIsTheLibrarysBytes(t *testing.T) {
+	a := Article{
+		Schema: SchemaVersion, ID: "abc", URL: "https://example.com/a?x=1&y=2", Title: `A "quoted" title`,
+		Summary: "first", HTML: "<p>One &amp; two</p>\n", Text: "One & two.\n\n“Curly” — dash \x01 tab\t",
+		Entities: []Entity{{ID: "e", Name: "Nato", Type: Organization, Mentions: []Mention{{Start: 0, End: 3, Text: "One"}}, Count: 1}},
+		Stages:   []StageMark{{Stage: "cleaner", Version: "1"}},
+	}
+	got, err := EncodeArticle(&a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Append(nil, (*articleFields)(&a), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("EncodeArticle:\n%s\nlibrary:\n%s", got, want)
 	}
 }

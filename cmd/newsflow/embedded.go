@@ -16,6 +16,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/cleaner/cleanersvc"
 	"github.com/newsflow/newsflow/services/enricher/enrichersvc"
+	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
 	"github.com/newsflow/newsflow/services/sink/sinksvc"
 )
 
@@ -27,6 +28,7 @@ type allInOne struct {
 	Host     string
 	Port     int
 	NoListen bool
+	Fetcher  fetchersvc.Options
 	Cleaner  cleanersvc.Options
 	Enricher enrichersvc.Options
 	Sink     sinksvc.Options
@@ -38,7 +40,8 @@ func defaultAllInOne() allInOne {
 	base.LogLevel = "warn"
 	return allInOne{
 		Base: base, DataDir: "newsflow-data", Host: "127.0.0.1", Port: 4222,
-		Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(), Sink: sinksvc.Options{APIAddr: "127.0.0.1:8080"},
+		Fetcher: fetchersvc.DefaultOptions(), Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(),
+		Sink: sinksvc.Options{APIAddr: "127.0.0.1:8080"},
 	}
 }
 
@@ -52,6 +55,7 @@ func (o *allInOne) registerFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Base.Workers, "workers", o.Base.Workers, "messages processed at once per stage (0: each stage's default)")
 	fs.DurationVar(&o.Base.Timeout, "timeout", o.Base.Timeout, "time limit for one message in a stage (0: 30s)")
 	fs.IntVar(&o.Base.MaxDeliver, "max-deliver", o.Base.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
+	o.Fetcher.RegisterFlags(fs)
 	o.Cleaner.RegisterFlags(fs)
 	o.Enricher.RegisterFlags(fs)
 	o.Sink.RegisterFlags(fs)
@@ -61,7 +65,7 @@ func (o *allInOne) validate() error {
 	if o.Sink.DB == "" {
 		o.Sink.DB = "sqlite://" + filepath.Join(o.DataDir, "newsflow.db")
 	}
-	for _, err := range []error{o.Base.Validate(), o.Cleaner.Validate(), o.Enricher.Validate(), o.Sink.Validate()} {
+	for _, err := range []error{o.Base.Validate(), o.Fetcher.Validate(), o.Cleaner.Validate(), o.Enricher.Validate(), o.Sink.Validate()} {
 		if err != nil {
 			return fmt.Errorf("%w: %w", svc.ErrInvalid, err)
 		}
@@ -106,6 +110,7 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 	}
 	var parts []svc.Service
 	for _, build := range []func() (svc.Service, error){
+		func() (svc.Service, error) { return fetchersvc.Build(ctx, o.Fetcher, log.Named("fetcher"), p.js) },
 		func() (svc.Service, error) { return cleanersvc.Build(ctx, o.Cleaner, log.Named("cleaner"), p.js) },
 		func() (svc.Service, error) { return enrichersvc.Build(ctx, o.Enricher, log.Named("enricher"), p.js) },
 		func() (svc.Service, error) { return sinksvc.Build(ctx, o.Sink, log.Named("sink"), p.js) },

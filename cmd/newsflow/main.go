@@ -36,6 +36,8 @@ func commands() []command {
 		{"run", "run the whole pipeline in this process (embedded NATS and SQLite)", runCmd},
 		{"publish", "publish files or directories of articles to the raw subject", publishCmd},
 		{"tail", "print enriched articles (or dead letters) as they arrive", tailCmd},
+		{"sources", "add, list, pause, resume or remove the sources the fetcher polls", sourcesCmd},
+		{"fetch", "fetch pages now through the running fetcher and publish them", fetchCmd},
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
 		{"search", "search the stored articles", searchCmd},
 		{"export", "write stored articles as JSON lines", exportCmd},

@@ -70,6 +70,42 @@ func TestProcessSeedsAndGarbage(t *testing.T) {
 			t.Errorf("seed %d: published_at %v, want %s", i, a.PublishedAt, want)
 		}
 	}
+	// Issue 4's end-to-end check: the people are found canonically, their
+	// quotes attributed, and nothing is made of the scraped page's CSS.
+	speakers := map[string]bool{}
+	for i, line := range lines {
+		a, _ := pipeline.DecodeArticle([]byte(line), nil)
+		names := map[string]pipeline.EntityType{}
+		for _, ent := range a.Entities {
+			names[ent.Name] = ent.Type
+			if strings.ContainsAny(ent.Name, "{}:;#@") || strings.Contains(strings.ToLower(ent.Name), "px") {
+				t.Errorf("seed %d: entity made of markup: %q", i, ent.Name)
+			}
+			for _, m := range ent.Mentions {
+				if a.Text[m.Start:m.End] != m.Text {
+					t.Errorf("seed %d: mention %q at %d:%d does not match the text", i, m.Text, m.Start, m.End)
+				}
+			}
+		}
+		for _, q := range a.Quotes {
+			speakers[q.Speaker] = true
+		}
+		if i == 1 || i == 2 || i == 4 {
+			for _, who := range []string{"Wendy Sherman", "Sergei Ryabkov"} {
+				if names[who] != pipeline.Person {
+					t.Errorf("seed %d: %s not found as a person (entities %v)", i, who, names)
+				}
+			}
+			if _, ok := names["Rybakov"]; ok {
+				t.Errorf("seed %d: Rybakov not joined to Sergei Ryabkov", i)
+			}
+		}
+	}
+	for _, who := range []string{"Wendy Sherman", "Sergei Ryabkov"} {
+		if !speakers[who] {
+			t.Errorf("no quote attributed to %s", who)
+		}
+	}
 	if !strings.Contains(errOut.String(), garbage+": dead-lettered by cleaner: undecodable: binary data, not an article") {
 		t.Fatalf("stderr does not give the garbage file's reason:\n%s", errOut)
 	}

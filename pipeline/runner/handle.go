@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -123,11 +124,22 @@ func (s *Stage) call(ctx context.Context, in pipeline.Article) (out pipeline.Art
 	return out, err
 }
 
+// encodeBuffers recycles output buffers: Publish waits for the PubAck, and
+// the client has copied the message out by then.
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
 // succeed publishes the result, if the stage has a next subject, then acks.
 func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery, out pipeline.Article) {
 	if s.To != "" {
 		out.Mark(s.Name, s.Version, time.Now())
-		data, err := pipeline.EncodeArticle(&out)
+		buf := encodeBuffers.Get().(*[]byte)
+		data, err := pipeline.AppendArticle((*buf)[:0], &out)
+		defer func() {
+			if cap(data) <= 1<<20 { // don't keep a huge page's buffer around
+				*buf = data[:0]
+				encodeBuffers.Put(buf)
+			}
+		}()
 		if err != nil { // only unencodable values (NaN salience): a bug in the stage
 			s.deadLetter(ctx, js, d, causePermanent, fmt.Sprintf("encoding result: %v", err))
 			return

@@ -8,6 +8,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsflow/newsflow/pipeline/backoff"
 )
 
 // ErrPublishRejected wraps a publish the server refused for good (the
@@ -27,7 +29,7 @@ var ErrPublishRejected = errors.New("publish rejected")
 // (typically by not acking the input, so it is redelivered).
 func Publish(ctx context.Context, js jetstream.JetStream, msg *nats.Msg, onRetry func(error)) (*jetstream.PubAck, error) {
 	const attemptTimeout = 5 * time.Second
-	wait := ExponentialBackoff(20*time.Millisecond, 2*time.Second)
+	wait := backoff.Exponential(20*time.Millisecond, 2*time.Second)
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
 		// Retries here are ours; the client's own no-responders retry would

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/backoff"
 )
 
 // Stage runs a pipeline.Func as a durable JetStream pull consumer on From,
@@ -48,7 +49,7 @@ type Stage struct {
 	// dead-lettered. Default 5.
 	MaxDeliver int
 	// Backoff is the redelivery delay after a failed attempt (1-based).
-	// Default: ExponentialBackoff(1s, 1m).
+	// Default: backoff.Exponential(1s, 1m).
 	Backoff func(attempt int) time.Duration
 	// AckWait is how long the server waits for an outcome before
 	// redelivering. While a message is being worked on the runner tells the
@@ -98,7 +99,7 @@ func (s *Stage) init() error {
 		s.MaxDeliver = 5
 	}
 	if s.Backoff == nil {
-		s.Backoff = ExponentialBackoff(time.Second, time.Minute)
+		s.Backoff = backoff.Exponential(time.Second, time.Minute)
 	}
 	if s.AckWait <= 0 {
 		s.AckWait = 30 * time.Second

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/newsflow/newsflow/pipeline/backoff"
 	"github.com/newsflow/newsflow/pipeline/runner"
 )
 
@@ -185,7 +186,7 @@ func Connect(name string, c Config, log *zap.Logger) (*nats.Conn, error) {
 // ensureTopology retries until JetStream answers: in a compose or cluster
 // start the server may still be electing leaders.
 func ensureTopology(ctx context.Context, js jetstream.JetStream, t runner.Topology, log *zap.Logger) error {
-	wait := runner.ExponentialBackoff(250*time.Millisecond, 5*time.Second)
+	wait := backoff.Exponential(250*time.Millisecond, 5*time.Second)
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err := runner.EnsureTopology(actx, js, t)

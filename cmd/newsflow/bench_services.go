@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/embedded"
+	"github.com/newsflow/newsflow/pipeline/runner"
+)
+
+// benchServicesCmd measures each service binary's resident memory under a
+// steady stream of articles: the services run as separate processes, as in
+// a deployment, against an embedded NATS server in this process.
+func benchServicesCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "bench services", "")
+	bin := fs.String("bin", "bin", "directory holding the service binaries (make build)")
+	rate := fs.Int("rate", 100, "articles published per second")
+	dur := fs.Duration("duration", 60*time.Second, "how long to keep the load up")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	services := []string{"cleaner", "enricher", "sink"}
+	for _, s := range services {
+		if _, err := os.Stat(filepath.Join(*bin, s)); err != nil {
+			return fmt.Errorf("%w: %s: run `make build` first or set -bin", errUsage, err)
+		}
+	}
+	payloads, err := benchPayloads()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "newsflow-bench-services-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ns, err := embedded.Start(embedded.Options{DataDir: filepath.Join(dir, "js"), Host: "127.0.0.1", Port: -1})
+	if err != nil {
+		return err
+	}
+	defer ns.Shutdown()
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	if err := runner.EnsureTopology(ctx, js, runner.Topology{}); err != nil {
+		return err
+	}
+
+	procs := map[string]*exec.Cmd{}
+	defer func() {
+		for _, p := range procs {
+			_ = p.Process.Signal(os.Interrupt)
+			_ = p.Wait()
+		}
+	}()
+	for _, s := range services {
+		args := []string{"-nats-url", ns.ClientURL(), "-ops-addr=", "-log-level", "warn"}
+		if s == "sink" {
+			args = append(args, "-db", "sqlite://"+filepath.Join(dir, "bench.db"), "-api-addr=")
+		}
+		cmd := exec.CommandContext(ctx, filepath.Join(*bin, s), args...)
+		cmd.Stderr = e.stderr
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		procs[s] = cmd
+	}
+
+	fmt.Fprintf(e.stderr, "bench services: %d articles/s for %s (seed articles made unique)\n", *rate, *dur)
+	peak, peakAnon := map[string]int64{}, map[string]int64{}
+	var last map[string]procMem
+	sample := func() {
+		last = map[string]procMem{}
+		for s, p := range procs {
+			m, err := procMemory(p.Process.Pid)
+			if err == nil {
+				last[s] = m
+				peak[s] = max(peak[s], m.hwm)
+				peakAnon[s] = max(peakAnon[s], m.anon)
+			}
+		}
+	}
+	tick := time.NewTicker(time.Second / time.Duration(*rate))
+	defer tick.Stop()
+	sampleTick := time.NewTicker(500 * time.Millisecond)
+	defer sampleTick.Stop()
+	end := time.After(*dur)
+	sent := 0
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-end:
+			break loop
+		case <-sampleTick.C:
+			sample()
+		case <-tick.C:
+			// A unique tail gives each message a new article id, as a real
+			// stream would: every article is new to the sink.
+			a, err := pipeline.DecodeArticle(payloads[sent%len(payloads)], nil)
+			if err != nil {
+				return err
+			}
+			a.Text += "\n\nBench article " + strconv.Itoa(sent) + "."
+			body, err := pipeline.EncodeArticle(&a)
+			if err != nil {
+				return err
+			}
+			if _, err := js.PublishAsync(pipeline.SubjectRaw, body); err != nil {
+				return err
+			}
+			sent++
+		}
+	}
+	sample()
+	stored, err := settled(ctx, js, pipeline.StreamEnriched, pipeline.StageSink, sent)
+	if err != nil {
+		return err
+	}
+	mb := func(b int64) float64 { return float64(b) / (1 << 20) }
+	fmt.Fprintf(e.stdout, "| service | RSS at end (MB) | of which anonymous | of which file-backed (page cache) | peak RSS | peak anonymous |\n|---|---|---|---|---|---|\n")
+	for _, s := range services {
+		m := last[s]
+		fmt.Fprintf(e.stdout, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", s, mb(m.rss), mb(m.anon), mb(m.file), mb(peak[s]), mb(peakAnon[s]))
+	}
+	fmt.Fprintf(e.stdout, "\n%d articles published at %d/s for %s; %d stored by the sink.\n", sent, *rate, *dur, stored)
+	return nil
+}
+
+// settled waits (up to a minute) for a consumer to have acked n messages.
+func settled(ctx context.Context, js jetstream.JetStream, stream, consumer string, n int) (int, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := js.Consumer(ctx, stream, consumer)
+		if err == nil {
+			if info, err := c.Info(ctx); err == nil && (int(info.AckFloor.Stream) >= n || time.Now().After(deadline)) {
+				return int(info.AckFloor.Stream), nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return 0, errors.New("consumer " + consumer + " never appeared")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// procMem is a process's memory as /proc/PID/status reports it, in bytes.
+type procMem struct {
+	rss, hwm   int64 // resident now, and at its peak
+	anon, file int64 // resident anonymous memory; resident file-backed mappings (reclaimable)
+}
+
+func procMemory(pid int) (procMem, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return procMem{}, err
+	}
+	defer f.Close()
+	var m procMem
+	fields := map[string]*int64{"VmRSS": &m.rss, "VmHWM": &m.hwm, "RssAnon": &m.anon, "RssFile": &m.file}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		dst := fields[k]
+		if !ok || dst == nil {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			return procMem{}, err
+		}
+		*dst = kb << 10
+	}
+	return m, sc.Err()
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
+)
+
+// fetchCmd asks the running fetcher to fetch pages now and publish them.
+func fetchCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fetch", "URL...")
+	natsURL := fs.String("nats-url", svc.DefaultConfig().NATSURL, "NATS server of the running pipeline")
+	source := fs.String("source", "", "source name recorded with the articles (default: each URL's host)")
+	timeout := fs.Duration("timeout", 150*time.Second, "give up on a page after this long")
+	urls, err := parseInterspersed(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	if len(urls) == 0 {
+		return fmt.Errorf("%w: give at least one URL", errUsage)
+	}
+	nc, err := nats.Connect(*natsURL, nats.Name("newsflow-fetch"), nats.Timeout(5*time.Second))
+	if err != nil {
+		return fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", *natsURL, err)
+	}
+	defer nc.Close()
+	var failed int
+	for _, u := range urls {
+		rctx, cancel := context.WithTimeout(ctx, *timeout)
+		reply, err := fetchersvc.Request(rctx, nc, u, *source)
+		cancel()
+		if errors.Is(err, fetchersvc.ErrNoFetcher) {
+			return err
+		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "%s: %v\n", u, err)
+			continue
+		}
+		note := ""
+		if reply.Status == "duplicate" {
+			note = " (already in the pipeline with this content)"
+		}
+		fmt.Fprintf(e.stdout, "%s %s%s\n", reply.ID, reply.URL, note)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d page(s) not fetched", failed, len(urls))
+	}
+	return nil
+}

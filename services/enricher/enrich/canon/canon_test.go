@@ -1,0 +1,226 @@
+package canon_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+)
+
+// mentions finds each "Type:surface" in text, in order, after the previous one.
+func mentions(t *testing.T, text string, specs ...string) []canon.Mention {
+	t.Helper()
+	var out []canon.Mention
+	at := 0
+	for _, s := range specs {
+		typ, surface, _ := strings.Cut(s, ":")
+		i := strings.Index(text[at:], surface)
+		if i < 0 {
+			t.Fatalf("%q not found after offset %d", surface, at)
+		}
+		out = append(out, canon.Mention{Start: at + i, End: at + i + len(surface), Type: pipeline.EntityType(typ)})
+		at += i + len(surface)
+	}
+	return out
+}
+
+// groups renders entities as "TYPE Name: mention|mention", sorted.
+func groups(es []*canon.Entity) []string {
+	var out []string
+	for _, e := range es {
+		var ms []string
+		for _, m := range e.Mentions {
+			ms = append(ms, m.Text)
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", e.Type, e.Name, strings.Join(ms, "|")))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestResolve(t *testing.T) {
+	tests := []struct {
+		name     string
+		text     string
+		mentions []string
+		want     []string
+	}{
+		{
+			name:     "one person in four forms",
+			text:     "Wendy Sherman arrived. Ms Sherman spoke. Sherman left. Wendy R. Sherman tweeted.",
+			mentions: []string{"PERSON:Wendy Sherman", "PERSON:Ms Sherman", "PERSON:Sherman", "PERSON:Wendy R. Sherman"},
+			want:     []string{"PERSON Wendy Sherman: Wendy Sherman|Sherman|Sherman|Wendy R. Sherman"},
+		},
+		{
+			name:     "titles and offices stripped",
+			text:     "US Deputy Secretary of State Wendy Sherman met Assistant Secretary General Baiba Braze.",
+			mentions: []string{"PERSON:US Deputy Secretary of State Wendy Sherman", "PERSON:Assistant Secretary General Baiba Braze"},
+			want:     []string{"PERSON Baiba Braze: Baiba Braze", "PERSON Wendy Sherman: Wendy Sherman"},
+		},
+		{
+			name: "aliases from the gazetteer",
+			text: "Nato and NATO, the US, U.S. and United States, the UK and Britain, the EU and European Union, Kiev and Kyiv.",
+			mentions: []string{"ORG:Nato", "ORG:NATO", "LOC:US", "LOC:U.S.", "LOC:United States", "LOC:UK", "LOC:Britain",
+				"ORG:EU", "ORG:European Union", "LOC:Kiev", "LOC:Kyiv"},
+			want: []string{
+				"LOC Kyiv: Kiev|Kyiv", "LOC United Kingdom: UK|Britain", "LOC United States: US|U.S.|United States",
+				"ORG European Union: EU|European Union", "ORG NATO: Nato|NATO",
+			},
+		},
+		{
+			name:     "possessives normalised, gazetteer type wins",
+			text:     "Nato’s open door and Russia's demands and America’s court.",
+			mentions: []string{"LOC:Nato’s", "LOC:Russia's", "LOC:America’s"},
+			want:     []string{"LOC Russia: Russia", "LOC United States: America", "ORG NATO: Nato"},
+		},
+		{
+			name:     "misspelt known person",
+			text:     "Sergei Rybakov, the Russian deputy foreign minister, spoke. Mr Rybakov complained.",
+			mentions: []string{"PERSON:Sergei Rybakov", "MISC:Russian", "PERSON:Mr Rybakov"},
+			want:     []string{"MISC Russian: Russian", "PERSON Sergei Ryabkov: Sergei Rybakov|Rybakov"},
+		},
+		{
+			name:     "misspelling of a person in the same article",
+			text:     "Olha Stefanyshyna spoke first. Later Ms Stefanishyna said more, and Olha Stefanishyna left.",
+			mentions: []string{"PERSON:Olha Stefanyshyna", "PERSON:Ms Stefanishyna", "PERSON:Olha Stefanishyna"},
+			want:     []string{"PERSON Olha Stefanishyna: Olha Stefanyshyna|Stefanishyna|Olha Stefanishyna"},
+		},
+		{
+			name:     "unknown people stay apart",
+			text:     "Anna Kowalczyk met Piotr Kowalczyk. Ms Kowalczyk said no.",
+			mentions: []string{"PERSON:Anna Kowalczyk", "PERSON:Piotr Kowalczyk", "PERSON:Ms Kowalczyk"},
+			want:     []string{"PERSON Anna Kowalczyk: Anna Kowalczyk", "PERSON Piotr Kowalczyk: Piotr Kowalczyk|Kowalczyk"},
+		},
+		{
+			name:     "short names are not near-spellings",
+			text:     "Ben Kim met Ann Kin.",
+			mentions: []string{"PERSON:Ben Kim", "PERSON:Ann Kin"},
+			want:     []string{"PERSON Ann Kin: Ann Kin", "PERSON Ben Kim: Ben Kim"},
+		},
+		{
+			name:     "known surname alone",
+			text:     "Putin said no. Mr Putin left.",
+			mentions: []string{"PERSON:Putin", "PERSON:Mr Putin"},
+			want:     []string{"PERSON Vladimir Putin: Putin|Putin"},
+		},
+		{
+			name:     "acronym in brackets joins its long form",
+			text:     "a meeting of the OSCE (Organisation for Security and Cooperation in Europe) in Vienna",
+			mentions: []string{"ORG:OSCE", "ORG:Organisation for Security and Cooperation in Europe", "LOC:Vienna"},
+			want: []string{"LOC Vienna: Vienna",
+				"ORG Organization for Security and Co-operation in Europe: OSCE|Organisation for Security and Cooperation in Europe"},
+		},
+		{
+			name:     "unknown acronym, long form elsewhere and not recognised",
+			text:     "The Strategic Stability Dialogue began. Later the SSD ended.",
+			mentions: []string{"ORG:SSD"},
+			want:     []string{"ORG Strategic Stability Dialogue: Strategic Stability Dialogue|SSD"},
+		},
+		{
+			name:     "unknown acronym joins a recognised long form",
+			text:     "The Baltic Defence College (BDC) said the BDC would grow.",
+			mentions: []string{"ORG:Baltic Defence College", "ORG:BDC", "ORG:BDC"},
+			want:     []string{"ORG Baltic Defence College: Baltic Defence College|BDC|BDC"},
+		},
+		{
+			name:     "same key, different recogniser types",
+			text:     "Gazprom said. Then Gazprom again.",
+			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},
+			want:     []string{"ORG Gazprom: Gazprom|Gazprom"},
+		},
+		{
+			name:     "hyphenated names split, affixes dropped",
+			text:     "US-Russia relations, a Russia-backed force, US-led Nato and pro-Western views; Hans-Peter spoke.",
+			mentions: []string{"ORG:US-Russia", "MISC:Russia-backed", "MISC:US-led", "ORG:Nato", "MISC:pro-Western", "PERSON:Hans-Peter"},
+			want: []string{"LOC Russia: Russia|Russia", "LOC United States: US|US", "MISC Western: Western", "ORG NATO: Nato",
+				"PERSON Hans-Peter: Hans-Peter"},
+		},
+		{
+			name:     "span completed to a known name",
+			text:     "a meeting of the Organisation for Security and Co-operation in Europe on Thursday",
+			mentions: []string{"ORG:Organisation for Security and Co-operation", "LOC:Europe"},
+			want:     []string{"ORG Organization for Security and Co-operation in Europe: Organisation for Security and Co-operation in Europe"},
+		},
+		{
+			name:     "honorific keeps a person named like a place",
+			text:     "Mr Jordan said Jordan would help.",
+			mentions: []string{"PERSON:Jordan", "LOC:Jordan"},
+			want:     []string{"LOC Jordan: Jordan", "PERSON Jordan: Jordan"},
+		},
+	}
+	r := canon.NewResolver(nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := groups(r.Resolve(tt.text, mentions(t, tt.text, tt.mentions...), canon.Context{}))
+			sort.Strings(tt.want)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+		})
+	}
+}
+
+func TestStableIDs(t *testing.T) {
+	r := canon.NewResolver(nil)
+	a := "Wendy R. Sherman spoke."
+	b := "Ms Wendy Sherman spoke."
+	ea := r.Resolve(a, []canon.Mention{{Start: 0, End: 16, Type: pipeline.Person}}, canon.Context{})
+	eb := r.Resolve(b, []canon.Mention{{Start: 3, End: 16, Type: pipeline.Person}}, canon.Context{})
+	if len(ea) != 1 || len(eb) != 1 || ea[0].ID != eb[0].ID {
+		t.Fatalf("ids differ: %+v %+v", ea, eb)
+	}
+	if ea[0].ID != canon.EntityID(pipeline.Person, "Wendy Sherman") {
+		t.Fatal("id is not EntityID of the canonical name")
+	}
+	if canon.EntityID(pipeline.Person, "Georgia") == canon.EntityID(pipeline.Location, "Georgia") {
+		t.Fatal("type is not part of the id")
+	}
+}
+
+func TestGenderAndSalience(t *testing.T) {
+	text := "Nato met. Ms Kowalczyk spoke about Nato. Nato agreed. Mr Tamm listened."
+	es := canon.NewResolver(nil).Resolve(text, mentions(t, text, "ORG:Nato", "PERSON:Kowalczyk", "ORG:Nato", "ORG:Nato", "PERSON:Tamm"),
+		canon.Context{Title: "Talks at NATO"})
+	if es[0].Name != "NATO" || es[0].Salience != 1 {
+		t.Fatalf("most salient = %s %v, want NATO 1", es[0].Name, es[0].Salience)
+	}
+	byName := map[string]*canon.Entity{}
+	for _, e := range es {
+		byName[e.Name] = e
+	}
+	if g := byName["Kowalczyk"].Gender; g != lexicon.Female {
+		t.Errorf("Ms Kowalczyk gender = %v", g)
+	}
+	if g := byName["Tamm"].Gender; g != lexicon.Male {
+		t.Errorf("Mr Tamm gender = %v", g)
+	}
+	if !(byName["Kowalczyk"].Salience > byName["Tamm"].Salience) {
+		t.Error("an earlier mention should be more salient")
+	}
+	for _, e := range es {
+		if e.Salience < 0 || e.Salience > 1 {
+			t.Errorf("%s salience %v out of [0,1]", e.Name, e.Salience)
+		}
+	}
+}
+
+func TestGazetteerData(t *testing.T) {
+	g := canon.Default()
+	for name, want := range map[string]string{
+		"Nato": "NATO", "U.S.": "United States", "Britain": "United Kingdom", "E.U.": "European Union",
+		"Kiev": "Kyiv", "OSCE": "Organization for Security and Co-operation in Europe", "Ukrainians": "Ukrainian",
+		"Zelenskyy": "Volodymyr Zelensky", "Organisation for Security and Cooperation in Europe": "Organization for Security and Co-operation in Europe",
+	} {
+		k, ok := g.Lookup(name)
+		if !ok || k.Name != want {
+			t.Errorf("Lookup(%q) = %v, want %q", name, k, want)
+		}
+	}
+	if ks := g.ByNominal("alliance"); len(ks) == 0 || ks[0].Name != "NATO" {
+		t.Errorf("nominal alliance = %v", ks)
+	}
+}

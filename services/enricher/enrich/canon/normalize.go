@@ -1,0 +1,107 @@
+package canon
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsflow/newsflow/pipeline"
+)
+
+// normalize repairs recogniser spans before resolution, using the
+// gazetteer and the text:
+//
+//   - a hyphenated word made of known names is those names ("US-Russia"
+//     is the United States and Russia), and lower-case affixes are not
+//     part of a name ("Russia-backed", "US-led", "pro-Western");
+//   - a span that stops short of a known name is extended to it when the
+//     text goes on with the name's remaining words ("Organisation for
+//     Security and Co-operation" + " in Europe"), swallowing any mention
+//     inside the extension.
+func (r *Resolver) normalize(text string, ms []Mention) []Mention {
+	out := make([]Mention, 0, len(ms))
+	for i := 0; i < len(ms); i++ {
+		m := ms[i]
+		s := text[m.Start:m.End]
+		if strings.ContainsRune(s, '-') && !strings.ContainsAny(s, " \t\n") {
+			if parts, ok := r.splitHyphenated(text, m); ok {
+				out = append(out, parts...)
+				continue
+			}
+		}
+		if m.Type != pipeline.Person {
+			if _, known := r.g.Lookup(s); !known {
+				if end := r.complete(text, m); end > m.End {
+					m.End = end
+					for i+1 < len(ms) && ms[i+1].Start < end {
+						i++ // inside the completed name
+					}
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// splitHyphenated returns the known names inside a hyphenated word, with
+// their gazetteer types, when every capitalised part is one and the whole
+// word is not itself a known name.
+func (r *Resolver) splitHyphenated(text string, m Mention) ([]Mention, bool) {
+	s := text[m.Start:m.End]
+	if _, ok := r.g.Lookup(s); ok {
+		return nil, false
+	}
+	var out []Mention
+	off := m.Start
+	for _, p := range strings.Split(s, "-") {
+		start := off
+		off += len(p) + 1
+		if p == "" {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(p)
+		if unicode.IsLower(first) {
+			continue // "backed", "led", "pro"
+		}
+		k, ok := r.g.Lookup(p)
+		if !ok {
+			return nil, false // "Jean-Pierre": a name of its own
+		}
+		out = append(out, Mention{Start: start, End: start + len(p), Type: k.Type})
+	}
+	return out, len(out) > 0
+}
+
+// complete returns the end of the longest known name that starts where m
+// starts and extends past its end by up to MaxTokens words, or m.End.
+func (r *Resolver) complete(text string, m Mention) int {
+	best := m.End
+	end := m.End
+	for n := 0; n < r.g.MaxTokens(); n++ {
+		// The next word: spaces, then letters, hyphens and apostrophes.
+		j := end
+		for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+			j++
+		}
+		if j == end || j >= len(text) {
+			break
+		}
+		k := j
+		for k < len(text) {
+			c, size := utf8.DecodeRuneInString(text[k:])
+			if !(unicode.IsLetter(c) || c == '-' || c == '\'' || c == '\u2019') {
+				break
+			}
+			k += size
+		}
+		if k == j {
+			break
+		}
+		end = k
+		if _, ok := r.g.Lookup(text[m.Start:end]); ok {
+			best = end
+		}
+	}
+	return best
+}

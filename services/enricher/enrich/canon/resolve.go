@@ -1,0 +1,632 @@
+// Package canon turns the names a recogniser finds into canonical entities:
+// one entity per real thing per article, with an id that is the same in
+// every article.
+//
+// A name is resolved, in order, by
+//
+//   - the gazetteer (data/*.txt, facts written by hand): "Nato", "NATO" and
+//     "North Atlantic Treaty Organization" are NATO; "US", "U.S.", "America"
+//     and "United States" are the United States; "Kiev" is Kyiv;
+//   - people in the same article: "Sherman", "Ms Sherman" and "Wendy R.
+//     Sherman" join "Wendy Sherman" (titles, middle initials and
+//     possessives are dropped when matching);
+//   - near-spellings: a person whose surname is one edit (two for long
+//     names) from a person named in the article or a known person, with the
+//     same first name if one is given, is that person ("Sergei Rybakov" is
+//     Sergei Ryabkov);
+//   - acronyms: "OSCE" joins a long form in the same article whose initials
+//     spell it, written anywhere, in brackets or not.
+//
+// Before that, recogniser spans are repaired with the gazetteer: a
+// hyphenated word of known names is those names ("US-Russia"), affixes
+// are dropped ("Russia-backed", "pro-Western"), and a span that stops
+// short of a known name is completed ("Organisation for Security and
+// Co-operation" followed by "in Europe").
+//
+// The id is a hash of the type and the canonical name's matching key, so
+// "Wendy R. Sherman" in one article and "Wendy Sherman" in another share it.
+// A person named only by surname gets the id of the known person with that
+// surname, or else one of its own: without a first name two articles cannot
+// be told to mean the same person.
+package canon
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+)
+
+// Mention is a name found in the text: its byte range and its type.
+type Mention struct {
+	Start, End int
+	Type       pipeline.EntityType
+}
+
+// Entity is a resolved entity of one article.
+type Entity struct {
+	ID   string
+	Name string
+	Type pipeline.EntityType
+	// Gender is set for people when a known entry, a given name or an
+	// honorific says it.
+	Gender lexicon.Gender
+	// Known is the gazetteer entry, or nil.
+	Known    *Known
+	Mentions []pipeline.Mention
+	Salience float64
+
+	// Matching state while resolving.
+	keys     map[string]bool // folded forms mentioned, for title matching and joins
+	firsts   map[string]bool // folded first names (people)
+	surnames map[string]bool // folded surnames (people)
+	names    map[string]int  // display name -> count of mentions using it
+	hints    [3]int          // honorific gender votes, by lexicon.Gender
+}
+
+// Context is what Resolve knows of the article besides its text.
+type Context struct {
+	// Title is the headline; when empty, mentions before LeadEnd (the end
+	// of the first sentence) count as being in the title.
+	Title   string
+	LeadEnd int
+}
+
+// Resolver resolves mentions against a gazetteer. It is safe for
+// concurrent use.
+type Resolver struct {
+	g *Gazetteer
+}
+
+// NewResolver returns a resolver using g (Default() if nil).
+func NewResolver(g *Gazetteer) *Resolver {
+	if g == nil {
+		g = Default()
+	}
+	return &Resolver{g: g}
+}
+
+// Gazetteer returns the gazetteer the resolver uses.
+func (r *Resolver) Gazetteer() *Gazetteer { return r.g }
+
+// prepared is a mention after trimming, with its matching keys.
+type prepared struct {
+	Mention
+	text   string
+	key    string // Key(text)
+	pkey   string // PersonKey(text), people only
+	words  int
+	gender lexicon.Gender
+	known  *Known
+}
+
+// Resolve groups mentions (which must not overlap) into entities, sorted
+// by salience, highest first.
+func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Entity {
+	mentions = r.normalize(text, mentions)
+	ps := make([]prepared, 0, len(mentions))
+	for _, m := range mentions {
+		if p, ok := r.prepare(text, m); ok {
+			ps = append(ps, p)
+		}
+	}
+	res := &resolution{g: r.g, text: text, byKnown: map[*Known]*Entity{}, byKey: map[string]*Entity{}}
+	// Full names first, so that a bare surname finds its person wherever
+	// the full name is written; then single words; then everything else.
+	for pass := 0; pass < 3; pass++ {
+		for i := range ps {
+			p := &ps[i]
+			isPerson := p.Type == pipeline.Person
+			switch {
+			case pass == 0 && isPerson && p.words > 1, pass == 1 && isPerson && p.words == 1:
+				res.addPerson(p)
+			case pass == 2 && !isPerson:
+				res.addOther(p)
+			}
+		}
+	}
+	res.mergeAcronyms()
+	return res.finish(ctx)
+}
+
+// prepare trims a mention to the name itself: no honorific or office
+// before a person's name, no possessive or punctuation after any name.
+func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
+	if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+		return prepared{}, false
+	}
+	p := prepared{Mention: m}
+	p.Start, p.End = trimName(text, p.Start, p.End)
+	if p.Start >= p.End {
+		return prepared{}, false
+	}
+	if p.Type == pipeline.Person {
+		off, g := StripTitles(r.g, text[p.Start:p.End])
+		p.Start += off
+		p.gender = g
+		if g == lexicon.Unknown {
+			p.gender = honorificBefore(text, p.Start)
+		}
+	}
+	p.text = text[p.Start:p.End]
+	p.key = Key(p.text)
+	if p.key == "" {
+		return prepared{}, false
+	}
+	p.words = len(strings.Fields(p.key))
+	if p.Type == pipeline.Person {
+		p.pkey = PersonKey(p.text)
+	}
+	if k, ok := r.g.LookupKey(p.key); ok {
+		// The gazetteer knows better than a recogniser which kind of thing
+		// a name is, except that "Mr Jordan" is a person whatever Jordan is.
+		if k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start) {
+			p.known = k
+			p.Type = k.Type
+		}
+	}
+	return p, true
+}
+
+// trimName narrows [start, end) to the name: no surrounding space or
+// punctuation, no possessive "'s", but the dots of "U.S." kept.
+func trimName(text string, start, end int) (int, int) {
+	for start < end {
+		r, size := utf8.DecodeRuneInString(text[start:end])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			break
+		}
+		start += size
+	}
+	for end > start {
+		s := text[start:end]
+		switch {
+		case strings.HasSuffix(s, "'s"), strings.HasSuffix(s, "'S"):
+			end -= 2
+			continue
+		case strings.HasSuffix(s, "\u2019s"), strings.HasSuffix(s, "\u2019S"):
+			end -= len("\u2019s")
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			break
+		}
+		if r == '.' && isInitialism(s) {
+			break
+		}
+		end -= size
+	}
+	return start, end
+}
+
+// isInitialism reports whether s ends in a dotted initialism ("U.S.").
+func isInitialism(s string) bool {
+	s = s[:len(s)-1]
+	i := strings.LastIndexAny(s, " \t\n")
+	last := s[i+1:]
+	return strings.Contains(last, ".") || utf8.RuneCountInString(last) == 1
+}
+
+// honorificBefore returns the gender of an honorific just before offset
+// ("Ms" in "Ms Sherman" when the recogniser found only "Sherman").
+func honorificBefore(text string, offset int) lexicon.Gender {
+	w := wordBefore(text, offset)
+	g, _ := IsHonorific(w)
+	return g
+}
+
+func hasHonorificBefore(text string, offset int) bool {
+	_, ok := IsHonorific(wordBefore(text, offset))
+	return ok
+}
+
+func wordBefore(text string, offset int) string {
+	end := offset
+	for end > 0 && (text[end-1] == ' ' || text[end-1] == '\t') {
+		end--
+	}
+	if end == offset {
+		return ""
+	}
+	start := end
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:start])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		start -= size
+	}
+	return text[start:end]
+}
+
+type resolution struct {
+	g        *Gazetteer
+	text     string
+	entities []*Entity
+	byKnown  map[*Known]*Entity
+	byKey    map[string]*Entity // non-person entities by folded name
+	persons  []*Entity
+}
+
+func (res *resolution) newEntity(t pipeline.EntityType, k *Known) *Entity {
+	e := &Entity{Type: t, Known: k, keys: map[string]bool{}, names: map[string]int{}}
+	if t == pipeline.Person {
+		e.firsts, e.surnames = map[string]bool{}, map[string]bool{}
+		res.persons = append(res.persons, e)
+	}
+	if k != nil {
+		res.byKnown[k] = e
+		e.addKnownNames(k)
+	}
+	res.entities = append(res.entities, e)
+	return e
+}
+
+func (e *Entity) addKnownNames(k *Known) {
+	for _, n := range k.Names {
+		e.keys[Key(n)] = true
+		if e.Type == pipeline.Person {
+			e.addPersonKey(PersonKey(n))
+		}
+	}
+}
+
+func (e *Entity) addPersonKey(pkey string) {
+	if parts := strings.Fields(pkey); len(parts) > 1 {
+		e.firsts[parts[0]] = true
+		e.surnames[strings.Join(surnameWords(parts), " ")] = true
+	} else if len(parts) == 1 {
+		e.surnames[parts[0]] = true
+	}
+}
+
+func (e *Entity) add(p *prepared) {
+	e.Mentions = append(e.Mentions, pipeline.Mention{Start: p.Start, End: p.End, Text: p.text})
+	e.keys[p.key] = true
+	e.names[displayName(p)]++
+	if e.Type == pipeline.Person {
+		e.addPersonKey(p.pkey)
+		e.hints[p.gender]++
+	}
+}
+
+// displayName is how a mention would name its entity: a person without
+// middle initials, anything without line breaks.
+func displayName(p *prepared) string {
+	fields := strings.Fields(p.text)
+	if p.Type == pipeline.Person && len(fields) > 2 {
+		out := fields[:1:1]
+		for _, f := range fields[1 : len(fields)-1] {
+			if utf8.RuneCountInString(strings.TrimSuffix(f, ".")) == 1 || suffixes[strings.ToLower(strings.TrimSuffix(f, "."))] {
+				continue
+			}
+			out = append(out, f)
+		}
+		fields = append(out, fields[len(fields)-1])
+	}
+	return strings.Join(fields, " ")
+}
+
+func (res *resolution) known(k *Known) *Entity {
+	if e, ok := res.byKnown[k]; ok {
+		return e
+	}
+	return res.newEntity(k.Type, k)
+}
+
+func (res *resolution) addPerson(p *prepared) {
+	if p.known != nil {
+		res.known(p.known).add(p)
+		return
+	}
+	parts := strings.Fields(p.pkey)
+	if len(parts) == 0 {
+		return
+	}
+	if len(parts) > 1 {
+		first, sur := parts[0], strings.Join(surnameWords(parts), " ")
+		// Someone already named in the article: same surname and first name,
+		// or one of them a near-spelling of the other's.
+		for _, e := range res.persons {
+			if e.surnames[sur] && (e.firsts[first] || len(e.firsts) == 0) {
+				e.add(p)
+				return
+			}
+		}
+		for _, e := range res.persons {
+			if e.firsts[first] && anyNear(e.surnames, sur) {
+				e.add(p)
+				return
+			}
+		}
+		// A known person, perhaps misspelt.
+		if k := res.nearKnown(first, sur); k != nil {
+			res.known(k).add(p)
+			return
+		}
+		res.newEntity(pipeline.Person, nil).add(p)
+		return
+	}
+	w := parts[0]
+	// A bare surname (or, failing that, first name) of someone in the
+	// article: the most recently mentioned before it wins.
+	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.surnames[w] }); e != nil {
+		e.add(p)
+		return
+	}
+	if e := res.lastPerson(p.Start, func(e *Entity) bool { return anyNear(e.surnames, w) }); e != nil {
+		e.add(p)
+		return
+	}
+	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.firsts[w] && len(e.surnames) > 0 }); e != nil {
+		e.add(p)
+		return
+	}
+	if k := res.knownBySurname(w); k != nil {
+		res.known(k).add(p)
+		return
+	}
+	res.newEntity(pipeline.Person, nil).add(p)
+}
+
+// lastPerson returns the person matching ok whose latest mention before
+// offset is the latest, or, when none is mentioned before, the first one
+// matching.
+func (res *resolution) lastPerson(offset int, ok func(*Entity) bool) *Entity {
+	var best, first *Entity
+	bestAt := -1
+	for _, e := range res.persons {
+		if !ok(e) {
+			continue
+		}
+		if first == nil {
+			first = e
+		}
+		for _, m := range e.Mentions {
+			if m.Start < offset && m.Start > bestAt {
+				best, bestAt = e, m.Start
+			}
+		}
+	}
+	if best != nil {
+		return best
+	}
+	return first
+}
+
+func anyNear(set map[string]bool, w string) bool {
+	for s := range set {
+		if nearSpelling(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearKnown finds the known person with this first name whose surname is
+// the same or a near-spelling; it must be the only one.
+func (res *resolution) nearKnown(first, sur string) *Known {
+	for _, k := range res.g.BySurname(sur) {
+		for _, f := range k.forms {
+			if f.first == first || nearSpelling(f.first, first) {
+				return k
+			}
+		}
+	}
+	var found *Known
+	for _, k := range res.g.People() {
+		for _, f := range k.forms {
+			if f.first != first || !nearSpelling(f.surname, sur) {
+				continue
+			}
+			if found != nil && found != k {
+				return nil // ambiguous
+			}
+			found = k
+		}
+	}
+	return found
+}
+
+// knownBySurname finds the one known person with surname w, or with a
+// surname one edit away when w is long enough for that to be telling.
+func (res *resolution) knownBySurname(w string) *Known {
+	if ks := res.g.BySurname(w); len(ks) == 1 {
+		return ks[0]
+	} else if len(ks) > 1 {
+		return nil
+	}
+	if utf8.RuneCountInString(w) < 6 {
+		return nil
+	}
+	var found *Known
+	for _, k := range res.g.People() {
+		for _, f := range k.forms {
+			if nearSpelling(f.surname, w) {
+				if found != nil && found != k {
+					return nil
+				}
+				found = k
+			}
+		}
+	}
+	return found
+}
+
+func (res *resolution) addOther(p *prepared) {
+	if p.known != nil {
+		res.known(p.known).add(p)
+		return
+	}
+	if e, ok := res.byKey[p.key]; ok {
+		e.add(p)
+		return
+	}
+	// A recogniser that calls one mention of a person something else: an
+	// exact full name or surname of a person in the article is that person.
+	for _, e := range res.persons {
+		if e.keys[p.key] || p.words == 1 && e.surnames[p.key] && e.Known == nil {
+			e.add(p)
+			return
+		}
+	}
+	e := res.newEntity(p.Type, nil)
+	res.byKey[p.key] = e
+	e.add(p)
+}
+
+// finish names the entities, gives them ids, salience and sorted mentions.
+func (res *resolution) finish(ctx Context) []*Entity {
+	out := res.entities[:0]
+	maxCount := 0
+	for _, e := range res.entities {
+		if len(e.Mentions) == 0 {
+			continue
+		}
+		out = append(out, e)
+		maxCount = max(maxCount, len(e.Mentions))
+	}
+	titleKeys := titleGrams(ctx.Title)
+	for _, e := range out {
+		slices.SortFunc(e.Mentions, func(a, b pipeline.Mention) int { return a.Start - b.Start })
+		e.Name = e.canonicalName()
+		e.ID = EntityID(e.Type, e.Name)
+		if e.Type == pipeline.Person {
+			e.Gender = e.gender()
+		}
+		e.Salience = salience(e, maxCount, len(res.text), ctx, titleKeys)
+	}
+	slices.SortStableFunc(out, func(a, b *Entity) int {
+		switch {
+		case a.Salience > b.Salience:
+			return -1
+		case a.Salience < b.Salience:
+			return 1
+		}
+		return a.Mentions[0].Start - b.Mentions[0].Start
+	})
+	return out
+}
+
+func (e *Entity) canonicalName() string {
+	if e.Known != nil {
+		return e.Known.Name
+	}
+	best, bestN := "", 0
+	for n, c := range e.names {
+		// People are named by their fullest form; others by their most
+		// frequent form, then the longest, then alphabetically for stability.
+		better := false
+		switch {
+		case e.Type == pipeline.Person && len(strings.Fields(n)) != len(strings.Fields(best)):
+			better = len(strings.Fields(n)) > len(strings.Fields(best))
+		case c != bestN:
+			better = c > bestN
+		case len(n) != len(best):
+			better = len(n) > len(best)
+		default:
+			better = n < best
+		}
+		if best == "" || better {
+			best, bestN = n, c
+		}
+	}
+	return best
+}
+
+func (e *Entity) gender() lexicon.Gender {
+	if e.Known != nil && e.Known.Gender != lexicon.Unknown {
+		return e.Known.Gender
+	}
+	for f := range e.firsts {
+		if g, ok := lexicon.FirstName(f); ok && g != lexicon.Unknown {
+			return g
+		}
+	}
+	switch {
+	case e.hints[lexicon.Male] > e.hints[lexicon.Female]:
+		return lexicon.Male
+	case e.hints[lexicon.Female] > e.hints[lexicon.Male]:
+		return lexicon.Female
+	}
+	return lexicon.Unknown
+}
+
+// EntityID is the stable id of an entity: a hash of its type and the
+// matching key of its canonical name.
+func EntityID(t pipeline.EntityType, name string) string {
+	key := Key(name)
+	if t == pipeline.Person {
+		key = PersonKey(name)
+	}
+	sum := sha256.Sum256([]byte(string(t) + "\x00" + key))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Salience weights, documented in the package doc of enrich.
+const (
+	salienceFrequency = 0.5
+	saliencePosition  = 0.3
+	salienceTitle     = 0.2
+)
+
+// salience is 0.5·f + 0.3·p + 0.2·t: f the entity's mentions over the most
+// any entity has, p how early its first mention is (1 at the start of the
+// text, 0 at the end), t whether it is named in the title (or, without a
+// title, in the first sentence).
+func salience(e *Entity, maxCount, textLen int, ctx Context, titleKeys map[string]bool) float64 {
+	f := float64(len(e.Mentions)) / float64(max(maxCount, 1))
+	p := 1.0
+	if textLen > 0 {
+		p = 1 - float64(e.Mentions[0].Start)/float64(textLen)
+	}
+	t := 0.0
+	if ctx.Title != "" {
+		for k := range e.keys {
+			if titleKeys[k] {
+				t = 1
+				break
+			}
+		}
+		if t == 0 && e.Type == pipeline.Person {
+			for s := range e.surnames {
+				if titleKeys[s] {
+					t = 1
+					break
+				}
+			}
+		}
+	} else if e.Mentions[0].Start < ctx.LeadEnd {
+		t = 1
+	}
+	s := salienceFrequency*f + saliencePosition*p + salienceTitle*t
+	return float64(int(s*1000+0.5)) / 1000
+}
+
+// titleGrams returns the folded word n-grams of a title, up to five words.
+func titleGrams(title string) map[string]bool {
+	if title == "" {
+		return nil
+	}
+	var ws []string
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '\'' || r == '\u2019')
+	}) {
+		if k := Key(w); k != "" {
+			ws = append(ws, k)
+		}
+	}
+	grams := map[string]bool{}
+	for i := range ws {
+		for n := 1; n <= 5 && i+n <= len(ws); n++ {
+			grams[strings.Join(ws[i:i+n], " ")] = true
+		}
+	}
+	return grams
+}

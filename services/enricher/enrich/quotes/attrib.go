@@ -1,0 +1,593 @@
+package quotes
+
+import (
+	"strings"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+)
+
+// speechVerbs introduce or follow reported speech.
+var speechVerbs = wordSet(`said say says saying told tell tells telling added adds adding
+	stated stating warned warn warns warning declared declare declares insisted insist insists
+	argued argue argues explained explain explains noted wrote writes tweeted
+	asked asks replied continued complained complain complains
+	maintained maintains claimed urged urges announced announce announces
+	acknowledged acknowledges admitted admits conceded concedes stressed stress
+	stresses emphasised emphasise emphasises emphasized emphasize emphasizes suggested suggests
+	predicted predicts recalled remarked observed observes
+	agreed agrees concluded concludes confirmed confirms denied denies
+	vowed pledged promised cautioned cautions threatened threatens demanded reiterated reiterate
+	reiterates responded responds hoped believes believed posted commented countered quipped joked`)
+
+// describeVerbs put a label in quotation marks that "by X" attributes.
+var describeVerbs = wordSet(`described describes called calls dubbed termed branded labelled labeled`)
+
+// skippable words between a subject and its verb: auxiliaries and adverbs.
+var skippable = wordSet(`had has have was is are were would will also later then earlier again previously
+	once repeatedly further not just only recently reportedly separately publicly privately firmly flatly
+	wanted wants want to went on had did does do could can may might must should shall`)
+
+// clauseBreakers end the noun phrase before a verb.
+var clauseBreakers = wordSet(`and but while whereas that when after before because if as though although
+	since so yet or nor which where whom whose than`)
+
+// prepositions cut a noun phrase to its head: "Denmark's delegation | to Nato".
+var prepositions = wordSet(`of to in at for from with on over about by into against between among`)
+
+// roleNouns name a person by office: "the deputy under secretary warned".
+var roleNouns = wordSet(`secretary minister president spokesman spokeswoman spokesperson official
+	ambassador envoy representative diplomat chief head leader adviser advisor director chairman
+	chairwoman chair commander general negotiator premier chancellor governor mayor senator
+	negotiator deputy counterpart officer analyst expert source`)
+
+// institutionNouns name a country's or organisation's voice: "the
+// Russian delegation said".
+var institutionNouns = wordSet(`delegation government ministry embassy mission side administration
+	team officials authorities leadership cabinet presidency military army statement`)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+type attributor struct {
+	d    *doc.Doc
+	ents []*canon.Entity
+	// ment[i] is the entity whose mention covers token i, or -1.
+	ment []int32
+}
+
+func newAttributor(d *doc.Doc, ents []*canon.Entity) *attributor {
+	a := &attributor{d: d, ents: ents, ment: make([]int32, len(d.Tokens))}
+	for i := range a.ment {
+		a.ment[i] = -1
+	}
+	for ei, e := range ents {
+		for _, m := range e.Mentions {
+			for ti := d.TokenAt(m.Start); ti < len(d.Tokens) && d.Tokens[ti].Start < m.End; ti++ {
+				a.ment[ti] = int32(ei)
+			}
+		}
+	}
+	return a
+}
+
+func (a *attributor) word(i int) string { return lexicon.Lower(a.d.TokenText(i)) }
+
+func (a *attributor) isPunct(i int, s ...string) bool {
+	t := a.d.Tokens[i]
+	if t.Kind != doc.Punct {
+		return false
+	}
+	txt := a.d.Text[t.Start:t.End]
+	for _, x := range s {
+		if txt == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *attributor) isQuoteMark(i int) bool {
+	return a.isPunct(i, "\u201c", "\u201d", "\u201e", "\"", "\u2018", "\u2019", "'", "\u00ab", "\u00bb")
+}
+
+// context returns the token ranges before and after a quotation within
+// its sentence, stopping at other quotations.
+func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
+	d := a.d
+	open, close := s.open, s.close
+	pFrom, pTo := d.ParaTokens(s.para)
+	if open >= 0 {
+		sf, _ := d.SentTokens(int(d.Tokens[open].Sent))
+		lFrom, lTo = max(sf, pFrom), open
+		// Start after any quotation closed earlier in the sentence.
+		for i := lTo - 1; i >= lFrom; i-- {
+			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != doc.Punct) {
+				lFrom = i + 1
+				break
+			}
+		}
+	} else {
+		lFrom, lTo = pFrom, pFrom
+	}
+	if close >= 0 {
+		_, st := d.SentTokens(int(d.Tokens[close].Sent))
+		rFrom, rTo = close+1, min(st, pTo)
+		for i := rFrom; i < rTo; i++ {
+			if a.isPunct(i, "\u201c", "\u201e", "\u2018", "\u00ab") || a.isPunct(i, "\"") && i+1 < rTo && d.Tokens[i+1].Start == d.Tokens[i].End {
+				rTo = i
+				break
+			}
+		}
+	} else {
+		rFrom, rTo = pTo, pTo
+	}
+	return
+}
+
+// attribute finds the speaker of one quotation.
+func (a *attributor) attribute(s *segment) speaker {
+	lFrom, lTo, rFrom, rTo := a.context(s)
+	after := a.after(rFrom, rTo)
+	if after.found() && after.isPerson() {
+		return after
+	}
+	if sp := a.accordingTo(rFrom, rTo); sp.found() {
+		return sp
+	}
+	if sp := a.accordingTo(lFrom, lTo); sp.found() {
+		return sp
+	}
+	before := a.before(lFrom, lTo)
+	switch {
+	case before.isPerson():
+		return before
+	case after.found():
+		return after
+	case before.found():
+		return before
+	}
+	return a.byAgent(lFrom, lTo, rFrom, rTo)
+}
+
+func (s speaker) isPerson() bool { return s.entity != nil && s.entity.Type == pipeline.Person }
+
+// after reads “…,” X said / “…,” said X right after the closing mark.
+// npStart reports whether token i can begin the subject of an "X said"
+// after a quotation: a name, a pronoun or a determiner, not "with Russia".
+func (a *attributor) npStart(i int) bool {
+	t := a.d.Tokens[i]
+	if t.Kind != doc.Word {
+		return false
+	}
+	if a.ment[i] >= 0 || t.Cap {
+		return true
+	}
+	switch a.word(i) {
+	case "the", "a", "an", "his", "her", "its", "their", "our", "he", "she", "they", "it", "we", "i", "you", "who":
+		return true
+	}
+	return false
+}
+
+func (a *attributor) after(from, to int) speaker {
+	i := from
+	for i < to && a.isPunct(i, ",", "\u2013", "\u2014", "-") {
+		i++
+	}
+	if i >= to {
+		return speaker{}
+	}
+	// said X
+	if speechVerbs[a.word(i)] && a.d.Tokens[i].Kind == doc.Word {
+		end := i + 1
+		for end < to && end-i <= 12 && !a.isPunct(end, ",", ".", ";", ":", "!", "?") {
+			end++
+		}
+		return a.phrase(i+1, end, true)
+	}
+	// X said
+	if !a.npStart(i) {
+		return speaker{}
+	}
+	for v := i; v < to && v-i <= 8; v++ {
+		if a.d.Tokens[v].Kind == doc.Word && clauseBreakers[a.word(v)] && a.ment[v] < 0 {
+			break
+		}
+		if a.d.Tokens[v].Kind != doc.Word {
+			if !a.isPunct(v, "'s", "\u2019s") && a.d.Tokens[v].Kind != doc.Possessive {
+				break
+			}
+			continue
+		}
+		if speechVerbs[a.word(v)] && a.ment[v] < 0 {
+			np := v
+			for np > i && skippable[a.word(np-1)] {
+				np--
+			}
+			return a.phrase(i, np, false)
+		}
+	}
+	return speaker{}
+}
+
+// accordingTo reads "according to X" anywhere in [from, to).
+func (a *attributor) accordingTo(from, to int) speaker {
+	for i := from; i+2 < to; i++ {
+		if a.word(i) == "according" && a.word(i+1) == "to" {
+			end := i + 2
+			for end < to && !a.isPunct(end, ",", ".", ";", ":", "!", "?") && !a.isQuoteMark(end) {
+				end++
+			}
+			return a.phrase(i+2, end, true)
+		}
+	}
+	return speaker{}
+}
+
+// before finds the speech verb nearest before the quotation and its
+// subject; when that verb has none of its own ("…, adding: “…”", "but
+// said “…”"), an earlier verb of the sentence lends its subject.
+func (a *attributor) before(from, to int) speaker {
+	if to > from {
+		if sf, _ := a.d.SentTokens(int(a.d.Tokens[to-1].Sent)); sf < from {
+			from = sf
+		}
+	}
+	for v := to - 1; v >= from; v-- {
+		if a.d.Tokens[v].Kind != doc.Word || !speechVerbs[a.word(v)] || a.ment[v] >= 0 {
+			continue
+		}
+		if sp := a.subject(from, v); sp.found() {
+			return sp
+		}
+	}
+	return speaker{}
+}
+
+// subject finds the subject of the verb at token v, looking no further
+// back than from.
+func (a *attributor) subject(from, v int) speaker {
+	i := v - 1
+	for i >= from && a.d.Tokens[i].Kind == doc.Word && skippable[a.word(i)] && a.ment[i] < 0 {
+		i--
+	}
+	// An apposition: "Julianne Smith, the US ambassador to Nato, said". If
+	// the apposition is the name ("Its foreign policy chief, Josep
+	// Borrell, maintained"), it is the subject.
+	if i >= from && a.isPunct(i, ",") {
+		k := i - 1
+		for k >= from && !a.isPunct(k, ",") && !a.isQuoteMark(k) {
+			k--
+		}
+		if k >= from && a.isPunct(k, ",") {
+			if e := a.firstOfType(k+1, i, pipeline.Person); e != nil {
+				return speaker{entity: e}
+			}
+			i = k - 1
+		} else {
+			return speaker{}
+		}
+	}
+	end := i + 1
+	j := i
+	for j >= from {
+		t := a.d.Tokens[j]
+		if t.Kind == doc.Punct && !a.isPunct(j, ".") || t.Kind == doc.Word && clauseBreakers[a.word(j)] && a.ment[j] < 0 {
+			break
+		}
+		if t.Kind == doc.Word && j < i && speechVerbs[a.word(j)] && a.ment[j] < 0 {
+			break
+		}
+		j--
+	}
+	return a.phrase(j+1, end, false)
+}
+
+// phrase resolves the noun phrase in tokens [from, to). verbFirst says the
+// phrase follows its verb ("said the alliance's Assistant Secretary General
+// Baiba Braze"), where the first person named is the speaker.
+func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
+	if from >= to {
+		return speaker{}
+	}
+	// Pronouns.
+	if to-from == 1 || a.d.Tokens[from].Kind == doc.Word && isPronoun(a.word(from)) && (to-from == 1 || verbFirst) {
+		switch a.word(from) {
+		case "he":
+			return a.pronoun(a.d.Tokens[from].Start, lexicon.Male)
+		case "she":
+			return a.pronoun(a.d.Tokens[from].Start, lexicon.Female)
+		case "who":
+			return a.lastNamed(a.d.Tokens[from].Start, pipeline.Person)
+		case "they", "it", "which", "i", "we", "you":
+			return speaker{}
+		}
+	}
+	if verbFirst {
+		if e := a.firstOfType(from, to, pipeline.Person); e != nil {
+			return speaker{entity: e}
+		}
+	} else if e := a.speakerAt(to - 1); e != nil && e.Type == pipeline.Person {
+		// Offices come before names: "US Secretary of State Antony Blinken".
+		return speaker{entity: e}
+	}
+	// Cut at the first preposition: the head comes before it.
+	head := to
+	for i := from + 1; i < to; i++ {
+		if a.d.Tokens[i].Kind == doc.Word && prepositions[a.word(i)] && a.ment[i] < 0 {
+			head = i
+			break
+		}
+	}
+	last := head - 1
+	for last > from && a.d.Tokens[last].Kind != doc.Word {
+		last--
+	}
+	if e := a.speakerAt(last); e != nil {
+		return speaker{entity: e}
+	}
+	lw := a.word(last)
+	// "Denmark's delegation": the possessor speaks.
+	for i := from; i < head; i++ {
+		if a.d.Tokens[i].Kind == doc.Possessive && i > from {
+			if e := a.speakerAt(i - 1); e != nil {
+				return speaker{entity: e}
+			}
+		}
+	}
+	// "the alliance": the entity that nominal names.
+	if e := a.nominal(lw, a.d.Tokens[last].Start); e != nil {
+		return speaker{entity: e}
+	}
+	// "the Russian delegation": the country of a nationality.
+	if institutionNouns[lw] {
+		for i := from; i < head; i++ {
+			if e := a.countryAt(i); e != nil {
+				return speaker{entity: e}
+			}
+		}
+	}
+	// "the deputy under secretary": the person named just before.
+	if roleNouns[lw] && !verbFirst {
+		if sp := a.recentPerson(a.d.Tokens[from].Start); sp.found() {
+			return sp
+		}
+	}
+	if e := a.firstSpeaker(from, head); e != nil {
+		return speaker{entity: e}
+	}
+	if roleNouns[lw] || institutionNouns[lw] {
+		return speaker{text: a.phraseText(from, head)}
+	}
+	return speaker{}
+}
+
+func isPronoun(w string) bool {
+	switch w {
+	case "he", "she", "they", "it", "who", "which", "i", "we", "you":
+		return true
+	}
+	return false
+}
+
+func (a *attributor) phraseText(from, to int) string {
+	return strings.Join(strings.Fields(a.d.Text[a.d.Tokens[from].Start:a.d.Tokens[to-1].End]), " ")
+}
+
+// speakerAt returns the entity mentioned at token i if it can speak:
+// people, organisations, places (for their governments).
+func (a *attributor) speakerAt(i int) *canon.Entity {
+	if i < 0 || a.ment[i] < 0 {
+		return nil
+	}
+	e := a.ents[a.ment[i]]
+	if e.Type == pipeline.Misc {
+		return nil
+	}
+	return e
+}
+
+// countryAt returns the country entity of a nationality mentioned at
+// token i, if the article names that country.
+func (a *attributor) countryAt(i int) *canon.Entity {
+	if a.ment[i] < 0 {
+		return nil
+	}
+	e := a.ents[a.ment[i]]
+	if e.Type == pipeline.Location {
+		return e
+	}
+	if e.Known == nil || e.Known.Country == nil {
+		return nil
+	}
+	for _, c := range a.ents {
+		if c.Known == e.Known.Country {
+			return c
+		}
+	}
+	return nil
+}
+
+func (a *attributor) firstOfType(from, to int, t pipeline.EntityType) *canon.Entity {
+	for i := from; i < to; i++ {
+		if a.ment[i] >= 0 && a.ents[a.ment[i]].Type == t {
+			return a.ents[a.ment[i]]
+		}
+	}
+	return nil
+}
+
+// firstSpeaker returns the first person, organisation or place in [from, to).
+func (a *attributor) firstSpeaker(from, to int) *canon.Entity {
+	if e := a.firstOfType(from, to, pipeline.Person); e != nil {
+		return e
+	}
+	for i := from; i < to; i++ {
+		if e := a.speakerAt(i); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// nominal returns the entity of the article a nominal ("alliance") refers
+// to, the one mentioned last before offset.
+func (a *attributor) nominal(w string, offset int) *canon.Entity {
+	var best *canon.Entity
+	bestAt := -1
+	for _, e := range a.ents {
+		if e.Known == nil {
+			continue
+		}
+		for _, n := range e.Known.Nominals {
+			if n != w && !strings.HasSuffix(n, " "+w) {
+				continue
+			}
+			at := lastMentionBefore(e, offset)
+			if best == nil || at > bestAt {
+				best, bestAt = e, at
+			}
+		}
+	}
+	return best
+}
+
+func lastMentionBefore(e *canon.Entity, offset int) int {
+	at := -1
+	for _, m := range e.Mentions {
+		if m.Start < offset {
+			at = m.Start
+		}
+	}
+	return at
+}
+
+// pronoun resolves he or she to the most recently mentioned person of that
+// gender (or of unknown gender, if none of it is mentioned before).
+func (a *attributor) pronoun(offset int, g lexicon.Gender) speaker {
+	var best, unknown *canon.Entity
+	bestAt, unknownAt := -1, -1
+	for _, e := range a.ents {
+		if e.Type != pipeline.Person {
+			continue
+		}
+		at := lastMentionBefore(e, offset)
+		if at < 0 {
+			continue
+		}
+		switch e.Gender {
+		case g:
+			if at > bestAt {
+				best, bestAt = e, at
+			}
+		case lexicon.Unknown:
+			if at > unknownAt {
+				unknown, unknownAt = e, at
+			}
+		}
+	}
+	if best != nil {
+		return speaker{entity: best}
+	}
+	if unknown != nil {
+		return speaker{entity: unknown}
+	}
+	return speaker{}
+}
+
+// lastNamed returns the entity of type t mentioned last before offset in
+// the same sentence.
+func (a *attributor) lastNamed(offset int, t pipeline.EntityType) speaker {
+	s := a.d.SentenceOf(offset)
+	var best *canon.Entity
+	bestAt := -1
+	for _, e := range a.ents {
+		if e.Type != t {
+			continue
+		}
+		at := lastMentionBefore(e, offset)
+		if at >= 0 && a.d.SentenceOf(at) == s && at > bestAt {
+			best, bestAt = e, at
+		}
+	}
+	if best == nil {
+		return speaker{}
+	}
+	return speaker{entity: best}
+}
+
+// recentPerson returns the person mentioned last before offset, within
+// this sentence and the two before it.
+func (a *attributor) recentPerson(offset int) speaker {
+	s := a.d.SentenceOf(offset)
+	var best *canon.Entity
+	bestAt := -1
+	for _, e := range a.ents {
+		if e.Type != pipeline.Person {
+			continue
+		}
+		at := lastMentionBefore(e, offset)
+		if at >= 0 && s-a.d.SentenceOf(at) <= 2 && at > bestAt {
+			best, bestAt = e, at
+		}
+	}
+	if best == nil {
+		return speaker{}
+	}
+	return speaker{entity: best}
+}
+
+// byAgent reads “described as “…” by X”.
+func (a *attributor) byAgent(lFrom, lTo, rFrom, rTo int) speaker {
+	if rFrom >= rTo || a.word(rFrom) != "by" {
+		return speaker{}
+	}
+	described := false
+	for i := max(lFrom, lTo-4); i < lTo; i++ {
+		if describeVerbs[a.word(i)] {
+			described = true
+		}
+	}
+	if !described {
+		return speaker{}
+	}
+	end := rFrom + 1
+	for end < rTo && !a.isPunct(end, ",", ".", ";", ":") {
+		end++
+	}
+	if e := a.firstSpeaker(rFrom+1, end); e != nil {
+		return speaker{entity: e}
+	}
+	return speaker{}
+}
+
+// standsAlone reports whether a quotation starts its paragraph: news style
+// for a quotation continuing the previous speaker's words.
+func (a *attributor) standsAlone(s *segment) bool {
+	from, _ := a.d.ParaTokens(s.para)
+	return s.open == -1 || s.open == from
+}
+
+// otherPersonBetween reports whether a person other than who is named
+// between two offsets.
+func (a *attributor) otherPersonBetween(who *canon.Entity, start, end int) bool {
+	for _, e := range a.ents {
+		if e.Type != pipeline.Person || e == who {
+			continue
+		}
+		for _, m := range e.Mentions {
+			if m.Start >= start && m.Start < end {
+				return true
+			}
+		}
+	}
+	return false
+}

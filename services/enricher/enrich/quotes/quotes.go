@@ -1,0 +1,173 @@
+// Package quotes finds the direct quotations of an article and who said
+// them.
+//
+// Quotations are text between double quotation marks (curly, straight,
+// low-9 or guillemets) or UK-style single curly marks, told apart from
+// apostrophes by where they stand. A quotation that runs over several
+// paragraphs (each opening a mark that only the last one closes) gives one
+// Quote per paragraph, all with the same speaker.
+//
+// The speaker is found, in order of trust, from
+//
+//  1. the words right after the quotation: “…,” X said / said X / he added;
+//  2. "according to X" in the same sentence;
+//  3. a speech verb before it in the sentence and its subject:
+//     X said: “…”, X told reporters “…”, X said that … “…”, skipping an
+//     apposition ("Julianne Smith, the US ambassador to Nato, said");
+//  4. "described as “…” by X";
+//  5. for a quotation standing alone at the start of a paragraph, the
+//     speaker of the quotation just before it, when nobody else has been
+//     named in between (news style for continuing a quote);
+//  6. the same words quoted elsewhere in the article with a speaker.
+//
+// A speaker is a named person, organisation or place (a capital speaking
+// for its government), or he/she resolved to the most recent person of
+// that gender, who to the person just named, a nominal ("the alliance")
+// to the entity it names, or an office ("the deputy under secretary") to
+// the person named just before. An unresolved nominal ("the Russian
+// representative") is kept as the speaker's text without an id. When a
+// person and an organisation are both credited ("Mr Ryabkov said the
+// meeting had been “complex”, Interfax said"), the person is the speaker.
+package quotes
+
+import (
+	"strings"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+)
+
+// Find returns the quotations of d with their speakers, resolved to the
+// article's entities.
+func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
+	segs := findSegments(d)
+	if len(segs) == 0 {
+		return nil
+	}
+	a := newAttributor(d, ents)
+	speakers := make([]speaker, len(segs))
+	for i := range segs {
+		if d.IsJunk(doc.Span{Start: segs[i].start, End: segs[i].end}) {
+			continue
+		}
+		speakers[i] = a.attribute(&segs[i])
+	}
+	// A quotation running over paragraphs has one speaker: the first found.
+	for i := range segs {
+		if segs[i].prev != -1 {
+			continue
+		}
+		chainSpeaker := speaker{}
+		for j := i; j != -1; j = segs[j].next {
+			if speakers[j].found() {
+				chainSpeaker = speakers[j]
+				break
+			}
+		}
+		for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
+			if !speakers[j].resolved() {
+				speakers[j] = chainSpeaker
+			}
+		}
+	}
+	// A quotation standing alone at the start of its paragraph continues
+	// the last attributed one, up to three paragraphs back, if nobody else
+	// has been named since.
+	for i := range segs {
+		if speakers[i].found() || segs[i].prev != -1 || !a.standsAlone(&segs[i]) {
+			continue
+		}
+		for j := i - 1; j >= 0 && segs[i].para-segs[j].para <= 3; j-- {
+			if !speakers[j].found() {
+				continue
+			}
+			if !a.otherPersonBetween(speakers[j].entity, segs[j].end, segs[i].start) {
+				speakers[i] = speakers[j]
+			}
+			break
+		}
+	}
+	// The same words quoted elsewhere: exactly, or one of five words or
+	// more inside the other (checked among at most maxSameWords quotations).
+	norm := make([]string, len(segs))
+	byWords := map[string]int{}
+	for i := range segs {
+		norm[i] = normalise(d.Text[segs[i].start:segs[i].end])
+		if _, ok := byWords[norm[i]]; !ok && speakers[i].resolved() && norm[i] != "" {
+			byWords[norm[i]] = i
+		}
+	}
+	for i := range segs {
+		if speakers[i].resolved() {
+			continue
+		}
+		if j, ok := byWords[norm[i]]; ok {
+			speakers[i] = speakers[j]
+			continue
+		}
+		if len(segs) > maxSameWords {
+			continue
+		}
+		for j := range segs {
+			if j != i && speakers[j].resolved() && contains(norm[i], norm[j]) {
+				speakers[i] = speakers[j]
+				break
+			}
+		}
+	}
+	out := make([]pipeline.Quote, 0, len(segs))
+	for i, s := range segs {
+		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) {
+			continue
+		}
+		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
+		if e := speakers[i].entity; e != nil {
+			q.Speaker, q.SpeakerID = e.Name, e.ID
+		} else {
+			q.Speaker = speakers[i].text
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// speaker is an attribution: an entity, or only the words naming it.
+type speaker struct {
+	entity *canon.Entity
+	text   string
+}
+
+func (s speaker) found() bool    { return s.entity != nil || s.text != "" }
+func (s speaker) resolved() bool { return s.entity != nil }
+
+// maxSameWords bounds the quadratic search for one quotation inside another.
+const maxSameWords = 200
+
+// contains reports whether one of two normalised quotations of at least
+// five words holds the other.
+func contains(na, nb string) bool {
+	if strings.Count(na, " ") < 4 || strings.Count(nb, " ") < 4 {
+		return false
+	}
+	return strings.Contains(na, nb) || strings.Contains(nb, na)
+}
+
+func normalise(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && r != '\u2019' && r != '\u201c' && r != '\u201d' {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		if r != '\'' && r != '\u2019' {
+			space = true
+		}
+	}
+	return b.String()
+}

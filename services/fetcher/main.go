@@ -1,0 +1,21 @@
+// Command fetcher is the fetcher service: it polls the registered feeds,
+// sitemaps and pages and publishes their articles to the raw subject.
+package main
+
+import (
+	"context"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
+)
+
+func main() {
+	opts := fetchersvc.DefaultOptions()
+	svc.Main(svc.Program{Name: "fetcher", Options: &opts,
+		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+			return fetchersvc.Build(ctx, opts, log, js)
+		}}.Run)
+}

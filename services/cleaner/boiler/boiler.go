@@ -158,7 +158,7 @@ func normalise(p string) string {
 	s := strings.ToLower(strings.Join(strings.Fields(p), " "))
 	s = strings.TrimFunc(s, func(r rune) bool {
 		switch r {
-		case ':', '.', '…', '»', '«', '›', '>', '<', '|', '-', '–', '—', '(', ')', '[', ']', '+', '!', '*', '•', '·', '/', '#', '→', '↓', '▶', '►', '"', '\'':
+		case ':', '.', '…', '»', '«', '›', '>', '<', '|', '-', '–', '—', '(', ')', '[', ']', '+', '!', '?', '*', '•', '·', '/', '#', '→', '↓', '▶', '►', '"', '\'':
 			return true
 		}
 		return unicode.IsSpace(r)
@@ -291,6 +291,20 @@ func creditKind(p string, ctx Context) Kind {
 	if ctx == InArticle && endsWithCredit(p) {
 		return Credit
 	}
+	if ctx == InArticle && countWords(p, 26) <= 25 {
+		// A caption signed at its end: "… aus der Schweiz. © AFP / NAME".
+		if i := strings.LastIndex(p, "©"); i >= 0 && len(p)-i <= 60 {
+			return Credit
+		}
+	}
+	if countWords(p, 9) <= 8 {
+		// "24. März 2004, 19:49 | Genesis": a date and a name.
+		if before, _, ok := strings.Cut(p, " | "); ok {
+			if _, ok := dates.Parse(before); ok {
+				return Dateline
+			}
+		}
+	}
 	return Text
 }
 
@@ -317,9 +331,9 @@ func endsWithCredit(p string) bool {
 			if strings.Contains(inner, "/") && capitalisedWords(inner) {
 				return true
 			}
-			for _, a := range agencies {
-				if lower == a {
-					return true
+			for _, part := range strings.Split(lower, "/") {
+				if agencySet[strings.TrimSpace(part)] {
+					return true // "(mlharing / iStock.com)", "(Reuters)"
 				}
 			}
 		}

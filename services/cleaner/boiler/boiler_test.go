@@ -141,3 +141,28 @@ func TestStamps(t *testing.T) {
 		}
 	}
 }
+
+func TestMoreFurniture(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Kind
+	}{
+		{"Rezept drucken Bei Pinterest speichern", Text}, // Labels, not Classify, takes rows of buttons
+		{"Schon gelesen?", Label},
+		{"Das Hermelin ist im Winter mit seinem weißen Fell gut getarnt. (mlharing / iStock.com)", Credit},
+		{"24. März 2004, 19:49 | Genesis", Dateline},
+		{"Publiziert: 03.04.2020, 12:35", Dateline},
+		{"Jede kleine Spende hilft den notleidenden Menschen dieser Welt!", Prompt},
+		{"Titelbild: Geyres Christophe/ABACA/picture-alliance", Credit},
+		{"Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO", Credit},
+		{"Zachęcamy do regularnych odwiedzin naszej strony. Informujemy, że korzystamy z cookies.", Prompt},
+		{"Die Spende des Unternehmens kam nach Angaben der Stadt zu spät.", Text}, // a donation reported, not asked for
+	} {
+		if got := Classify(tc.in, InArticle); got != tc.want {
+			t.Errorf("Classify(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if !Labels("Rezept drucken Bei Pinterest speichern") {
+		t.Error("a row of buttons is labels")
+	}
+}

@@ -68,6 +68,8 @@ func isPrompt(p string, long bool) bool {
 		// "Zum Newsletter anmelden", "Jede kleine Spende": a short line
 		// naming a site action is a button or a teaser.
 		return true
+	case words <= 12 && strong > 0 && strings.HasSuffix(strings.TrimSpace(p), "!"):
+		return true // "Every small donation helps!"
 	case imperative && evidence >= 1 && words <= 12:
 		return true // "Follow us on Telegram", "Become a member"
 	case evidence < 2:
@@ -110,6 +112,7 @@ var (
 		"wir", "uns", "unser", "unsere", "unseren", "unserem", "unserer",
 		"nosotros", "nuestro", "nuestra", "nuestros", "nuestras", "nous", "notre", "nos",
 		"noi", "nostro", "nostra", "nostri", "nosso", "nossa", "wij", "ons", "onze",
+		"zapraszamy", "zachęcamy", "informujemy", "nasz", "nasza", "naszej", "naszego", "nasze",
 	)
 	readerWords = set(
 		"you", "your", "you're", "yours", "you'll", "you've", "please", "thank", "thanks",

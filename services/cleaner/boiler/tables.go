@@ -34,7 +34,8 @@ var labels = set(
 	"zusatzinformationen", "schon gelesen", "kommentare schreiben", "kommentar schreiben",
 	"kommentar verfassen", "lade weitere inhalte", "mehr laden", "weitere laden", "fragen an den autor",
 	"temas relacionados", "image illustrative", "like it? share it", "table of contents", "contents",
-	"print recipe", "jump to recipe", "external content",
+	"print recipe", "jump to recipe", "external content", "bei pinterest speichern",
+	"auf pinterest merken", "pin it", "save to pinterest", "merken",
 	"das könnte sie auch interessieren", "das könnte dich auch interessieren", "meistgelesen",
 	"ähnliche beiträge", "ähnliche artikel", "verwandte artikel", "weitere artikel", "themen",
 	"schlagworte", "schlagwörter", "zum thema", "schon gelesen", "auch lesenswert", "empfehlungen",
@@ -76,7 +77,7 @@ var crossLinkLeads = []string{
 
 // datelineLeads open a publication stamp or reading time.
 var datelineLeads = []string{
-	"letzte änderung", "zuletzt geändert", "last updated on",
+	"letzte änderung", "zuletzt geändert", "last updated on", "publiziert", "erschienen am",
 	"updated", "last updated", "published", "first published", "posted", "posted on",
 	"last modified", "modified", "reading time", "min read", "tempo de leitura", "lesezeit",
 	"aktualisiert", "veröffentlicht", "zuletzt aktualisiert", "stand:", "erstellt",
@@ -89,7 +90,8 @@ var creditLeads = []string{
 	"photo:", "photo by", "photos:", "photograph:", "image:", "image by", "image source",
 	"picture:", "pictures:", "credit:", "credits:", "photo credit", "illustration:",
 	"foto:", "fotos:", "bild:", "bilder:", "quelle:", "bildquelle", "source:", "fuente:",
-	"crédit", "crédito", "credito:",
+	"crédit", "crédito", "credito:", "titelbild", "aufmacherbild", "bildnachweis", "abbildung:",
+	"image illustrative", "illustration :", "foto ©", "fotos ©",
 }
 
 // labelLeads open a short furniture line whatever follows: comment

@@ -166,10 +166,42 @@ func normalise(p string) string {
 	return s
 }
 
+// trimDecoration drops the bullets, arrows and brackets a cross-link
+// label may be decorated with.
+func trimDecoration(p string) string {
+	for p != "" {
+		r, n := utf8.DecodeRuneInString(p)
+		switch r {
+		case '(', '[', '»', '›', '>', '→', '▶', '►', '•', '-', '–', '—', ' ':
+			p = p[n:]
+			continue
+		}
+		return p
+	}
+	return p
+}
+
 func countWords(p string, limit int) int {
 	n := 0
 	in := false
-	for _, r := range p {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+				in = false
+				continue
+			}
+			if !in {
+				n++
+				if n >= limit {
+					return n
+				}
+				in = true
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(p[i:])
+		i += size - 1
 		if unicode.IsSpace(r) {
 			in = false
 			continue
@@ -185,10 +217,11 @@ func countWords(p string, limit int) int {
 	return n
 }
 
+
 // crossLinkLead reports whether p opens with a cross-link label, and
 // returns the text after it.
 func crossLinkLead(p string) (rest string, ok bool) {
-	s := strings.TrimLeft(p, "([»›>→▶►•-–— ")
+	s := trimDecoration(p)
 	if s == "" {
 		return "", false
 	}

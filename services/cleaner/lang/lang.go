@@ -15,7 +15,7 @@ import (
 
 // sampleRunes is how much of a text is looked at: a few paragraphs tell
 // a language as well as a whole article.
-const sampleRunes = 1500
+const sampleRunes = 1000
 
 // Detect returns the language of text, or "" when it cannot tell.
 func Detect(text string) string {
@@ -39,6 +39,13 @@ func byScript(text string) string {
 	var hasKana, hasHangul bool
 	var ukr, bel, srb, bul, rus, persian, urdu int
 	for _, r := range text {
+		if r < 0x80 {
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				total++
+				latin++
+			}
+			continue
+		}
 		if !unicode.IsLetter(r) {
 			continue
 		}

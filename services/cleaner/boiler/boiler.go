@@ -217,7 +217,6 @@ func countWords(p string, limit int) int {
 	return n
 }
 
-
 // crossLinkLead reports whether p opens with a cross-link label, and
 // returns the text after it.
 func crossLinkLead(p string) (rest string, ok bool) {

@@ -1,131 +1,299 @@
-// Package clean turns a raw article (an HTML page or plain text) into clean
-// text and metadata. It is the cleaner stage's logic, free of NATS.
+// Package clean is the cleaner stage: it turns a raw article — an HTML
+// page in any character set, or plain text that may be a scraped page —
+// into clean body text (paragraphs separated by one blank line) with its
+// metadata: title, authors, publication time, language, site name and
+// canonical URL. It has no NATS in it: Cleaner.Process is a
+// pipeline.Func, and package runner turns it into a service.
 //
-// This first version only normalises text and reads the paragraphs and
-// title of HTML pages; boilerplate removal is issue #3.
+// Claim-checked bodies (pipeline.BodyRef) are resolved before Process,
+// by the service (package claimcheck); an article reaching Process with
+// neither HTML nor text has nothing to clean.
+//
+// Input that can never be cleaned — over the size cap or the time
+// budget, a page with no article text, or one that makes extraction
+// panic — is returned as a pipeline.Permanent error naming the reason, so
+// the runner dead-letters it instead of retrying.
 package clean
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
-	"golang.org/x/net/html"
-
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/cleaner/charset"
+	"github.com/newsflow/newsflow/services/cleaner/dates"
+	"github.com/newsflow/newsflow/services/cleaner/extract"
+	"github.com/newsflow/newsflow/services/cleaner/lang"
+	"github.com/newsflow/newsflow/services/cleaner/textclean"
 )
 
 // Version is recorded in every article this package cleans.
-const Version = "0.1.0"
+const Version = "1.0.0"
 
-// Options bound the work one page may cost.
-type Options struct {
-	// MaxBytes is the largest page accepted (default 10 MB).
-	MaxBytes int
-}
-
-// Cleaner is a pipeline.Func; the zero value is not usable, use New.
-type Cleaner struct{ opts Options }
-
-// New returns a Cleaner with o's limits (zero fields take defaults).
-func New(o Options) *Cleaner {
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = 10 << 20
-	}
-	return &Cleaner{opts: o}
-}
-
-// Errors Process returns, always wrapped as permanent.
-var (
-	ErrTooLarge = errors.New("page over the size limit")
-	ErrNoText   = errors.New("no article text found")
+// Defaults for Options.
+const (
+	DefaultMaxBytes = 8 << 20
+	DefaultBudget   = time.Second
 )
 
-// Process cleans one article.
-func (c *Cleaner) Process(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
-	if n := len(a.HTML) + len(a.Text); n > c.opts.MaxBytes {
-		return a, pipeline.Permanent(fmt.Errorf("%w: %d bytes > %d", ErrTooLarge, n, c.opts.MaxBytes))
+// Errors Process returns, always wrapped in pipeline.Permanent (except
+// a body store's own errors, which may be retried).
+var (
+	ErrNoText   = errors.New("no article text found")
+	ErrTooLarge = errors.New("article over the size cap")
+	ErrBudget   = errors.New("article over the time budget")
+	ErrPanic    = errors.New("extraction panicked")
+)
+
+// Options configures a Cleaner. The zero value is usable.
+type Options struct {
+	// MaxBytes is the largest page or text accepted, in bytes; larger
+	// articles are dead-lettered. Zero means DefaultMaxBytes.
+	MaxBytes int
+	// Budget is the time one article may take; an article still being
+	// extracted after it is dead-lettered. Zero means DefaultBudget.
+	Budget time.Duration
+}
+
+// Cleaner cleans articles. It is safe for concurrent use.
+type Cleaner struct {
+	maxBytes int
+	budget   time.Duration
+}
+
+// New returns a Cleaner with opts, defaults filled in.
+func New(opts Options) *Cleaner {
+	c := &Cleaner{maxBytes: opts.MaxBytes, budget: opts.Budget}
+	if c.maxBytes <= 0 {
+		c.maxBytes = DefaultMaxBytes
 	}
-	text := a.Text
-	if a.HTML != "" {
-		title, paras := extractHTML(a.HTML)
-		if a.Title == "" {
-			a.Title = title
+	if c.budget <= 0 {
+		c.budget = DefaultBudget
+	}
+	return c
+}
+
+// page is what either extraction path found.
+type page struct {
+	text, title, description, site, lang, canonical string
+	authors                                         []string
+	published                                       dates.Date
+}
+
+// Process cleans one article; it is a pipeline.Func.
+//
+// Metadata rule: the page's title, authors and publication time fill in
+// what the input (feed metadata) lacks; where both have one, the page's
+// replaces the input's only when it is more precise — a publication
+// time where the input has only the day (midnight UTC, as a date-only
+// feed or the seed header gives), within 36 hours of it; a title the
+// input's truncated one ("…") is a prefix of. URL becomes the page's
+// canonical URL when it gives one (resolved against the input URL, and
+// not when it points a deep link at a home page), canonicalised.
+func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline.Article, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = pipeline.Article{}, pipeline.Permanent(fmt.Errorf("%w: %v", ErrPanic, v))
 		}
-		text = strings.Join(paras, "\n\n")
+	}()
+	if err := ctx.Err(); err != nil {
+		return pipeline.Article{}, err
 	}
-	a.Text = NormaliseText(text)
+	if n := len(a.HTML) + len(a.Text); n > c.maxBytes {
+		return pipeline.Article{}, pipeline.Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, n, c.maxBytes))
+	}
+
+	deadline := time.Now().Add(c.budget)
+	ctxDeadline, hasCtxDeadline := ctx.Deadline()
+	if hasCtxDeadline && ctxDeadline.Before(deadline) {
+		deadline = ctxDeadline
+	}
+	var p page
+	if a.HTML != "" {
+		p, err = htmlPath(a.HTML, deadline)
+	} else {
+		p, err = fromText(a.Text, deadline)
+	}
+	if err != nil {
+		if hasCtxDeadline && !ctxDeadline.After(deadline) {
+			// The runner's deadline, not ours: let it retry.
+			return pipeline.Article{}, context.DeadlineExceeded
+		}
+		return pipeline.Article{}, pipeline.Permanent(fmt.Errorf("%w (%v): %w", ErrBudget, c.budget, err))
+	}
+	if strings.TrimSpace(p.text) == "" {
+		return pipeline.Article{}, pipeline.Permanent(ErrNoText)
+	}
+	return merge(a, p), nil
+}
+
+// htmlPath is the HTML extraction Process calls; a variable so that a
+// test can make it panic.
+var htmlPath = fromHTML
+
+func fromHTML(raw string, deadline time.Time) (page, error) {
+	doc, _ := charset.Decode(raw)
+	r, err := extract.Extract(doc, deadline)
+	if err != nil {
+		return page{}, err
+	}
+	return page{
+		text: r.Text, title: r.Title, authors: r.Authors, published: r.Published,
+		lang: r.Lang, site: r.SiteName, canonical: r.Canonical, description: r.Description,
+	}, nil
+}
+
+func fromText(text string, deadline time.Time) (page, error) {
+	r, err := textclean.Clean(text, deadline)
+	if err != nil {
+		return page{}, err
+	}
+	return page{text: r.Text, title: r.Title, authors: r.Authors, published: r.Published}, nil
+}
+
+// merge writes what the page gave into the article (see Process).
+func merge(a pipeline.Article, p page) pipeline.Article {
+	a.Text = p.text
 	a.HTML = ""
-	if a.Text == "" {
-		return a, pipeline.Permanent(ErrNoText)
+	a.BodyRef = nil
+
+	if a.Title == "" || truncatedPrefix(a.Title, p.title) {
+		if p.title != "" {
+			a.Title = p.title
+		}
+	}
+	if len(a.Authors) == 0 && len(p.authors) > 0 {
+		a.Authors = p.authors
+	}
+	if a.Summary == "" {
+		a.Summary = p.description
+	}
+	if a.SiteName == "" {
+		a.SiteName = p.site
+	}
+	a.URL = canonicalURL(a.URL, p.canonical)
+	if a.SiteName == "" {
+		a.SiteName = hostName(a.URL)
+	}
+	published := p.published
+	if published.IsZero() {
+		published = urlDate(a.URL)
+	}
+	a.PublishedAt = pickPublished(a.PublishedAt, published)
+
+	a.Lang = lang.Detect(a.Text)
+	if a.Lang == "" {
+		a.Lang = p.lang
 	}
 	a.ID = pipeline.ArticleID(a.URL, a.Text)
-	if a.FetchedAt == nil {
-		now := time.Now().UTC()
-		a.FetchedAt = &now
-	}
-	return a, nil
+	return a
 }
 
-// NormaliseText collapses runs of white space inside paragraphs and
-// separates paragraphs (split at line breaks) by exactly one blank line.
-func NormaliseText(s string) string {
-	var paras []string
-	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
-		if p := strings.Join(strings.Fields(line), " "); p != "" {
-			paras = append(paras, p)
-		}
-	}
-	return strings.Join(paras, "\n\n")
+// truncatedPrefix reports whether feed is a truncated form of page
+// ("Jaw jaw better than war war…").
+func truncatedPrefix(feed, page string) bool {
+	t := strings.TrimRight(feed, ".… ")
+	return t != feed && len(t) >= 10 && len(page) > len(t) && strings.HasPrefix(page, t)
 }
 
-// extractHTML returns the page title and the text of its paragraphs.
-func extractHTML(page string) (title string, paras []string) {
-	z := html.NewTokenizer(strings.NewReader(page))
-	var buf strings.Builder
-	depth, skip := 0, 0
-	inTitle := false
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return title, paras
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style", "noscript", "template":
-				skip++
-			case "title":
-				inTitle = true
-			case "p":
-				depth++
-				buf.Reset()
+// pickPublished keeps the input's time unless the page's is more
+// precise and agrees with it to within 36 hours.
+func pickPublished(in *time.Time, page dates.Date) *time.Time {
+	if page.IsZero() {
+		return in
+	}
+	t := page.Time
+	if in == nil {
+		return &t
+	}
+	inPrec := dates.Second
+	if u := in.UTC(); u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0 {
+		inPrec = dates.Day
+	}
+	if page.Precision > inPrec && absDuration(t.Sub(*in)) <= 36*time.Hour {
+		return &t
+	}
+	return in
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// canonicalURL returns the page's canonical URL resolved against the
+// input URL, canonicalised; the input URL (canonicalised when possible)
+// when the page gives none or a useless one.
+func canonicalURL(input, canonical string) string {
+	base, _ := url.Parse(input)
+	if canonical != "" {
+		if c, err := url.Parse(strings.TrimSpace(canonical)); err == nil {
+			if base != nil {
+				c = base.ResolveReference(c)
 			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style", "noscript", "template":
-				skip = max(0, skip-1)
-			case "title":
-				inTitle = false
-			case "p":
-				if depth > 0 {
-					depth--
-					if p := strings.Join(strings.Fields(buf.String()), " "); p != "" {
-						paras = append(paras, p)
-					}
-				}
-			}
-		case html.TextToken:
-			if skip > 0 {
-				continue
-			}
-			if inTitle && title == "" {
-				title = strings.TrimSpace(string(z.Text()))
-			} else if depth > 0 {
-				buf.Write(z.Text())
+			deepToHome := base != nil && base.Path != "" && base.Path != "/" && (c.Path == "" || c.Path == "/")
+			if s, err := pipeline.CanonicalURL(c.String()); err == nil && !deepToHome {
+				return s
 			}
 		}
 	}
+	if s, err := pipeline.CanonicalURL(input); err == nil {
+		return s
+	}
+	return input
+}
+
+func hostName(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(p.Hostname(), "www.")
+}
+
+// urlDate reads a date from a URL path: /2019/11/19/, /2019-11-19-,
+// /20191119/.
+func urlDate(u string) dates.Date {
+	p, err := url.Parse(u)
+	if err != nil {
+		return dates.Date{}
+	}
+	segs := strings.Split(p.Path, "/")
+	for i := 0; i+2 < len(segs); i++ {
+		if len(segs[i]) == 4 && len(segs[i+1]) <= 2 && len(segs[i+2]) >= 1 {
+			day := segs[i+2]
+			if len(day) > 2 {
+				day = day[:2]
+			}
+			if d, ok := dates.Parse(segs[i] + "-" + pad2(segs[i+1]) + "-" + pad2(day)); ok {
+				return d
+			}
+		}
+	}
+	for _, s := range segs {
+		if len(s) >= 10 {
+			if d, ok := dates.Parse(s[:10]); ok {
+				return d
+			}
+		}
+		if len(s) == 8 {
+			if d, ok := dates.Parse(s[:4] + "-" + s[4:6] + "-" + s[6:]); ok {
+				return d
+			}
+		}
+	}
+	return dates.Date{}
+}
+
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
 }

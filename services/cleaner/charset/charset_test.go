@@ -1,0 +1,71 @@
+package charset
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want, enc string
+	}{
+		{"ascii", "<p>plain</p>", "<p>plain</p>", UTF8},
+		{"valid utf-8 wins over a wrong declaration",
+			`<meta charset="iso-8859-1"><p>Zürich</p>`, `<meta charset="iso-8859-1"><p>Zürich</p>`, UTF8},
+		{"meta charset", "<meta charset=\"iso-8859-1\"><p>Z\xfcrich</p>", "<meta charset=\"iso-8859-1\"><p>Zürich</p>", Windows1252},
+		{"http-equiv", "<meta http-equiv=Content-Type content='text/html; charset=windows-1251'><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>",
+			"<meta http-equiv=Content-Type content='text/html; charset=windows-1251'><p>Привет</p>", "windows-1251"},
+		{"upper-case label", "<META CHARSET=ISO-8859-2><p>\xb1</p>", "<META CHARSET=ISO-8859-2><p>ą</p>", "iso-8859-2"},
+		{"xml declaration", "<?xml version=\"1.0\" encoding=\"ISO-8859-15\"?><p>\xa4</p>", "<?xml version=\"1.0\" encoding=\"ISO-8859-15\"?><p>€</p>", "iso-8859-15"},
+		{"undeclared legacy is windows-1252", "<p>caf\xe9 \x93quoted\x94</p>", "<p>café “quoted”</p>", Windows1252},
+		{"unknown label falls through", "<meta charset=klingon><p>caf\xe9</p>", "<meta charset=klingon><p>café</p>", Windows1252},
+		{"utf-16 label without BOM means utf-8", "<meta charset=utf-16><p>caf\xc3\xa9 \xff</p>", "<meta charset=utf-16><p>café \uFFFD</p>", UTF8},
+		{"utf-8 BOM", "\xef\xbb\xbf<p>ok \xff</p>", "<p>ok \uFFFD</p>", UTF8},
+		{"utf-16le BOM", "\xff\xfe<\x00p\x00>\x00\xe9\x00", "<p>é", "utf-16le"},
+		{"mostly utf-8 with a stray byte", "<p>Zürich, Genève, Köln, \x96 Bern</p>", "<p>Zürich, Genève, Köln, \uFFFD Bern</p>", UTF8},
+		{"meta wins over an earlier script charset",
+			"<script charset=\"utf-8\"></script><meta content=\"text/html; charset=gb2312\"><p>\xc4\xe3</p>",
+			"<script charset=\"utf-8\"></script><meta content=\"text/html; charset=gb2312\"><p>你</p>", "gbk"},
+		{"gbk", "<meta charset=gbk><p>\xc4\xe3\xba\xc3</p>", "<meta charset=gbk><p>你好</p>", "gbk"},
+		{"shift_jis", "<meta charset=Shift_JIS><p>\x82\xb1\x82\xf1</p>", "<meta charset=Shift_JIS><p>こん</p>", "shift_jis"},
+	} {
+		got, enc := Decode(tc.in)
+		if got != tc.want || enc != tc.enc {
+			t.Errorf("%s: Decode = %q, %q; want %q, %q", tc.name, got, enc, tc.want, tc.enc)
+		}
+	}
+}
+
+func TestDeclaredOnlyInFirst16KB(t *testing.T) {
+	page := "<p>" + strings.Repeat("x", prescanLimit) + "<meta charset=koi8-r>\xe9"
+	if got := Declared(page); got != "" {
+		t.Fatalf("Declared found %q past the prescan limit", got)
+	}
+	if _, enc := Decode(page); enc != Windows1252 {
+		t.Fatalf("Decode used %q", enc)
+	}
+}
+
+func TestValidUTF8IsNotCopied(t *testing.T) {
+	in := strings.Repeat("<p>grüße</p>", 100)
+	out, _ := Decode(in)
+	if &[]byte(in)[0] == nil || out != in {
+		t.Fatal("changed valid input")
+	}
+	if allocs := testing.AllocsPerRun(10, func() { Decode(in) }); allocs != 0 {
+		t.Fatalf("%v allocations decoding valid UTF-8", allocs)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add("<meta charset=iso-8859-1>caf\xe9")
+	f.Add("\xff\xfe<\x00")
+	f.Add("<?xml encoding='")
+	f.Fuzz(func(t *testing.T, in string) {
+		out, enc := Decode(in)
+		if !utf8.ValidString(out) || enc == "" {
+			t.Fatalf("Decode(%q) = %q, %q", in, out, enc)
+		}
+	})
+}

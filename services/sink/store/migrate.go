@@ -92,6 +92,12 @@ func migrate(ctx context.Context, db *sql.DB, m migrator) error {
 			return err
 		}
 	}
+	// Development builds before the first release had another version 1;
+	// their databases cannot be migrated, only recreated.
+	if _, err := db.ExecContext(ctx, `SELECT rid, article_rid FROM articles, article_entities LIMIT 0`); err != nil {
+		return fmt.Errorf("store: the database was created by a pre-release development build whose schema this one cannot migrate; "+
+			"export its articles with that build if they matter, then delete it: %w", err)
+	}
 	return nil
 }
 

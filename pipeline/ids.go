@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // ErrBadURL reports a URL that cannot identify an article.
@@ -43,16 +45,23 @@ func CanonicalURL(raw string) (string, error) {
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
 
-	if u.Path == "" {
-		u.Path = "/"
+	// Work on the path as written, escapes and all: re-escaping would turn
+	// a valid "/!5655255/" into "/%215655255/", another URL to the server.
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
 	} else {
-		clean := path.Clean(u.Path)
-		if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean := path.Clean(p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
 			clean += "/"
 		}
-		u.Path = clean
+		p = clean
 	}
-	u.RawPath = ""
+	unescaped, err := url.PathUnescape(p)
+	if err != nil {
+		return "", fmt.Errorf("%w: %q: %w", ErrBadURL, raw, err)
+	}
+	u.Path, u.RawPath = unescaped, p
 
 	q := u.Query()
 	for k := range q {
@@ -67,6 +76,57 @@ func CanonicalURL(raw string) (string, error) {
 	u.RawQuery = q.Encode()
 	u.ForceQuery = false
 	return u.String(), nil
+}
+
+// PreferredURL is the URL that identifies a page: the canonical link it
+// declares (canonicalHref, from <link rel=canonical> or og:url, resolved
+// against pageURL) when that is an http(s) URL on the same site — the same
+// registrable domain, so a page cannot claim another site's article — and
+// does not send a deep link to the site's home page; otherwise pageURL.
+// The result is canonicalised (CanonicalURL), or "" if neither is usable.
+// Every stage that derives an article's URL uses it, so they agree on ids.
+func PreferredURL(pageURL, canonicalHref string) string {
+	page, _ := CanonicalURL(pageURL)
+	href := strings.TrimSpace(canonicalHref)
+	if href == "" {
+		return page
+	}
+	base, err := url.Parse(strings.TrimSpace(pageURL))
+	if err != nil {
+		base = &url.URL{}
+	}
+	ref, err := base.Parse(href)
+	if err != nil {
+		return page
+	}
+	c, err := CanonicalURL(ref.String())
+	if err != nil {
+		return page
+	}
+	if page == "" { // nothing to compare with: the page's own word is all there is
+		return c
+	}
+	cu, pu := mustParse(c), mustParse(page)
+	if !sameSite(cu.Hostname(), pu.Hostname()) || (pu.Path != "/" && cu.Path == "/") {
+		return page
+	}
+	return c
+}
+
+func mustParse(canonical string) *url.URL {
+	u, _ := url.Parse(canonical) // canonical URLs parse
+	return u
+}
+
+// sameSite reports whether two hosts share a registrable domain
+// (www.example.com and m.example.com do; example.com and example.org don't).
+func sameSite(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ra, err1 := publicsuffix.EffectiveTLDPlusOne(a)
+	rb, err2 := publicsuffix.EffectiveTLDPlusOne(b)
+	return err1 == nil && err2 == nil && ra == rb
 }
 
 // trackingParams are query parameters that say how a reader arrived, not

@@ -24,6 +24,10 @@ func TestCanonicalURL(t *testing.T) {
 		{"https://example.com./a", "https://example.com/a"},
 		{"  https://example.com/a  ", "https://example.com/a"},
 		{"http://[::1]:80/x", "http://[::1]/x"},
+		{"https://taz.de/!5655255/", "https://taz.de/!5655255/"},
+		{"https://example.com/a%2Fb/c", "https://example.com/a%2Fb/c"},
+		{"https://example.com/caf%C3%A9", "https://example.com/caf%C3%A9"},
+		{"https://example.com/café", "https://example.com/caf%C3%A9"},
 	}
 	for _, tt := range tests {
 		got, err := pipeline.CanonicalURL(tt.in)
@@ -54,5 +58,27 @@ func TestArticleID(t *testing.T) {
 	}
 	if pipeline.ArticleID("not a url", "x") != pipeline.ArticleID("", "x") {
 		t.Fatal("an unusable URL should fall back to the text")
+	}
+}
+
+func TestPreferredURL(t *testing.T) {
+	tests := []struct{ page, href, want string }{
+		{"https://news.example.com/a?utm_source=x", "", "https://news.example.com/a"},
+		{"https://m.example.com/a", "https://www.example.com/a", "https://www.example.com/a"},
+		{"https://example.com/story?page=2", "/story", "https://example.com/story"},
+		{"https://example.com/a", "https://other.org/a", "https://example.com/a"},   // another site
+		{"https://example.com/a", "https://example.com/", "https://example.com/a"},  // deep link sent home
+		{"https://example.com/", "https://example.com/", "https://example.com/"},
+		{"https://example.com/a", "javascript:alert(1)", "https://example.com/a"},
+		{"https://example.co.uk/a", "https://news.example.co.uk/a", "https://news.example.co.uk/a"},
+		{"https://a.co.uk/x", "https://b.co.uk/x", "https://a.co.uk/x"}, // co.uk is a public suffix
+		{"", "https://example.com/a#top", "https://example.com/a"},     // no page URL: the page's word
+		{"", "/relative", ""},
+		{"not a url", "", ""},
+	}
+	for _, tt := range tests {
+		if got := pipeline.PreferredURL(tt.page, tt.href); got != tt.want {
+			t.Errorf("PreferredURL(%q, %q) = %q, want %q", tt.page, tt.href, got, tt.want)
+		}
 	}
 }

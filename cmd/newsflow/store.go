@@ -32,7 +32,7 @@ func withStore(ctx context.Context, e *env, args []string, cmd func(context.Cont
 	if len(args) >= 2 && (args[0] == "-db" || args[0] == "--db") {
 		db, args = args[1], args[2:]
 	}
-	st, err := store.Open(ctx, db)
+	st, err := store.Open(ctx, db, store.WithExistingOnly())
 	if err != nil {
 		return fmt.Errorf("opening %s (set -db or NEWSFLOW_DB): %w", db, err)
 	}

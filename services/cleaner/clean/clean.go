@@ -175,7 +175,9 @@ func merge(a pipeline.Article, p page) pipeline.Article {
 	if a.SiteName == "" {
 		a.SiteName = p.site
 	}
-	a.URL = canonicalURL(a.URL, p.canonical)
+	if u := pipeline.PreferredURL(a.URL, p.canonical); u != "" {
+		a.URL = u
+	}
 	if a.SiteName == "" {
 		a.SiteName = hostName(a.URL)
 	}
@@ -225,28 +227,6 @@ func absDuration(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
-}
-
-// canonicalURL returns the page's canonical URL resolved against the
-// input URL, canonicalised; the input URL (canonicalised when possible)
-// when the page gives none or a useless one.
-func canonicalURL(input, canonical string) string {
-	base, _ := url.Parse(input)
-	if canonical != "" {
-		if c, err := url.Parse(strings.TrimSpace(canonical)); err == nil {
-			if base != nil {
-				c = base.ResolveReference(c)
-			}
-			deepToHome := base != nil && base.Path != "" && base.Path != "/" && (c.Path == "" || c.Path == "/")
-			if s, err := pipeline.CanonicalURL(c.String()); err == nil && !deepToHome {
-				return s
-			}
-		}
-	}
-	if s, err := pipeline.CanonicalURL(input); err == nil {
-		return s
-	}
-	return input
 }
 
 func hostName(u string) string {

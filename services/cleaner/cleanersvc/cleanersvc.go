@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
@@ -20,21 +21,30 @@ import (
 
 // Options are the cleaner's own settings.
 type Options struct {
+	// MaxPageBytes and PageBudget bound the work one article may cost;
+	// over either it is dead-lettered with the reason.
 	MaxPageBytes int
+	PageBudget   time.Duration
 }
 
 // DefaultOptions returns the defaults the flags start from.
-func DefaultOptions() Options { return Options{MaxPageBytes: 10 << 20} }
+func DefaultOptions() Options {
+	return Options{MaxPageBytes: clean.DefaultMaxBytes, PageBudget: clean.DefaultBudget}
+}
 
 // RegisterFlags binds o to flags on fs.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.MaxPageBytes, "max-page-bytes", o.MaxPageBytes, "largest page the cleaner accepts; larger ones are dead-lettered")
+	fs.DurationVar(&o.PageBudget, "page-budget", o.PageBudget, "time one page may take to clean; slower ones are dead-lettered")
 }
 
 // Validate reports settings that cannot work.
 func (o Options) Validate() error {
 	if o.MaxPageBytes < 1024 {
 		return fmt.Errorf("max-page-bytes %d: want at least 1024", o.MaxPageBytes)
+	}
+	if o.PageBudget < time.Millisecond {
+		return fmt.Errorf("page-budget %s: want at least 1ms", o.PageBudget)
 	}
 	return nil
 }
@@ -43,7 +53,7 @@ func (o Options) Validate() error {
 // too large for a message arrive as references into the object store (see
 // package claimcheck) and are fetched through js before cleaning.
 func Build(_ context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-	c := clean.New(clean.Options{MaxBytes: o.MaxPageBytes})
+	c := clean.New(clean.Options{MaxBytes: o.MaxPageBytes, Budget: o.PageBudget})
 	return svc.Service{Stages: []*runner.Stage{{
 		Name:    pipeline.StageCleaner,
 		From:    pipeline.SubjectRaw,

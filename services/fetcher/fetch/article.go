@@ -10,7 +10,6 @@ import (
 	"github.com/cespare/xxhash/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
-	"golang.org/x/net/publicsuffix"
 
 	"github.com/newsflow/newsflow/pipeline"
 )
@@ -142,26 +141,15 @@ func CanonicalLink(page, pageURL string) string {
 	return resolveCanonical(base, href)
 }
 
+// resolveCanonical is the canonical link's URL when the contract's rule
+// (pipeline.PreferredURL: same site, not a deep link sent home) accepts it.
 func resolveCanonical(base *url.URL, href string) string {
 	if href == "" {
 		return ""
 	}
-	u, err := base.Parse(href)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
+	page := base.String()
+	if u := pipeline.PreferredURL(page, href); u != pipeline.PreferredURL(page, "") {
+		return u
 	}
-	if !sameSite(u.Hostname(), base.Hostname()) {
-		return ""
-	}
-	return u.String()
-}
-
-func sameSite(a, b string) bool {
-	a, b = strings.ToLower(strings.TrimSuffix(a, ".")), strings.ToLower(strings.TrimSuffix(b, "."))
-	if a == b {
-		return true
-	}
-	ra, err1 := publicsuffix.EffectiveTLDPlusOne(a)
-	rb, err2 := publicsuffix.EffectiveTLDPlusOne(b)
-	return err1 == nil && err2 == nil && ra == rb
+	return ""
 }

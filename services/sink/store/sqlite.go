@@ -48,6 +48,11 @@ func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error)
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("store: sqlite path %q: '?' and '#' are not allowed in file names", path)
 	}
+	if cfg.existingOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%w: no store at %s", ErrNotFound, path)
+		}
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("store: creating directory for %s: %w", path, err)
@@ -56,8 +61,9 @@ func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error)
 	// synchronous(FULL): a commit is on disk when Save returns, which is
 	// what lets the runner ack; group commit amortises the fsync.
 	w, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=cache_size(-131072)"+
-		"&_pragma=mmap_size(1073741824)&_txlock=immediate")
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"+
+		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", cfg.writerCacheMB<<10, cfg.mmapMB<<20)+
+		"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
@@ -70,7 +76,7 @@ func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error)
 		return nil, err
 	}
 	r, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)"+
-		"&_pragma=cache_size(-32768)&_pragma=mmap_size(268435456)")
+		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", cfg.readerCacheMB<<10, cfg.mmapMB<<20))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)

@@ -66,13 +66,13 @@ func TestPreferredURL(t *testing.T) {
 		{"https://news.example.com/a?utm_source=x", "", "https://news.example.com/a"},
 		{"https://m.example.com/a", "https://www.example.com/a", "https://www.example.com/a"},
 		{"https://example.com/story?page=2", "/story", "https://example.com/story"},
-		{"https://example.com/a", "https://other.org/a", "https://example.com/a"},   // another site
-		{"https://example.com/a", "https://example.com/", "https://example.com/a"},  // deep link sent home
+		{"https://example.com/a", "https://other.org/a", "https://example.com/a"},  // another site
+		{"https://example.com/a", "https://example.com/", "https://example.com/a"}, // deep link sent home
 		{"https://example.com/", "https://example.com/", "https://example.com/"},
 		{"https://example.com/a", "javascript:alert(1)", "https://example.com/a"},
 		{"https://example.co.uk/a", "https://news.example.co.uk/a", "https://news.example.co.uk/a"},
 		{"https://a.co.uk/x", "https://b.co.uk/x", "https://a.co.uk/x"}, // co.uk is a public suffix
-		{"", "https://example.com/a#top", "https://example.com/a"},     // no page URL: the page's word
+		{"", "https://example.com/a#top", "https://example.com/a"},      // no page URL: the page's word
 		{"", "/relative", ""},
 		{"not a url", "", ""},
 	}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +21,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/shareddata"
 )
 
 // benchServicesCmd measures each service binary's resident memory under a
@@ -28,6 +32,8 @@ func benchServicesCmd(ctx context.Context, e *env, args []string) error {
 	bin := fs.String("bin", "bin", "directory holding the service binaries (make build)")
 	rate := fs.Int("rate", 100, "articles published per second")
 	dur := fs.Duration("duration", 60*time.Second, "how long to keep the load up")
+	load := fs.String("load", "pages", "pages: the extraction benchmarks' 600-odd real pages as bare HTML, each under a new URL;\n"+
+		"seeds: the five seed articles made unique — one story, the hardest case for story linking")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,9 +43,38 @@ func benchServicesCmd(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %s: run `make build` first or set -bin", errUsage, err)
 		}
 	}
-	payloads, err := benchPayloads()
-	if err != nil {
-		return err
+	var next func(i int) (*nats.Msg, error)
+	switch *load {
+	case "seeds":
+		payloads, err := benchPayloads()
+		if err != nil {
+			return err
+		}
+		next = func(i int) (*nats.Msg, error) {
+			// A unique tail gives each message a new article id, as in a
+			// real stream: every article is new to the sink.
+			a, err := pipeline.DecodeArticle(payloads[i%len(payloads)], nil)
+			if err != nil {
+				return nil, err
+			}
+			a.Text += "\n\nBench article " + strconv.Itoa(i) + "."
+			body, err := pipeline.EncodeArticle(&a)
+			return &nats.Msg{Subject: pipeline.SubjectRaw, Data: body}, err
+		}
+	case "pages":
+		pages, err := benchPages()
+		if err != nil {
+			return err
+		}
+		next = func(i int) (*nats.Msg, error) {
+			m := nats.NewMsg(pipeline.SubjectRaw)
+			m.Data = pages[i%len(pages)]
+			m.Header.Set(pipeline.HeaderURL, "https://bench.example/news/"+strconv.Itoa(i))
+			m.Header.Set(pipeline.HeaderContentType, "text/html")
+			return m, nil
+		}
+	default:
+		return fmt.Errorf("%w: -load %q: want pages or seeds", errUsage, *load)
 	}
 	dir, err := os.MkdirTemp("", "newsflow-bench-services-")
 	if err != nil {
@@ -84,7 +119,7 @@ func benchServicesCmd(ctx context.Context, e *env, args []string) error {
 		procs[s] = cmd
 	}
 
-	fmt.Fprintf(e.stderr, "bench services: %d articles/s for %s (seed articles made unique)\n", *rate, *dur)
+	fmt.Fprintf(e.stderr, "bench services: %d articles/s for %s (load %s)\n", *rate, *dur, *load)
 	peak, peakAnon := map[string]int64{}, map[string]int64{}
 	var last map[string]procMem
 	sample := func() {
@@ -114,18 +149,11 @@ loop:
 		case <-sampleTick.C:
 			sample()
 		case <-tick.C:
-			// A unique tail gives each message a new article id, as a real
-			// stream would: every article is new to the sink.
-			a, err := pipeline.DecodeArticle(payloads[sent%len(payloads)], nil)
+			m, err := next(sent)
 			if err != nil {
 				return err
 			}
-			a.Text += "\n\nBench article " + strconv.Itoa(sent) + "."
-			body, err := pipeline.EncodeArticle(&a)
-			if err != nil {
-				return err
-			}
-			if _, err := js.PublishAsync(pipeline.SubjectRaw, body); err != nil {
+			if _, err := js.PublishMsgAsync(m); err != nil {
 				return err
 			}
 			sent++
@@ -142,7 +170,16 @@ loop:
 		m := last[s]
 		fmt.Fprintf(e.stdout, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", s, mb(m.rss), mb(m.anon), mb(m.file), mb(peak[s]), mb(peakAnon[s]))
 	}
-	fmt.Fprintf(e.stdout, "\n%d articles published at %d/s for %s; %d stored by the sink.\n", sent, *rate, *dur, stored)
+	fmt.Fprintf(e.stdout, "\n%d articles (load %s) published at %d/s for %s; %d stored by the sink a minute later at most.\n", sent, *load, *rate, *dur, stored)
+	for _, st := range []struct{ stream, consumer string }{
+		{pipeline.StreamRaw, pipeline.StageCleaner}, {pipeline.StreamClean, pipeline.StageEnricher}, {pipeline.StreamEnriched, pipeline.StageSink},
+	} {
+		if c, err := js.Consumer(ctx, st.stream, st.consumer); err == nil {
+			if info, err := c.Info(ctx); err == nil {
+				fmt.Fprintf(e.stdout, "  %-8s acked %d, %d waiting\n", st.consumer, info.AckFloor.Stream, info.NumPending+uint64(info.NumAckPending))
+			}
+		}
+	}
 	return nil
 }
 
@@ -191,4 +228,33 @@ func procMemory(pid int) (procMem, error) {
 		*dst = kb << 10
 	}
 	return m, sc.Err()
+}
+
+// benchPages are the extraction benchmarks' HTML pages, as fetched.
+func benchPages() ([][]byte, error) {
+	dir, err := shareddata.Dir()
+	if err != nil {
+		return nil, err
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "extraction", "*", "html", "*.gz"))
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no pages under %s/extraction/*/html", dir)
+	}
+	pages := make([][]byte, 0, len(files))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		page, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		pages = append(pages, page)
+	}
+	return pages, nil
 }

@@ -116,6 +116,7 @@ type Options struct {
 type Enricher struct {
 	opts     Options
 	resolver *canon.Resolver
+	linking  keyLocks
 }
 
 // New returns an Enricher.

@@ -64,8 +64,8 @@ func (e *Enricher) link(ctx context.Context, a *pipeline.Article, sig story.Sign
 	default:
 		rec.Time = e.opts.Now().Unix()
 	}
-	keys := sig.Keys()
-	slices.Sort(keys)
+	keys := slices.Compact(slices.Sorted(slices.Values(sig.Keys())))
+	defer e.linking.lock(keys)()
 	backoff := minBackoff
 	giveUp := time.Now().Add(e.opts.MemoryWait)
 	pause := func() error {

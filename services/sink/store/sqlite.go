@@ -62,7 +62,9 @@ func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error)
 	// what lets the runner ack; group commit amortises the fsync.
 	w, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"+
-		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(%d)", cfg.writerCacheMB<<10, cfg.mmapMB<<20)+
+		// The writer reads little beyond the pages it changes; memory-mapped
+		// I/O is for the readers' queries.
+		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(0)", cfg.writerCacheMB<<10)+
 		"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)

@@ -135,7 +135,7 @@ func defaultConfig() config {
 		// the OS page cache keeps the database file warm whatever SQLite's
 		// own cache holds, and queries stay in milliseconds at 100k
 		// articles (docs/BENCHMARKS.md).
-		writerCacheMB: 16, readerCacheMB: 4, mmapMB: 128,
+		writerCacheMB: 8, readerCacheMB: 16, mmapMB: 256,
 	}
 }
 
@@ -175,9 +175,10 @@ func WithReadConns(n int) Option {
 
 // WithSQLiteMemory sets how much memory SQLite may use, in MiB: the page
 // cache of the writer connection and of each reader connection, and the
-// memory-mapped I/O window (file-backed, so it counts as page cache, not
-// as the process's own memory). Defaults 16, 4 and 128. Larger caches buy
-// query latency on large stores with memory.
+// readers' memory-mapped I/O window (file-backed, so it counts as page
+// cache, not as the process's own memory; the writer maps nothing).
+// Defaults 8, 16 and 256. Larger caches buy query latency on large stores
+// with memory.
 func WithSQLiteMemory(writerCacheMB, readerCacheMB, mmapMB int) Option {
 	return func(c *config) {
 		if writerCacheMB > 0 {

@@ -32,15 +32,37 @@ var (
 )
 
 // EncodeArticle is the one way an Article is put on the wire.
-func EncodeArticle(a *Article) ([]byte, error) { return encodeArticle(nil, a) }
+func EncodeArticle(a *Article) ([]byte, error) { return encodeArticle(nil, a, nil) }
 
 // AppendArticle appends the encoding of a to dst, for callers that reuse
 // buffers.
-func AppendArticle(dst []byte, a *Article) ([]byte, error) { return encodeArticle(dst, a) }
+func AppendArticle(dst []byte, a *Article) ([]byte, error) { return encodeArticle(dst, a, nil) }
+
+// DecodeArticleWire is DecodeArticle that also returns the Wire of data,
+// for AppendArticleWire: a stage that passes an article's text on
+// unchanged then re-encodes it at the cost of a copy.
+func DecodeArticleWire(data []byte) (Article, Wire, error) {
+	var w Wire
+	a, err := decodeArticle(data, &w)
+	if err != nil {
+		return Article{}, Wire{}, Permanent(fmt.Errorf("%w: %w", ErrUndecodable, err))
+	}
+	if err := a.CheckSchema(); err != nil {
+		return Article{}, Wire{}, Permanent(err)
+	}
+	return a, w, nil
+}
+
+// AppendArticleWire is AppendArticle for an article decoded with
+// DecodeArticleWire: its text and html, if still the strings decoded, are
+// copied from the message rather than escaped again.
+func AppendArticleWire(dst []byte, a *Article, w Wire) ([]byte, error) {
+	return encodeArticle(dst, a, &w)
+}
 
 // DecodeArticle reads an Article published by a stage, checking its schema.
 func DecodeArticle(data []byte, _ Header) (Article, error) {
-	a, err := decodeArticle(data)
+	a, err := decodeArticle(data, nil)
 	if err != nil {
 		return Article{}, Permanent(fmt.Errorf("%w: %w", ErrUndecodable, err))
 	}

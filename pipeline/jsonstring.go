@@ -32,7 +32,7 @@ type articleFields Article
 // strings. A placeholder is found as the first `"text":"\u0000"` member:
 // nothing encoded before it can contain that sequence unescaped (string
 // values escape their quotes, and only top-level fields precede it).
-func encodeArticle(dst []byte, a *Article) ([]byte, error) {
+func encodeArticle(dst []byte, a *Article, w *Wire) ([]byte, error) {
 	const placeholder = "\x00"
 	rest := *a
 	if rest.Text != "" {
@@ -55,17 +55,26 @@ func encodeArticle(dst []byte, a *Article) ([]byte, error) {
 		out = make([]byte, len(dst), need)
 		copy(out, dst)
 	}
-	for _, f := range [...]struct{ key, val string }{{`"html":`, a.HTML}, {`"text":`, a.Text}} {
+	var prior [2]wireString
+	if w != nil {
+		prior = [2]wireString{w.html, w.text}
+	}
+	for i, f := range [...]struct{ key, val string }{{`"html":`, a.HTML}, {`"text":`, a.Text}} {
 		if f.val == "" {
 			continue
 		}
 		marker := f.key + `"\u0000"`
-		i := bytes.Index(doc, []byte(marker))
-		if i < 0 {
+		at := bytes.Index(doc, []byte(marker))
+		if at < 0 {
 			return nil, fmt.Errorf("encoding article: no %s placeholder", f.key)
 		}
-		out = appendJSONString(append(out, doc[:i+len(f.key)]...), f.val)
-		doc = doc[i+len(marker):]
+		out = append(out, doc[:at+len(f.key)]...)
+		if prior[i].holds(f.val) {
+			out = append(out, prior[i].raw...) // unchanged since decoding: copy, don't escape
+		} else {
+			out = appendJSONString(out, f.val)
+		}
+		doc = doc[at+len(marker):]
 	}
 	return append(out, doc...), nil
 }
@@ -74,7 +83,7 @@ func encodeArticle(dst []byte, a *Article) ([]byte, error) {
 // unquoted in one pass straight from the input, every other member is
 // gathered into an object the library decodes. The library never scans
 // the long strings, which is where its time went.
-func decodeArticle(data []byte) (Article, error) {
+func decodeArticle(data []byte, w *Wire) (Article, error) {
 	var a Article
 	p := skipSpace(data)
 	if len(p) == 0 || p[0] != '{' {
@@ -105,18 +114,32 @@ func decodeArticle(data []byte) (Article, error) {
 		// The library matches member names case-insensitively, and the
 		// last of several matching members wins; so do we.
 		var dst *string
+		var seen *wireString
 		switch {
 		case bytes.EqualFold(key, []byte(`"text"`)):
 			dst = &a.Text
+			if w != nil {
+				seen = &w.text
+			}
 		case bytes.EqualFold(key, []byte(`"html"`)):
 			dst = &a.HTML
+			if w != nil {
+				seen = &w.html
+			}
 		}
 		if dst != nil && len(p) > 0 && p[0] == '"' {
-			s, n, err := unquoteFast(p)
+			s, n, reusable, err := unquoteFast(p)
 			if err != nil {
 				return Article{}, fmt.Errorf("article %s: %w", key, err)
 			}
-			*dst, p = s, p[n:]
+			*dst = s
+			if seen != nil {
+				*seen = wireString{}
+				if reusable {
+					*seen = wireString{raw: p[:n], val: s}
+				}
+			}
+			p = p[n:]
 		} else {
 			n, err := valueEnd(p)
 			if err != nil {
@@ -222,20 +245,24 @@ func valueEnd(b []byte) (int, error) {
 // IndexByte scan; invalid UTF-8 becomes U+FFFD byte by byte, as the
 // library does. It accepts raw control characters, which strict JSON
 // forbids: harmless in an article body, and not worth a per-byte check.
-func unquoteFast(b []byte) (string, int, error) {
+func unquoteFast(b []byte) (string, int, bool, error) {
 	n, err := stringEnd(b)
 	if err != nil {
-		return "", 0, err
+		return "", 0, false, err
 	}
 	s := b[1 : n-1]
 	// Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the
 	// decoded string is: check once.
 	valid := utf8.Valid(s)
+	// The literal can be written out again as it came only if it is what
+	// appendJSONString would accept as output: valid, no raw controls, no
+	// raw line or paragraph separators.
+	reusable := valid && !hasControl(s) && !bytes.Contains(s, lineSep) && !bytes.Contains(s, paraSep)
 	if bytes.IndexByte(s, '\\') < 0 {
 		if valid {
-			return string(s), n, nil
+			return string(s), n, reusable, nil
 		}
-		return string(coerceUTF8(nil, s)), n, nil
+		return string(coerceUTF8(nil, s)), n, false, nil
 	}
 	out := make([]byte, 0, len(s)) // unescaping only shrinks
 	for len(s) > 0 {
@@ -253,12 +280,51 @@ func unquoteFast(b []byte) (string, int, error) {
 		}
 		var next int
 		if out, next, err = appendEscape(out, s, i); err != nil {
-			return "", 0, err
+			return "", 0, false, err
 		}
 		s = s[next:]
 	}
 	// out is ours and never written again: the string can share it.
-	return unsafe.String(unsafe.SliceData(out), len(out)), n, nil
+	return unsafe.String(unsafe.SliceData(out), len(out)), n, reusable, nil
+}
+
+var lineSep, paraSep = []byte("\u2028"), []byte("\u2029")
+
+// hasControl reports whether b holds a byte below 0x20, eight bytes at a time.
+func hasControl(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-0x20*ones)&^x&highs != 0 {
+			return true
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// Wire is what DecodeArticleWire remembers of the message an article came
+// from: its text and html as written there, so that AppendArticleWire can
+// copy those the stage left unchanged instead of escaping them again. It
+// refers into the message's bytes, which must stay unmodified until then.
+type Wire struct {
+	text, html wireString
+}
+
+type wireString struct {
+	raw []byte // the JSON string literal, quotes included
+	val string // what it decoded to
+}
+
+// holds reports whether s is the very string decoded from raw: strings are
+// immutable, so the same bytes at the same address are the same value.
+func (w wireString) holds(s string) bool {
+	return w.raw != nil && len(s) == len(w.val) && unsafe.StringData(s) == unsafe.StringData(w.val)
 }
 
 // appendEscape decodes the escape sequence at s[at] (a backslash) onto out

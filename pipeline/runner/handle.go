@@ -79,7 +79,15 @@ func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl
 	sl.begin(m, now, now.Add(s.Timeout))
 	defer sl.end()
 
-	in, err := s.Decode(m.Data(), m.Headers())
+	var (
+		in   pipeline.Article
+		wire pipeline.Wire
+	)
+	if s.Decode != nil {
+		in, err = s.Decode(m.Data(), m.Headers())
+	} else {
+		in, wire, err = pipeline.DecodeArticleWire(m.Data())
+	}
 	if !sl.returned() {
 		return false
 	}
@@ -94,7 +102,7 @@ func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl
 	}
 	switch {
 	case err == nil:
-		s.succeed(drainCtx, js, d, out)
+		s.succeed(drainCtx, js, d, out, wire)
 	case errors.Is(err, pipeline.ErrDrop):
 		s.settle(d, d.msg.Ack, "ack")
 		s.metrics.dropped.Inc()
@@ -129,11 +137,11 @@ func (s *Stage) call(ctx context.Context, in pipeline.Article) (out pipeline.Art
 var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 // succeed publishes the result, if the stage has a next subject, then acks.
-func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery, out pipeline.Article) {
+func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery, out pipeline.Article, wire pipeline.Wire) {
 	if s.To != "" {
 		out.Mark(s.Name, s.Version, time.Now())
 		buf := encodeBuffers.Get().(*[]byte)
-		data, err := pipeline.AppendArticle((*buf)[:0], &out)
+		data, err := pipeline.AppendArticleWire((*buf)[:0], &out, wire)
 		defer func() {
 			if cap(data) <= 1<<20 { // don't keep a huge page's buffer around
 				*buf = data[:0]

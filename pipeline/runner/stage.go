@@ -32,7 +32,9 @@ type Stage struct {
 	Version string
 
 	Func pipeline.Func
-	// Decode reads a message into an Article. Default: pipeline.DecodeArticle.
+	// Decode reads a message into an Article. Default: the contract's
+	// article decoding (pipeline.DecodeArticleWire, so text the Func leaves
+	// unchanged is copied into the output, not encoded again).
 	Decode func(data []byte, h pipeline.Header) (pipeline.Article, error)
 
 	// Workers is how many messages are processed at once in this process.
@@ -82,9 +84,6 @@ func (s *Stage) init() error {
 		return fmt.Errorf("%w: stage %s: From %q is not a pipeline subject", ErrConfig, s.Name, s.From)
 	case s.To != "" && pipeline.StreamOf(s.To) == "":
 		return fmt.Errorf("%w: stage %s: To %q is not a pipeline subject", ErrConfig, s.Name, s.To)
-	}
-	if s.Decode == nil {
-		s.Decode = pipeline.DecodeArticle
 	}
 	if s.Workers <= 0 {
 		s.Workers = max(4, 2*runtime.GOMAXPROCS(0))

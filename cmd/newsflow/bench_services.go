@@ -2,12 +2,9 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,17 +239,9 @@ func benchPages() ([][]byte, error) {
 	}
 	pages := make([][]byte, 0, len(files))
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
+		page, err := shareddata.ReadFile(f)
 		if err != nil {
 			return nil, err
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		page, err := io.ReadAll(zr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		pages = append(pages, page)
 	}

@@ -7,10 +7,14 @@
 package shareddata
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -76,4 +80,23 @@ func Seeds(tb testing.TB) []string {
 		tb.Fatalf("shared data: no seeds found: %v", err)
 	}
 	return files
+}
+
+// ReadFile reads a file of the shared data, gunzipping it if its name ends
+// in .gz (the extraction benchmarks store pages so).
+func ReadFile(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil || !strings.HasSuffix(path, ".gz") {
+		return raw, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer zr.Close()
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
 }

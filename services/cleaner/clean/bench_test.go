@@ -2,9 +2,7 @@ package clean
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,15 +27,7 @@ func benchPages(tb testing.TB, split string) []string {
 
 func readGzip(tb testing.TB, path string) string {
 	tb.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
+	b, err := shareddata.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

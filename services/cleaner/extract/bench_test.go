@@ -1,10 +1,6 @@
 package extract
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -21,15 +17,7 @@ func loadPages(tb testing.TB, split string) (pages []string, size int64) {
 		tb.Fatalf("no pages in %s: %v", split, err)
 	}
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		b, err := io.ReadAll(zr)
+		b, err := shareddata.ReadFile(f)
 		if err != nil {
 			tb.Fatal(err)
 		}

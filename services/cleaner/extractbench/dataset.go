@@ -1,11 +1,8 @@
 package extractbench
 
 import (
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/segmentio/encoding/json"
+
+	"github.com/newsflow/newsflow/pipeline/shareddata"
 )
 
 // Format is one of the two benchmark layouts Run understands.
@@ -152,18 +151,4 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-func readGzip(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return out, nil
-}
+func readGzip(path string) ([]byte, error) { return shareddata.ReadFile(path) }

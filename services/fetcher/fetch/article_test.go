@@ -1,10 +1,6 @@
 package fetch
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,15 +75,10 @@ func TestArticleFromRealNewsPages(t *testing.T) {
 		t.Fatalf("only %d pages", len(files))
 	}
 	for _, f := range files[:10] {
-		raw, err := os.ReadFile(f)
+		page, err := shareddata.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, _ := io.ReadAll(zr)
 		a, err := c.Article(&Response{URL: "https://news.example.com/p/" + filepath.Base(f), ContentType: "text/html", Body: page, FetchedAt: time.Now()}, Link{}, "bench")
 		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)

@@ -6,13 +6,10 @@ package fetchtest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -61,17 +58,9 @@ func LoadPages(sharedDir string, n int) ([]Page, error) {
 	sort.Strings(files)
 	bodies := make([][]byte, 0, min(n, len(files)))
 	for _, f := range files[:min(n, len(files))] {
-		raw, err := os.ReadFile(f)
+		body, err := shareddata.ReadFile(f)
 		if err != nil {
 			return nil, err
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		body, err := io.ReadAll(zr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		bodies = append(bodies, body)
 	}

@@ -115,34 +115,14 @@ func (l *Lease) write(ctx context.Context, st State) error {
 // change (removed for a deletion) until ctx is done; initialized, if not
 // nil, is called once the current states have been delivered.
 func (r *Registry) WatchStates(ctx context.Context, fn func(id string, st State, removed bool), initialized func()) error {
-	w, err := r.state.WatchAll(ctx)
-	if err != nil {
-		return err
-	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case entry, ok := <-w.Updates():
-			if !ok {
-				return errors.New("state watch closed")
-			}
-			if entry == nil {
-				if initialized != nil {
-					initialized()
-					initialized = nil
-				}
-				continue
-			}
-			if entry.Operation() != jetstream.KeyValuePut {
-				fn(entry.Key(), State{}, true)
-				continue
-			}
-			var st State
-			if json.Unmarshal(entry.Value(), &st) == nil {
-				fn(entry.Key(), st, false)
-			}
+	return watchBucket(ctx, r.state, "state", initialized, func(key string, value []byte, removed bool) {
+		if removed {
+			fn(key, State{}, true)
+			return
 		}
-	}
+		var st State
+		if json.Unmarshal(value, &st) == nil {
+			fn(key, st, false)
+		}
+	})
 }

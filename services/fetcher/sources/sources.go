@@ -422,7 +422,25 @@ func isID(s string) bool {
 // ctx is done. initialized is called once the current sources have been
 // delivered.
 func (r *Registry) Watch(ctx context.Context, fn func(s Source, removed bool), initialized func()) error {
-	w, err := r.sources.WatchAll(ctx)
+	return watchBucket(ctx, r.sources, "source", initialized, func(key string, value []byte, removed bool) {
+		if removed {
+			fn(Source{ID: key}, true)
+			return
+		}
+		s, err := decodeSource(value)
+		if err != nil {
+			return // not ours to crash on; List reports it
+		}
+		s.ID = key
+		fn(s, false)
+	})
+}
+
+// watchBucket is the one watch loop of the registry's buckets: every entry
+// as it stands, then every change, until ctx is done, with initialized
+// called once between the two.
+func watchBucket(ctx context.Context, kv jetstream.KeyValue, what string, initialized func(), fn func(key string, value []byte, removed bool)) error {
+	w, err := kv.WatchAll(ctx)
 	if err != nil {
 		return err
 	}
@@ -433,7 +451,7 @@ func (r *Registry) Watch(ctx context.Context, fn func(s Source, removed bool), i
 			return nil
 		case entry, ok := <-w.Updates():
 			if !ok {
-				return errors.New("source watch closed")
+				return errors.New(what + " watch closed")
 			}
 			if entry == nil {
 				if initialized != nil {
@@ -442,16 +460,7 @@ func (r *Registry) Watch(ctx context.Context, fn func(s Source, removed bool), i
 				}
 				continue
 			}
-			if entry.Operation() != jetstream.KeyValuePut {
-				fn(Source{ID: entry.Key()}, true)
-				continue
-			}
-			s, err := decodeSource(entry.Value())
-			if err != nil {
-				continue // not ours to crash on; List reports it
-			}
-			s.ID = entry.Key()
-			fn(s, false)
+			fn(entry.Key(), entry.Value(), entry.Operation() != jetstream.KeyValuePut)
 		}
 	}
 }

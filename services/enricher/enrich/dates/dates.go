@@ -298,6 +298,12 @@ func (f *finder) dayMonth(i, to int) (int, string, bool) {
 	if !ok {
 		return 0, "", false
 	}
+	return f.dayWithYear(j, to, m, day)
+}
+
+// dayWithYear completes a day and month read up to j with the year written
+// after them, or else the year the article's date implies.
+func (f *finder) dayWithYear(j, to int, m time.Month, day int) (int, string, bool) {
 	if y, k, ok := f.yearAt(f.skipComma(j, to), to); ok {
 		if !validDate(y, m, day) {
 			return 0, "", false
@@ -323,18 +329,7 @@ func (f *finder) monthDay(i, to int) (int, string, bool) {
 	if !ok || j < to && f.d.Tokens[j].Kind == doc.Number {
 		return 0, "", false
 	}
-	if y, k, ok := f.yearAt(f.skipComma(j, to), to); ok {
-		if !validDate(y, m, day) {
-			return 0, "", false
-		}
-		f.lastYear = y
-		return k, isoDay(y, m, day), true
-	}
-	y, ok := f.inferYear(m, day)
-	if !ok {
-		return 0, "", false
-	}
-	return j, isoDay(y, m, day), true
+	return f.dayWithYear(j, to, m, day)
 }
 
 // monthYear reads January 2022.

@@ -2,12 +2,12 @@ package pipeline_test
 
 import (
 	"os"
-	"syscall"
 	"testing"
 
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 )
 
@@ -28,16 +28,10 @@ func seedArticles(b *testing.B) [][]byte {
 // cpuPerOp reports the process's CPU time per operation: on a shared,
 // loaded machine wall time per op mostly measures the wait for a core.
 func cpuPerOp(b *testing.B) func() {
-	start := cpuTime()
+	start := cputime.Now()
 	return func() {
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Now()-start)/float64(b.N), "cpu-ns/op")
 	}
-}
-
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func BenchmarkDecodeArticle(b *testing.B) {

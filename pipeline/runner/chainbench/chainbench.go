@@ -13,13 +13,13 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 	"github.com/newsflow/newsflow/pipeline/runner"
 )
@@ -87,7 +87,7 @@ func Measure(ctx context.Context, chain Chain, payloads [][]byte, n, workers int
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	start, startCPU := time.Now(), ProcessCPU()
+	start, startCPU := time.Now(), cputime.Now()
 	for i, h := range hops {
 		last := h.to == ""
 		name := "chain-" + strconv.Itoa(i)
@@ -122,10 +122,10 @@ func Measure(ctx context.Context, chain Chain, payloads [][]byte, n, workers int
 	case <-time.After(10 * time.Minute):
 		return Result{}, fmt.Errorf("%s chain: only %d of %d messages after 10 minutes", chain, acked.Load(), n)
 	}
-	elapsed, cpu := time.Since(start), ProcessCPU()-startCPU
+	elapsed, cpu := time.Since(start), cputime.Now()-startCPU
 	cancel()
 	wg.Wait()
-	return Result{PerSecond: float64(n) / elapsed.Seconds(), CPUPerMsg: float64(cpu) / float64(n) / 1e3}, nil
+	return Result{PerSecond: float64(n) / elapsed.Seconds(), CPUPerMsg: float64(cpu.Microseconds()) / float64(n)}, nil
 }
 
 // preload publishes in batches: a loaded server acks slower than we send.
@@ -188,11 +188,4 @@ func bareHop(ctx context.Context, js jetstream.JetStream, name, from, to string,
 		return nil, err
 	}
 	return func() { cc.Stop(); <-cc.Closed(); close(work); wg.Wait() }, nil
-}
-
-// ProcessCPU is the CPU time this process has used, user and system, in ns.
-func ProcessCPU() int64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }

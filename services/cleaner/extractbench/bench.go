@@ -33,6 +33,7 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/services/cleaner/clean"
 )
 
@@ -184,7 +185,7 @@ func runExtractor(ctx context.Context, name string, ds *dataset, opts Options) (
 	best, bestCPU := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 	for round := range rounds {
 		runtime.GC()
-		start, startCPU := time.Now(), cpuTime()
+		start, startCPU := time.Now(), cputime.Now()
 		for i := range ds.Pages {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -198,7 +199,7 @@ func runExtractor(ctx context.Context, name string, ds *dataset, opts Options) (
 			}
 		}
 		best = min(best, time.Since(start))
-		bestCPU = min(bestCPU, cpuTime()-startCPU)
+		bestCPU = min(bestCPU, cputime.Now()-startCPU)
 	}
 	r.PagesPerSec = float64(len(ds.Pages)) / best.Seconds()
 	if bestCPU > 0 {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
 	"github.com/newsflow/newsflow/services/enricher/ner"
@@ -44,15 +44,6 @@ func countTokens(text string) int {
 	return n
 }
 
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkProcess enriches the five seeds (one op = all five) with each
 // recogniser, reporting articles/s and tokens/s by wall clock and by CPU
 // time (the machine is shared; CPU time is steadier). docs/BENCHMARKS.md
@@ -77,13 +68,13 @@ func BenchmarkProcess(b *testing.B) {
 		b.Run(r.name, func(b *testing.B) {
 			if r.rec == nil {
 				m := mustNER(b)
-				cpu0 := cpuTime()
+				cpu0 := cputime.Now()
 				for b.Loop() {
 					for _, s := range ss {
 						m.Recognize(s.a.Text)
 					}
 				}
-				cpu := (cpuTime() - cpu0).Seconds()
+				cpu := (cputime.Now() - cpu0).Seconds()
 				b.ReportMetric(float64(len(ss)*b.N)/b.Elapsed().Seconds(), "articles/s")
 				b.ReportMetric(float64(tokens*b.N)/b.Elapsed().Seconds(), "tokens/s")
 				b.ReportMetric(float64(tokens*b.N)/cpu, "tokens/cpu-s")
@@ -96,7 +87,7 @@ func BenchmarkProcess(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			i := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				for _, s := range ss {
 					a := s.a
@@ -107,7 +98,7 @@ func BenchmarkProcess(b *testing.B) {
 				}
 				i++
 			}
-			cpu := (cpuTime() - cpu0).Seconds()
+			cpu := (cputime.Now() - cpu0).Seconds()
 			sec := b.Elapsed().Seconds()
 			b.ReportMetric(float64(len(ss)*b.N)/sec, "articles/s")
 			b.ReportMetric(float64(tokens*b.N)/sec, "tokens/s")

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 	"github.com/newsflow/newsflow/services/enricher/ner/conll"
-	"github.com/newsflow/newsflow/services/enricher/ner/internal/cputime"
 )
 
 // reportSpeed reports tokens per second of wall-clock time and of CPU

@@ -15,9 +15,9 @@ import (
 
 	prose "github.com/jdkato/prose/v2"
 
+	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 	"github.com/newsflow/newsflow/services/enricher/ner/conll"
-	"github.com/newsflow/newsflow/services/enricher/ner/internal/cputime"
 )
 
 // Options controls Run.

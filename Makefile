@@ -25,8 +25,11 @@ test: deps vet unit race smoke
 deps:
 	bash scripts/test-deps.sh
 
+## vet: go vet, and every module building on its own as well as in the workspace
 vet:
 	$(GO) vet $(MODULES)
+	for m in pipeline services/cleaner services/enricher services/sink services/fetcher cmd/newsflow; do \
+		(cd $$m && GOWORK=off $(GO) build ./...) || { echo "$$m does not build outside the workspace: run make tidy" >&2; exit 1; }; done
 
 unit:
 	$(GO) test -count=1 -timeout 20m -v $(MODULES) 2>&1 | scripts/test-summary.sh

@@ -12,6 +12,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/memtest"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
@@ -470,23 +471,7 @@ func TestConcurrentCopies(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	originals := map[string]bool{}
-	for _, r := range results {
-		if r.StoryID != results[0].StoryID {
-			t.Fatalf("stories differ: %s and %s", r.StoryID, results[0].StoryID)
-		}
-		if r.DuplicateOf == "" {
-			originals[r.ID] = true
-		}
-	}
-	if len(originals) != 1 {
-		t.Fatalf("%d originals, want 1: %v", len(originals), originals)
-	}
-	for _, r := range results {
-		if r.DuplicateOf != "" && !originals[r.DuplicateOf] {
-			t.Errorf("%s is a copy of %s, not of the original", r.ID, r.DuplicateOf)
-		}
-	}
+	memtest.OneOriginal(t, results)
 }
 
 // failingMemory fails every call.

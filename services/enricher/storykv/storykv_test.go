@@ -141,23 +141,7 @@ func TestReplicasAgree(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	originals := map[string]bool{}
-	for _, r := range results {
-		if r.StoryID != results[0].StoryID {
-			t.Fatalf("replicas disagree on the story: %s vs %s", r.StoryID, results[0].StoryID)
-		}
-		if r.DuplicateOf == "" {
-			originals[r.ID] = true
-		}
-	}
-	if len(originals) != 1 {
-		t.Fatalf("%d originals, want 1: %v", len(originals), originals)
-	}
-	for _, r := range results {
-		if r.DuplicateOf != "" && !originals[r.DuplicateOf] {
-			t.Errorf("%s is a copy of %s, not of the original", r.ID, r.DuplicateOf)
-		}
-	}
+	memtest.OneOriginal(t, results)
 	// A redelivery to another replica gets the same answer.
 	m := newMemory(t, connect(t, s), storykv.Config{Bucket: "replicas"})
 	e, _ := enrich.New(enrich.Options{Memory: m})

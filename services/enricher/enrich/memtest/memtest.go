@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/newsflow/newsflow/pipeline"
 	"slices"
 	"testing"
 
@@ -109,5 +110,29 @@ func Contract(t *testing.T, m enrich.Memory) {
 	}
 	if err := m.Remember(ctx, enrich.Record{ID: "e"}, []string{"fresh"}, r2); !errors.Is(err, enrich.ErrConflict) {
 		t.Fatalf("racing create: err = %v, want ErrConflict", err)
+	}
+}
+
+// OneOriginal checks what enriching copies of one article at the same
+// moment must give, whichever workers or replicas did it: one story for
+// all, exactly one original, and every other a copy of that original.
+func OneOriginal(t testing.TB, results []pipeline.Article) {
+	t.Helper()
+	originals := map[string]bool{}
+	for _, r := range results {
+		if r.StoryID != results[0].StoryID {
+			t.Fatalf("stories differ: %s and %s", r.StoryID, results[0].StoryID)
+		}
+		if r.DuplicateOf == "" {
+			originals[r.ID] = true
+		}
+	}
+	if len(originals) != 1 {
+		t.Fatalf("%d originals, want 1: %v", len(originals), originals)
+	}
+	for _, r := range results {
+		if r.DuplicateOf != "" && !originals[r.DuplicateOf] {
+			t.Errorf("%s is a copy of %s, not of the original", r.ID, r.DuplicateOf)
+		}
 	}
 }

@@ -14,7 +14,9 @@ PROJECT    ?= newsflow
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
-	$(GO) run ./cmd/newsflow run
+	@mkdir -p bin
+	$(GO) build -o bin/newsflow ./cmd/newsflow
+	exec ./bin/newsflow run
 
 ## test: everything CI checks — vet, unit and integration tests (real NATS,
 ## SQLite, PostgreSQL, Chromium), the runner under the race detector, and a

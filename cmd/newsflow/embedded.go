@@ -38,6 +38,7 @@ func defaultAllInOne() allInOne {
 	base := svc.DefaultConfig()
 	base.LogFormat = "console"
 	base.LogLevel = "warn"
+	base.OpsAddr = "127.0.0.1:9090" // a laptop's pipeline is for this machine, like its API
 	return allInOne{
 		Base: base, DataDir: "newsflow-data", Host: "127.0.0.1", Port: 4222,
 		Fetcher: fetchersvc.DefaultOptions(), Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(),

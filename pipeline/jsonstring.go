@@ -252,12 +252,10 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	}
 	s := b[1 : n-1]
 	// Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the
-	// decoded string is: check once.
-	valid := utf8.Valid(s)
-	// The literal can be written out again as it came only if it is what
-	// appendJSONString would accept as output: valid, no raw controls, no
-	// raw line or paragraph separators.
-	reusable := valid && !hasControl(s) && !bytes.Contains(s, lineSep) && !bytes.Contains(s, paraSep)
+	// decoded string is: check once. The literal can be written out again
+	// as it came only if it is what appendJSONString would write: valid, no
+	// raw controls, no raw line or paragraph separators.
+	valid, reusable := scanLiteral(s)
 	if bytes.IndexByte(s, '\\') < 0 {
 		if valid {
 			return string(s), n, reusable, nil
@@ -288,24 +286,53 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	return unsafe.String(unsafe.SliceData(out), len(out)), n, reusable, nil
 }
 
-var lineSep, paraSep = []byte("\u2028"), []byte("\u2029")
-
-// hasControl reports whether b holds a byte below 0x20, eight bytes at a time.
-func hasControl(b []byte) bool {
+// scanLiteral reports whether b, the inside of a string literal, is valid
+// UTF-8, and whether it is also free of what appendJSONString escapes but a
+// literal may carry raw: controls below 0x20 and U+2028/U+2029. It runs
+// over every article body the runner decodes, so it makes one pass, eight
+// ASCII bytes at a time, where utf8.Valid and a separate search made three.
+func scanLiteral(b []byte) (valid, writable bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if (x-0x20*ones)&^x&highs != 0 {
-			return true
+	writable = true
+	for i := 0; i < len(b); {
+		if i+32 <= len(b) { // the common case, unrolled: four ASCII words
+			w := b[i : i+32]
+			x0, x1 := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+			x2, x3 := binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])
+			if (x0|x1|x2|x3)&highs == 0 {
+				if ((x0-0x20*ones)&^x0|(x1-0x20*ones)&^x1|(x2-0x20*ones)&^x2|(x3-0x20*ones)&^x3)&highs != 0 {
+					writable = false
+				}
+				i += 32
+				continue
+			}
 		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] < 0x20 {
-			return true
+		if i+8 <= len(b) {
+			if x := binary.LittleEndian.Uint64(b[i:]); x&highs == 0 {
+				if (x-0x20*ones)&^x&highs != 0 { // some byte < 0x20
+					writable = false
+				}
+				i += 8
+				continue
+			}
 		}
+		if c := b[i]; c < utf8.RuneSelf {
+			if c < 0x20 {
+				writable = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false, false
+		}
+		if r == '\u2028' || r == '\u2029' {
+			writable = false
+		}
+		i += size
 	}
-	return false
+	return true, writable
 }
 
 // Wire is what DecodeArticleWire remembers of the message an article came

@@ -255,7 +255,8 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	// decoded string is: check once. The literal can be written out again
 	// as it came only if it is what appendJSONString would write: valid, no
 	// raw controls, no raw line or paragraph separators.
-	valid, reusable := scanLiteral(s)
+	valid := utf8.Valid(s)
+	reusable := valid && writableAsIs(s)
 	if bytes.IndexByte(s, '\\') < 0 {
 		if valid {
 			return string(s), n, reusable, nil
@@ -286,53 +287,44 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	return unsafe.String(unsafe.SliceData(out), len(out)), n, reusable, nil
 }
 
-// scanLiteral reports whether b, the inside of a string literal, is valid
-// UTF-8, and whether it is also free of what appendJSONString escapes but a
-// literal may carry raw: controls below 0x20 and U+2028/U+2029. It runs
-// over every article body the runner decodes, so it makes one pass, eight
-// ASCII bytes at a time, where utf8.Valid and a separate search made three.
-func scanLiteral(b []byte) (valid, writable bool) {
+// writableAsIs reports whether b, the inside of a string literal, is free
+// of what appendJSONString escapes but a literal may carry raw: controls
+// below 0x20 and U+2028/U+2029 (E2 80 A8/A9). It runs over every article
+// body the runner decodes, so it looks at 32 bytes a step, and finds the
+// separators by their last byte: their E2 lead byte starts every curly
+// quote and dash, A8/A9 end few characters (è, é).
+func writableAsIs(b []byte) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	writable = true
-	for i := 0; i < len(b); {
-		if i+32 <= len(b) { // the common case, unrolled: four ASCII words
-			w := b[i : i+32]
-			x0, x1 := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
-			x2, x3 := binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])
-			if (x0|x1|x2|x3)&highs == 0 {
-				if ((x0-0x20*ones)&^x0|(x1-0x20*ones)&^x1|(x2-0x20*ones)&^x2|(x3-0x20*ones)&^x3)&highs != 0 {
-					writable = false
-				}
-				i += 32
-				continue
-			}
+	hasControl := func(x uint64) uint64 { return (x - 0x20*ones) &^ x & highs }
+	hasA8orA9 := func(x uint64) uint64 { y := (x | ones) ^ 0xA9*ones; return (y - ones) &^ y & highs }
+	i := 0
+	for ; i+32 <= len(b); i += 32 {
+		w := b[i : i+32]
+		x0, x1 := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+		x2, x3 := binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])
+		if hasControl(x0)|hasControl(x1)|hasControl(x2)|hasControl(x3) != 0 {
+			return false
 		}
-		if i+8 <= len(b) {
-			if x := binary.LittleEndian.Uint64(b[i:]); x&highs == 0 {
-				if (x-0x20*ones)&^x&highs != 0 { // some byte < 0x20
-					writable = false
-				}
-				i += 8
-				continue
-			}
+		if hasA8orA9(x0)|hasA8orA9(x1)|hasA8orA9(x2)|hasA8orA9(x3) != 0 && hasSeparator(b, max(i-2, 0), i+32) {
+			return false
 		}
-		if c := b[i]; c < utf8.RuneSelf {
-			if c < 0x20 {
-				writable = false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			return false, false
-		}
-		if r == '\u2028' || r == '\u2029' {
-			writable = false
-		}
-		i += size
 	}
-	return true, writable
+	for j := i; j < len(b); j++ {
+		if b[j] < 0x20 {
+			return false
+		}
+	}
+	return !hasSeparator(b, max(i-2, 0), len(b))
+}
+
+// hasSeparator reports whether U+2028 or U+2029 starts in b[from:to].
+func hasSeparator(b []byte, from, to int) bool {
+	for j := from; j < to && j+2 < len(b); j++ {
+		if b[j] == 0xE2 && b[j+1] == 0x80 && b[j+2]&^1 == 0xA8 {
+			return true
+		}
+	}
+	return false
 }
 
 // Wire is what DecodeArticleWire remembers of the message an article came

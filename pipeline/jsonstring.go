@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -45,8 +47,10 @@ func encodeArticle(dst []byte, a *Article, w *Wire) ([]byte, error) {
 	if n == 0 {
 		return json.Append(dst, (*articleFields)(&rest), 0)
 	}
-	var scratch [1024]byte
-	doc, err := json.Append(scratch[:0], (*articleFields)(&rest), 0)
+	scratch := getScratch()
+	defer putScratch(scratch)
+	doc, err := json.Append((*scratch)[:0], (*articleFields)(&rest), 0)
+	*scratch = doc
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +83,19 @@ func encodeArticle(dst []byte, a *Article, w *Wire) ([]byte, error) {
 	return append(out, doc...), nil
 }
 
+// scratchBuffers hold the small documents the codec hands the library, the
+// article without its text and html: the library copies what it decodes,
+// and its encoding is copied out, so they never outlive the call.
+var scratchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func getScratch() *[]byte { return scratchBuffers.Get().(*[]byte) }
+
+func putScratch(b *[]byte) {
+	if cap(*b) <= 64<<10 { // an article with huge entity lists: let it go
+		scratchBuffers.Put(b)
+	}
+}
+
 // decodeArticle reads the top-level object itself: text and html values are
 // unquoted in one pass straight from the input, every other member is
 // gathered into an object the library decodes. The library never scans
@@ -90,8 +107,10 @@ func decodeArticle(data []byte, w *Wire) (Article, error) {
 		return Article{}, errors.New("article is not a JSON object")
 	}
 	p = p[1:]
-	rest := make([]byte, 0, 1024)
-	rest = append(rest, '{')
+	scratch := getScratch()
+	defer putScratch(scratch)
+	rest := append((*scratch)[:0], '{')
+	defer func() { *scratch = rest }()
 	for {
 		p = skipSpace(p)
 		if len(p) > 0 && p[0] == '}' && len(rest) == 1 {
@@ -255,8 +274,7 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	// decoded string is: check once. The literal can be written out again
 	// as it came only if it is what appendJSONString would write: valid, no
 	// raw controls, no raw line or paragraph separators.
-	valid := utf8.Valid(s)
-	reusable := valid && writableAsIs(s)
+	valid, reusable := scanLiteral(s)
 	if bytes.IndexByte(s, '\\') < 0 {
 		if valid {
 			return string(s), n, reusable, nil
@@ -287,44 +305,73 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	return unsafe.String(unsafe.SliceData(out), len(out)), n, reusable, nil
 }
 
-// writableAsIs reports whether b, the inside of a string literal, is free
-// of what appendJSONString escapes but a literal may carry raw: controls
-// below 0x20 and U+2028/U+2029 (E2 80 A8/A9). It runs over every article
-// body the runner decodes, so it looks at 32 bytes a step, and finds the
-// separators by their last byte: their E2 lead byte starts every curly
-// quote and dash, A8/A9 end few characters (è, é).
-func writableAsIs(b []byte) bool {
+// scanLiteral reports whether b, the inside of a string literal, is valid
+// UTF-8, and whether it is also free of what appendJSONString escapes but
+// a literal may carry raw: controls below 0x20 and U+2028/U+2029. It runs
+// over every article body the runner decodes, so it makes one pass, 32
+// ASCII bytes a step, decoding only the non-ASCII runes: faster than
+// utf8.Valid followed by a second search, on plain and on curly-quoted
+// text alike.
+func scanLiteral(b []byte) (valid, writable bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	hasControl := func(x uint64) uint64 { return (x - 0x20*ones) &^ x & highs }
-	hasA8orA9 := func(x uint64) uint64 { y := (x | ones) ^ 0xA9*ones; return (y - ones) &^ y & highs }
+	writable = true
 	i := 0
-	for ; i+32 <= len(b); i += 32 {
+	for i+32 <= len(b) {
 		w := b[i : i+32]
 		x0, x1 := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
 		x2, x3 := binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])
 		if hasControl(x0)|hasControl(x1)|hasControl(x2)|hasControl(x3) != 0 {
-			return false
+			writable = false
 		}
-		if hasA8orA9(x0)|hasA8orA9(x1)|hasA8orA9(x2)|hasA8orA9(x3) != 0 && hasSeparator(b, max(i-2, 0), i+32) {
-			return false
+		if (x0|x1|x2|x3)&highs == 0 {
+			i += 32
+			continue
+		}
+		// Some rune in these 32 bytes is not ASCII: skip to each one a word
+		// at a time and decode it. The last may run past the 32.
+		for end := i + 32; i < end; {
+			if i+8 <= len(b) {
+				if h := binary.LittleEndian.Uint64(b[i:]) & highs; h == 0 {
+					i += 8
+					continue
+				} else {
+					i += bits.TrailingZeros64(h) / 8
+				}
+			} else if b[i] < utf8.RuneSelf {
+				i++
+				continue
+			}
+			size, ok, sep := decodeNonASCII(b[i:])
+			if !ok {
+				return false, false
+			}
+			writable = writable && !sep
+			i += size
 		}
 	}
-	for j := i; j < len(b); j++ {
-		if b[j] < 0x20 {
-			return false
+	for i < len(b) {
+		if c := b[i]; c < utf8.RuneSelf {
+			writable = writable && c >= 0x20
+			i++
+			continue
 		}
+		size, ok, sep := decodeNonASCII(b[i:])
+		if !ok {
+			return false, false
+		}
+		writable = writable && !sep
+		i += size
 	}
-	return !hasSeparator(b, max(i-2, 0), len(b))
+	return true, writable
 }
 
-// hasSeparator reports whether U+2028 or U+2029 starts in b[from:to].
-func hasSeparator(b []byte, from, to int) bool {
-	for j := from; j < to && j+2 < len(b); j++ {
-		if b[j] == 0xE2 && b[j+1] == 0x80 && b[j+2]&^1 == 0xA8 {
-			return true
-		}
-	}
-	return false
+// decodeNonASCII decodes the rune at the start of b, which starts with a
+// byte ≥ 0x80, reporting its size, whether it is valid, and whether it is
+// a line or paragraph separator.
+func decodeNonASCII(b []byte) (size int, ok, separator bool) {
+	r, size := utf8.DecodeRune(b)
+	return size, r != utf8.RuneError || size > 1, r == '\u2028' || r == '\u2029'
 }
 
 // Wire is what DecodeArticleWire remembers of the message an article came

@@ -163,12 +163,9 @@ func TestWireCopiesUnchangedTextAndEscapesChanged(t *testing.T) {
 	}
 }
 
-// TestWritableAsIs checks the word-at-a-time scan against its definition
+// TestScanLiteral checks the word-at-a-time scan against its definition
 // at every alignment, so a byte straddling two words is still seen.
-func TestWritableAsIs(t *testing.T) {
-	writable := func(b []byte) bool {
-		return !bytes.ContainsFunc(b, func(r rune) bool { return r < 0x20 || r == '\u2028' || r == '\u2029' })
-	}
+func TestScanLiteral(t *testing.T) {
 	for _, tc := range []struct {
 		name, s  string
 		writable bool
@@ -184,15 +181,35 @@ func TestWritableAsIs(t *testing.T) {
 		{"newline", "a\nb", false},
 		{"NUL", "a\x00b", false},
 		{"DEL and astral", "\x7f 😀", true},
-		{"lone lead byte", "abc\xe2", true},
-		{"truncated separator", "abc\xe2\x80", true},
-		{"separator bytes without the lead", "\x80\xa8\xa9", true},
+		{"lone lead byte (invalid)", "abc\xe2", true},
+		{"truncated separator (invalid)", "abc\xe2\x80", true},
+		{"continuation bytes alone (invalid)", "\x80\xa8\xa9", true},
+		{"encoded surrogate (invalid)", "\xed\xa0\x80", true},
+		{"invalid after a curly quote", "’\xff’", true},
 	} {
 		for pad := range 41 { // every offset into the 8- and 32-byte strides
 			b := []byte(strings.Repeat("x", pad) + tc.s + strings.Repeat("y", pad))
-			if w := writableAsIs(b); w != tc.writable || w != writable(b) {
-				t.Errorf("%s, padded by %d: writableAsIs(%q) = %v, want %v", tc.name, pad, b, w, tc.writable)
+			valid, w := scanLiteral(b)
+			if valid != utf8.Valid(b) || valid && (w != tc.writable || w != writable(b)) {
+				t.Errorf("%s, padded by %d: scanLiteral(%q) = %v, %v; want %v, %v", tc.name, pad, b, valid, w, utf8.Valid(b), tc.writable)
 			}
 		}
 	}
+}
+
+// writable is scanLiteral's second answer by its definition.
+func writable(b []byte) bool {
+	return !bytes.ContainsFunc(b, func(r rune) bool { return r < 0x20 || r == '\u2028' || r == '\u2029' })
+}
+
+func FuzzScanLiteral(f *testing.F) {
+	for _, s := range []string{"plain", "Nato’s “aim”", "a\u2028b", "tab\t", "\xe2\x80", "è é"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		valid, w := scanLiteral(b)
+		if valid != utf8.Valid(b) || valid && w != writable(b) {
+			t.Fatalf("scanLiteral(%q) = %v, %v", b, valid, w)
+		}
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -274,7 +273,8 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	// decoded string is: check once. The literal can be written out again
 	// as it came only if it is what appendJSONString would write: valid, no
 	// raw controls, no raw line or paragraph separators.
-	valid, reusable := scanLiteral(s)
+	valid, controls, separators := scanText(s)
+	reusable := valid && !controls && !separators
 	if bytes.IndexByte(s, '\\') < 0 {
 		if valid {
 			return string(s), n, reusable, nil
@@ -305,24 +305,24 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 	return unsafe.String(unsafe.SliceData(out), len(out)), n, reusable, nil
 }
 
-// scanLiteral reports whether b, the inside of a string literal, is valid
-// UTF-8, and whether it is also free of what appendJSONString escapes but
-// a literal may carry raw: controls below 0x20 and U+2028/U+2029. It runs
-// over every article body the runner decodes, so it makes one pass, 32
-// ASCII bytes a step, decoding only the non-ASCII runes: faster than
-// utf8.Valid followed by a second search, on plain and on curly-quoted
-// text alike.
-func scanLiteral(b []byte) (valid, writable bool) {
+// scanText reports whether b is valid UTF-8 and, if it is, whether it
+// holds controls (bytes below 0x20) and line or paragraph separators
+// (U+2028, U+2029): what decides whether a string literal can be copied
+// out as is, and whether encoding a string can take the fast path. It runs
+// over every article body the runner decodes and every body a stage
+// rewrites, so it makes one pass, 32 ASCII bytes a step, decoding only the
+// non-ASCII runes: faster than utf8.Valid and a second search, on plain
+// and on curly-quoted text alike.
+func scanText(b []byte) (valid, controls, separators bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	hasControl := func(x uint64) uint64 { return (x - 0x20*ones) &^ x & highs }
-	writable = true
 	i := 0
 	for i+32 <= len(b) {
 		w := b[i : i+32]
 		x0, x1 := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
 		x2, x3 := binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])
 		if hasControl(x0)|hasControl(x1)|hasControl(x2)|hasControl(x3) != 0 {
-			writable = false
+			controls = true
 		}
 		if (x0|x1|x2|x3)&highs == 0 {
 			i += 32
@@ -344,26 +344,26 @@ func scanLiteral(b []byte) (valid, writable bool) {
 			}
 			size, ok, sep := decodeNonASCII(b[i:])
 			if !ok {
-				return false, false
+				return false, false, false
 			}
-			writable = writable && !sep
+			separators = separators || sep
 			i += size
 		}
 	}
 	for i < len(b) {
 		if c := b[i]; c < utf8.RuneSelf {
-			writable = writable && c >= 0x20
+			controls = controls || c < 0x20
 			i++
 			continue
 		}
 		size, ok, sep := decodeNonASCII(b[i:])
 		if !ok {
-			return false, false
+			return false, false, false
 		}
-		writable = writable && !sep
+		separators = separators || sep
 		i += size
 	}
-	return true, writable
+	return true, controls, separators
 }
 
 // decodeNonASCII decodes the rune at the start of b, which starts with a
@@ -441,7 +441,8 @@ func appendJSONString(b []byte, s string) []byte {
 	// Valid UTF-8 without line or paragraph separators, the usual case, is
 	// copied in runs found eight bytes at a time; only controls, quotes and
 	// backslashes need a look.
-	fast := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
+	valid, _, separators := scanText(unsafe.Slice(unsafe.StringData(s), len(s)))
+	fast := valid && !separators
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {

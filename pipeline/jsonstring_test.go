@@ -163,53 +163,52 @@ func TestWireCopiesUnchangedTextAndEscapesChanged(t *testing.T) {
 	}
 }
 
-// TestScanLiteral checks the word-at-a-time scan against its definition
+// TestScanText checks the word-at-a-time scan against its definition
 // at every alignment, so a byte straddling two words is still seen.
-func TestScanLiteral(t *testing.T) {
+func TestScanText(t *testing.T) {
 	for _, tc := range []struct {
-		name, s  string
-		writable bool
+		name, s              string
+		controls, separators bool
 	}{
-		{"empty", "", true},
-		{"plain", "Nato said it would respond.", true},
-		{"curly quotes", "Nato’s aim — “de-escalation”", true},
-		{"line separator", "one\u2028two", false},
-		{"paragraph separator", "one\u2029two", false},
-		{"other E2 80 sequences", "dash \u2013 and \u202f narrow space", true},
-		{"A8 and A9 ending other characters", "è é ©", true},
-		{"tab", "a\tb", false},
-		{"newline", "a\nb", false},
-		{"NUL", "a\x00b", false},
-		{"DEL and astral", "\x7f 😀", true},
-		{"lone lead byte (invalid)", "abc\xe2", true},
-		{"truncated separator (invalid)", "abc\xe2\x80", true},
-		{"continuation bytes alone (invalid)", "\x80\xa8\xa9", true},
-		{"encoded surrogate (invalid)", "\xed\xa0\x80", true},
-		{"invalid after a curly quote", "’\xff’", true},
+		{"empty", "", false, false},
+		{"plain", "Nato said it would respond.", false, false},
+		{"curly quotes", "Nato’s aim — “de-escalation”", false, false},
+		{"line separator", "one\u2028two", false, true},
+		{"paragraph separator", "one\u2029two", false, true},
+		{"other E2 80 sequences", "dash \u2013 and \u202f narrow space", false, false},
+		{"A8 and A9 ending other characters", "è é ©", false, false},
+		{"tab", "a\tb", true, false},
+		{"newline and separator", "a\nb\u2029", true, true},
+		{"NUL", "a\x00b", true, false},
+		{"DEL and astral", "\x7f 😀", false, false},
+		{"lone lead byte (invalid)", "abc\xe2", false, false},
+		{"truncated separator (invalid)", "abc\xe2\x80", false, false},
+		{"continuation bytes alone (invalid)", "\x80\xa8\xa9", false, false},
+		{"encoded surrogate (invalid)", "\xed\xa0\x80", false, false},
+		{"invalid after a curly quote", "’\xff’", false, false},
 	} {
 		for pad := range 41 { // every offset into the 8- and 32-byte strides
 			b := []byte(strings.Repeat("x", pad) + tc.s + strings.Repeat("y", pad))
-			valid, w := scanLiteral(b)
-			if valid != utf8.Valid(b) || valid && (w != tc.writable || w != writable(b)) {
-				t.Errorf("%s, padded by %d: scanLiteral(%q) = %v, %v; want %v, %v", tc.name, pad, b, valid, w, utf8.Valid(b), tc.writable)
+			valid, controls, separators := scanText(b)
+			if valid != utf8.Valid(b) || valid && (controls != tc.controls || separators != tc.separators || controls != hasRunes(b, isControl) || separators != hasRunes(b, isSeparator)) {
+				t.Errorf("%s, padded by %d: scanText(%q) = %v, %v, %v; want %v, %v, %v", tc.name, pad, b, valid, controls, separators, utf8.Valid(b), tc.controls, tc.separators)
 			}
 		}
 	}
 }
 
-// writable is scanLiteral's second answer by its definition.
-func writable(b []byte) bool {
-	return !bytes.ContainsFunc(b, func(r rune) bool { return r < 0x20 || r == '\u2028' || r == '\u2029' })
-}
+func hasRunes(b []byte, f func(rune) bool) bool { return bytes.ContainsFunc(b, f) }
+func isControl(r rune) bool                     { return r < 0x20 }
+func isSeparator(r rune) bool                   { return r == '\u2028' || r == '\u2029' }
 
-func FuzzScanLiteral(f *testing.F) {
+func FuzzScanText(f *testing.F) {
 	for _, s := range []string{"plain", "Nato’s “aim”", "a\u2028b", "tab\t", "\xe2\x80", "è é"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		valid, w := scanLiteral(b)
-		if valid != utf8.Valid(b) || valid && w != writable(b) {
-			t.Fatalf("scanLiteral(%q) = %v, %v", b, valid, w)
+		valid, controls, separators := scanText(b)
+		if valid != utf8.Valid(b) || valid && (controls != hasRunes(b, isControl) || separators != hasRunes(b, isSeparator)) {
+			t.Fatalf("scanText(%q) = %v, %v, %v", b, valid, controls, separators)
 		}
 	})
 }

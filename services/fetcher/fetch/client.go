@@ -7,6 +7,8 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +40,10 @@ type Options struct {
 	// Resolve pins hostnames to addresses, like curl --resolve: requests
 	// for the host connect to the address, which the guard still checks.
 	Resolve map[string]string
+	// RootCAs are the certificate authorities HTTPS servers are verified
+	// against. Default: the system's (which SSL_CERT_FILE and
+	// SSL_CERT_DIR can point elsewhere, e.g. at a private CA's bundle).
+	RootCAs *x509.CertPool
 	// Timeout bounds one request, body included. Default 30s.
 	Timeout time.Duration
 	// MaxBytes caps a response body after decompression. Default 16 MiB.
@@ -143,6 +149,7 @@ func New(o Options) *Client {
 			MaxIdleConnsPerHost:    o.HostConcurrency,
 			IdleConnTimeout:        90 * time.Second,
 			TLSHandshakeTimeout:    10 * time.Second,
+			TLSClientConfig:        &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12},
 			ResponseHeaderTimeout:  o.Timeout,
 			ExpectContinueTimeout:  time.Second,
 			MaxResponseHeaderBytes: 1 << 20,
@@ -334,6 +341,9 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r Request) (*Response,
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
+		if detail, ok := certificateProblem(err); ok { // the same certificate on every try
+			return nil, nil, c.refuse(u.String(), ReasonTLS, detail)
+		}
 		metricResponses.WithLabelValues("error").Inc()
 		return nil, nil, &retryable{err: err}
 	}
@@ -370,6 +380,29 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, r Request) (*Response,
 	default:
 		return nil, nil, &StatusError{URL: u.String(), Code: code, Status: resp.Status}
 	}
+}
+
+// certificateProblem reports a server certificate that failed
+// verification — unknown authority, wrong host name, expired — and says
+// what was wrong with it.
+func certificateProblem(err error) (string, bool) {
+	var (
+		verify    *tls.CertificateVerificationError
+		authority x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+	)
+	switch {
+	case errors.As(err, &hostname):
+		return hostname.Error(), true
+	case errors.As(err, &authority):
+		return authority.Error(), true
+	case errors.As(err, &invalid):
+		return invalid.Error(), true
+	case errors.As(err, &verify):
+		return verify.Err.Error(), true
+	}
+	return "", false
 }
 
 // readBody reads the decompressed body up to the size cap.

@@ -6,8 +6,11 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -473,5 +476,56 @@ func TestRetryAfterParsing(t *testing.T) {
 		if got := retryAfter(v, now); got != want {
 			t.Errorf("retryAfter(%q) = %s, want %s", v, got, want)
 		}
+	}
+}
+
+// TestHTTPSIsVerified fetches over TLS (HTTP/2, as the client prefers it)
+// from a server whose certificate names example.com, pinned to 127.0.0.1:
+// trusted, it is fetched; untrusted or for another name, it is refused at
+// once as a tls refusal, not retried as if the network had failed.
+func TestHTTPSIsVerified(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, "<p>served over %s</p>", r.Proto)
+	}))
+	srv.EnableHTTP2 = true
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes below
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+
+	o := testOptions()
+	o.Resolve = map[string]string{"example.com": "127.0.0.1", "other.test": "127.0.0.1"}
+	o.RootCAs = roots
+	c := New(o)
+	ctx := context.Background()
+	resp, err := c.Get(ctx, Request{URL: "https://example.com:" + port + "/article"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(resp.Body) != "<p>served over HTTP/2.0</p>" {
+		t.Fatalf("body %q", resp.Body)
+	}
+
+	before := refusals(ReasonTLS)
+	retries := testutil.ToFloat64(metricRetries)
+	_, err = c.Get(ctx, Request{URL: "https://other.test:" + port + "/article"})
+	wantRefused(t, err, ReasonTLS)
+	if !strings.Contains(err.Error(), "other.test") {
+		t.Fatalf("the refusal does not say which name failed: %v", err)
+	}
+	o.RootCAs = nil // the system's roots do not know httptest's authority
+	_, err = New(o).Get(ctx, Request{URL: "https://example.com:" + port + "/article"})
+	wantRefused(t, err, ReasonTLS)
+	if got := refusals(ReasonTLS) - before; got != 2 {
+		t.Fatalf("tls refusals counted %v, want 2", got)
+	}
+	if got := testutil.ToFloat64(metricRetries) - retries; got != 0 {
+		t.Fatalf("certificate failures were retried %v times", got)
 	}
 }

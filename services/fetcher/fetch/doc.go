@@ -13,8 +13,9 @@
 // Safe: only http and https are fetched; connections to loopback, private,
 // link-local, cloud-metadata and other non-public addresses are refused
 // after DNS resolution, at dial time, for the first request and for every
-// redirect (see Guard), unless explicitly allow-listed; redirects and
-// response sizes are capped. Every refusal is a *RefusedError with a
+// redirect (see Guard), unless explicitly allow-listed; HTTPS servers'
+// certificates are verified (TLS 1.2 at least), a failure refused rather
+// than retried; redirects and response sizes are capped. Every refusal is a *RefusedError with a
 // Reason, logged and counted in newsflow_fetcher_refusals_total.
 //
 // Parsing: RSS, Atom and JSON Feed (via gofeed), sitemaps, sitemap

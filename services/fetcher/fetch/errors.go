@@ -28,6 +28,7 @@ const (
 	ReasonTooManyRedirects  Reason = "too_many_redirects" // redirect chain over the cap
 	ReasonContentType       Reason = "content_type"       // not a page, feed or sitemap (a PDF, an image)
 	ReasonContentEncoding   Reason = "content_encoding"   // a compression we did not ask for
+	ReasonTLS               Reason = "tls"                // the server's certificate failed verification
 )
 
 // ErrRefused is what every *RefusedError matches with errors.Is.

@@ -316,62 +316,38 @@ func unquoteFast(b []byte) (string, int, bool, error) {
 func scanText(b []byte) (valid, controls, separators bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	hasControl := func(x uint64) uint64 { return (x - 0x20*ones) &^ x & highs }
-	i := 0
-	for i+32 <= len(b) {
-		w := b[i : i+32]
-		x0, x1 := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
-		x2, x3 := binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])
-		if hasControl(x0)|hasControl(x1)|hasControl(x2)|hasControl(x3) != 0 {
-			controls = true
-		}
-		if (x0|x1|x2|x3)&highs == 0 {
-			i += 32
-			continue
-		}
-		// Some rune in these 32 bytes is not ASCII: skip to each one a word
-		// at a time and decode it. The last may run past the 32.
-		for end := i + 32; i < end; {
-			if i+8 <= len(b) {
-				if h := binary.LittleEndian.Uint64(b[i:]) & highs; h == 0 {
-					i += 8
-					continue
-				} else {
-					i += bits.TrailingZeros64(h) / 8
-				}
-			} else if b[i] < utf8.RuneSelf {
-				i++
+	for i := 0; i < len(b); {
+		if i+32 <= len(b) {
+			w := b[i : i+32]
+			x := [4]uint64{binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:]),
+				binary.LittleEndian.Uint64(w[16:]), binary.LittleEndian.Uint64(w[24:])}
+			if hasControl(x[0])|hasControl(x[1])|hasControl(x[2])|hasControl(x[3]) != 0 {
+				controls = true
+			}
+			if (x[0]|x[1]|x[2]|x[3])&highs == 0 {
+				i += 32
 				continue
 			}
-			size, ok, sep := decodeNonASCII(b[i:])
-			if !ok {
-				return false, false, false
+			// Skip to the first rune that is not ASCII, decoded below.
+			for k := range x {
+				if h := x[k] & highs; h != 0 {
+					i += 8*k + bits.TrailingZeros64(h)/8
+					break
+				}
 			}
-			separators = separators || sep
-			i += size
-		}
-	}
-	for i < len(b) {
-		if c := b[i]; c < utf8.RuneSelf {
+		} else if c := b[i]; c < utf8.RuneSelf {
 			controls = controls || c < 0x20
 			i++
 			continue
 		}
-		size, ok, sep := decodeNonASCII(b[i:])
-		if !ok {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
 			return false, false, false
 		}
-		separators = separators || sep
+		separators = separators || r == '\u2028' || r == '\u2029'
 		i += size
 	}
 	return true, controls, separators
-}
-
-// decodeNonASCII decodes the rune at the start of b, which starts with a
-// byte ≥ 0x80, reporting its size, whether it is valid, and whether it is
-// a line or paragraph separator.
-func decodeNonASCII(b []byte) (size int, ok, separator bool) {
-	r, size := utf8.DecodeRune(b)
-	return size, r != utf8.RuneError || size > 1, r == '\u2028' || r == '\u2029'
 }
 
 // Wire is what DecodeArticleWire remembers of the message an article came

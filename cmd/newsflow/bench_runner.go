@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner/chainbench"
@@ -21,7 +22,7 @@ import (
 func benchRunnerCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "bench runner", "")
 	n := fs.Int("n", 20000, "messages per measurement")
-	rounds := fs.Int("rounds", 3, "measurements of each chain")
+	rounds := fs.Int("rounds", 9, "measurements of each chain (this machine needs many: one round's ratio swings ±0.1)")
 	workers := fs.Int("workers", 0, "concurrent messages per hop, for both chains (0: the runner's default)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
@@ -75,7 +76,9 @@ func benchRunnerCmd(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "| bare JetStream (consume → publish, wait PubAck → ack) | %.0f | %.0f |\n", median(bare), median(cpu["bare"]))
 	fmt.Fprintf(e.stdout, "| newsflow runner (no-op stages) | %.0f | %.0f |\n", median(ours), median(cpu["runner"]))
 	fmt.Fprintf(e.stdout, "| **ratio runner / bare** | **%.2f** | **%.2f** (bare CPU / runner CPU) |\n", median(ratios), median(cpuRatios))
-	fmt.Fprintf(e.stdout, "\nMedians of %d rounds; ratios are medians of each round's ratio (the two chains run back to back).\n", *rounds)
+	fmt.Fprintf(e.stdout, "\nMedians of %d rounds; ratios are medians of each round's ratio (the two chains run back to back),\n", *rounds)
+	fmt.Fprintf(e.stdout, "interquartile range %.2f–%.2f (throughput), %.2f–%.2f (CPU).\n",
+		quantile(ratios, 0.25), quantile(ratios, 0.75), quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75))
 	return nil
 }
 
@@ -95,8 +98,9 @@ func benchPayloads() ([][]byte, error) {
 		}
 	}
 	if len(texts) == 0 {
+		const sentence = "Nato’s aim is a de-escalation in the security situation in and around Ukraine, he said.\n\n"
 		for i := range 5 {
-			texts = append(texts, string(make([]byte, 2000+i*1000)))
+			texts = append(texts, strings.Repeat(sentence, 30+i*20))
 		}
 	}
 	var out [][]byte
@@ -118,10 +122,18 @@ func globSeed(dir, prefix string) ([]string, error) {
 	return filepath.Glob(filepath.Join(dir, "seeds", prefix+"_*.txt"))
 }
 
-func median(xs []float64) float64 {
+func median(xs []float64) float64 { return quantile(xs, 0.5) }
+
+// quantile interpolates linearly between the closest ranks.
+func quantile(xs []float64, q float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
-	return s[len(s)/2]
+	pos := q * float64(len(s)-1)
+	lo := int(pos)
+	if lo+1 >= len(s) {
+		return s[lo]
+	}
+	return s[lo] + (pos-float64(lo))*(s[lo+1]-s[lo])
 }
 
 func minLen(bs [][]byte) int {

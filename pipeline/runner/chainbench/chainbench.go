@@ -32,9 +32,18 @@ const (
 	// publish the bytes onward with a Nats-Msg-Id, wait for the PubAck and
 	// ack, with the runner's pull settings.
 	Bare Chain = "bare"
+	// BareCodec is Bare plus the article codec a typed stage pays for:
+	// each hop decodes the message into a pipeline.Article and encodes it
+	// again (DecodeArticleWire, AppendArticleWire), as the runner does
+	// around its Func. Runner against BareCodec is the runner's machinery
+	// alone.
+	BareCodec Chain = "bare+codec"
 	// Runner is three runner.Stages with a no-op Func.
 	Runner Chain = "runner"
 )
+
+// Chains are all the chains, in the order they are reported.
+var Chains = []Chain{Bare, BareCodec, Runner}
 
 // Result is one measurement.
 type Result struct {
@@ -101,8 +110,8 @@ func Measure(ctx context.Context, chain Chain, payloads [][]byte, n, workers int
 					return a, nil
 				}}
 			wg.Go(func() { _ = st.Run(runCtx, js) })
-		case Bare:
-			stop, err := bareHop(runCtx, js, name, h.from, h.to, workers, func() {
+		case Bare, BareCodec:
+			stop, err := bareHop(runCtx, js, name, h.from, h.to, workers, chain == BareCodec, func() {
 				if last {
 					count()
 				}
@@ -153,7 +162,7 @@ func preload(js jetstream.JetStream, payloads [][]byte, n int) error {
 	return nil
 }
 
-func bareHop(ctx context.Context, js jetstream.JetStream, name, from, to string, workers int, onAck func()) (func(), error) {
+func bareHop(ctx context.Context, js jetstream.JetStream, name, from, to string, workers int, codec bool, onAck func()) (func(), error) {
 	cons, err := js.CreateOrUpdateConsumer(ctx, pipeline.StreamOf(from), jetstream.ConsumerConfig{
 		Durable: name, FilterSubject: from, AckPolicy: jetstream.AckExplicitPolicy, MaxAckPending: 1000,
 	})
@@ -164,10 +173,24 @@ func bareHop(ctx context.Context, js jetstream.JetStream, name, from, to string,
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			var buf []byte // reused: PublishMsg has sent it when it returns
 			for m := range work {
+				data := m.Data()
+				if codec {
+					a, w, err := pipeline.DecodeArticleWire(data)
+					if err != nil {
+						_ = m.Term()
+						continue
+					}
+					if buf, err = pipeline.AppendArticleWire(buf[:0], &a, w); err != nil {
+						_ = m.Term()
+						continue
+					}
+					data = buf
+				}
 				if to != "" {
 					meta, _ := m.Metadata()
-					out := &nats.Msg{Subject: to, Data: m.Data(), Header: nats.Header{}}
+					out := &nats.Msg{Subject: to, Data: data, Header: nats.Header{}}
 					out.Header.Set(pipeline.HeaderMsgID, name+":"+strconv.FormatUint(meta.Sequence.Stream, 10))
 					if _, err := js.PublishMsg(ctx, out); err != nil {
 						_ = m.Nak()

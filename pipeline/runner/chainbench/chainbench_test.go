@@ -23,7 +23,7 @@ func payloads(tb testing.TB) [][]byte {
 // BenchmarkChain reports CPU µs per message of each chain over three hops;
 // `newsflow bench runner` compares them round by round.
 func BenchmarkChain(b *testing.B) {
-	for _, chain := range []chainbench.Chain{chainbench.Bare, chainbench.Runner} {
+	for _, chain := range chainbench.Chains {
 		b.Run(string(chain), func(b *testing.B) {
 			r, err := chainbench.Measure(context.Background(), chain, payloads(b), max(b.N, 1000), 4)
 			if err != nil {
@@ -35,8 +35,8 @@ func BenchmarkChain(b *testing.B) {
 	}
 }
 
-func TestMeasureRunsBothChains(t *testing.T) {
-	for _, chain := range []chainbench.Chain{chainbench.Bare, chainbench.Runner} {
+func TestMeasureRunsEveryChain(t *testing.T) {
+	for _, chain := range chainbench.Chains {
 		r, err := chainbench.Measure(context.Background(), chain, payloads(t), 200, 2)
 		if err != nil || r.PerSecond <= 0 || r.CPUPerMsg <= 0 {
 			t.Fatalf("%s: %+v, %v", chain, r, err)

@@ -1,7 +1,9 @@
 package pipeline_test
 
 import (
+	"fmt"
 	"os"
+	"regexp"
 	"testing"
 
 	"github.com/segmentio/encoding/json"
@@ -24,6 +26,48 @@ func seedArticles(b *testing.B) [][]byte {
 	}
 	return out
 }
+
+// enrichedArticles are the seeds as the enricher's output looks to the
+// sink and to subscribers: every capitalised word an entity mention,
+// grouped into entities, plus quotes, dates and keywords — the hundreds of
+// small members segmentio/encoding decodes, where the text is one string.
+func enrichedArticles(b *testing.B) [][]byte {
+	var out [][]byte
+	for _, doc := range seedArticles(b) {
+		a, err := pipeline.DecodeArticle(doc, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		byName := map[string]int{}
+		for _, loc := range capitalised.FindAllStringIndex(a.Text, -1) {
+			name := a.Text[loc[0]:loc[1]]
+			i, ok := byName[name]
+			if !ok {
+				i = len(a.Entities)
+				byName[name] = i
+				a.Entities = append(a.Entities, pipeline.Entity{ID: fmt.Sprintf("%016x", i), Name: name, Type: pipeline.Person, Salience: 0.5})
+			}
+			e := &a.Entities[i]
+			e.Mentions = append(e.Mentions, pipeline.Mention{Start: loc[0], End: loc[1], Text: name})
+			e.Count++
+		}
+		for i := 0; i+200 < len(a.Text) && len(a.Quotes) < 12; i += len(a.Text) / 12 {
+			a.Quotes = append(a.Quotes, pipeline.Quote{Text: a.Text[i : i+150], Speaker: "Wendy Sherman", SpeakerID: "0000000000000001", Start: i, End: i + 150})
+		}
+		for i := range 10 {
+			a.Dates = append(a.Dates, pipeline.DateMention{Text: "on Monday", Start: i, End: i + 9, Value: "2022-01-10"})
+			a.Keywords = append(a.Keywords, pipeline.Keyword{Text: fmt.Sprintf("keyword %d", i), Score: 0.25})
+		}
+		enc, err := pipeline.EncodeArticle(&a)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, enc)
+	}
+	return out
+}
+
+var capitalised = regexp.MustCompile(`\b[A-Z][a-z]+\b`)
 
 // cpuPerOp reports the process's CPU time per operation: on a shared,
 // loaded machine wall time per op mostly measures the wait for a core.
@@ -59,6 +103,19 @@ func BenchmarkEncodeArticle(b *testing.B) {
 	defer cpuPerOp(b)()
 	for i := 0; b.Loop(); i++ {
 		if _, err := pipeline.EncodeArticle(&as[i%len(as)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeEnrichedArticle decodes articles carrying entities,
+// quotes, dates and keywords, as the sink does (docs/BENCHMARKS.md,
+// "segmentio/asm and AVX2").
+func BenchmarkDecodeEnrichedArticle(b *testing.B) {
+	docs := enrichedArticles(b)
+	defer cpuPerOp(b)()
+	for i := 0; b.Loop(); i++ {
+		if _, err := pipeline.DecodeArticle(docs[i%len(docs)], nil); err != nil {
 			b.Fatal(err)
 		}
 	}

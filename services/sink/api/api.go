@@ -427,10 +427,18 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 
 // events streams committed articles as server-sent events:
 //
+//	event: ready
+//	data: {"gap":false}
+//
+//	id: 3f9c2a7d51e0-42
 //	event: article
 //	data: {"article":{...summary...},"updated":false}
 //
-// A comment line is sent every heartbeat so idle connections stay open.
+// A client that reconnects with Last-Event-ID (browsers' EventSource does
+// so by itself) first gets what was committed since that event; "gap" is
+// true when that is not possible (the id is from before a restart or too
+// old), and the client should reload what it shows. A comment line is sent
+// every heartbeat so idle connections stay open.
 func (s *server) events(w http.ResponseWriter, r *http.Request) {
 	if _, err := params(r); err != nil {
 		s.fail(w, r, err)
@@ -450,8 +458,8 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	stop := context.AfterFunc(s.life, cancel)
 	defer stop()
-	events := s.st.Subscribe(ctx)
-	fmt.Fprint(w, "retry: 2000\nevent: ready\ndata: {}\n\n")
+	events, resumed := s.st.Subscribe(ctx, r.Header.Get("Last-Event-ID"))
+	fmt.Fprintf(w, "retry: 2000\nevent: ready\ndata: {\"gap\":%t}\n\n", !resumed)
 	if err := rc.Flush(); err != nil {
 		return
 	}
@@ -468,7 +476,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 				s.log.Error("encoding event", zap.Error(err))
 				continue
 			}
-			fmt.Fprintf(w, "event: article\ndata: %s\n\n", b)
+			fmt.Fprintf(w, "id: %s\nevent: article\ndata: %s\n\n", ev.Cursor, b)
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case <-ctx.Done():

@@ -217,50 +217,94 @@ func TestOneOfEach(t *testing.T) {
 	}
 }
 
-func TestEvents(t *testing.T) {
-	srv, st := newServer(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/events", nil)
+// sseEvent is one server-sent event.
+type sseEvent struct{ name, id, data string }
+
+// openEvents connects to the event stream, resuming after lastID if set,
+// and returns a reader of its events (comments skipped).
+func openEvents(t *testing.T, ctx context.Context, url, lastID string) func() sseEvent {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/api/events", nil)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	t.Cleanup(func() { resp.Body.Close() })
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
 		t.Fatalf("Content-Type %q", ct)
 	}
 	lines := bufio.NewScanner(resp.Body)
-	// readEvent returns the next event's name and data, skipping comments.
-	readEvent := func() (name, data string) {
+	return func() (ev sseEvent) {
+		t.Helper()
 		for lines.Scan() {
 			l := lines.Text()
 			switch {
-			case l == "" && name != "":
-				return name, data
+			case l == "" && ev.name != "":
+				return ev
 			case strings.HasPrefix(l, "event: "):
-				name = strings.TrimPrefix(l, "event: ")
+				ev.name = strings.TrimPrefix(l, "event: ")
+			case strings.HasPrefix(l, "id: "):
+				ev.id = strings.TrimPrefix(l, "id: ")
 			case strings.HasPrefix(l, "data: "):
-				data = strings.TrimPrefix(l, "data: ")
+				ev.data = strings.TrimPrefix(l, "data: ")
 			}
 		}
 		t.Fatalf("stream ended: %v", lines.Err())
 		return
 	}
-	if name, _ := readEvent(); name != "ready" {
-		t.Fatalf("first event %q, want ready", name)
+}
+
+func articleEvent(t *testing.T, ev sseEvent) store.Event {
+	t.Helper()
+	var e store.Event
+	if err := json.Unmarshal([]byte(ev.data), &e); ev.name != "article" || ev.id == "" || err != nil {
+		t.Fatalf("event %+v: %v", ev, err)
 	}
-	a := storetest.NewGenerator(1).Article(0)
+	return e
+}
+
+// TestEvents streams a stored article, then reconnects as EventSource
+// does, with the last event's id, and gets what was stored meanwhile; an
+// id the server cannot resume from is answered with "gap".
+func TestEvents(t *testing.T) {
+	srv, st := newServer(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	gen := storetest.NewGenerator(1)
+
+	first, drop := context.WithCancel(ctx)
+	read := openEvents(t, first, srv.URL, "")
+	if ev := read(); ev.name != "ready" || ev.data != `{"gap":false}` {
+		t.Fatalf("first event %+v, want ready without a gap", ev)
+	}
+	a := gen.Article(0)
 	if err := st.Save(t.Context(), a); err != nil {
 		t.Fatal(err)
 	}
-	name, data := readEvent()
-	var ev store.Event
-	if err := json.Unmarshal([]byte(data), &ev); name != "article" || err != nil {
-		t.Fatalf("event %q %s: %v", name, data, err)
-	}
-	if ev.Article.ID != a.ID || ev.Article.Title != a.Title || ev.Updated {
+	seen := read()
+	if ev := articleEvent(t, seen); ev.Article.ID != a.ID || ev.Article.Title != a.Title || ev.Updated {
 		t.Errorf("event: %+v", ev)
+	}
+	drop()
+
+	missed := gen.Article(1)
+	if err := st.Save(t.Context(), missed); err != nil {
+		t.Fatal(err)
+	}
+	read = openEvents(t, ctx, srv.URL, seen.id)
+	if ev := read(); ev.name != "ready" || ev.data != `{"gap":false}` {
+		t.Fatalf("on resuming: %+v, want ready without a gap", ev)
+	}
+	if ev := articleEvent(t, read()); ev.Article.ID != missed.ID {
+		t.Fatalf("resumed with %s, want the missed %s", ev.Article.ID, missed.ID)
+	}
+
+	read = openEvents(t, ctx, srv.URL, "from-another-server-7")
+	if ev := read(); ev.name != "ready" || ev.data != `{"gap":true}` {
+		t.Fatalf("with an unknown id: %+v, want ready with a gap", ev)
 	}
 }
 

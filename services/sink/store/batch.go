@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +59,7 @@ type store struct {
 	// Commits wait here for the announcer, so that telling subscribers
 	// never delays the Saves of the next batch.
 	pendingMu sync.Mutex
-	pending   [][]commit
+	pending   [][]seqCommit
 	wake      chan struct{}
 	announced chan struct{}
 }
@@ -217,13 +221,18 @@ func (s *store) commit(batch []saveReq) {
 }
 
 // queueAnnouncement takes commits from the backend (the committer, or
-// PostgreSQL's listener) for the announcer.
+// PostgreSQL's listener), numbers them for resuming subscribers, and
+// queues them for the announcer when anyone is listening.
 func (s *store) queueAnnouncement(commits []commit) {
-	if len(commits) == 0 || !s.hub.active() {
+	if len(commits) == 0 {
+		return
+	}
+	batch := s.hub.record(commits)
+	if !s.hub.active() {
 		return
 	}
 	s.pendingMu.Lock()
-	s.pending = append(s.pending, commits)
+	s.pending = append(s.pending, batch)
 	s.pendingMu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -252,28 +261,56 @@ func (s *store) announceLoop() {
 }
 
 // announce loads the committed articles' summaries and publishes them.
-func (s *store) announce(commits []commit) {
-	ids := make([]string, len(commits))
-	updated := make(map[string]bool, len(commits))
-	for i, c := range commits {
-		ids[i] = c.ID
-		updated[c.ID] = c.Updated
-	}
+func (s *store) announce(batch []seqCommit) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	sums, err := s.backend.summaries(ctx, ids)
+	events, err := s.events(ctx, batch)
 	if err != nil {
 		s.log.Warn("loading committed articles for subscribers", zap.Error(err))
 		return
 	}
-	for _, a := range sums {
-		s.hub.publish(Event{Article: a, Updated: updated[a.ID]})
+	for _, e := range events {
+		s.hub.publish(e)
 	}
 }
 
+// events turns seqCommit commits into Events, in their order.
+func (s *store) events(ctx context.Context, batch []seqCommit) ([]Event, error) {
+	ids := make([]string, len(batch))
+	for i, n := range batch {
+		ids[i] = n.ID
+	}
+	sums, err := s.backend.summaries(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]ArticleSummary, len(sums))
+	for _, a := range sums {
+		byID[a.ID] = a
+	}
+	events := make([]Event, 0, len(batch))
+	for _, n := range batch {
+		if a, ok := byID[n.ID]; ok { // gone if deleted since: nothing to show
+			events = append(events, Event{Article: a, Updated: n.Updated, Cursor: s.hub.cursor(n.seq), seq: n.seq})
+		}
+	}
+	return events, nil
+}
+
 // Subscribe implements Store.
-func (s *store) Subscribe(ctx context.Context) <-chan Event {
-	return s.hub.subscribe(ctx, s.closing)
+func (s *store) Subscribe(ctx context.Context, after string) (<-chan Event, bool) {
+	sub, replay, resumed := s.hub.subscribe(ctx, s.closing, after)
+	if len(replay) == 0 {
+		sub.release(nil)
+		return sub.ch, resumed
+	}
+	events, err := s.events(ctx, replay)
+	if err != nil {
+		s.log.Warn("loading missed articles for a resuming subscriber", zap.Error(err))
+		resumed = false
+	}
+	sub.release(events)
+	return sub.ch, resumed
 }
 
 // Close implements Store: new saves are refused, queued ones committed,
@@ -289,21 +326,56 @@ func (s *store) Close() error {
 	return s.closeErr
 }
 
-// hub fans events out to subscribers without ever blocking the publisher.
+// hub fans events out to subscribers without ever blocking the publisher,
+// and numbers the commits, remembering the latest, so that a subscriber
+// whose connection dropped can resume where it was.
 type hub struct {
+	epoch string // names this hub's numbering in cursors
+
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
+	seq  uint64      // the number of the latest commit; they start at 1
+	ring []seqCommit // commit number n at n % RecentEvents, the latest RecentEvents kept
+}
+
+// seqCommit is a commit with its place in the hub's sequence.
+type seqCommit struct {
+	commit
+	seq uint64
 }
 
 type subscriber struct {
+	hub    *hub
 	ch     chan Event
 	missed int
 	done   bool
+	last   uint64  // the latest seq sent or skipped: never send it again
+	held   []Event // published while the replay was being loaded
+	hold   bool
 }
 
 const subscriberBuffer = 256
 
-func newHub() *hub { return &hub{subs: map[*subscriber]struct{}{}} }
+func newHub() *hub {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return &hub{epoch: hex.EncodeToString(b[:]), subs: map[*subscriber]struct{}{}, ring: make([]seqCommit, RecentEvents)}
+}
+
+func (h *hub) cursor(seq uint64) string { return h.epoch + "-" + strconv.FormatUint(seq, 10) }
+
+// record numbers commits, in order, and remembers them.
+func (h *hub) record(commits []commit) []seqCommit {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	batch := make([]seqCommit, len(commits))
+	for i, c := range commits {
+		h.seq++
+		batch[i] = seqCommit{commit: c, seq: h.seq}
+		h.ring[h.seq%RecentEvents] = batch[i]
+	}
+	return batch
+}
 
 func (h *hub) active() bool {
 	h.mu.Lock()
@@ -311,15 +383,32 @@ func (h *hub) active() bool {
 	return len(h.subs) > 0
 }
 
-func (h *hub) subscribe(ctx context.Context, closing <-chan struct{}) <-chan Event {
-	sub := &subscriber{ch: make(chan Event, subscriberBuffer)}
+// subscribe registers a subscriber, holding what is published for it
+// until release, and returns the remembered commits after the cursor
+// after, if it can resume from there.
+func (h *hub) subscribe(ctx context.Context, closing <-chan struct{}, after string) (sub *subscriber, replay []seqCommit, resumed bool) {
+	sub = &subscriber{hub: h, ch: make(chan Event, subscriberBuffer), hold: true}
 	select {
 	case <-closing:
+		sub.done = true
 		close(sub.ch)
-		return sub.ch
+		return sub, nil, after == ""
 	default:
 	}
 	h.mu.Lock()
+	resumed = after == ""
+	// The ring holds every commit after seq if the latest RecentEvents do.
+	if seq, ok := h.parseCursor(after); ok && h.seq-seq <= RecentEvents {
+		resumed = true
+		for n := seq + 1; n <= h.seq; n++ {
+			replay = append(replay, h.ring[n%RecentEvents])
+		}
+		sub.last = seq
+		sub.ch = make(chan Event, len(replay)+subscriberBuffer)
+	}
+	if !resumed || after == "" {
+		sub.last = h.seq // a fresh start: what is remembered is history
+	}
 	h.subs[sub] = struct{}{}
 	h.mu.Unlock()
 	go func() {
@@ -329,7 +418,62 @@ func (h *hub) subscribe(ctx context.Context, closing <-chan struct{}) <-chan Eve
 		}
 		h.remove(sub)
 	}()
-	return sub.ch
+	return sub, replay, resumed
+}
+
+// parseCursor reads a cursor this hub issued.
+func (h *hub) parseCursor(c string) (uint64, bool) {
+	epoch, seq, ok := strings.Cut(c, "-")
+	if !ok || epoch != h.epoch {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(seq, 10, 64)
+	return n, err == nil && n <= h.seq
+}
+
+// release sends the replayed events, then what was published meanwhile,
+// and lets publish send to the subscriber directly from then on.
+func (sub *subscriber) release(replay []Event) {
+	h := sub.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if sub.done {
+		return
+	}
+	held := sub.held
+	sub.held, sub.hold = nil, false
+	for _, e := range replay {
+		sub.send(e)
+	}
+	for _, e := range held { // those the replay also held are skipped
+		sub.send(e)
+	}
+}
+
+// send delivers e unless the subscriber has had it, counting it as missed
+// when the subscriber is not keeping up. While the replay is loaded, what
+// is published waits, to be sent after it (release). The hub's lock is
+// held.
+func (sub *subscriber) send(e Event) {
+	if e.seq <= sub.last {
+		return
+	}
+	if sub.hold {
+		if len(sub.held) < subscriberBuffer {
+			sub.held = append(sub.held, e)
+		} else {
+			sub.missed++
+		}
+		return
+	}
+	sub.last = e.seq
+	e.Missed = sub.missed
+	select {
+	case sub.ch <- e:
+		sub.missed = 0
+	default:
+		sub.missed++
+	}
 }
 
 func (h *hub) remove(sub *subscriber) {
@@ -346,14 +490,7 @@ func (h *hub) publish(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for sub := range h.subs {
-		ev := e
-		ev.Missed = sub.missed
-		select {
-		case sub.ch <- ev:
-			sub.missed = 0
-		default:
-			sub.missed++
-		}
+		sub.send(e)
 	}
 }
 

@@ -25,7 +25,7 @@ func TestPostgresReplicas(t *testing.T) {
 	}
 	a, b := open(), open()
 
-	events := b.Subscribe(t.Context())
+	events, _ := b.Subscribe(t.Context(), "")
 	fx := fixture()
 	saveAll(t, a, fx[0])
 	if ev := next(t, events); ev.Article.ID != fx[0].ID {

@@ -91,7 +91,15 @@ type Store interface {
 	// database, until ctx is done or the store is closed; then the channel
 	// is closed. A subscriber that falls behind loses events rather than
 	// slowing the writers: the next event it gets says how many it missed.
-	Subscribe(ctx context.Context) <-chan Event
+	//
+	// after, if not empty, is the Cursor of the last event a previous
+	// subscriber received: the events since are delivered first, so a
+	// client that lost its connection resumes without a gap. resumed
+	// reports whether that was possible; it is false when after comes from
+	// another Store (another process, or before a restart) or is older
+	// than the last RecentEvents commits, and the caller must then reload
+	// what it shows. With after empty, resumed is true.
+	Subscribe(ctx context.Context, after string) (events <-chan Event, resumed bool)
 	// Close flushes pending saves and releases the database.
 	Close() error
 }
@@ -105,7 +113,16 @@ type Event struct {
 	// Missed counts the events this subscriber lost, since the previous
 	// one it received, because it was not reading fast enough.
 	Missed int `json:"missed,omitempty"`
+	// Cursor names this event's place in the Store's sequence of commits,
+	// for Subscribe to resume after it.
+	Cursor string `json:"-"`
+
+	seq uint64
 }
+
+// RecentEvents is how many of the latest commits a Store remembers, so
+// that a subscriber can resume after a dropped connection.
+const RecentEvents = 4096
 
 // Option configures Open.
 type Option func(*config)

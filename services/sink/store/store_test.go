@@ -509,7 +509,7 @@ func TestSubscribe(t *testing.T) {
 	contract(t, func(t *testing.T, open func(string, ...store.Option) store.Store, dsn string) {
 		st := open(dsn)
 		ctx, cancel := context.WithCancel(t.Context())
-		events := st.Subscribe(ctx)
+		events, _ := st.Subscribe(ctx, "")
 		fx := fixture()
 		saveAll(t, st, fx[0])
 		ev := next(t, events)
@@ -524,6 +524,55 @@ func TestSubscribe(t *testing.T) {
 		}
 		cancel()
 		for range events { // closed once ctx is done
+		}
+	})
+}
+
+// TestSubscribeResumes drops a subscriber, commits while nobody listens,
+// and resumes from the last event's cursor: the missed commits come first,
+// in order, then live ones; a cursor the store cannot resume from says so.
+func TestSubscribeResumes(t *testing.T) {
+	contract(t, func(t *testing.T, open func(string, ...store.Option) store.Store, dsn string) {
+		st := open(dsn)
+		fx := fixture()
+		first, cancel := context.WithCancel(t.Context())
+		events, resumed := st.Subscribe(first, "")
+		if !resumed {
+			t.Fatal("a fresh subscription says it did not resume")
+		}
+		saveAll(t, st, fx[0])
+		last := next(t, events)
+		if last.Article.ID != fx[0].ID || last.Cursor == "" {
+			t.Fatalf("first event: %+v", last)
+		}
+		cancel() // the connection drops
+		for range events {
+		}
+		saveAll(t, st, fx[1], fx[2]) // nobody listening
+
+		events, resumed = st.Subscribe(t.Context(), last.Cursor)
+		if !resumed {
+			t.Fatalf("could not resume from %q", last.Cursor)
+		}
+		for _, want := range []string{fx[1].ID, fx[2].ID} {
+			if ev := next(t, events); ev.Article.ID != want {
+				t.Fatalf("replayed %s, want %s", ev.Article.ID, want)
+			}
+		}
+		saveAll(t, st, fx[3])
+		if ev := next(t, events); ev.Article.ID != fx[3].ID {
+			t.Fatalf("after the replay, live %s, want %s", ev.Article.ID, fx[3].ID)
+		}
+		select {
+		case ev := <-events:
+			t.Fatalf("an event twice or out of nowhere: %+v", ev)
+		case <-time.After(100 * time.Millisecond):
+		}
+
+		for _, cursor := range []string{"nonsense", "000000000000-1", last.Cursor + "9"} {
+			if _, resumed := st.Subscribe(t.Context(), cursor); resumed {
+				t.Errorf("resumed from %q, which this store did not issue", cursor)
+			}
 		}
 	})
 }
@@ -579,7 +628,7 @@ func TestReopenAndClose(t *testing.T) {
 		if err := st.Save(t.Context(), fx[0]); !errors.Is(err, store.ErrClosed) {
 			t.Errorf("Save after Close = %v, want ErrClosed", err)
 		}
-		ch := st.Subscribe(t.Context())
+		ch, _ := st.Subscribe(t.Context(), "")
 		if _, ok := <-ch; ok {
 			t.Error("Subscribe after Close delivered an event")
 		}

@@ -532,16 +532,23 @@
   function connect() {
     const es = new EventSource('/api/events');
     let connectedBefore = false;
-    es.addEventListener('ready', () => {
+    let lastId = '';
+    es.addEventListener('ready', (msg) => {
       setLive(true);
       refreshCount(0);
-      // Back after a drop: what was committed meanwhile was not streamed.
-      if (connectedBefore && location.pathname === '/') route();
+      // Back after a drop, EventSource resumes after the last event id it
+      // saw and the server replays what was stored meanwhile; when it
+      // cannot (a restart, too long away) or there was no id yet, the list
+      // is reloaded instead.
+      let gap = true;
+      try { gap = JSON.parse(msg.data).gap; } catch (_) {}
+      if (connectedBefore && (gap || !lastId) && location.pathname === '/') route();
       connectedBefore = true;
     });
     es.addEventListener('article', (msg) => {
       let ev;
       try { ev = JSON.parse(msg.data); } catch (_) { return; }
+      lastId = msg.lastEventId;
       refreshCount();
       if (onLive) onLive(ev);
     });

@@ -73,27 +73,23 @@ func benchRunnerCmd(ctx context.Context, e *env, args []string) error {
 		}
 		return tput, cpuRatio
 	}
+	label := map[chainbench.Chain]string{
+		chainbench.Bare:      "bare JetStream (consume → publish, wait PubAck → ack)",
+		chainbench.BareCodec: "bare JetStream + article decode/encode per hop",
+		chainbench.Runner:    "newsflow runner (no-op stages)",
+	}
 	fmt.Fprintf(e.stdout, "\n| chain | msg/s | CPU µs per message (whole process, server included) |\n|---|---|---|\n")
-	for _, c := range []struct {
-		chain chainbench.Chain
-		what  string
-	}{
-		{chainbench.Bare, "bare JetStream (consume → publish, wait PubAck → ack)"},
-		{chainbench.BareCodec, "bare JetStream + article decode/encode per hop"},
-		{chainbench.Runner, "newsflow runner (no-op stages)"},
-	} {
-		fmt.Fprintf(e.stdout, "| %s | %.0f | %.0f |\n", c.what, median(rates[c.chain]), median(cpu[c.chain]))
+	for _, c := range chains {
+		fmt.Fprintf(e.stdout, "| %s | %.0f | %.0f |\n", label[c], median(rates[c]), median(cpu[c]))
+	}
+	ratioLabel := map[chainbench.Chain]string{
+		chainbench.Bare:      "**runner / bare** (the issue's measure: what a typed stage costs)",
+		chainbench.BareCodec: "runner / bare + codec (the runner's machinery alone)",
 	}
 	fmt.Fprintf(e.stdout, "\n| ratio (median of the rounds' ratios, interquartile range) | throughput | CPU (base / runner) |\n|---|---|---|\n")
-	for _, c := range []struct {
-		base chainbench.Chain
-		what string
-	}{
-		{chainbench.Bare, "**runner / bare** (the issue's measure: what a typed stage costs)"},
-		{chainbench.BareCodec, "runner / bare + codec (the runner's machinery alone)"},
-	} {
-		t, u := ratios(c.base)
-		fmt.Fprintf(e.stdout, "| %s | **%.2f** (%.2f–%.2f) | **%.2f** (%.2f–%.2f) |\n", c.what,
+	for _, base := range []chainbench.Chain{chainbench.Bare, chainbench.BareCodec} {
+		t, u := ratios(base)
+		fmt.Fprintf(e.stdout, "| %s | **%.2f** (%.2f–%.2f) | **%.2f** (%.2f–%.2f) |\n", ratioLabel[base],
 			median(t), quantile(t, 0.25), quantile(t, 0.75), median(u), quantile(u, 0.25), quantile(u, 0.75))
 	}
 	fmt.Fprintf(e.stdout, "\n%d rounds.\n", *rounds)

@@ -274,7 +274,7 @@ func (s *store) announce(batch []seqCommit) {
 	}
 }
 
-// events turns seqCommit commits into Events, in their order.
+// events turns numbered commits into Events, in their order.
 func (s *store) events(ctx context.Context, batch []seqCommit) ([]Event, error) {
 	ids := make([]string, len(batch))
 	for i, n := range batch {

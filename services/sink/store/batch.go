@@ -349,7 +349,7 @@ type subscriber struct {
 	ch     chan Event
 	missed int
 	done   bool
-	last   uint64  // the latest seq sent or skipped: never send it again
+	last   uint64  // the latest seq delivered or counted missed: never send it again
 	held   []Event // published while the replay was being loaded
 	hold   bool
 }

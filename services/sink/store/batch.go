@@ -36,6 +36,12 @@ type commit struct {
 	Updated bool   `json:"u,omitempty"`
 }
 
+// lostCommits, in a backend's stream of commits, says that commits may
+// have been lost at that point (PostgreSQL's notifications while its
+// listener reconnected): live subscribers are told they missed events, and
+// nobody resumes across it.
+var lostCommits = commit{}
+
 type saveReq struct {
 	rec  *record
 	done chan error
@@ -228,6 +234,11 @@ func (s *store) queueAnnouncement(commits []commit) {
 		return
 	}
 	batch := s.hub.record(commits)
+	for _, c := range commits {
+		if c == lostCommits {
+			s.hub.lost()
+		}
+	}
 	if !s.hub.active() {
 		return
 	}
@@ -276,9 +287,11 @@ func (s *store) announce(batch []seqCommit) {
 
 // events turns numbered commits into Events, in their order.
 func (s *store) events(ctx context.Context, batch []seqCommit) ([]Event, error) {
-	ids := make([]string, len(batch))
-	for i, n := range batch {
-		ids[i] = n.ID
+	ids := make([]string, 0, len(batch))
+	for _, n := range batch {
+		if n.commit != lostCommits {
+			ids = append(ids, n.ID)
+		}
 	}
 	sums, err := s.backend.summaries(ctx, ids)
 	if err != nil {
@@ -401,10 +414,17 @@ func (h *hub) subscribe(ctx context.Context, closing <-chan struct{}, after stri
 	if seq, ok := h.parseCursor(after); ok && h.seq-seq <= RecentEvents {
 		resumed = true
 		for n := seq + 1; n <= h.seq; n++ {
-			replay = append(replay, h.ring[n%RecentEvents])
+			c := h.ring[n%RecentEvents]
+			if c.commit == lostCommits {
+				resumed, replay = false, nil
+				break
+			}
+			replay = append(replay, c)
 		}
-		sub.last = seq
-		sub.ch = make(chan Event, len(replay)+subscriberBuffer)
+		if resumed {
+			sub.last = seq
+			sub.ch = make(chan Event, len(replay)+subscriberBuffer)
+		}
 	}
 	if !resumed || after == "" {
 		sub.last = h.seq // a fresh start: what is remembered is history
@@ -483,6 +503,15 @@ func (h *hub) remove(sub *subscriber) {
 		sub.done = true
 		delete(h.subs, sub)
 		close(sub.ch)
+	}
+}
+
+// lost tells every subscriber that it missed events: its next one says so.
+func (h *hub) lost() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		sub.missed++
 	}
 }
 

@@ -140,6 +140,8 @@ func (p *pgDB) listen(ctx context.Context, cc *pgx.ConnConfig, ready chan<- erro
 			if first {
 				first = false
 				ready <- nil
+			} else {
+				p.deliver([]commit{lostCommits}) // what was notified meanwhile never reached us
 			}
 			backoff = 100 * time.Millisecond
 		})
@@ -179,14 +181,18 @@ func (p *pgDB) listenOnce(ctx context.Context, cc *pgx.ConnConfig, listening fun
 		var commits []commit
 		if err := json.Unmarshal([]byte(n.Payload), &commits); err != nil {
 			p.log.Warn("undecodable commit notification", zap.String("payload", n.Payload), zap.Error(err))
-			continue
+			commits = []commit{lostCommits}
 		}
-		p.mu.Lock()
-		notify := p.notify
-		p.mu.Unlock()
-		if notify != nil {
-			notify(commits)
-		}
+		p.deliver(commits)
+	}
+}
+
+func (p *pgDB) deliver(commits []commit) {
+	p.mu.Lock()
+	notify := p.notify
+	p.mu.Unlock()
+	if notify != nil {
+		notify(commits)
 	}
 }
 

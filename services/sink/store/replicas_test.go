@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
@@ -101,5 +102,54 @@ func TestPostgresReplicas(t *testing.T) {
 	}
 	if _, err := a.Story(t.Context(), "moved"); err == nil {
 		t.Error("story 'moved' survives though no newest version is in it")
+	}
+}
+
+// A replica whose listener loses its connection misses the commits
+// notified meanwhile: its live subscribers are told they missed events,
+// and nobody resumes across the gap.
+func TestPostgresLostNotificationsAreAGap(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	st, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events, _ := st.Subscribe(t.Context(), "")
+	g := storetest.NewGenerator(5)
+	saveAll(t, st, g.Article(0))
+	before := next(t, events)
+
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var killed int
+	if err := db.QueryRowContext(t.Context(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`).Scan(&killed); err != nil || killed != 1 {
+		t.Fatalf("terminating the listener: %d, %v", killed, err)
+	}
+	// Saves go on; those notified before the listener is back are lost.
+	deadline := time.Now().Add(10 * time.Second)
+	var after store.Event
+	for i := 1; after.Cursor == ""; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("no event within 10s of the listener's loss")
+		}
+		saveAll(t, st, g.Article(i))
+		select {
+		case after = <-events:
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if after.Missed < 1 {
+		t.Errorf("the first event after the listener came back says nothing was missed: %+v", after)
+	}
+	if _, resumed := st.Subscribe(t.Context(), before.Cursor); resumed {
+		t.Error("resumed across lost notifications")
+	}
+	if _, resumed := st.Subscribe(t.Context(), after.Cursor); !resumed {
+		t.Error("could not resume after the gap")
 	}
 }

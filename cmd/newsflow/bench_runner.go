@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,17 +36,11 @@ func benchRunnerCmd(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "three hops (raw → clean → enriched → acked), %d messages of %d–%d bytes, %d workers per hop, GOMAXPROCS=%d\n",
 		*n, minLen(payloads), maxLen(payloads), *workers, runtime.GOMAXPROCS(0))
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	rates, cpu := map[chainbench.Chain][]float64{}, map[chainbench.Chain][]float64{}
 	chains := chainbench.Chains
 	for r := range *rounds {

@@ -75,14 +75,14 @@ func New(st store.Store, opts ...Option) http.Handler {
 		o(s)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/articles", s.articles)
+	mux.HandleFunc("GET /api/articles", reply(s, articleParams, s.articles))
 	mux.HandleFunc("GET /api/articles/{id...}", s.article)
-	mux.HandleFunc("GET /api/entities", s.entities)
-	mux.HandleFunc("GET /api/entities/{id...}", s.entity)
-	mux.HandleFunc("GET /api/stories", s.stories)
-	mux.HandleFunc("GET /api/stories/{id...}", s.story)
-	mux.HandleFunc("GET /api/sources", s.sources)
-	mux.HandleFunc("GET /api/stats", s.stats)
+	mux.HandleFunc("GET /api/entities", reply(s, []string{"type", "q", "from", "to", "limit", "offset"}, s.entities))
+	mux.HandleFunc("GET /api/entities/{id...}", reply(s, nil, s.entity))
+	mux.HandleFunc("GET /api/stories", reply(s, []string{"from", "to", "limit", "cursor"}, s.stories))
+	mux.HandleFunc("GET /api/stories/{id...}", reply(s, nil, s.story))
+	mux.HandleFunc("GET /api/sources", reply(s, nil, s.sources))
+	mux.HandleFunc("GET /api/stats", reply(s, nil, s.stats))
 	mux.HandleFunc("GET /api/events", s.events)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s (see docs/API.md)", r.Method, r.URL.Path))
@@ -265,23 +265,31 @@ func ParseArticleQuery(v url.Values) (store.ArticleQuery, error) {
 	return q, nil
 }
 
-func (s *server) articles(w http.ResponseWriter, r *http.Request) {
-	v, err := params(r, articleParams...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// reply answers a read-only JSON endpoint: the query may hold only the
+// allowed parameters, get answers from them, and an error from either is
+// reported by fail (a 400 for a bad parameter, a 404 for a missing thing).
+func reply[T any](s *server, allowed []string, get func(r *http.Request, v url.Values) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := params(r, allowed...)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		answer, err := get(r, v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, answer)
 	}
+}
+
+func (s *server) articles(r *http.Request, v url.Values) (store.ArticlePage, error) {
 	q, err := ParseArticleQuery(v)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.ArticlePage{}, err
 	}
-	page, err := s.st.Articles(r.Context(), q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, page)
+	return s.st.Articles(r.Context(), q)
 }
 
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
@@ -302,12 +310,11 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte{'\n'})
 }
 
-func (s *server) entities(w http.ResponseWriter, r *http.Request) {
-	v, err := params(r, "type", "q", "from", "to", "limit", "offset")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+type entityList struct {
+	Entities []store.EntityStat `json:"entities"`
+}
+
+func (s *server) entities(r *http.Request, v url.Values) (entityList, error) {
 	var q store.EntityQuery
 	typ, err := single(v, "type")
 	if err == nil {
@@ -327,39 +334,19 @@ func (s *server) entities(w http.ResponseWriter, r *http.Request) {
 		q.Offset, err = intParam(v, "offset")
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return entityList{}, err
 	}
 	es, err := s.st.Entities(r.Context(), q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Entities []store.EntityStat `json:"entities"`
-	}{es})
+	return entityList{es}, err
 }
 
-func (s *server) entity(w http.ResponseWriter, r *http.Request) {
-	if _, err := params(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	e, err := s.st.Entity(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+func (s *server) entity(r *http.Request, _ url.Values) (store.EntityDetail, error) {
+	return s.st.Entity(r.Context(), r.PathValue("id"))
 }
 
-func (s *server) stories(w http.ResponseWriter, r *http.Request) {
-	v, err := params(r, "from", "to", "limit", "cursor")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *server) stories(r *http.Request, v url.Values) (store.StoryPage, error) {
 	var q store.StoryQuery
+	var err error
 	q.From, err = timeParam(v, "from", false)
 	if err == nil {
 		q.To, err = timeParam(v, "to", true)
@@ -371,58 +358,31 @@ func (s *server) stories(w http.ResponseWriter, r *http.Request) {
 		q.Cursor, err = single(v, "cursor")
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.StoryPage{}, err
 	}
-	page, err := s.st.Stories(r.Context(), q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, page)
+	return s.st.Stories(r.Context(), q)
 }
 
-func (s *server) story(w http.ResponseWriter, r *http.Request) {
-	if _, err := params(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := s.st.Story(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+func (s *server) story(r *http.Request, _ url.Values) (store.StoryDetail, error) {
+	return s.st.Story(r.Context(), r.PathValue("id"))
 }
 
-func (s *server) sources(w http.ResponseWriter, r *http.Request) {
-	if _, err := params(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+type sourceList struct {
+	Sources []store.SourceStat `json:"sources"`
+}
+
+func (s *server) sources(r *http.Request, _ url.Values) (sourceList, error) {
 	src, err := s.st.Sources(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Sources []store.SourceStat `json:"sources"`
-	}{src})
+	return sourceList{src}, err
 }
 
-func (s *server) stats(w http.ResponseWriter, r *http.Request) {
-	if _, err := params(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+type stats struct {
+	Articles int `json:"articles"`
+}
+
+func (s *server) stats(r *http.Request, _ url.Values) (stats, error) {
 	n, err := s.st.Count(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Articles int `json:"articles"`
-	}{n})
+	return stats{n}, err
 }
 
 // events streams committed articles as server-sent events:

@@ -190,7 +190,7 @@ func (f *finder) matchAt(i, to int) (int, match, bool) {
 		}
 	}
 	if clock, j, ok := f.clockAt(i, to); ok {
-		if m, ok := f.core(j, to); ok && isDay(m.value) {
+		if m, ok := f.core(f.skipComma(j, to), to); ok && isDay(m.value) {
 			m.value += "T" + clock
 			return i, m, true
 		}

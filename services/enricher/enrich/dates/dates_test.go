@@ -60,3 +60,10 @@ func TestFind(t *testing.T) {
 		}
 	}
 }
+
+func TestDebug(t *testing.T) {
+	pub := time.Date(1998, 2, 6, 0, 0, 0, 0, time.UTC)
+	for _, m := range dates.Find(doc.Parse("WASHINGTON _ Following are statements made Friday and Thursday by Lawrence Wechsler, a lawyer. Sales rose in mid-November and in this year's third quarter."), &pub) {
+		t.Logf("%q %s %s", m.Text, m.Value, m.Kind)
+	}
+}

@@ -45,12 +45,22 @@ var ordinals = map[string]int{
 
 // monthAt reads a month name (with an abbreviation's dot) at i.
 func (f *finder) monthAt(i, to int) (time.Month, int, bool) {
-	if i >= to || f.d.Tokens[i].Kind != doc.Word || !f.d.Tokens[i].Cap {
+	if i >= to || f.d.Tokens[i].Kind != doc.Word {
 		return 0, i, false
 	}
 	w := f.word(i)
 	m, ok := months[w]
+	if ok && !f.d.Tokens[i].Cap {
+		return 0, i, false
+	}
 	if !ok {
+		// "mid-November", "late-November": one token.
+		if k := strings.IndexByte(w, '-'); k > 0 && prefixes[w[:k]] {
+			t := f.d.TokenText(i)
+			if m, ok = months[w[k+1:]]; ok && !abbreviations[w[k+1:]] && t[k+1] >= 'A' && t[k+1] <= 'Z' {
+				return m, i + 1, true
+			}
+		}
 		return 0, i, false
 	}
 	end := i + 1
@@ -206,7 +216,7 @@ func (f *finder) inferMonthYear(m time.Month) (int, bool) {
 }
 
 func isoDay(y int, m time.Month, d int) string { return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d) }
-func isoMonth(y int, m time.Month) string    { return fmt.Sprintf("%04d-%02d", y, int(m)) }
+func isoMonth(y int, m time.Month) string      { return fmt.Sprintf("%04d-%02d", y, int(m)) }
 
 func (f *finder) isoDate(i, to int) (match, bool) {
 	w := f.d.TokenText(i)
@@ -331,10 +341,10 @@ func (f *finder) month(i, to int) (match, bool) {
 	} else if start < i {
 		prev = f.word(start)
 	}
-	if !yearWords[prev] && start == i {
+	if !yearWords[prev] && prev != "for" && prev != "the" && start == i {
 		return match{}, false
 	}
-	if ambiguousMonths[w] && prev == "and" {
+	if ambiguousMonths[w] && (prev == "and" || prev == "the") {
 		return match{}, false
 	}
 	p := f.pub
@@ -363,13 +373,12 @@ func (f *finder) month(i, to int) (match, bool) {
 // campaign", "1994, 1995 and 1997", but not "2019 delegates").
 func (f *finder) year(i, to int) (match, bool) {
 	if f.d.Tokens[i].Kind == doc.Word {
-		// A spoken year only after "the year", "in" and the like.
+		// "nineteen ninety-six" is a year anywhere; "two thousand" only
+		// after "the year", "in" and the like.
 		y, j, ok := f.spokenYear(i, to)
-		if !ok || i == 0 || !yearWords[f.word(i-1)] && f.word(i-1) != "the" {
+		if !ok || y == 2000+0 && f.word(i) == "two" && (i == 0 || !yearWords[f.word(i-1)] && f.word(i-1) != "year") {
 			return match{}, false
 		}
-		start := i
-		_ = start
 		f.lastYear = y
 		return match{end: j, value: strconv.Itoa(y)}, true
 	}

@@ -40,7 +40,12 @@ func (f *finder) quarter(i, to int) (match, bool) {
 	j := i
 	det := ""
 	switch f.word(j) {
-	case "the", "its", "this", "that", "last", "next":
+	case "this", "last", "next":
+		if f.wordIs(j+1, to, "year") {
+			break // "this year's third quarter": read below
+		}
+		fallthrough
+	case "the", "its", "that":
 		det = f.word(j)
 		j++
 	}

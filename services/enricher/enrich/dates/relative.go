@@ -335,12 +335,44 @@ func (f *finder) future(i int) bool {
 		w := f.word(k)
 		switch {
 		case futureMarkers[w] || strings.HasSuffix(w, "'ll"):
+			if !f.futureMarker(k) {
+				continue
+			}
 			return true
 		case pastMarkers[w] || isPastParticiple(w):
 			return false
 		}
 	}
 	return false
+}
+
+// futureMarker checks a future marker at k in its context: "next to"
+// and "three days later" place, not announce; "had been due" and
+// "previously planned" report a plan of the past; "is set to" announces
+// but "set Friday as the deadline" reports.
+func (f *finder) futureMarker(k int) bool {
+	_, to := f.d.SentTokens(int(f.d.Tokens[k].Sent))
+	switch f.word(k) {
+	case "next":
+		if f.wordIs(k+1, to, "to") {
+			return false
+		}
+	case "later", "ahead":
+		if !f.wordIs(k+1, to, "this", "in", "that", "on") {
+			return false
+		}
+	case "set":
+		if !f.wordIs(k+1, to, "to", "for") {
+			return false
+		}
+	}
+	from, _ := f.d.SentTokens(int(f.d.Tokens[k].Sent))
+	for b := k - 1; b >= from && b >= k-2; b-- {
+		if f.wordIs(b, to, "had", "previously") {
+			return false
+		}
+	}
+	return true
 }
 
 // isPastParticiple guesses a past-tense verb from its "-ed" ending.

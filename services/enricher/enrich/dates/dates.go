@@ -77,6 +77,8 @@ func Find(d *doc.Doc, published *time.Time) []pipeline.DateMention {
 		p := published.UTC()
 		f.pub = time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
 		f.hasPub = true
+		f.pubDay = f.pub.Format(time.DateOnly)
+		f.pubPast, f.pubFuture = "../"+f.pubDay, f.pubDay+"/.."
 	}
 	for s := range d.Sentences {
 		from, to := d.SentTokens(s)
@@ -89,6 +91,9 @@ type finder struct {
 	d      *doc.Doc
 	pub    time.Time
 	hasPub bool
+	// pubDay is pub as "2022-01-10"; pubPast and pubFuture the open
+	// intervals before and after it.
+	pubDay, pubPast, pubFuture string
 	out    []pipeline.DateMention
 	// lastYear is the last explicit year found, for "N years later".
 	lastYear int
@@ -201,7 +206,7 @@ func (f *finder) matchAt(i, to int) (int, match, bool) {
 
 // core runs the matchers at i and adds a part of day after a day.
 func (f *finder) core(i, to int) (match, bool) {
-	if i >= to || f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == doc.Punct {
+	if i >= to || f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == doc.Punct || !f.mayStart(i) {
 		return match{}, false
 	}
 	for _, mt := range matchers {
@@ -267,3 +272,45 @@ func (f *finder) skipComma(i, to int) int {
 }
 
 func (f *finder) isDot(i, to int) bool { return i < to && f.d.TokenText(i) == "." }
+
+// startWords are the words a date may start with, other than numbers,
+// month and weekday names and hyphenated words ("third-quarter",
+// "mid-November"): a token that is none of them starts no date, and the
+// matchers are not run on it (most tokens of a text).
+var startWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the its this that last next previous past current coming
+		a an several many fiscal latest most-recent comparable corresponding same flat year-earlier
+		year-ago quarter period half now right currently these recently recent today tonight
+		yesterday tomorrow noon midnight spring summer fall autumn winter`) {
+		startWords[w] = true
+	}
+	for _, set := range []map[string]bool{prefixes} {
+		for w := range set {
+			startWords[w] = true
+		}
+	}
+	for w := range numberWords {
+		startWords[w] = true
+	}
+	for w := range ordinals {
+		startWords[w] = true
+	}
+}
+
+// mayStart reports whether a date may start at token i.
+func (f *finder) mayStart(i int) bool {
+	if f.d.Tokens[i].Kind == doc.Number {
+		return true
+	}
+	w := f.word(i)
+	if startWords[w] || strings.IndexByte(w, '-') >= 0 || w != "" && w[0] >= '0' && w[0] <= '9' {
+		return true
+	}
+	if _, ok := months[w]; ok {
+		return true
+	}
+	_, ok := weekdays[w]
+	return ok
+}

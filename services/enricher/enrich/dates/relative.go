@@ -396,10 +396,10 @@ func (f *finder) vague(i, to int) (match, bool) {
 	if !f.hasPub {
 		return match{}, false
 	}
-	day := f.pub.Format(time.DateOnly)
+	day := f.pubDay
 	present := match{value: day, kind: KindPresent}
-	past := match{value: "../" + day, kind: KindPast}
-	future := match{value: day + "/..", kind: KindFuture}
+	past := match{value: f.pubPast, kind: KindPast}
+	future := match{value: f.pubFuture, kind: KindFuture}
 	switch f.word(i) {
 	case "now":
 		present.end = i + 1

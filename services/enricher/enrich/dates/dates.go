@@ -94,7 +94,7 @@ type finder struct {
 	// pubDay is pub as "2022-01-10"; pubPast and pubFuture the open
 	// intervals before and after it.
 	pubDay, pubPast, pubFuture string
-	out    []pipeline.DateMention
+	out                        []pipeline.DateMention
 	// lastYear is the last explicit year found, for "N years later".
 	lastYear int
 	// lastQuarter is the last quarter named (year*4 + quarter-1), for
@@ -164,9 +164,14 @@ func (f *finder) wordIs(i, to int, w ...string) bool {
 	return false
 }
 
-func (f *finder) emit(from, to int, m match) {
+// emit records the mention of tokens [from, to) in a sentence ending at
+// token sentEnd.
+func (f *finder) emit(from, to, sentEnd int, m match) {
 	t := f.d.Text
 	s, e := f.d.Tokens[from].Start, f.d.Tokens[to-1].End
+	if to == sentEnd && t[e-1] == '.' && (f.word(to-1) == "a.m" || f.word(to-1) == "p.m") {
+		e-- // "a.m." ending its sentence: the dot is the sentence's
+	}
 	f.out = append(f.out, pipeline.DateMention{Text: t[s:e], Start: s, End: e, Value: m.value, Kind: m.kind})
 }
 
@@ -177,7 +182,7 @@ func (f *finder) sentence(from, to int) {
 			continue
 		}
 		if start, m, ok := f.matchAt(i, to); ok {
-			f.emit(start, m.end, m)
+			f.emit(start, m.end, to, m)
 			i = m.end
 			continue
 		}

@@ -45,7 +45,10 @@ func (f *finder) quarter(i, to int) (match, bool) {
 			break // "this year's third quarter": read below
 		}
 		fallthrough
-	case "the", "its", "that":
+	case "its":
+		// "its third quarter": TimeML leaves the possessive out.
+		return match{}, false
+	case "the", "that":
 		det = f.word(j)
 		j++
 	}
@@ -77,6 +80,10 @@ func (f *finder) quarter(i, to int) (match, bool) {
 				return match{}, false
 			}
 			head = b
+			if det != "" || j > i {
+				// "the third-quarter loss": TimeML spans the adjective alone.
+				return match{}, false
+			}
 		case w == "quarter" || w == "period" || w == "half":
 			head = w
 		case len(w) == 4 && w[0] >= '1' && w[0] <= '2':

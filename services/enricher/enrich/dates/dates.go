@@ -72,7 +72,7 @@ const (
 
 // Find returns the dates in d, resolved against published (which may be nil).
 func Find(d *doc.Doc, published *time.Time) []pipeline.DateMention {
-	f := finder{d: d, words: make([]string, len(d.Tokens))}
+	f := finder{d: d, words: make([]string, len(d.Tokens)), starts: make([]uint8, len(d.Tokens))}
 	if published != nil {
 		p := published.UTC()
 		f.pub = time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
@@ -102,6 +102,8 @@ type finder struct {
 	lastQuarter int
 	// words caches each token's lower-case text; every matcher reads it.
 	words []string
+	// starts caches mayStart: 0 not yet asked, 1 no, 2 yes.
+	starts []uint8
 }
 
 // match is a date read at a token: its end token, value and kind.
@@ -177,7 +179,7 @@ func (f *finder) emit(from, to, sentEnd int, m match) {
 
 func (f *finder) sentence(from, to int) {
 	for i := from; i < to; {
-		if f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == doc.Punct {
+		if f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == doc.Punct || !f.mayStart(i) {
 			i++
 			continue
 		}
@@ -252,6 +254,9 @@ var prefixes = map[string]bool{
 // modifiers returns the index after the modifiers starting at i ("early",
 // "late", "the end of", "the middle of", "this coming"), or i.
 func (f *finder) modifiers(i, to int) int {
+	if !f.mayStart(i) {
+		return i
+	}
 	j := i
 	if f.wordIs(j, to, "the") {
 		switch {
@@ -299,23 +304,31 @@ func init() {
 	for w := range numberWords {
 		startWords[w] = true
 	}
+	for w := range months {
+		startWords[w] = true
+	}
+	for w := range weekdays {
+		startWords[w] = true
+	}
 	for w := range ordinals {
 		startWords[w] = true
 	}
 }
 
-// mayStart reports whether a date may start at token i.
+// mayStart reports whether a date may start at token i; the answer is
+// cached, as every token is asked up to three times.
 func (f *finder) mayStart(i int) bool {
-	if f.d.Tokens[i].Kind == doc.Number {
-		return true
+	if c := f.starts[i]; c != 0 {
+		return c == 2
 	}
-	w := f.word(i)
-	if startWords[w] || strings.IndexByte(w, '-') >= 0 || w != "" && w[0] >= '0' && w[0] <= '9' {
-		return true
+	ok := f.d.Tokens[i].Kind == doc.Number
+	if !ok {
+		w := f.word(i)
+		ok = w != "" && w[0] >= '0' && w[0] <= '9' || strings.IndexByte(w, '-') >= 0 || startWords[w]
 	}
-	if _, ok := months[w]; ok {
-		return true
+	f.starts[i] = 1
+	if ok {
+		f.starts[i] = 2
 	}
-	_, ok := weekdays[w]
 	return ok
 }

@@ -129,6 +129,9 @@ var matchers = []matcher{
 	(*finder).decade,
 	(*finder).century,
 	(*finder).fiscalYear,
+	(*finder).theUnit,
+	(*finder).yearEnd,
+	(*finder).holiday,
 	(*finder).ago,
 	(*finder).yearsAfter,
 	(*finder).relativePeriod,
@@ -293,7 +296,8 @@ func init() {
 	for _, w := range strings.Fields(`the its this that last next previous past current coming
 		a an several many fiscal latest most-recent comparable corresponding same flat year-earlier
 		year-ago quarter period half now right currently these recently recent today tonight
-		yesterday tomorrow noon midnight spring summer fall autumn winter`) {
+		yesterday tomorrow noon midnight spring summer fall autumn winter year year-end
+		thanksgiving christmas new election`) {
 		startWords[w] = true
 	}
 	for _, set := range []map[string]bool{prefixes} {

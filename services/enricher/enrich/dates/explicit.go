@@ -372,6 +372,13 @@ func (f *finder) month(i, to int) (match, bool) {
 // 1887"), or, from 1900 to 2099, anywhere it is not a count ("his 1996
 // campaign", "1994, 1995 and 1997", but not "2019 delegates").
 func (f *finder) year(i, to int) (match, bool) {
+	if w := f.word(i); f.d.Tokens[i].Kind == doc.Word && len(w) > 5 && w[len(w)-5] == '-' && prefixes[w[:len(w)-5]] {
+		// "mid-1996": one token.
+		if y, err := strconv.Atoi(w[len(w)-4:]); err == nil && y >= 1000 && y < 2200 {
+			f.lastYear = y
+			return match{end: i + 1, value: strconv.Itoa(y)}, true
+		}
+	}
 	if f.d.Tokens[i].Kind == doc.Word {
 		// "nineteen ninety-six" is a year anywhere; "two thousand" only
 		// after "the year", "in" and the like.

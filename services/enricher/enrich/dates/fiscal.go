@@ -40,14 +40,14 @@ func (f *finder) quarter(i, to int) (match, bool) {
 	j := i
 	det := ""
 	switch f.word(j) {
+	case "its":
+		// "its third quarter": TimeML leaves the possessive out.
+		return match{}, false
 	case "this", "last", "next":
 		if f.wordIs(j+1, to, "year") {
 			break // "this year's third quarter": read below
 		}
 		fallthrough
-	case "its":
-		// "its third quarter": TimeML leaves the possessive out.
-		return match{}, false
 	case "the", "that":
 		det = f.word(j)
 		j++
@@ -197,6 +197,8 @@ func (f *finder) quarter(i, to int) (match, bool) {
 		q = f.pubQuarter() - 1
 	case det == "next":
 		q = f.pubQuarter() + 1
+	case det == "this" && f.lastQuarter != 0:
+		q = f.lastQuarter // "this quarter's loss" in a report on a quarter
 	case current || det == "this":
 		q = f.pubQuarter()
 	case latest || f.lastQuarter == 0:

@@ -109,14 +109,15 @@ func (f *finder) ago(i, to int) (match, bool) {
 	if !f.hasPub {
 		return match{}, false
 	}
-	n, j, ok := f.number(i, to)
-	if !ok {
-		switch {
-		case f.wordIs(i, to, "a") && f.wordIs(i+1, to, "few"):
-			n, j = 3, i+2
-		case f.wordIs(i, to, "several", "many"):
-			n, j = 3, i+1
-		default:
+	var n, j int
+	switch {
+	case f.wordIs(i, to, "a") && f.wordIs(i+1, to, "few"):
+		n, j = 3, i+2
+	case f.wordIs(i, to, "several", "many"):
+		n, j = 3, i+1
+	default:
+		var ok bool
+		if n, j, ok = f.number(i, to); !ok {
 			return match{}, false
 		}
 	}

@@ -142,6 +142,8 @@ var matchers = []matcher{
 	(*finder).month,
 	(*finder).year,
 	(*finder).clockAlone,
+	(*finder).set,
+	(*finder).duration,
 }
 
 func (f *finder) word(i int) string {
@@ -297,7 +299,8 @@ func init() {
 		a an several many fiscal latest most-recent comparable corresponding same flat year-earlier
 		year-ago quarter period half now right currently these recently recent today tonight
 		yesterday tomorrow noon midnight spring summer fall autumn winter year year-end
-		thanksgiving christmas new election`) {
+		thanksgiving christmas new election every each daily weekly monthly quarterly annually
+		yearly hourly nightly`) {
 		startWords[w] = true
 	}
 	for _, set := range []map[string]bool{prefixes} {

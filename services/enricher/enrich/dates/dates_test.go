@@ -130,6 +130,11 @@ func TestFindForms(t *testing.T) {
 		{"year with modifier", "Work resumed in mid-1996, a few years ago.", &jan, "mid-1996=1996; a few years ago=2019"},
 		{"this quarter in a report", "Acme lost money in the third quarter. This quarter's loss includes a charge.", &nov,
 			"the third quarter=2022-Q3; This quarter=2022-Q3"},
+		{"durations", "The talks lasted three days, after a two-year freeze, and the plan runs for the first nine months; " +
+			"he was 52 years old, it costs $2 million a year, and they met 13 days after the attack.", &jan,
+			"three days=P3D:duration; two-year=P2Y:duration; the first nine months=P9M:duration"},
+		{"sets", "The ferry sails every Monday and the council meets each month; prices are set daily.", &jan,
+			"every Monday=R/2022-01-10/P1W:set; each month=R/P1M:set; daily=R/P1D:set"},
 		{"programme name", `Baker said on "This Week With David Brinkley" that talks would go on.`, &jan, ""},
 		{"name not month", "Martonyi of Hungary and Jan Kavan of the Czech Republic signed.", &jan, ""},
 		{"fraction not quarter", "A quarter of the vote went to the Greens, a period of calm followed.", &jan, ""},

@@ -131,8 +131,11 @@ type DateMention struct {
 	// decades "199", centuries "20", parts of day "2022-01-10TNI".
 	// docs/CONTRACT.md lists them.
 	Value string `json:"value"`
-	// Kind is empty for a date or time, or "present", "past" or "future"
-	// for a vague reference to them ("now", "recently", "in the future").
+	// Kind is empty for a date or time; "present", "past" or "future"
+	// for a vague reference to them ("now", "recently", "in the
+	// future"); "duration" ("three days", Value "P3D") or "set" ("every
+	// Monday", Value an ISO 8601 repeating interval) for what is not a
+	// point in time.
 	Kind string `json:"kind,omitempty"`
 }
 

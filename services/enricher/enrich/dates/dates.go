@@ -52,6 +52,13 @@
 // "10 p.m. Wednesday" is "2022-01-12T22:00", "Friday night"
 // "2022-01-07TNI" (TimeML's parts of day: TMO morning, TAF afternoon, TEV
 // evening, TNI night).
+//
+// Lengths and recurrences are mentions of their own kind, read only where
+// no date is: "three days", "a two-year contract" (kind "duration", value
+// "P3D", "P2Y"), "every Monday", "each month" (kind "set", value
+// "R/2022-01-10/P1W", "R/P1M"). A rate ("$2 million a year"), an age
+// ("52 years old") and a count from another date ("13 days after the
+// attack") are none of them.
 package dates
 
 import (
@@ -63,7 +70,8 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
-// Kinds of mention beyond a plain date (pipeline.DateMention.Kind).
+// Kinds of mention beyond a plain date (pipeline.DateMention.Kind); see
+// also KindDuration and KindSet.
 const (
 	KindPresent = "present"
 	KindPast    = "past"
@@ -332,10 +340,48 @@ func (f *finder) mayStart(i int) bool {
 	if !ok {
 		w := f.word(i)
 		ok = w != "" && w[0] >= '0' && w[0] <= '9' || strings.IndexByte(w, '-') >= 0 || startWords[w]
+		// The commonest start words start a date only before a few words.
+		switch {
+		case !ok || i+1 >= len(f.d.Tokens):
+		case w == "the":
+			ok = f.mayFollowThe(i + 1)
+		case w == "a" || w == "an":
+			_, unit := durationUnits[f.word(i+1)]
+			ok = unit || f.word(i+1) == "few" || f.word(i+1) == "couple"
+		}
 	}
 	f.starts[i] = 1
 	if ok {
 		f.starts[i] = 2
 	}
 	return ok
+}
+
+// afterThe are the words after "the" that may make a date of it ("the
+// third quarter", "the late 1980s", "the end of", "the weekend"), besides
+// numbers, ordinals, number words and hyphenated words.
+var afterThe = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`latest most-recent recent current comparable corresponding same
+		fiscal flat quarter period half last past previous coming following next early late mid end
+		beginning start middle turn weekend near distant future year full week month spring summer
+		fall autumn winter twenties thirties forties fifties sixties seventies eighties nineties '`) {
+		afterThe[w] = true
+	}
+	for w := range ordinals {
+		afterThe[w] = true
+	}
+	for w := range numberWords {
+		afterThe[w] = true
+	}
+}
+
+// mayFollowThe reports whether token i, after "the", may continue a date.
+func (f *finder) mayFollowThe(i int) bool {
+	if f.d.Tokens[i].Kind == doc.Number {
+		return true
+	}
+	w := f.word(i)
+	return w != "" && w[0] >= '0' && w[0] <= '9' || strings.IndexByte(w, '-') >= 0 || afterThe[w]
 }

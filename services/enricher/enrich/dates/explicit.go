@@ -383,7 +383,7 @@ func (f *finder) year(i, to int) (match, bool) {
 		// "nineteen ninety-six" is a year anywhere; "two thousand" only
 		// after "the year", "in" and the like.
 		y, j, ok := f.spokenYear(i, to)
-		if !ok || y == 2000+0 && f.word(i) == "two" && (i == 0 || !yearWords[f.word(i-1)] && f.word(i-1) != "year") {
+		if !ok || f.word(i) == "two" && (i == 0 || !yearWords[f.word(i-1)] && f.word(i-1) != "year") {
 			return match{}, false
 		}
 		f.lastYear = y
@@ -505,7 +505,7 @@ func (f *finder) century(i, to int) (match, bool) {
 			case "next":
 				c++
 			}
-			return match{end: j + 1, value: strconv.Itoa(c + 0)}, true
+			return match{end: j + 1, value: strconv.Itoa(c)}, true
 		}
 		return match{}, false
 	}

@@ -126,8 +126,17 @@ type DateMention struct {
 	End   int    `json:"end"`
 	// Value is ISO 8601 at the mention's precision: "2022-01-10",
 	// "2022-W02", "2022-01" or "2022", or an interval such as
-	// "2022-01-08/2022-01-09" (a weekend).
+	// "2022-01-08/2022-01-09" (a weekend); TimeML's forms where ISO has
+	// none: quarters "2022-Q1", halves "2022-H2", seasons "2022-SU",
+	// decades "199", centuries "20", parts of day "2022-01-10TNI".
+	// docs/CONTRACT.md lists them.
 	Value string `json:"value"`
+	// Kind is empty for a date or time; "present", "past" or "future"
+	// for a vague reference to them ("now", "recently", "in the
+	// future"); "duration" ("three days", Value "P3D") or "set" ("every
+	// Monday", Value an ISO 8601 repeating interval) for what is not a
+	// point in time.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Keyword is a key term of the article with its weight in [0,1].

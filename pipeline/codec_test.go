@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -240,5 +241,29 @@ func eqTime(t *testing.T, got, want *time.Time) {
 	t.Helper()
 	if got == nil || !got.Equal(*want) {
 		t.Fatalf("time = %v, want %v", got, want)
+	}
+}
+
+// A date mention's kind and TimeML-style value survive the codec, and a
+// plain date's empty kind stays off the wire.
+func TestDateMentionRoundTrip(t *testing.T) {
+	in := pipeline.Article{Schema: pipeline.SchemaVersion, ID: "d", Text: "Sales are now up on the third quarter.",
+		Dates: []pipeline.DateMention{
+			{Text: "now", Start: 10, End: 13, Value: "2022-01-10", Kind: "present"},
+			{Text: "the third quarter", Start: 20, End: 37, Value: "2021-Q3"},
+		}}
+	b, err := pipeline.EncodeArticle(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Count(b, []byte(`"kind"`)) != 1 {
+		t.Errorf("want one kind on the wire: %s", b)
+	}
+	out, err := pipeline.DecodeArticle(b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Dates) != 2 || out.Dates[0] != in.Dates[0] || out.Dates[1] != in.Dates[1] {
+		t.Fatalf("round trip: got %+v, want %+v", out.Dates, in.Dates)
 	}
 }

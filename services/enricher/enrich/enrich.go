@@ -102,12 +102,9 @@ type Options struct {
 	MaxTextBytes int
 	// StoryWindow: dated articles further apart are never linked (default 72h).
 	StoryWindow time.Duration
-	// Thresholds for stories and copies (default DefaultThresholds).
+	// Thresholds for stories and copies (default DefaultThresholds); a
+	// zero Window is StoryWindow.
 	Thresholds Thresholds
-	// MemoryWait bounds the time spent retrying the story memory when
-	// other replicas are linking related articles at the same moment
-	// (default 10s); then Process fails with a retryable error.
-	MemoryWait time.Duration
 	// Now is the clock for undated articles (default time.Now).
 	Now func() time.Time
 }
@@ -116,7 +113,6 @@ type Options struct {
 type Enricher struct {
 	opts     Options
 	resolver *canon.Resolver
-	linking  keyLocks
 }
 
 // New returns an Enricher.
@@ -144,12 +140,13 @@ func New(opts Options) (*Enricher, error) {
 	}
 	if opts.Thresholds == (Thresholds{}) {
 		opts.Thresholds = DefaultThresholds
+		opts.Thresholds.Window = 0
+	}
+	if opts.Thresholds.Window == 0 {
+		opts.Thresholds.Window = opts.StoryWindow
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.MemoryWait == 0 {
-		opts.MemoryWait = 10 * time.Second
 	}
 	switch {
 	case opts.MaxKeywords < 0:
@@ -158,8 +155,6 @@ func New(opts Options) (*Enricher, error) {
 		return nil, fmt.Errorf("enrich: MaxTextBytes %d < 0", opts.MaxTextBytes)
 	case opts.StoryWindow < 0:
 		return nil, fmt.Errorf("enrich: StoryWindow %v < 0", opts.StoryWindow)
-	case opts.MemoryWait < 0:
-		return nil, fmt.Errorf("enrich: MemoryWait %v < 0", opts.MemoryWait)
 	}
 	for name, v := range map[string]float64{"CopyText": opts.Thresholds.CopyText, "RewordSkeleton": opts.Thresholds.RewordSkeleton,
 		"RewordTerms": opts.Thresholds.RewordTerms, "Story": opts.Thresholds.Story} {

@@ -24,8 +24,8 @@ func BenchmarkProcessWithKV(b *testing.B) {
 		mem  func() enrich.Memory
 	}{
 		{"memory=local", func() enrich.Memory { return enrich.NewMemory(enrich.MemoryOptions{}) }},
-		{"memory=jetstream-kv", func() enrich.Memory {
-			return newMemory(b, connect(b, s), storykv.Config{Bucket: fmt.Sprintf("bench%d", b.N)})
+		{"memory=kv", func() enrich.Memory {
+			return newMemory(b, connect(b, s), storykv.Config{Stream: fmt.Sprintf("bench%d", b.N)})
 		}},
 	} {
 		b.Run(m.name, func(b *testing.B) {

@@ -104,6 +104,9 @@ const (
 	// compared one by one.
 	recentMembers = 16
 	memberStories = 6
+	// maxBandMembers: a text band keeps its newest articles (a copy
+	// shares several bands with its original).
+	maxBandMembers = 32
 	// centroidTerms: a story's centroid keeps its strongest terms.
 	centroidTerms = 160
 )
@@ -352,7 +355,11 @@ func (x *Index) Add(a Article, now int64) {
 	x.articles[a.ID] = p
 	x.order = append(x.order, a.ID)
 	for _, k := range a.Sig.BandKeys() {
-		x.bands[k] = append(x.bands[k], a.ID)
+		ids := append(x.bands[k], a.ID)
+		if len(ids) > maxBandMembers {
+			ids = slices.Delete(ids, 0, len(ids)-maxBandMembers)
+		}
+		x.bands[k] = ids
 	}
 	s := x.stories[a.StoryID]
 	if s == nil {

@@ -7,9 +7,9 @@
 // Process is a pipeline.Func; it has no NATS in it. The pieces live in
 // subpackages, each usable alone: doc (tokens, sentences, junk), capseq
 // (the fallback name recogniser), canon (canonical entities), quotes,
-// dates, keywords and story (signatures). The story memory shared by
-// replicas is the Memory interface: LocalMemory here, a JetStream
-// key-value bucket in package storykv.
+// dates, keywords and story (signatures and the story rule). The story
+// memory is the Memory interface: LocalMemory here, and in package
+// storykv a JetStream stream every enricher replica shares.
 //
 // # Entities
 //
@@ -29,17 +29,15 @@
 // Each article leaves a signature in the memory (story.Signature): a
 // MinHash sketch of its word 3-shingles, a bottom-k sketch of its
 // names-and-numbers skeleton, its top TF-IDF terms and its most salient
-// entities. It is compared with
-// the articles sharing an index key with it (an LSH band of the text
-// sketch, or a pair of its three most salient entities). It is a copy
-// (DuplicateOf) of an earlier article when their text Jaccard is at least
-// 0.5, or, for a reworded copy, when the skeleton Jaccard is at least 0.5
-// and the term cosine at least 0.4; DuplicateOf names the original, never
-// another copy, and the copy joins its story. Otherwise it joins the story
-// of the most related article within Options.StoryWindow when
-// 0.5·term cosine + 0.5·entity overlap is at least 0.3, and else starts a
-// story. The thresholds and how the seeds score against them are in
-// docs/BENCHMARKS.md.
+// entities. It is a copy (DuplicateOf) of an earlier article when their
+// text Jaccard is at least 0.5, or, for a reworded copy, when the skeleton
+// Jaccard is at least 0.5 and the term cosine at least 0.4; DuplicateOf
+// names the original, never another copy, and the copy joins its story.
+// Otherwise it joins the most similar story within Options.StoryWindow —
+// similarity to the story's centroid and to its closest recent article,
+// averaged — when that is at least the fitted threshold, and else starts a
+// story. The rule is story.Index.Decide; the memory (Memory) applies it
+// atomically. Thresholds and their fit are in docs/BENCHMARKS.md, "Stories".
 package enrich
 
 import (

@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"hash/crc32"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -171,11 +173,44 @@ func TestStoriesDUC(t *testing.T) {
 		r.Story = th
 		s := linkDUC(arts, r)
 		rows = append(rows, row{th, s})
-		t.Logf("story=%.2f: event P=%.3f R=%.3f F1=%.3f (%d stories) halves %.3f/%.3f, broad P=%.3f R=%.3f F1=%.3f, copies across %d",
-			th, s.event[0], s.event[1], s.event[2], s.eventStories, s.evenF, s.oddF, s.broad[0], s.broad[1], s.broad[2], s.dupCross)
+		mean, sd := reordered(arts, r)
+		t.Logf("story=%.2f: event P=%.3f R=%.3f F1=%.3f (%d stories) halves %.3f/%.3f, reordered %.3f±%.3f, broad P=%.3f R=%.3f F1=%.3f, copies across %d",
+			th, s.event[0], s.event[1], s.event[2], s.eventStories, s.evenF, s.oddF, mean, sd, s.broad[0], s.broad[1], s.broad[2], s.dupCross)
 	}
 	bestA := slices.MaxFunc(rows, func(p, q row) int { return cmp.Compare(p.s.evenF, q.s.evenF) })
 	bestB := slices.MaxFunc(rows, func(p, q row) int { return cmp.Compare(p.s.oddF, q.s.oddF) })
 	t.Logf("fitted on half A: story=%.2f, half A %.3f, half B %.3f; fitted on half B: story=%.2f, half B %.3f, half A %.3f",
 		bestA.th, bestA.s.evenF, bestA.s.oddF, bestB.th, bestB.s.oddF, bestB.s.evenF)
+}
+
+// reordered is the event-level F1 (mean and standard deviation) when
+// concurrent workers hand the articles over out of order: each moves by up
+// to 8 places, in 8 seeded shuffles.
+func reordered(arts []ducArticle, rule story.Rule) (mean, sd float64) {
+	var fs []float64
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		type pos struct {
+			key float64
+			a   ducArticle
+		}
+		ps := make([]pos, len(arts))
+		for i, a := range arts {
+			ps[i] = pos{float64(i) + 8*rng.Float64(), a}
+		}
+		slices.SortFunc(ps, func(p, q pos) int { return cmp.Compare(p.key, q.key) })
+		shuffled := make([]ducArticle, len(ps))
+		for i, p := range ps {
+			shuffled[i] = p.a
+		}
+		fs = append(fs, linkDUC(shuffled, rule).event[2])
+	}
+	for _, f := range fs {
+		mean += f
+	}
+	mean /= float64(len(fs))
+	for _, f := range fs {
+		sd += (f - mean) * (f - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(fs)))
 }

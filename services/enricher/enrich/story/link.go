@@ -60,11 +60,13 @@ func (r *Rule) IsCopy(sc Scores) bool {
 	return sc.Text >= r.CopyText || sc.Skeleton >= r.RewordSkeleton && sc.Terms >= r.RewordTerms
 }
 
-// Similarity of an article to a story: the mean of its similarity to
-// the story's centroid and to the story's closest recent article. The
-// centroid carries what the story has been about so far; the closest
-// article what it is about now.
-func Similarity(centroid, closest float64) float64 { return 0.5 * (centroid + closest) }
+// Similarity of an article to a story: 0.7·its similarity to the
+// story's centroid + 0.3·its similarity to the story's closest recent
+// article. The centroid carries what the story has been about so far, and
+// depends less on the order articles arrive in; the closest article adds
+// what it is about now. (Weights 0.6–0.8 on the centroid score alike on
+// the dev set; 0.5 and the centroid alone score lower.)
+func Similarity(centroid, closest float64) float64 { return 0.7*centroid + 0.3*closest }
 
 // TermWeight is the weight of terms against entities in Related and in
 // the centroid similarity (fitted with the story threshold).

@@ -261,6 +261,9 @@ func (m *Memory) tryLink(ctx context.Context, rule *story.Rule, a story.Article)
 	if m.err != nil {
 		return d, false, m.err
 	}
+	// Forget what expired by the article's clock, as every replica will
+	// when it applies the article (Add expires first).
+	m.index.Expire(a.Seen)
 	if prev, ok := m.index.Get(a.ID); ok {
 		return story.Decision{StoryID: prev.StoryID, DuplicateOf: prev.DuplicateOf}, true, nil
 	}

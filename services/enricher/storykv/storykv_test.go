@@ -173,3 +173,31 @@ func TestServerGoneIsAnError(t *testing.T) {
 		t.Fatal("link without a server succeeded")
 	}
 }
+
+// TestMemoryExpires: articles leave the memory with the stream's max
+// age, in the replica that linked them and in one started later.
+func TestMemoryExpires(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	rule := story.DefaultRule
+	m := newMemory(t, connect(t, s), storykv.Config{Stream: "ttl", TTL: time.Second})
+	if _, err := m.Link(ctx, &rule, memtest.Article("a", memtest.Report)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // Seen counts whole seconds
+	d, err := m.Link(ctx, &rule, memtest.Article("b", memtest.Report+" Again."))
+	if err != nil || d.DuplicateOf != "" || d.StoryID != story.NewStoryID("b") {
+		t.Fatalf("after the TTL: %+v, %v; want a story of its own", d, err)
+	}
+	if m.Len() != 1 {
+		t.Fatalf("the replica holds %d articles, want 1", m.Len())
+	}
+	time.Sleep(1500 * time.Millisecond)
+	late := newMemory(t, connect(t, s), storykv.Config{Stream: "ttl", TTL: time.Second})
+	if late.Len() != 0 {
+		t.Fatalf("a replica started after the TTL holds %d articles", late.Len())
+	}
+	if _, err := late.Link(ctx, &rule, memtest.Article("c", memtest.Other)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -7,9 +7,9 @@
 // Process is a pipeline.Func; it has no NATS in it. The pieces live in
 // subpackages, each usable alone: doc (tokens, sentences, junk), capseq
 // (the fallback name recogniser), canon (canonical entities), quotes,
-// dates, keywords and story (signatures). The story memory shared by
-// replicas is the Memory interface: LocalMemory here, a JetStream
-// key-value bucket in package storykv.
+// dates, keywords and story (signatures and the story rule). The story
+// memory is the Memory interface: LocalMemory here, and in package
+// storykv a JetStream stream every enricher replica shares.
 //
 // # Entities
 //
@@ -29,17 +29,15 @@
 // Each article leaves a signature in the memory (story.Signature): a
 // MinHash sketch of its word 3-shingles, a bottom-k sketch of its
 // names-and-numbers skeleton, its top TF-IDF terms and its most salient
-// entities. It is compared with
-// the articles sharing an index key with it (an LSH band of the text
-// sketch, or a pair of its three most salient entities). It is a copy
-// (DuplicateOf) of an earlier article when their text Jaccard is at least
-// 0.5, or, for a reworded copy, when the skeleton Jaccard is at least 0.5
-// and the term cosine at least 0.4; DuplicateOf names the original, never
-// another copy, and the copy joins its story. Otherwise it joins the story
-// of the most related article within Options.StoryWindow when
-// 0.5·term cosine + 0.5·entity overlap is at least 0.3, and else starts a
-// story. The thresholds and how the seeds score against them are in
-// docs/BENCHMARKS.md.
+// entities. It is a copy (DuplicateOf) of an earlier article when their
+// text Jaccard is at least 0.5, or, for a reworded copy, when the skeleton
+// Jaccard is at least 0.5 and the term cosine at least 0.4; DuplicateOf
+// names the original, never another copy, and the copy joins its story.
+// Otherwise it joins the most similar story within Options.StoryWindow —
+// similarity to the story's centroid and to its closest recent article,
+// averaged — when that is at least the fitted threshold, and else starts a
+// story. The rule is story.Index.Decide; the memory (Memory) applies it
+// atomically. Thresholds and their fit are in docs/BENCHMARKS.md, "Stories".
 package enrich
 
 import (
@@ -102,12 +100,9 @@ type Options struct {
 	MaxTextBytes int
 	// StoryWindow: dated articles further apart are never linked (default 72h).
 	StoryWindow time.Duration
-	// Thresholds for stories and copies (default DefaultThresholds).
+	// Thresholds for stories and copies (default DefaultThresholds); a
+	// zero Window is StoryWindow.
 	Thresholds Thresholds
-	// MemoryWait bounds the time spent retrying the story memory when
-	// other replicas are linking related articles at the same moment
-	// (default 10s); then Process fails with a retryable error.
-	MemoryWait time.Duration
 	// Now is the clock for undated articles (default time.Now).
 	Now func() time.Time
 }
@@ -116,7 +111,6 @@ type Options struct {
 type Enricher struct {
 	opts     Options
 	resolver *canon.Resolver
-	linking  keyLocks
 }
 
 // New returns an Enricher.
@@ -144,12 +138,13 @@ func New(opts Options) (*Enricher, error) {
 	}
 	if opts.Thresholds == (Thresholds{}) {
 		opts.Thresholds = DefaultThresholds
+		opts.Thresholds.Window = 0
+	}
+	if opts.Thresholds.Window == 0 {
+		opts.Thresholds.Window = opts.StoryWindow
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
-	}
-	if opts.MemoryWait == 0 {
-		opts.MemoryWait = 10 * time.Second
 	}
 	switch {
 	case opts.MaxKeywords < 0:
@@ -158,8 +153,6 @@ func New(opts Options) (*Enricher, error) {
 		return nil, fmt.Errorf("enrich: MaxTextBytes %d < 0", opts.MaxTextBytes)
 	case opts.StoryWindow < 0:
 		return nil, fmt.Errorf("enrich: StoryWindow %v < 0", opts.StoryWindow)
-	case opts.MemoryWait < 0:
-		return nil, fmt.Errorf("enrich: MemoryWait %v < 0", opts.MemoryWait)
 	}
 	for name, v := range map[string]float64{"CopyText": opts.Thresholds.CopyText, "RewordSkeleton": opts.Thresholds.RewordSkeleton,
 		"RewordTerms": opts.Thresholds.RewordTerms, "Story": opts.Thresholds.Story} {

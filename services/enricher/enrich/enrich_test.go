@@ -474,16 +474,6 @@ func TestConcurrentCopies(t *testing.T) {
 	memtest.OneOriginal(t, results)
 }
 
-// failingMemory fails every call.
-type failingMemory struct{}
-
-func (failingMemory) Recall(context.Context, string, []string) (enrich.Recall, error) {
-	return enrich.Recall{}, errors.New("bucket unavailable")
-}
-func (failingMemory) Remember(context.Context, enrich.Record, []string, enrich.Recall) error {
-	return errors.New("bucket unavailable")
-}
-
 func TestMemoryFailureIsRetryable(t *testing.T) {
 	e := newEnricher(t, enrich.Options{Memory: failingMemory{}})
 	_, err := e.Process(context.Background(), pipeline.Article{ID: "a", Text: "Nato met Russia."})

@@ -27,33 +27,40 @@ const Version = "1.0.0"
 
 // Options are the enricher's own settings.
 type Options struct {
-	// StoryBucket is the JetStream KV bucket where every replica of the
-	// enricher remembers recent articles to link stories and copies.
-	StoryBucket   string
+	// StoryStream is the JetStream stream through which every replica of
+	// the enricher shares one story memory (package storykv).
+	StoryStream string
+	// StoryTTL is how long an article is remembered for linking.
 	StoryTTL      time.Duration
 	StoryReplicas int
+	// StoryMaxArticles bounds each replica's copy of the memory.
+	StoryMaxArticles int
 	// StoryWindow: articles published further apart are never linked.
 	StoryWindow time.Duration
 }
 
 // DefaultOptions returns the defaults the flags start from.
 func DefaultOptions() Options {
-	return Options{StoryBucket: storykv.DefaultBucket, StoryTTL: 7 * 24 * time.Hour, StoryReplicas: 1, StoryWindow: 72 * time.Hour}
+	return Options{StoryStream: storykv.DefaultStream, StoryTTL: 7 * 24 * time.Hour, StoryReplicas: 1, StoryMaxArticles: 100_000, StoryWindow: 72 * time.Hour}
 }
 
 // RegisterFlags binds o to flags on fs.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.StoryBucket, "story-bucket", o.StoryBucket, "KV bucket remembering recent articles for story and copy linking")
+	fs.StringVar(&o.StoryStream, "story-stream", o.StoryStream, "JetStream stream through which the enricher replicas share the story memory")
 	fs.DurationVar(&o.StoryTTL, "story-ttl", o.StoryTTL, "how long an article is remembered for linking")
-	fs.IntVar(&o.StoryReplicas, "story-replicas", o.StoryReplicas, "replicas of the story bucket (3 on a clustered JetStream)")
+	fs.IntVar(&o.StoryReplicas, "story-replicas", o.StoryReplicas, "replicas of the story memory's stream (3 on a clustered JetStream)")
+	fs.IntVar(&o.StoryMaxArticles, "story-max-articles", o.StoryMaxArticles, "articles each replica keeps in its copy of the story memory (the oldest go first)")
 	fs.DurationVar(&o.StoryWindow, "story-window", o.StoryWindow, "articles published further apart than this are never linked")
 }
 
 // Validate reports settings that cannot work.
 func (o Options) Validate() error {
 	var errs []error
-	if o.StoryBucket == "" {
-		errs = append(errs, errors.New("story-bucket is empty"))
+	if o.StoryStream == "" {
+		errs = append(errs, errors.New("story-stream is empty"))
+	}
+	if o.StoryMaxArticles < 1 {
+		errs = append(errs, fmt.Errorf("story-max-articles %d: want at least 1", o.StoryMaxArticles))
 	}
 	if o.StoryWindow <= 0 || o.StoryTTL < o.StoryWindow {
 		errs = append(errs, fmt.Errorf("story-ttl (%s) must be at least story-window (%s), which must be positive", o.StoryTTL, o.StoryWindow))
@@ -71,7 +78,7 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: entity model: %w", err)
 	}
-	mem, err := storykv.New(ctx, js, storykv.Config{Bucket: o.StoryBucket, TTL: o.StoryTTL, Replicas: o.StoryReplicas})
+	mem, err := storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles})
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: story memory: %w", err)
 	}

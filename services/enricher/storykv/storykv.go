@@ -1,36 +1,33 @@
-// Package storykv is the enricher's story memory in a JetStream key-value
-// bucket, shared by every enricher replica: it implements enrich.Memory.
+// Package storykv is the enricher's story memory shared through
+// JetStream: it implements enrich.Memory for every enricher replica, in
+// the service and in the all-in-one binary alike.
 //
-// The bucket holds two kinds of keys:
+// The memory is a log. Every linked article is one message on a stream
+// (its story.Article: signature and decision), and every replica keeps
+// the same story.Index by applying the stream in order: an ordered
+// consumer follows it, and a replica about to link catches up first.
+// Linking is one compare-and-set: the replica decides with its Index at
+// stream sequence n and publishes the article expecting the stream's last
+// sequence to be n (JetStream's Nats-Expected-Last-Sequence). If another
+// replica published in between, the publish fails, the replica reads the
+// messages it missed, decides again, and retries, for at most
+// Config.Wait. So a decision is always taken with every earlier decision
+// in view, two replicas never both miss each other, and every replica
+// that applies the log holds the same Index and agrees.
 //
-//	a.<article id>   the article's enrich.Record (JSON)
-//	k.<index key>    the ids of the articles indexed under a signature key,
-//	                 newest last, at most enrich.MaxKeyMembers (JSON)
-//
-// Remember follows the enrich.Memory contract: it writes the index keys
-// one by one in sorted order, each a compare-and-set on the revision
-// Recall read (Create for a key that did not exist, Update with the
-// revision for one that did), stops with enrich.ErrConflict at the first
-// key another replica changed, and writes the record only once every key
-// is written. Recall reports as Pending the ids under the keys that have no
-// record yet and were added less than Config.InFlight ago; older ones are
-// writes interrupted by a crash and are ignored (the article's redelivery
-// links it again). So two replicas enriching related articles at the same
-// moment never both miss each other: the second to reach a shared key
-// either conflicts or waits, then decides with the first one in view.
-// Entries expire with the bucket's TTL (its max age), counted from their
-// last write.
+// Deciding is in-process, so linking costs one publish round trip; the
+// previous design (a key-value bucket of articles and index keys, read and
+// compare-and-set key by key) cost dozens. Messages expire with the
+// stream's max age (the memory's TTL), and each replica's Index forgets
+// the same articles at the same point of the log.
 package storykv
 
 import (
-	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
-	"slices"
 	"sync"
 	"time"
 
@@ -38,38 +35,43 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich"
+	"github.com/newsflow/newsflow/services/enricher/enrich/story"
 )
 
-// Config configures the bucket.
+// Config configures the story memory.
 type Config struct {
-	// Bucket is the bucket name (default "newsflow_stories").
-	Bucket string
-	// TTL is how long an article is remembered after its last write
-	// (default 7 days). It should exceed the enricher's story window.
+	// Stream is the stream name (default DefaultStream).
+	Stream string
+	// TTL is how long an article is remembered (default 7 days): the
+	// stream's max age, and the Index's.
 	TTL time.Duration
-	// Replicas of the bucket's stream in a clustered JetStream (default 1).
+	// Replicas of the stream in a clustered JetStream (default 1).
 	Replicas int
 	// Storage is file (default) or memory.
 	Storage jetstream.StorageType
-	// MaxBytes bounds the bucket (default unlimited; the TTL bounds it).
+	// MaxBytes bounds the stream (default unlimited; the TTL bounds it).
 	MaxBytes int64
-	// MaxCandidates bounds how many earlier articles one Recall reads,
-	// those sharing the most keys first (default 128).
-	MaxCandidates int
-	// Parallel is how many bucket reads one Recall has in flight
-	// (default 16).
-	Parallel int
-	// InFlight is how long an id indexed without a record counts as being
-	// written rather than abandoned (default 5s).
-	InFlight time.Duration
+	// MaxArticles bounds each replica's Index (default 100,000, about
+	// 0.3 GB); the oldest linked go first.
+	MaxArticles int
+	// Wait bounds the time Link spends retrying when other replicas keep
+	// linking first (default 10s); then it fails with ErrBusy.
+	Wait time.Duration
 }
 
-// DefaultBucket is the bucket name when Config.Bucket is empty.
-const DefaultBucket = "newsflow_stories"
+// DefaultStream is the stream name when Config.Stream is empty, and
+// Subject the subject it holds.
+const (
+	DefaultStream = "NEWSFLOW_STORY_MEMORY"
+	Subject       = "newsflow.storymemory"
+)
+
+// ErrBusy reports that other replicas kept linking first for Config.Wait.
+var ErrBusy = errors.New("storykv: story memory busy")
 
 func (c *Config) defaults() error {
-	if c.Bucket == "" {
-		c.Bucket = DefaultBucket
+	if c.Stream == "" {
+		c.Stream = DefaultStream
 	}
 	if c.TTL == 0 {
 		c.TTL = 7 * 24 * time.Hour
@@ -80,233 +82,220 @@ func (c *Config) defaults() error {
 	if c.MaxBytes == 0 {
 		c.MaxBytes = -1
 	}
-	if c.MaxCandidates == 0 {
-		c.MaxCandidates = 128
+	if c.MaxArticles == 0 {
+		c.MaxArticles = 100_000
 	}
-	if c.Parallel == 0 {
-		c.Parallel = 16
-	}
-	if c.InFlight == 0 {
-		c.InFlight = 5 * time.Second
+	if c.Wait == 0 {
+		c.Wait = 10 * time.Second
 	}
 	switch {
-	case !validBucket.MatchString(c.Bucket):
-		return fmt.Errorf("storykv: bucket name %q: want letters, digits, - and _", c.Bucket)
+	case !validName.MatchString(c.Stream):
+		return fmt.Errorf("storykv: stream name %q: want letters, digits, - and _", c.Stream)
 	case c.TTL < time.Second:
 		return fmt.Errorf("storykv: TTL %v is under a second", c.TTL)
 	case c.Replicas < 1 || c.Replicas > 5:
 		return fmt.Errorf("storykv: %d replicas, want 1 to 5", c.Replicas)
-	case c.MaxCandidates < 1 || c.Parallel < 1 || c.InFlight < 0:
-		return fmt.Errorf("storykv: MaxCandidates and Parallel must be positive, InFlight not negative")
+	case c.MaxArticles < 1 || c.Wait < 0:
+		return fmt.Errorf("storykv: MaxArticles must be positive and Wait not negative")
 	}
 	return nil
 }
 
-var validBucket = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+var validName = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 
-// Memory is an enrich.Memory in a JetStream key-value bucket. It is safe
-// for concurrent use, and several processes may share one bucket.
+// Memory is an enrich.Memory on a JetStream stream. It is safe for
+// concurrent use, and several processes may share one stream.
 type Memory struct {
-	kv  jetstream.KeyValue
-	cfg Config
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	cfg    Config
+	follow jetstream.ConsumeContext
+
+	mu      sync.Mutex
+	index   *story.Index
+	applied uint64 // the last stream sequence applied to index
+	err     error  // a message that could not be applied
 }
 
 var _ enrich.Memory = (*Memory)(nil)
 
-// New creates the bucket if it does not exist (or updates its
-// configuration) and returns a Memory on it.
+// New creates the stream if it does not exist (or updates its
+// configuration), reads it into memory and follows it. Close stops
+// following.
 func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      cfg.Bucket,
-		Description: "newsflow enricher story memory: article signatures and their index",
-		History:     1,
-		TTL:         cfg.TTL,
+	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        cfg.Stream,
+		Description: "newsflow enricher story memory: every linked article's signature and story, in linking order",
+		Subjects:    []string{Subject},
+		MaxAge:      cfg.TTL,
 		MaxBytes:    cfg.MaxBytes,
 		Storage:     cfg.Storage,
 		Replicas:    cfg.Replicas,
+		Discard:     jetstream.DiscardOld,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("storykv: bucket %s: %w", cfg.Bucket, err)
+		return nil, fmt.Errorf("storykv: stream %s: %w", cfg.Stream, err)
 	}
-	return &Memory{kv: kv, cfg: cfg}, nil
-}
-
-// recordKey is the bucket key of an article's record. Article ids are hex
-// in newsflow; anything else is hashed into the key alphabet.
-func recordKey(id string) string {
-	if validID.MatchString(id) && len(id) <= 128 {
-		return "a." + id
+	m := &Memory{js: js, stream: st, cfg: cfg,
+		index: story.NewIndex(story.IndexOptions{TTL: cfg.TTL, MaxArticles: cfg.MaxArticles})}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storykv: stream %s: %w", cfg.Stream, err)
 	}
-	sum := sha256.Sum256([]byte(id))
-	return "a.h" + hex.EncodeToString(sum[:16])
-}
-
-var validID = regexp.MustCompile(`^[a-zA-Z0-9_=-]+$`)
-
-func indexKey(k string) string { return "k." + k }
-
-// Recall implements enrich.Memory.
-func (m *Memory) Recall(ctx context.Context, id string, keys []string) (enrich.Recall, error) {
-	rc := enrich.Recall{Versions: make(map[string]uint64, len(keys)), Members: make(map[string][]enrich.Member, len(keys))}
-	var self *enrich.Record
-	var mu sync.Mutex
-	err := m.parallel(ctx, len(keys)+1, func(ctx context.Context, i int) error {
-		if i == len(keys) {
-			r, err := m.record(ctx, id)
-			self = r
-			return err
+	caughtUp := make(chan struct{})
+	var once sync.Once
+	if info.State.Msgs == 0 {
+		m.applied = info.State.LastSeq // everything expired, or nothing yet
+		once.Do(func() { close(caughtUp) })
+	}
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		return nil, fmt.Errorf("storykv: follow %s: %w", cfg.Stream, err)
+	}
+	m.follow, err = cons.Consume(func(msg jetstream.Msg) {
+		meta, err := msg.Metadata()
+		if err != nil {
+			return
 		}
-		e, err := m.kv.Get(ctx, indexKey(keys[i]))
-		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		m.mu.Lock()
+		m.apply(meta.Sequence.Stream, msg.Data())
+		done := m.applied >= info.State.LastSeq
+		m.mu.Unlock()
+		if done {
+			once.Do(func() { close(caughtUp) })
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storykv: follow %s: %w", cfg.Stream, err)
+	}
+	// Messages may also expire while we read: then catch up directly.
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-caughtUp:
+			return m, nil
+		case <-tick.C:
+			m.mu.Lock()
+			err := m.catchUp(ctx)
+			m.mu.Unlock()
+			if err != nil {
+				m.Close()
+				return nil, err
+			}
+			once.Do(func() { close(caughtUp) })
+		case <-ctx.Done():
+			m.Close()
+			return nil, fmt.Errorf("storykv: reading %s: %w", cfg.Stream, ctx.Err())
+		}
+	}
+}
+
+// Close stops following the stream.
+func (m *Memory) Close() { m.follow.Stop() }
+
+// apply adds the article published at seq to the Index, once, in
+// sequence order. The caller holds mu.
+func (m *Memory) apply(seq uint64, data []byte) {
+	if seq <= m.applied {
+		return // applied already: our own, or read while catching up
+	}
+	var a story.Article
+	if err := json.Unmarshal(data, &a); err != nil {
+		m.err = fmt.Errorf("storykv: message %d: %w", seq, err)
+	} else {
+		m.index.Add(a, a.Seen)
+	}
+	m.applied = seq
+}
+
+// catchUp applies the messages after the last applied one. The caller
+// holds mu.
+func (m *Memory) catchUp(ctx context.Context) error {
+	for {
+		msg, err := m.stream.GetMsg(ctx, m.applied+1)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("get %s: %w", keys[i], err)
+			return fmt.Errorf("storykv: read %d: %w", m.applied+1, err)
 		}
-		var members []enrich.Member
-		if err := json.Unmarshal(e.Value(), &members); err != nil {
-			return fmt.Errorf("key %s: %w", keys[i], err)
-		}
-		mu.Lock()
-		rc.Versions[keys[i]], rc.Members[keys[i]] = e.Revision(), members
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return enrich.Recall{}, fmt.Errorf("storykv: recall: %w", err)
+		m.apply(msg.Sequence, msg.Data)
 	}
-	rc.Self = self
-
-	// The articles sharing the most keys with this one, newest first, and
-	// every one added within InFlight (it may be pending).
-	shared := map[string]int{}
-	added := map[string]int64{}
-	for _, members := range rc.Members {
-		for _, mb := range members {
-			if mb.ID == id {
-				continue
-			}
-			shared[mb.ID]++
-			added[mb.ID] = max(added[mb.ID], mb.At)
-		}
-	}
-	ids := make([]string, 0, len(shared))
-	for mid := range shared {
-		ids = append(ids, mid)
-	}
-	slices.SortFunc(ids, func(a, b string) int {
-		return cmp.Or(shared[b]-shared[a], cmp.Compare(added[b], added[a]), cmp.Compare(a, b))
-	})
-	recent := time.Now().Add(-m.cfg.InFlight).UnixMilli()
-	fetch := ids[:min(len(ids), m.cfg.MaxCandidates)]
-	for _, mid := range ids[len(fetch):] {
-		if added[mid] >= recent {
-			fetch = append(fetch, mid)
-		}
-	}
-	recs := make([]*enrich.Record, len(fetch))
-	err = m.parallel(ctx, len(fetch), func(ctx context.Context, i int) error {
-		r, err := m.record(ctx, fetch[i])
-		recs[i] = r
-		return err
-	})
-	if err != nil {
-		return enrich.Recall{}, fmt.Errorf("storykv: recall: %w", err)
-	}
-	for i, r := range recs {
-		switch {
-		case r != nil:
-			rc.Candidates = append(rc.Candidates, *r)
-		case added[fetch[i]] >= recent:
-			rc.Pending = append(rc.Pending, fetch[i])
-		}
-		// Otherwise the record expired, or its write was abandoned.
-	}
-	return rc, nil
 }
 
-// record reads an article's record, or nil if there is none.
-func (m *Memory) record(ctx context.Context, id string) (*enrich.Record, error) {
-	e, err := m.kv.Get(ctx, recordKey(id))
-	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get record %s: %w", id, err)
-	}
-	var r enrich.Record
-	if err := json.Unmarshal(e.Value(), &r); err != nil {
-		return nil, fmt.Errorf("record %s: %w", id, err)
-	}
-	return &r, nil
-}
-
-// Remember implements enrich.Memory.
-func (m *Memory) Remember(ctx context.Context, rec enrich.Record, keys []string, seen enrich.Recall) error {
-	data, err := json.Marshal(&rec)
-	if err != nil {
-		return fmt.Errorf("storykv: record %s: %w", rec.ID, err)
-	}
-	sorted := slices.Clone(keys)
-	slices.Sort(sorted)
-	now := time.Now().UnixMilli()
-	for _, k := range sorted {
-		members, err := json.Marshal(enrich.AddMember(seen.Members[k], rec.ID, now))
-		if err != nil {
-			return fmt.Errorf("storykv: key %s: %w", k, err)
+// Link implements enrich.Memory.
+func (m *Memory) Link(ctx context.Context, rule *story.Rule, a story.Article) (story.Decision, error) {
+	giveUp := time.Now().Add(m.cfg.Wait)
+	backoff := time.Millisecond
+	for {
+		d, linked, err := m.tryLink(ctx, rule, a)
+		if err != nil || linked {
+			return d, err
 		}
-		if rev := seen.Versions[k]; rev == 0 {
-			_, err = m.kv.Create(ctx, indexKey(k), members)
-		} else {
-			_, err = m.kv.Update(ctx, indexKey(k), members, rev)
+		// Another replica linked first: we have read what it linked;
+		// decide again, after a short jittered pause if this keeps
+		// happening.
+		if time.Now().After(giveUp) {
+			return story.Decision{}, fmt.Errorf("%w: other replicas kept linking first for %v", ErrBusy, m.cfg.Wait)
 		}
-		if errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-			return enrich.ErrConflict
-		}
-		if err != nil {
-			return fmt.Errorf("storykv: write %s: %w", k, err)
-		}
-	}
-	// Every key is ours: the decision stands, and the record says so.
-	if _, err := m.kv.Put(ctx, recordKey(rec.ID), data); err != nil {
-		return fmt.Errorf("storykv: put record %s: %w", rec.ID, err)
-	}
-	return nil
-}
-
-// parallel runs f(0..n-1) with at most cfg.Parallel in flight, returning
-// the first error.
-func (m *Memory) parallel(ctx context.Context, n int, f func(context.Context, int) error) error {
-	if n == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, m.cfg.Parallel)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for i := range n {
+		t := time.NewTimer(backoff/2 + time.Duration(rand.Int64N(int64(backoff))))
 		select {
-		case sem <- struct{}{}:
 		case <-ctx.Done():
-			once.Do(func() { first = ctx.Err() })
+			t.Stop()
+			return story.Decision{}, ctx.Err()
+		case <-t.C:
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := f(ctx, i); err != nil {
-				once.Do(func() { first = err; cancel() })
-			}
-		}()
+		backoff = min(2*backoff, 50*time.Millisecond)
 	}
-	wg.Wait()
-	return first
+}
+
+// tryLink decides with the Index as applied and publishes, expecting no
+// message since; linked is false when another replica published first.
+func (m *Memory) tryLink(ctx context.Context, rule *story.Rule, a story.Article) (d story.Decision, linked bool, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.err != nil {
+		return d, false, m.err
+	}
+	// Forget what expired by the article's clock, as every replica will
+	// when it applies the article (Add expires first).
+	m.index.Expire(a.Seen)
+	if prev, ok := m.index.Get(a.ID); ok {
+		return story.Decision{StoryID: prev.StoryID, DuplicateOf: prev.DuplicateOf}, true, nil
+	}
+	d = m.index.Decide(rule, &a)
+	a.StoryID, a.DuplicateOf = d.StoryID, d.DuplicateOf
+	data, err := json.Marshal(&a)
+	if err != nil {
+		return d, false, fmt.Errorf("storykv: article %s: %w", a.ID, err)
+	}
+	ack, err := m.js.Publish(ctx, Subject, data, jetstream.WithExpectLastSequence(m.applied), jetstream.WithExpectStream(m.cfg.Stream))
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+		if err := m.catchUp(ctx); err != nil {
+			return d, false, err
+		}
+		// The article itself may have been linked meanwhile (a redelivery
+		// to another replica): the next round returns that decision.
+		return d, false, m.err
+	}
+	if err != nil {
+		return d, false, fmt.Errorf("storykv: publish %s: %w", a.ID, err)
+	}
+	// Ours is the message right after the last applied one.
+	m.index.Add(a, a.Seen)
+	m.applied = ack.Sequence
+	return d, true, nil
+}
+
+// Len returns how many articles this replica's Index holds.
+func (m *Memory) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.index.Len()
 }

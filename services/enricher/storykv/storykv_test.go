@@ -3,7 +3,6 @@ package storykv_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/memtest"
+	"github.com/newsflow/newsflow/services/enricher/enrich/story"
 	"github.com/newsflow/newsflow/services/enricher/storykv"
 )
 
@@ -57,71 +57,82 @@ func newMemory(t testing.TB, js jetstream.JetStream, cfg storykv.Config) *storyk
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(m.Close)
 	return m
 }
 
+// TestContract: every Memory opened is another replica, on its own
+// connection, sharing one stream.
 func TestContract(t *testing.T) {
 	s := startServer(t)
-	memtest.Contract(t, newMemory(t, connect(t, s), storykv.Config{Bucket: "contract"}))
+	memtest.Contract(t, func() enrich.Memory { return newMemory(t, connect(t, s), storykv.Config{Stream: "contract"}) })
 }
 
-func TestBucketConfig(t *testing.T) {
+func TestStreamConfig(t *testing.T) {
 	s := startServer(t)
 	js := connect(t, s)
-	newMemory(t, js, storykv.Config{Bucket: "stories_test", TTL: 36 * time.Hour, Storage: jetstream.MemoryStorage})
-	kv, err := js.KeyValue(context.Background(), "stories_test")
+	newMemory(t, js, storykv.Config{Stream: "stories_test", TTL: 36 * time.Hour, Storage: jetstream.MemoryStorage})
+	st, err := js.Stream(context.Background(), "stories_test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := kv.Status(context.Background())
+	info, err := st.Info(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.TTL() != 36*time.Hour || st.History() != 1 {
-		t.Fatalf("bucket TTL %v history %d", st.TTL(), st.History())
+	if info.Config.MaxAge != 36*time.Hour || len(info.Config.Subjects) != 1 || info.Config.Subjects[0] != storykv.Subject {
+		t.Fatalf("stream max age %v subjects %v", info.Config.MaxAge, info.Config.Subjects)
 	}
 	// Opening it again (a second replica starting) keeps it.
-	newMemory(t, js, storykv.Config{Bucket: "stories_test", TTL: 36 * time.Hour, Storage: jetstream.MemoryStorage})
-	for _, bad := range []storykv.Config{{Bucket: "has space"}, {TTL: time.Millisecond}, {Replicas: 9}} {
+	newMemory(t, js, storykv.Config{Stream: "stories_test", TTL: 36 * time.Hour, Storage: jetstream.MemoryStorage})
+	for _, bad := range []storykv.Config{{Stream: "has space"}, {TTL: time.Millisecond}, {Replicas: 9}, {Wait: -time.Second}} {
 		if _, err := storykv.New(context.Background(), js, bad); err == nil {
 			t.Errorf("New(%+v) accepted", bad)
 		}
 	}
 }
 
-func TestOddArticleIDs(t *testing.T) {
+// TestReplicaStartsWithTheMemory: a replica started later reads what the
+// others linked, and decides as they would.
+func TestReplicaStartsWithTheMemory(t *testing.T) {
 	s := startServer(t)
-	m := newMemory(t, connect(t, s), storykv.Config{})
 	ctx := context.Background()
-	for _, id := range []string{"with space", "ünïcode/slash", strings.Repeat("x", 300)} {
-		rc, err := m.Recall(ctx, id, []string{"k"})
-		if err != nil {
+	rule := story.DefaultRule
+	first := newMemory(t, connect(t, s), storykv.Config{Stream: "late"})
+	for i, text := range []string{memtest.Report, memtest.Other} {
+		if _, err := first.Link(ctx, &rule, memtest.Article(fmt.Sprint("orig", i), text)); err != nil {
 			t.Fatal(err)
 		}
-		if err := m.Remember(ctx, enrich.Record{ID: id, StoryID: "s"}, []string{"k"}, rc); err != nil {
-			t.Fatalf("%q: %v", id, err)
-		}
-		rc, err = m.Recall(ctx, id, nil)
-		if err != nil || rc.Self == nil || rc.Self.ID != id {
-			t.Fatalf("%q: self %+v, %v", id, rc.Self, err)
-		}
+	}
+	late := newMemory(t, connect(t, s), storykv.Config{Stream: "late"})
+	if late.Len() != 2 {
+		t.Fatalf("the late replica holds %d articles, want 2", late.Len())
+	}
+	d, err := late.Link(ctx, &rule, memtest.Article("copy", memtest.Other+" Updated."))
+	if err != nil || d.DuplicateOf != "orig1" || d.StoryID != story.NewStoryID("orig1") {
+		t.Fatalf("late replica: %+v, %v", d, err)
+	}
+	// The first replica follows the stream and sees the late one's link.
+	deadline := time.Now().Add(5 * time.Second)
+	for first.Len() != 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if first.Len() != 3 {
+		t.Fatalf("first replica holds %d, want 3", first.Len())
 	}
 }
 
 // TestReplicasAgree: several enricher replicas, each with its own
-// connection and Memory on one bucket, enrich copies of one article at
+// connection and Memory on one stream, enrich copies of one article at
 // the same time; they must agree on one original and one story.
 func TestReplicasAgree(t *testing.T) {
 	s := startServer(t)
 	const replicas, perReplica = 3, 4
-	text := "Nato and Russia began tense negotiations on Wednesday aimed at bridging wide differences over Ukraine. " +
-		"“We will not allow anyone to slam Nato’s open door policy shut,” Ms Smith said, after Julianne Smith met Russian envoys in Brussels. " +
-		"Wendy Sherman briefed the allies in Geneva on Monday; Sergei Ryabkov said Moscow wanted guarantees."
 	var wg sync.WaitGroup
 	results := make([]pipeline.Article, replicas*perReplica)
 	for r := range replicas {
-		m := newMemory(t, connect(t, s), storykv.Config{Bucket: "replicas"})
-		e, err := enrich.New(enrich.Options{Memory: m, MemoryWait: time.Minute})
+		m := newMemory(t, connect(t, s), storykv.Config{Stream: "replicas"})
+		e, err := enrich.New(enrich.Options{Memory: m})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +141,7 @@ func TestReplicasAgree(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				i := r*perReplica + j
-				a := pipeline.Article{ID: fmt.Sprintf("%02x", i), Text: text + fmt.Sprintf(" (Copy %d.)", i)}
+				a := pipeline.Article{ID: fmt.Sprintf("%02x", i), Text: memtest.Report + fmt.Sprintf(" (Copy %d.)", i)}
 				out, err := e.Process(context.Background(), a)
 				if err != nil {
 					t.Error(err)
@@ -143,9 +154,9 @@ func TestReplicasAgree(t *testing.T) {
 	wg.Wait()
 	memtest.OneOriginal(t, results)
 	// A redelivery to another replica gets the same answer.
-	m := newMemory(t, connect(t, s), storykv.Config{Bucket: "replicas"})
+	m := newMemory(t, connect(t, s), storykv.Config{Stream: "replicas"})
 	e, _ := enrich.New(enrich.Options{Memory: m})
-	again, err := e.Process(context.Background(), pipeline.Article{ID: results[3].ID, Text: text})
+	again, err := e.Process(context.Background(), pipeline.Article{ID: results[3].ID, Text: memtest.Report})
 	if err != nil || again.StoryID != results[3].StoryID || again.DuplicateOf != results[3].DuplicateOf {
 		t.Fatalf("redelivery: %s %q, want %s %q (%v)", again.StoryID, again.DuplicateOf, results[3].StoryID, results[3].DuplicateOf, err)
 	}
@@ -157,7 +168,36 @@ func TestServerGoneIsAnError(t *testing.T) {
 	s.Shutdown()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := m.Recall(ctx, "a", []string{"k"}); err == nil {
-		t.Fatal("recall without a server succeeded")
+	rule := story.DefaultRule
+	if _, err := m.Link(ctx, &rule, memtest.Article("a", memtest.Report)); err == nil {
+		t.Fatal("link without a server succeeded")
+	}
+}
+
+// TestMemoryExpires: articles leave the memory with the stream's max
+// age, in the replica that linked them and in one started later.
+func TestMemoryExpires(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	rule := story.DefaultRule
+	m := newMemory(t, connect(t, s), storykv.Config{Stream: "ttl", TTL: time.Second})
+	if _, err := m.Link(ctx, &rule, memtest.Article("a", memtest.Report)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // Seen counts whole seconds
+	d, err := m.Link(ctx, &rule, memtest.Article("b", memtest.Report+" Again."))
+	if err != nil || d.DuplicateOf != "" || d.StoryID != story.NewStoryID("b") {
+		t.Fatalf("after the TTL: %+v, %v; want a story of its own", d, err)
+	}
+	if m.Len() != 1 {
+		t.Fatalf("the replica holds %d articles, want 1", m.Len())
+	}
+	time.Sleep(1500 * time.Millisecond)
+	late := newMemory(t, connect(t, s), storykv.Config{Stream: "ttl", TTL: time.Second})
+	if late.Len() != 0 {
+		t.Fatalf("a replica started after the TTL holds %d articles", late.Len())
+	}
+	if _, err := late.Link(ctx, &rule, memtest.Article("c", memtest.Other)); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,112 +4,116 @@ package memtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
+	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/story"
 )
 
-// Contract checks the behaviour every enrich.Memory must have on an
-// empty memory m: recall by shared key, the article's own record on a
-// redelivery, ErrConflict for a write based on a stale Recall (whether
-// the key was updated or created in between), and that an article whose
-// write failed is never a candidate, only (for a Memory that writes keys
-// one by one) pending until it is written.
-func Contract(t *testing.T, m enrich.Memory) {
+// Report is a news report used by the checks; Copy and Other are a copy
+// of it and an unrelated report.
+const (
+	Report = "Nato and Russia began tense negotiations on Wednesday aimed at bridging wide differences over Ukraine. " +
+		"“We will not allow anyone to slam Nato’s open door policy shut,” Ms Smith said, after Julianne Smith met Russian envoys in Brussels. " +
+		"Wendy Sherman briefed the allies in Geneva on Monday; Sergei Ryabkov said Moscow wanted guarantees."
+	Other = "Heavy rain flooded the lower town of Passau on Sunday as the Danube rose above its banks. " +
+		"Firefighters evacuated two care homes, and the mayor said the water would peak on Tuesday."
+)
+
+// Article signs text as the enricher would, with the entities of
+// Report, or of Other when the text starts as Other does.
+func Article(id, text string) story.Article {
+	now := time.Now().Unix()
+	ents := []story.Entity{{ID: "nato", Salience: 1}, {ID: "russia", Salience: 0.8}}
+	if strings.HasPrefix(text, Other[:20]) {
+		ents = []story.Entity{{ID: "passau", Salience: 1}, {ID: "danube", Salience: 0.6}}
+	}
+	return story.Article{ID: id, Time: now, Seen: now, Sig: story.Sign(doc.Parse(text), ents)}
+}
+
+// Contract checks the behaviour every enrich.Memory must have; open
+// returns a Memory on one shared, initially empty store each time it is
+// called (for a Memory with no sharing, the same one): a copy names its
+// original and joins its story, whichever Memory links it; an unrelated
+// report starts a story of its own; a redelivery gets the first decision;
+// and copies linked at the same moment through several Memories agree on
+// one original.
+func Contract(t *testing.T, open func() enrich.Memory) {
 	t.Helper()
 	ctx := context.Background()
-	rc, err := m.Recall(ctx, "a", []string{"k1", "k2"})
+	rule := story.DefaultRule
+	m1, m2 := open(), open()
+	d, err := m1.Link(ctx, &rule, Article("a", Report))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rc.Self != nil || len(rc.Candidates) != 0 || rc.Versions["k1"] != 0 {
-		t.Fatalf("empty memory recalled %+v", rc)
+	if d.StoryID != story.NewStoryID("a") || d.DuplicateOf != "" {
+		t.Fatalf("first article: %+v", d)
 	}
-	if err := m.Remember(ctx, enrich.Record{ID: "a", StoryID: "s1"}, []string{"k1", "k2"}, rc); err != nil {
-		t.Fatal(err)
-	}
-	// b shares k2 with a.
-	rcB, err := m.Recall(ctx, "b", []string{"k2", "k3"})
+	d, err = m2.Link(ctx, &rule, Article("b", Report+" A copy."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rcB.Candidates) != 1 || rcB.Candidates[0].ID != "a" || rcB.Candidates[0].StoryID != "s1" {
-		t.Fatalf("b recalled %+v", rcB.Candidates)
+	if d.StoryID != story.NewStoryID("a") || d.DuplicateOf != "a" {
+		t.Fatalf("copy linked through another memory: %+v, want a copy of a in a's story", d)
 	}
-	// c read k2 at the same time as b; b writes first, so c must conflict.
-	rcC, _ := m.Recall(ctx, "c", []string{"k2"})
-	if err := m.Remember(ctx, enrich.Record{ID: "b", StoryID: "s1"}, []string{"k2", "k3"}, rcB); err != nil {
+	d, err = m2.Link(ctx, &rule, Article("c", Other))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Remember(ctx, enrich.Record{ID: "c", StoryID: "s2"}, []string{"k2"}, rcC); !errors.Is(err, enrich.ErrConflict) {
-		t.Fatalf("stale write: err = %v, want ErrConflict", err)
+	if d.StoryID != story.NewStoryID("c") || d.DuplicateOf != "" {
+		t.Fatalf("unrelated article: %+v", d)
 	}
-	// Recalled again, c sees a and b.
-	rcC, _ = m.Recall(ctx, "c", []string{"k2"})
-	var ids []string
-	for _, r := range rcC.Candidates {
-		ids = append(ids, r.ID)
-	}
-	slices.Sort(ids)
-	if fmt.Sprint(ids) != "[a b]" {
-		t.Fatalf("c recalled %v, want [a b]", ids)
-	}
-	if err := m.Remember(ctx, enrich.Record{ID: "c", StoryID: "s1"}, []string{"k2"}, rcC); err != nil {
+	// A redelivery of b, to the other memory and with changed text,
+	// keeps its first decision.
+	d, err = m1.Link(ctx, &rule, Article("b", Other))
+	if err != nil {
 		t.Fatal(err)
 	}
-	// A redelivery of a finds its own record, and is not its own candidate.
-	rcA, _ := m.Recall(ctx, "a", []string{"k1", "k2"})
-	if rcA.Self == nil || rcA.Self.StoryID != "s1" {
-		t.Fatalf("self = %+v", rcA.Self)
+	if d.StoryID != story.NewStoryID("a") || d.DuplicateOf != "a" {
+		t.Fatalf("redelivery: %+v", d)
 	}
-	for _, r := range rcA.Candidates {
-		if r.ID == "a" {
-			t.Fatal("an article is its own candidate")
-		}
-	}
-	// f writes "k2" and "z9" but "z9" changed under it: f is pending or
-	// absent, never a half-linked candidate; once written it is a candidate.
-	rcF, _ := m.Recall(ctx, "f", []string{"k2", "z9"})
-	rcG, _ := m.Recall(ctx, "g", []string{"z9"})
-	if err := m.Remember(ctx, enrich.Record{ID: "g", StoryID: "s3"}, []string{"z9"}, rcG); err != nil {
+	// A copy of a copy names the original.
+	d, err = m1.Link(ctx, &rule, Article("e", Report+" A copy, again."))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Remember(ctx, enrich.Record{ID: "f", StoryID: "s1"}, []string{"k2", "z9"}, rcF); !errors.Is(err, enrich.ErrConflict) {
-		t.Fatalf("stale second key: err = %v, want ErrConflict", err)
-	}
-	rcH, _ := m.Recall(ctx, "h", []string{"k2"})
-	for _, r := range rcH.Candidates {
-		if r.ID == "f" {
-			t.Fatal("an article whose write failed is a candidate")
-		}
-	}
-	if len(rcH.Pending) > 1 || len(rcH.Pending) == 1 && rcH.Pending[0] != "f" {
-		t.Fatalf("pending = %v, want [f] or nothing", rcH.Pending)
-	}
-	rcF, _ = m.Recall(ctx, "f", []string{"k2", "z9"})
-	if rcF.Self != nil || len(rcF.Pending) != 0 {
-		t.Fatalf("f's own partial write: self %v pending %v", rcF.Self, rcF.Pending)
-	}
-	if err := m.Remember(ctx, enrich.Record{ID: "f", StoryID: "s1"}, []string{"k2", "z9"}, rcF); err != nil {
-		t.Fatal(err)
-	}
-	rcH, _ = m.Recall(ctx, "h", []string{"k2"})
-	if len(rcH.Pending) != 0 || !slices.ContainsFunc(rcH.Candidates, func(r enrich.Record) bool { return r.ID == "f" }) {
-		t.Fatalf("after f is written: pending %v candidates %v", rcH.Pending, rcH.Candidates)
+	if d.DuplicateOf != "a" {
+		t.Fatalf("copy of a copy: %+v", d)
 	}
 
-	// A creator racing on a new key conflicts too.
-	r1, _ := m.Recall(ctx, "d", []string{"fresh"})
-	r2, _ := m.Recall(ctx, "e", []string{"fresh"})
-	if err := m.Remember(ctx, enrich.Record{ID: "d"}, []string{"fresh"}, r1); err != nil {
-		t.Fatal(err)
+	// Copies of a new report linked at the same moment through several
+	// memories: one original, one story.
+	mems := []enrich.Memory{m1, m2, open()}
+	const n = 12
+	results := make([]pipeline.Article, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("race%02d", i)
+			d, err := mems[i%len(mems)].Link(ctx, &rule, Article(id, Other+fmt.Sprintf(" (Copy %d.)", i)+" Schools stayed shut in Passau."))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i] = pipeline.Article{ID: id, StoryID: d.StoryID, DuplicateOf: d.DuplicateOf}
+		}()
 	}
-	if err := m.Remember(ctx, enrich.Record{ID: "e"}, []string{"fresh"}, r2); !errors.Is(err, enrich.ErrConflict) {
-		t.Fatalf("racing create: err = %v, want ErrConflict", err)
+	wg.Wait()
+	if !t.Failed() {
+		for _, r := range results {
+			if r.StoryID != story.NewStoryID("c") || r.DuplicateOf != "c" {
+				t.Fatalf("copy %s of c: story %s, copy of %q", r.ID, r.StoryID, r.DuplicateOf)
+			}
+		}
 	}
 }
 

@@ -23,10 +23,9 @@ const (
 	TextHashes     = 60 // MinHash of word 3-shingles
 	SkeletonHashes = 64 // bottom-k sketch of name/number 2-shingles
 	Bands          = 12 // LSH bands over the text sketch...
-	Rows           = 2  // ...of this many hashes each: a pair with Jaccard 0.5 shares a band with probability 0.97, 0.3 with 0.68, 0.1 with 0.11
 	MaxTerms       = 32
+	Rows           = 2 // ...of this many hashes each: a pair with Jaccard 0.5 shares a band with probability 0.97, 0.3 with 0.68, 0.1 with 0.11
 	MaxEntities    = 12
-	topicEntities  = 3 // the most salient entities, paired for topic keys
 )
 
 // Signature is what an article leaves in the story memory.
@@ -280,50 +279,22 @@ func topTerms(tf map[string]int) []Weight {
 	return sortWeights(out)
 }
 
-// Keys are the memory index keys of a signature: one per LSH band of the
-// text sketch (copies share at least one band with high probability) and
-// one per pair of its most salient entities (articles on one story share
-// their main actors). Keys use only [a-z0-9.] so any key-value store
-// accepts them.
-func (s *Signature) Keys() []string {
-	var keys []string
-	if len(s.Text) == TextHashes {
-		var buf [Rows * 4]byte
-		for b := range Bands {
-			for r := range Rows {
-				binary.LittleEndian.PutUint32(buf[r*4:], s.Text[b*Rows+r])
-			}
-			h := fnv1a(fnvOffset, string(buf[:]))
-			keys = append(keys, "b"+strconv.Itoa(b)+"."+strconv.FormatUint(h, 36))
-		}
+// BandKeys are the LSH bands of the text sketch: copies share at least
+// one with high probability.
+func (s *Signature) BandKeys() []string {
+	if len(s.Text) != TextHashes {
+		return nil
 	}
-	top := s.topEntities(topicEntities)
-	for i := range top {
-		for j := i + 1; j < len(top); j++ {
-			keys = append(keys, "e."+top[i]+"."+top[j])
+	keys := make([]string, 0, Bands)
+	var buf [Rows * 4]byte
+	for b := range Bands {
+		for r := range Rows {
+			binary.LittleEndian.PutUint32(buf[r*4:], s.Text[b*Rows+r])
 		}
+		h := fnv1a(fnvOffset, string(buf[:]))
+		keys = append(keys, "b"+strconv.Itoa(b)+"."+strconv.FormatUint(h, 36))
 	}
 	return keys
-}
-
-// topEntities returns the ids of the n most salient entities, in id order.
-func (s *Signature) topEntities(n int) []string {
-	es := slices.Clone(s.Entities)
-	slices.SortFunc(es, func(a, b Weight) int {
-		if a.W != b.W {
-			if a.W > b.W {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	ids := make([]string, 0, n)
-	for _, e := range es[:min(n, len(es))] {
-		ids = append(ids, e.Key)
-	}
-	slices.Sort(ids)
-	return ids
 }
 
 // Scores compare two signatures; each is in [0,1].

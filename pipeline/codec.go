@@ -96,6 +96,8 @@ type envelope struct {
 //
 // For bare bodies the Newsflow-Url, Newsflow-Source and
 // Newsflow-Published-At headers fill URL, Source and PublishedAt.
+// The article's URL and ID are then decided by Identify, as every later
+// stage decides them.
 // Errors are permanent: empty messages, binary data, malformed envelopes.
 func DecodeRaw(data []byte, h Header) (Article, error) {
 	if h == nil {
@@ -153,7 +155,7 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		}
 		a.Text = text
 	}
-	a.ID = ArticleID(a.URL, a.Text+a.HTML)
+	_, a.ID = Identify(a)
 	return a, nil
 }
 
@@ -191,7 +193,7 @@ func decodeEnvelope(data []byte) (Article, error) {
 	}
 	// The id is derived, never taken from the publisher: it must mean the
 	// same thing for every article in the system.
-	a.ID = ArticleID(a.URL, a.Text+a.HTML)
+	_, a.ID = Identify(a)
 	return a, nil
 }
 

@@ -595,8 +595,8 @@ type attrInfo struct {
 	hidden bool
 	href   bool // an <a> with an href: a link
 	// Raw values for metadata.
-	hrefVal, rel, name, property, content, itemprop, datetime, typ, lang []byte
-	debugName                                                            string
+	rel, name, property, content, itemprop, datetime, typ, lang []byte
+	debugName                                                   string
 }
 
 // attrs reads the attributes of interest from a start tag.
@@ -627,7 +627,7 @@ func (b *builder) attrs(a atom.Atom, raw []byte) attrInfo {
 			}
 		case 'h':
 			if keyIs(k, "href") {
-				at.href, at.hrefVal = true, v
+				at.href = true
 			} else if keyIs(k, "hidden") {
 				at.hidden = true
 			}

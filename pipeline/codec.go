@@ -10,11 +10,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/segmentio/encoding/json"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/newsflow/newsflow/pipeline/charset"
 )
 
 // Header is how the decoders read message headers; nats.Header and
@@ -90,8 +89,8 @@ type envelope struct {
 //   - a bare HTML page, detected by sniffing or forced by a Content-Type
 //     header; its bytes are kept as they are for the cleaner to decode,
 //     unless Content-Type names a charset;
-//   - bare plain text, decoded as UTF-8 (or windows-1252 when it is not
-//     valid UTF-8), optionally starting with a "date YYYY-MM-DD" line,
+//   - bare plain text, decoded as UTF-8 (or, when it is not valid UTF-8,
+//     by package charset's rule: mostly windows-1252), optionally starting with a "date YYYY-MM-DD" line,
 //     which sets PublishedAt.
 //
 // For bare bodies the Newsflow-Url, Newsflow-Source and
@@ -123,27 +122,28 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		}
 		a.PublishedAt = &t
 	}
-	mediaType, charset := parseContentType(h.Get(HeaderContentType))
-	body := data
-	if charset != "" {
-		enc, err := htmlindex.Get(charset)
-		if err != nil {
-			return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, charset))
+	contentType := h.Get(HeaderContentType)
+	mediaType, label := parseContentType(contentType)
+	body := string(data)
+	if label != "" {
+		if charset.Lookup(label) == "" {
+			return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, label))
 		}
-		if body, err = enc.NewDecoder().Bytes(body); err != nil {
-			return Article{}, Permanent(fmt.Errorf("decoding %s: %w", charset, err))
-		}
+		body, _ = charset.DecodeHTTP(body, contentType)
 	}
 
 	isHTML := mediaType == "text/html" || mediaType == "application/xhtml+xml" ||
 		(mediaType != "text/plain" && sniffHTML(trimmed))
 	if isHTML {
-		a.HTML = string(body)
+		// Without a declared charset the page's bytes are kept: the
+		// cleaner decodes them (package charset) with the page's own
+		// declaration.
+		a.HTML = body
 	} else {
-		if charset == "" && !utf8.Valid(body) {
-			body, _ = charmap.Windows1252.NewDecoder().Bytes(body) // total: every byte maps
+		text := body
+		if label == "" {
+			text, _ = charset.Decode(text)
 		}
-		text := string(body)
 		if date, rest, ok := cutDateHeader(text); ok {
 			if a.PublishedAt == nil {
 				a.PublishedAt = &date

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/cleaner/charset"
+	"github.com/newsflow/newsflow/pipeline/charset"
 	"github.com/newsflow/newsflow/services/cleaner/dates"
 	"github.com/newsflow/newsflow/services/cleaner/extract"
 	"github.com/newsflow/newsflow/services/cleaner/lang"

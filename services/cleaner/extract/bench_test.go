@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline/shareddata"
-	"github.com/newsflow/newsflow/services/cleaner/charset"
+	"github.com/newsflow/newsflow/pipeline/charset"
 )
 
 // loadPages reads every page of a benchmark split, decoded to UTF-8.

@@ -4,12 +4,11 @@ import (
 	"mime"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
-	"golang.org/x/net/html/charset"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/charset"
 )
 
 // Article makes the raw article for a fetched page: its body as UTF-8
@@ -60,18 +59,11 @@ func ContentHash(body []byte) string {
 	return strconv.FormatUint(xxhash.Sum64(body), 16)
 }
 
-// toUTF8 returns the page as UTF-8, which a JSON envelope needs. Valid
-// UTF-8 is kept whatever the page declares (as the cleaner does); other
-// bytes are decoded by the HTTP charset, a byte-order mark, the page's
-// <meta> declaration, else windows-1252, as browsers do.
+// toUTF8 returns the page as UTF-8, which a JSON envelope needs, by the
+// one rule newsflow has (package charset): valid UTF-8 is kept whatever
+// the page declares; other bytes are decoded by a byte-order mark, the
+// HTTP charset, the page's declaration, else windows-1252.
 func toUTF8(body []byte, contentType string) string {
-	if utf8.Valid(body) {
-		return string(body)
-	}
-	enc, _, _ := charset.DetermineEncoding(body, contentType)
-	out, err := enc.NewDecoder().Bytes(body)
-	if err != nil {
-		out = body
-	}
-	return strings.ToValidUTF8(string(out), "\uFFFD")
+	text, _ := charset.DecodeHTTP(string(body), contentType)
+	return text
 }

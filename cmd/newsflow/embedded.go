@@ -39,6 +39,7 @@ func defaultAllInOne() allInOne {
 	base.LogFormat = "console"
 	base.LogLevel = "warn"
 	base.OpsAddr = "127.0.0.1:9090" // a laptop's pipeline is for this machine, like its API
+	base.ApplyTopology = true       // the one process owns its server's streams and consumers
 	return allInOne{
 		Base: base, DataDir: "newsflow-data", Host: "127.0.0.1", Port: 4222,
 		Fetcher: fetchersvc.DefaultOptions(), Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(),

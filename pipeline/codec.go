@@ -23,9 +23,11 @@ type Header interface{ Get(key string) string }
 // Errors DecodeRaw and DecodeArticle return. All of them are permanent:
 // the same bytes will never decode.
 var (
-	ErrEmpty       = errors.New("empty message")
-	ErrBinary      = errors.New("binary data, not an article")
-	ErrNoText      = errors.New("no text in message")
+	ErrEmpty  = errors.New("empty message")
+	ErrBinary = errors.New("binary data, not an article")
+	// ErrNoText is the one "no text" error: the raw decoder, the
+	// cleaner and the enricher all return it (wrapped with their reason).
+	ErrNoText      = errors.New("no text in the article")
 	ErrEnvelope    = errors.New("bad JSON envelope")
 	ErrUndecodable = errors.New("undecodable article")
 )

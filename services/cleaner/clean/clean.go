@@ -43,7 +43,7 @@ const (
 // Errors Process returns, always wrapped in pipeline.Permanent (except
 // a body store's own errors, which may be retried).
 var (
-	ErrNoText   = errors.New("no article text found")
+	ErrNoText   = pipeline.ErrNoText // the page has no article text
 	ErrTooLarge = errors.New("article over the size cap")
 	ErrBudget   = errors.New("article over the time budget")
 	ErrPanic    = errors.New("extraction panicked")

@@ -3,7 +3,7 @@
 
 SHELL      := /bin/bash
 GO         ?= go
-MODULES    := ./pipeline/... ./services/cleaner/... ./services/enricher/... ./services/sink/... ./services/fetcher/... ./cmd/newsflow/...
+MODULES    := ./pipeline/... ./services/cleaner/... ./services/enricher/... ./services/sink/... ./services/fetcher/... ./cmd/newsflow/... ./bench/...
 SERVICES   := fetcher cleaner enricher sink
 BUILD      := deploy/build
 GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
@@ -30,7 +30,7 @@ deps:
 ## vet: go vet, and every module building on its own as well as in the workspace
 vet:
 	$(GO) vet $(MODULES)
-	for m in pipeline services/cleaner services/enricher services/sink services/fetcher cmd/newsflow; do \
+	for m in pipeline services/cleaner services/enricher services/sink services/fetcher cmd/newsflow bench; do \
 		(cd $$m && GOWORK=off $(GO) build ./...) || { echo "$$m does not build outside the workspace: run make tidy" >&2; exit 1; }; done
 
 unit:
@@ -78,19 +78,21 @@ model:
 lexicon:
 	cd services/enricher && $(GO) run ./enrich/lexicon/gen
 
-## bench: the benchmarks recorded in docs/BENCHMARKS.md
+## bench: the benchmarks recorded in docs/BENCHMARKS.md, by newsflow-bench
+## (module ./bench: the peers it compares with never reach the product)
 bench: build
-	$(GO) run ./cmd/newsflow bench runner
-	$(GO) run ./cmd/newsflow bench services -bin bin
-	$(GO) run ./cmd/newsflow bench ner ../shared/ner/conll2003/eng.testa
+	$(GO) build -o bin/newsflow-bench ./bench
+	./bin/newsflow-bench runner
+	./bin/newsflow-bench services -bin bin
+	./bin/newsflow-bench ner ../shared/ner/conll2003/eng.testa
 
 ## tidy: go mod tidy in every module (-e: a test-only dependency of
 ## modernc.org/sqlite is not on the module proxy)
 tidy:
-	for m in pipeline services/cleaner services/enricher services/sink services/fetcher cmd/newsflow; do (cd $$m && $(GO) mod tidy -e) || exit 1; done
+	for m in pipeline services/cleaner services/enricher services/sink services/fetcher cmd/newsflow bench; do (cd $$m && $(GO) mod tidy -e) || exit 1; done
 
 fmt:
-	gofmt -l -w pipeline services cmd deploy
+	gofmt -l -w pipeline services cmd deploy bench
 
 clean:
 	rm -rf bin $(BUILD)

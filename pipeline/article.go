@@ -18,7 +18,7 @@ const SchemaVersion = 1
 // keywords and story links. docs/CONTRACT.md is the reference for every field.
 type Article struct {
 	Schema int `json:"schema"`
-	// ID is stable across fetches and stages: see ArticleID.
+	// ID is stable across fetches and stages: Identify decides it.
 	ID     string `json:"id"`
 	URL    string `json:"url,omitempty"`
 	Source string `json:"source,omitempty"`

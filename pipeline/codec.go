@@ -10,11 +10,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/segmentio/encoding/json"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/newsflow/newsflow/pipeline/charset"
 )
 
 // Header is how the decoders read message headers; nats.Header and
@@ -24,9 +23,11 @@ type Header interface{ Get(key string) string }
 // Errors DecodeRaw and DecodeArticle return. All of them are permanent:
 // the same bytes will never decode.
 var (
-	ErrEmpty       = errors.New("empty message")
-	ErrBinary      = errors.New("binary data, not an article")
-	ErrNoText      = errors.New("no text in message")
+	ErrEmpty  = errors.New("empty message")
+	ErrBinary = errors.New("binary data, not an article")
+	// ErrNoText is the one "no text" error: the raw decoder, the
+	// cleaner and the enricher all return it (wrapped with their reason).
+	ErrNoText      = errors.New("no text in the article")
 	ErrEnvelope    = errors.New("bad JSON envelope")
 	ErrUndecodable = errors.New("undecodable article")
 )
@@ -90,12 +91,14 @@ type envelope struct {
 //   - a bare HTML page, detected by sniffing or forced by a Content-Type
 //     header; its bytes are kept as they are for the cleaner to decode,
 //     unless Content-Type names a charset;
-//   - bare plain text, decoded as UTF-8 (or windows-1252 when it is not
-//     valid UTF-8), optionally starting with a "date YYYY-MM-DD" line,
+//   - bare plain text, decoded as UTF-8 (or, when it is not valid UTF-8,
+//     by package charset's rule: mostly windows-1252), optionally starting with a "date YYYY-MM-DD" line,
 //     which sets PublishedAt.
 //
 // For bare bodies the Newsflow-Url, Newsflow-Source and
 // Newsflow-Published-At headers fill URL, Source and PublishedAt.
+// The article's URL and ID are then decided by Identify, as every later
+// stage decides them.
 // Errors are permanent: empty messages, binary data, malformed envelopes.
 func DecodeRaw(data []byte, h Header) (Article, error) {
 	if h == nil {
@@ -121,27 +124,28 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		}
 		a.PublishedAt = &t
 	}
-	mediaType, charset := parseContentType(h.Get(HeaderContentType))
-	body := data
-	if charset != "" {
-		enc, err := htmlindex.Get(charset)
-		if err != nil {
-			return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, charset))
+	contentType := h.Get(HeaderContentType)
+	mediaType, label := parseContentType(contentType)
+	body := string(data)
+	if label != "" {
+		if charset.Lookup(label) == "" {
+			return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, label))
 		}
-		if body, err = enc.NewDecoder().Bytes(body); err != nil {
-			return Article{}, Permanent(fmt.Errorf("decoding %s: %w", charset, err))
-		}
+		body, _ = charset.DecodeHTTP(body, contentType)
 	}
 
 	isHTML := mediaType == "text/html" || mediaType == "application/xhtml+xml" ||
 		(mediaType != "text/plain" && sniffHTML(trimmed))
 	if isHTML {
-		a.HTML = string(body)
+		// Without a declared charset the page's bytes are kept: the
+		// cleaner decodes them (package charset) with the page's own
+		// declaration.
+		a.HTML = body
 	} else {
-		if charset == "" && !utf8.Valid(body) {
-			body, _ = charmap.Windows1252.NewDecoder().Bytes(body) // total: every byte maps
+		text := body
+		if label == "" {
+			text, _ = charset.Decode(text)
 		}
-		text := string(body)
 		if date, rest, ok := cutDateHeader(text); ok {
 			if a.PublishedAt == nil {
 				a.PublishedAt = &date
@@ -153,7 +157,7 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		}
 		a.Text = text
 	}
-	a.ID = ArticleID(a.URL, a.Text+a.HTML)
+	_, a.ID = Identify(a)
 	return a, nil
 }
 
@@ -191,7 +195,7 @@ func decodeEnvelope(data []byte) (Article, error) {
 	}
 	// The id is derived, never taken from the publisher: it must mean the
 	// same thing for every article in the system.
-	a.ID = ArticleID(a.URL, a.Text+a.HTML)
+	_, a.ID = Identify(a)
 	return a, nil
 }
 

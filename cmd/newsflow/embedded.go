@@ -39,6 +39,7 @@ func defaultAllInOne() allInOne {
 	base.LogFormat = "console"
 	base.LogLevel = "warn"
 	base.OpsAddr = "127.0.0.1:9090" // a laptop's pipeline is for this machine, like its API
+	base.ApplyTopology = true       // the one process owns its server's streams and consumers
 	return allInOne{
 		Base: base, DataDir: "newsflow-data", Host: "127.0.0.1", Port: 4222,
 		Fetcher: fetchersvc.DefaultOptions(), Cleaner: cleanersvc.DefaultOptions(), Enricher: enrichersvc.DefaultOptions(),
@@ -50,12 +51,10 @@ func (o *allInOne) registerFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.DataDir, "data-dir", o.DataDir, "where the embedded JetStream and the SQLite store keep their files")
 	fs.StringVar(&o.Host, "nats-host", o.Host, "interface the embedded NATS server listens on (0.0.0.0 for all)")
 	fs.IntVar(&o.Port, "nats-port", o.Port, "port the embedded NATS server listens on")
-	fs.StringVar(&o.Base.OpsAddr, "ops-addr", o.Base.OpsAddr, `address serving /metrics, /healthz and /readyz ("" to disable)`)
-	fs.StringVar(&o.Base.LogLevel, "log-level", o.Base.LogLevel, "debug, info, warn or error")
-	fs.StringVar(&o.Base.LogFormat, "log-format", o.Base.LogFormat, "json or console")
-	fs.IntVar(&o.Base.Workers, "workers", o.Base.Workers, "messages processed at once per stage (0: each stage's default)")
-	fs.DurationVar(&o.Base.Timeout, "timeout", o.Base.Timeout, "time limit for one message in a stage (0: 30s)")
-	fs.IntVar(&o.Base.MaxDeliver, "max-deliver", o.Base.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
+	// The services' shared flags, once: everything but how to reach NATS
+	// (-nats-url, -nats-creds), since this process runs its own server and
+	// talks to it in-process.
+	o.Base.RegisterProcessFlags(fs)
 	o.Fetcher.RegisterFlags(fs)
 	o.Cleaner.RegisterFlags(fs)
 	o.Enricher.RegisterFlags(fs)

@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
-	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
 )
 
 // fetchCmd asks the running fetcher to fetch pages now and publish them.
 func fetchCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fetch", "URL...")
-	natsURL := fs.String("nats-url", svc.DefaultConfig().NATSURL, "NATS server of the running pipeline")
+	conn := natsFlags(fs)
 	source := fs.String("source", "", "source name recorded with the articles (default: each URL's host)")
 	timeout := fs.Duration("timeout", 150*time.Second, "give up on a page after this long")
 	urls, err := parseInterspersed(fs, args, e.getenv)
@@ -25,9 +22,9 @@ func fetchCmd(ctx context.Context, e *env, args []string) error {
 	if len(urls) == 0 {
 		return fmt.Errorf("%w: give at least one URL", errUsage)
 	}
-	nc, err := nats.Connect(*natsURL, nats.Name("newsflow-fetch"), nats.Timeout(5*time.Second))
+	nc, err := dialNATS(conn, "fetch")
 	if err != nil {
-		return fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", *natsURL, err)
+		return err
 	}
 	defer nc.Close()
 	var failed int

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/fetcher/fetchtest"
 )
@@ -36,7 +34,7 @@ func startPipelineWithFetcher(t *testing.T) *e2e {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p, err := o.start(ctx, zap.NewNop())
+	p, err := o.start(ctx, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 // Command newsflow is newsflow's all-in-one binary and CLI: it runs the
 // whole pipeline in one process on an embedded NATS server and SQLite store
 // (`newsflow run`), feeds it (`publish`), watches it (`tail`), runs files
-// through it (`process`), and measures it (`bench`).
+// through it (`process`), and queries the store (`search`, `export`).
+// Benchmarks are a separate command, newsflow-bench (module ./bench), so
+// that their peers and test helpers are not linked into this binary.
 package main
 
 import (
@@ -41,7 +43,6 @@ func commands() []command {
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
 		{"search", "search the stored articles", searchCmd},
 		{"export", "write stored articles as JSON lines", exportCmd},
-		{"bench", "benchmarks: runner, extract, ner", benchCmd},
 	}
 }
 

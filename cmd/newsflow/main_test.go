@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest"
+
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 	"github.com/newsflow/newsflow/services/sink/store"
@@ -219,7 +223,7 @@ type testPipeline struct {
 
 func startPipeline(t *testing.T, o allInOne) *testPipeline {
 	t.Helper()
-	p, err := o.start(context.Background(), zapTestLogger())
+	p, err := o.start(context.Background(), testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,4 +262,10 @@ func waitSinkSettled(t *testing.T, p *testPipeline, n int) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// testLogger logs the pipeline's warnings and errors through t, so a
+// failing test shows them beside its own messages.
+func testLogger(t *testing.T) *zap.Logger {
+	return zaptest.NewLogger(t, zaptest.Level(zapcore.WarnLevel))
 }

@@ -26,7 +26,7 @@ import (
 
 func publishCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "publish", "FILE|DIR...")
-	natsURL := fs.String("nats-url", svc.DefaultConfig().NATSURL, "NATS server of the running pipeline")
+	conn := natsFlags(fs)
 	source := fs.String("source", "", "source name to record with bare-body articles")
 	url := fs.String("url", "", "URL of the article (one file only)")
 	contentType := fs.String("content-type", "", "text/html or text/plain, instead of sniffing each body")
@@ -40,9 +40,9 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 	if *url != "" && len(paths) != 1 {
 		return fmt.Errorf("%w: -url names one article but %d files were given", errUsage, len(paths))
 	}
-	nc, err := nats.Connect(*natsURL, nats.Name("newsflow-publish"), nats.Timeout(5*time.Second))
+	nc, err := dialNATS(conn, "publish")
 	if err != nil {
-		return fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", *natsURL, err)
+		return err
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)

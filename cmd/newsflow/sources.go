@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/segmentio/encoding/json"
 
@@ -35,7 +34,7 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(e, "sources "+sub, "")
-	natsURL := fs.String("nats-url", svc.DefaultConfig().NATSURL, "NATS server of the running pipeline")
+	conn := natsFlags(fs)
 	var run func(ctx context.Context, reg *sources.Registry, pos []string) error
 	switch sub {
 	case "add":
@@ -100,7 +99,7 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	reg, closeConn, err := openRegistry(ctx, *natsURL)
+	reg, closeConn, err := openRegistry(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -126,10 +125,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string, getenv func(string) stri
 	return pos, svc.Parse(fs, nil, getenv)
 }
 
-func openRegistry(ctx context.Context, natsURL string) (*sources.Registry, func(), error) {
-	nc, err := nats.Connect(natsURL, nats.Name("newsflow-sources"), nats.Timeout(5*time.Second))
+func openRegistry(ctx context.Context, conn *svc.Config) (*sources.Registry, func(), error) {
+	nc, err := dialNATS(conn, "sources")
 	if err != nil {
-		return nil, nil, fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", natsURL, err)
+		return nil, nil, err
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 func tailCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "tail", "")
-	natsURL := fs.String("nats-url", svc.DefaultConfig().NATSURL, "NATS server of the running pipeline")
+	conn := natsFlags(fs)
 	dead := fs.Bool("dead", false, "print dead letters, with their reasons, instead of enriched articles")
 	all := fs.Bool("all", false, "start from the oldest message kept, not from now")
 	summary := fs.Bool("summary", false, "one readable line per article instead of its JSON")
@@ -24,9 +24,9 @@ func tailCmd(ctx context.Context, e *env, args []string) error {
 	if err := svc.Parse(fs, args, e.getenv); err != nil {
 		return err
 	}
-	nc, err := nats.Connect(*natsURL, nats.Name("newsflow-tail"), nats.Timeout(5*time.Second), nats.MaxReconnects(-1))
+	nc, err := dialNATS(conn, "tail", nats.MaxReconnects(-1))
 	if err != nil {
-		return fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", *natsURL, err)
+		return err
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)

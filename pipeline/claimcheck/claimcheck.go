@@ -87,5 +87,8 @@ func Resolve(ctx context.Context, js jetstream.JetStream, a *pipeline.Article) e
 		a.PublishedAt = dec.PublishedAt
 	}
 	a.BodyRef = nil
+	// The envelope had no body to identify the article by (its canonical
+	// link, or its content when it has no URL): now it has.
+	_, a.ID = pipeline.Identify(*a)
 	return nil
 }

@@ -64,6 +64,12 @@ type Stage struct {
 	// messages may take to publish and ack; after it they are left to
 	// redelivery. Default 30s.
 	DrainTimeout time.Duration
+	// ApplyConsumer makes this process the owner of the stage's durable
+	// consumer: it is created or updated to MaxDeliver and AckWait.
+	// Otherwise it is created if absent and, if present, must have them
+	// (ErrTopologyMismatch), so one replica with stale settings cannot
+	// change redelivery for the others.
+	ApplyConsumer bool
 
 	Log *zap.Logger
 
@@ -117,6 +123,41 @@ func (s *Stage) init() error {
 	return nil
 }
 
+// consumer creates the stage's durable consumer, or updates it
+// (ApplyConsumer), or checks it (see ApplyConsumer).
+func (s *Stage) consumer(ctx context.Context, js jetstream.JetStream, stream string) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
+		Durable:       s.Name,
+		Description:   "newsflow stage " + s.Name,
+		FilterSubject: s.From,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       s.AckWait,
+		MaxDeliver:    s.MaxDeliver,
+		MaxAckPending: max(1000, 4*s.Prefetch),
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+	if s.ApplyConsumer {
+		return js.CreateOrUpdateConsumer(ctx, stream, cfg)
+	}
+	cons, err := js.Consumer(ctx, stream, s.Name)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		cons, err = js.CreateConsumer(ctx, stream, cfg)
+		if errors.Is(err, jetstream.ErrConsumerExists) { // another replica was first
+			cons, err = js.Consumer(ctx, stream, s.Name)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// MaxAckPending follows each replica's prefetch and is not checked.
+	have := cons.CachedInfo().Config
+	return cons, mismatches("consumer "+stream+"/"+s.Name, []setting{
+		{"filter_subject", have.FilterSubject, cfg.FilterSubject},
+		{"ack_wait", have.AckWait, cfg.AckWait},
+		{"max_deliver", have.MaxDeliver, cfg.MaxDeliver},
+	})
+}
+
 // Ready reports whether the stage is consuming.
 func (s *Stage) Ready() bool { return s.ready.Load() }
 
@@ -137,16 +178,10 @@ func (s *Stage) Run(ctx context.Context, js jetstream.JetStream) error {
 
 func (s *Stage) run(ctx context.Context, js jetstream.JetStream) error {
 	stream := pipeline.StreamOf(s.From)
-	cons, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
-		Durable:       s.Name,
-		Description:   "newsflow stage " + s.Name,
-		FilterSubject: s.From,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       s.AckWait,
-		MaxDeliver:    s.MaxDeliver,
-		MaxAckPending: max(1000, 4*s.Prefetch),
-		DeliverPolicy: jetstream.DeliverAllPolicy,
-	})
+	cons, err := s.consumer(ctx, js, stream)
+	if errors.Is(err, ErrTopologyMismatch) {
+		return fmt.Errorf("stage %s: %w (only a replica started with -apply-topology changes it; start this one with the server's settings)", s.Name, err)
+	}
 	if err != nil {
 		return fmt.Errorf("stage %s: consumer: %w", s.Name, err)
 	}

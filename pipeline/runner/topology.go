@@ -14,7 +14,18 @@ import (
 // Topology is how the pipeline's streams are kept. The zero value is the
 // embedded default: one replica, file storage, seven days of articles,
 // thirty days of dead letters.
+//
+// One process owns the layout (Apply): it creates the streams or updates
+// them to its settings. Every other process creates what is missing and
+// otherwise checks that the server's streams are what it was configured
+// for, and refuses to start if not (ErrTopologyMismatch, naming the
+// stream and the setting): a replica started with stale flags must not
+// silently change retention for the fleet, nor run believing settings the
+// server does not have.
 type Topology struct {
+	// Apply makes this process the owner of the layout: streams and the
+	// bodies bucket are created or updated to these settings.
+	Apply bool
 	// Replicas per stream: 1 on one server, 3 on a clustered JetStream.
 	Replicas int
 	// MaxAge bounds how long raw, clean and enriched articles are kept for
@@ -105,26 +116,150 @@ func orUnlimited(n int64) int64 {
 // for a message (see package claimcheck, which names it too).
 const BodiesBucket = "newsflow_bodies"
 
-// EnsureTopology creates the pipeline's streams and object store bucket,
-// or updates them to t. It is idempotent: every service calls it at start.
+// ErrTopologyMismatch reports a stream, bucket or consumer on the server
+// whose settings differ from the ones this process was configured with,
+// when this process does not own them.
+var ErrTopologyMismatch = errors.New("topology differs from the server's")
+
+// EnsureTopology creates the pipeline's streams and object store bucket.
+// With t.Apply it also updates existing ones to t; without, it verifies
+// them (ErrTopologyMismatch). It is idempotent: every service calls it at
+// start.
 func EnsureTopology(ctx context.Context, js jetstream.JetStream, t Topology) error {
 	t = t.withDefaults()
-	if _, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-		Bucket: BodiesBucket, Description: "newsflow: claim-checked article bodies",
-		TTL: t.MaxAge, Storage: t.Storage, Replicas: t.Replicas,
-	}); err != nil {
-		return fmt.Errorf("object store %s: %w", BodiesBucket, err)
+	// Every difference is reported at once, so one restart fixes them all.
+	var differ []error
+	keep := func(err error) error {
+		if errors.Is(err, ErrTopologyMismatch) {
+			differ = append(differ, err)
+			return nil
+		}
+		return err
+	}
+	if err := keep(ensureBodies(ctx, js, t)); err != nil {
+		return err
 	}
 	for _, cfg := range t.Streams() {
-		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
-			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-				// Another replica created it between our lookup and create.
-				if _, err = js.CreateOrUpdateStream(ctx, cfg); err == nil {
-					continue
-				}
-			}
-			return fmt.Errorf("stream %s: %w", cfg.Name, err)
+		if err := keep(ensureStream(ctx, js, cfg, t.Apply)); err != nil {
+			return err
 		}
 	}
+	if len(differ) > 0 {
+		return fmt.Errorf("%w (only the topology owner, started with -apply-topology, changes it; start this service with the server's settings): %w",
+			ErrTopologyMismatch, errors.Join(differ...))
+	}
 	return nil
+}
+
+func ensureBodies(ctx context.Context, js jetstream.JetStream, t Topology) error {
+	cfg := jetstream.ObjectStoreConfig{
+		Bucket: BodiesBucket, Description: "newsflow: claim-checked article bodies",
+		TTL: t.MaxAge, Storage: t.Storage, Replicas: t.Replicas,
+	}
+	if t.Apply {
+		if _, err := js.CreateOrUpdateObjectStore(ctx, cfg); err != nil {
+			return fmt.Errorf("object store %s: %w", BodiesBucket, err)
+		}
+		return nil
+	}
+	store, err := js.ObjectStore(ctx, BodiesBucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		store, err = js.CreateObjectStore(ctx, cfg)
+		if errors.Is(err, jetstream.ErrBucketExists) { // another process was first
+			store, err = js.ObjectStore(ctx, BodiesBucket)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("object store %s: %w", BodiesBucket, err)
+	}
+	st, err := store.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("object store %s: %w", BodiesBucket, err)
+	}
+	return mismatches("object store "+BodiesBucket, []setting{
+		{"ttl", st.TTL(), cfg.TTL},
+		{"replicas", st.Replicas(), cfg.Replicas},
+		{"storage", st.Storage(), cfg.Storage},
+	})
+}
+
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig, apply bool) error {
+	if apply {
+		_, err := js.CreateOrUpdateStream(ctx, cfg)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			// Another replica created it between our lookup and create.
+			_, err = js.CreateOrUpdateStream(ctx, cfg)
+		}
+		if err != nil {
+			return fmt.Errorf("stream %s: %w", cfg.Name, err)
+		}
+		return nil
+	}
+	stream, err := js.Stream(ctx, cfg.Name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		stream, err = js.CreateStream(ctx, cfg)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			stream, err = js.Stream(ctx, cfg.Name)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", cfg.Name, err)
+	}
+	have := stream.CachedInfo().Config
+	return mismatches("stream "+cfg.Name, streamSettings(have, cfg))
+}
+
+// streamSettings are the settings of a stream that decide what it keeps and
+// for how long; the server's defaults stand in for what cfg leaves unset.
+func streamSettings(have, want jetstream.StreamConfig) []setting {
+	out := []setting{
+		{"subjects", fmt.Sprint(have.Subjects), fmt.Sprint(want.Subjects)},
+		{"retention", have.Retention, want.Retention},
+		{"discard", have.Discard, want.Discard},
+		{"max_age", have.MaxAge, want.MaxAge},
+		{"max_bytes", unlimited(have.MaxBytes), unlimited(want.MaxBytes)},
+		{"storage", have.Storage, want.Storage},
+		{"replicas", max(have.Replicas, 1), max(want.Replicas, 1)},
+	}
+	if want.Duplicates > 0 {
+		out = append(out, setting{"duplicate_window", have.Duplicates, want.Duplicates})
+	}
+	return out
+}
+
+func unlimited(n int64) int64 {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// setting is one configured value: what the server has, what this process
+// wants.
+type setting struct {
+	name       string
+	have, want any
+}
+
+func mismatches(what string, settings []setting) error {
+	var errs []error
+	for _, s := range settings {
+		if s.have != s.want {
+			errs = append(errs, fmt.Errorf("%s: %s is %v on the server, %v here", what, s.name, s.have, s.want))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &mismatchError{errors.Join(errs...)}
+}
+
+// mismatchError is one object's differences; EnsureTopology and
+// Stage.Run say what to do about them.
+type mismatchError struct{ err error }
+
+func (e *mismatchError) Error() string { return e.err.Error() }
+func (e *mismatchError) Unwrap() error { return e.err }
+func (e *mismatchError) Is(target error) bool {
+	return target == ErrTopologyMismatch
 }

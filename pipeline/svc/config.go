@@ -22,9 +22,13 @@ type Config struct {
 	LogLevel  string
 	LogFormat string // json or console
 
-	// Stream layout, applied idempotently at start.
-	Replicas int
-	MaxAge   time.Duration
+	// Stream layout. The service started with ApplyTopology creates or
+	// updates the streams, and its own stage consumers, to these settings;
+	// every other service creates what is missing and refuses to start
+	// when the server's settings differ from its own (runner.Topology).
+	Replicas      int
+	MaxAge        time.Duration
+	ApplyTopology bool
 
 	// Stage tuning; zero keeps the runner's defaults.
 	Workers    int
@@ -47,13 +51,28 @@ func DefaultConfig() Config {
 // RegisterFlags binds c's fields to flags on fs, with c's current values as
 // defaults. Each flag can also be set by environment (see Parse).
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	c.RegisterConnFlags(fs)
+	c.RegisterProcessFlags(fs)
+}
+
+// RegisterConnFlags binds how to reach NATS: -nats-url and -nats-creds.
+// The CLI's client commands register these alone.
+func (c *Config) RegisterConnFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "NATS server URL(s), comma-separated")
 	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "NATS credentials file")
+}
+
+// RegisterProcessFlags binds everything else: ops endpoint, logs, stream
+// layout and stage tuning. The all-in-one binary, which runs its own
+// server, registers these alone.
+func (c *Config) RegisterProcessFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.OpsAddr, "ops-addr", c.OpsAddr, `address serving /metrics, /healthz and /readyz ("" to disable)`)
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or console")
 	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of each stream (3 on a clustered JetStream)")
 	fs.DurationVar(&c.MaxAge, "max-age", c.MaxAge, "how long articles stay in the streams for replay")
+	fs.BoolVar(&c.ApplyTopology, "apply-topology", c.ApplyTopology,
+		"own the stream layout: create or update the streams and this service's consumers to these flags (otherwise they are only created if missing, and a difference stops the service)")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "messages processed at once per stage (0: 2×CPUs)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "time limit for one message in a stage (0: 30s)")
 	fs.IntVar(&c.MaxDeliver, "max-deliver", c.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
@@ -91,12 +110,13 @@ func (c Config) Validate() error {
 
 // Topology is the stream layout c asks for.
 func (c Config) Topology() runner.Topology {
-	return runner.Topology{Replicas: c.Replicas, MaxAge: c.MaxAge}
+	return runner.Topology{Replicas: c.Replicas, MaxAge: c.MaxAge, Apply: c.ApplyTopology}
 }
 
 // Tune applies the stage settings c sets (non-zero) to st, over the
-// stage's own defaults.
+// stage's own defaults, and says whether st owns its consumer.
 func (c Config) Tune(st *runner.Stage) {
+	st.ApplyConsumer = c.ApplyTopology
 	if c.Workers > 0 {
 		st.Workers = c.Workers
 	}

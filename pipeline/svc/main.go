@@ -11,6 +11,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	// Every newsflow binary runs through this package: it parses JSON on
+	// segmentio/asm's scalar paths (see package noavx2).
+	_ "github.com/newsflow/newsflow/pipeline/noavx2"
 )
 
 // RunFunc is a service's whole program: parse args and environment, wire,

@@ -194,7 +194,7 @@ func ensureTopology(ctx context.Context, js jetstream.JetStream, t runner.Topolo
 		if err == nil {
 			return nil
 		}
-		if errors.Is(err, runner.ErrConfig) {
+		if errors.Is(err, runner.ErrConfig) || errors.Is(err, runner.ErrTopologyMismatch) {
 			return err
 		}
 		log.Warn("waiting for JetStream", zap.Int("attempt", attempt), zap.Error(err))

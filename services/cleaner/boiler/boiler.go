@@ -20,6 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsflow/newsflow/pipeline/boilerplate"
 	"github.com/newsflow/newsflow/services/cleaner/dates"
 )
 
@@ -250,7 +251,7 @@ func crossLinkLead(p string) (rest string, ok bool) {
 var (
 	leadsByFirst         = byFirst(crossLinkLeads)
 	datelineLeadsByFirst = byFirst(datelineLeads)
-	agencySet            = set(agencies...)
+	agencySet            = boilerplate.Set(agencies)
 )
 
 func byFirst(leads []string) map[byte][]string {

@@ -1,127 +1,24 @@
 package boiler
 
-// labels are whole paragraphs that are interface labels or page section
-// headings, lower-cased, in the main languages of the web.
-var labels = set(
-	// Ads and sponsorship.
-	"advertisement", "advertisements", "advert", "ad", "ads", "sponsored", "sponsored content",
-	"promoted", "promoted content", "affiliate", "partner content", "paid content", "paid post",
-	"anzeige", "werbung", "publicidad", "anuncio", "publicité", "pubblicità", "publicidade",
-	"advertentie", "reklama", "iklan", "реклама", "광고",
-	// Sharing, printing, comments.
-	"share", "share this", "share this article", "share this story", "share this page", "share article",
-	"share on facebook", "share on twitter", "tweet", "email", "e-mail", "print", "print article",
-	"comments", "comment", "leave a comment", "add comment", "add a comment", "post a comment",
-	"post comment", "view comments", "show comments", "join the conversation", "reply", "report",
-	"teilen", "artikel teilen", "drucken", "kommentare", "kommentar", "kommentieren",
-	"compartir", "comentarios", "partager", "commentaires", "condividi", "commenti",
-	"compartilhar", "partilhar", "comentários", "delen", "reacties", "udostępnij", "komentarze",
-	"добавить отзыв", "комментарии", "поделиться",
-	// Cross-links and section headings.
-	"topics", "tags", "related", "related articles", "related stories", "related posts",
-	"related content", "related coverage", "related tags", "more", "more from", "more stories",
-	"more news", "read more", "read next", "read also", "see also", "also read", "you may also like",
-	"you might also like", "recommended", "recommended for you", "trending", "trending now",
-	"most read", "most popular", "popular", "don't miss", "dont miss", "up next", "explore further",
-	"next", "previous", "next article", "previous article", "next post", "previous post",
-	"more great wired stories", "from the digg store", "what to read next", "latest", "latest news",
-	"editor's picks", "top stories", "in other news", "keep reading", "further reading",
-	"mehr zum thema", "auch interessant", "lesen sie auch", "weiterlesen", "mehr lesen",
-	"kontakt", "quellen", "quellenangaben", "quelle", "titelbild", "schwerpunkte", "artikel", "tema",
-	"weitere informationen", "weiterführende informationen", "weiterführende links", "links",
-	"downloads", "download", "fotos", "bildergalerie", "mehr informationen", "infos",
-	"inhaltsverzeichnis", "inhalt", "rezept drucken", "externer inhalt", "aktuelle news", "aktuelles",
-	"zusatzinformationen", "schon gelesen", "kommentare schreiben", "kommentar schreiben",
-	"kommentar verfassen", "lade weitere inhalte", "mehr laden", "weitere laden", "fragen an den autor",
-	"temas relacionados", "image illustrative", "like it? share it", "table of contents", "contents",
-	"print recipe", "jump to recipe", "external content", "bei pinterest speichern",
-	"auf pinterest merken", "pin it", "save to pinterest", "merken",
-	"das könnte sie auch interessieren", "das könnte dich auch interessieren", "meistgelesen",
-	"ähnliche beiträge", "ähnliche artikel", "verwandte artikel", "weitere artikel", "themen",
-	"schlagworte", "schlagwörter", "zum thema", "schon gelesen", "auch lesenswert", "empfehlungen",
-	"leer más", "lee también", "te puede interesar", "también te puede interesar", "más noticias",
-	"noticias relacionadas", "relacionado", "relacionadas", "etiquetas", "temas",
-	"lire aussi", "à lire aussi", "lire la suite", "voir aussi", "sur le même sujet",
-	"articles similaires", "leggi anche", "potrebbe interessarti", "articoli correlati",
-	"leia também", "leia mais", "veja também", "lees ook", "lees meer", "gerelateerd",
-	"czytaj także", "czytaj też", "zobacz też", "самые популярные", "читайте также",
-	// Navigation and interface.
-	"back to top", "skip to content", "skip to main content", "menu", "close", "search", "home",
-	"subscribe", "subscribe now", "sign up", "sign in", "log in", "login", "logout", "log out",
-	"register", "newsletter", "follow us", "follow", "loading", "load more", "show more",
-	"text size", "font size", "listen", "listen to this article", "play", "play video", "watch",
-	"watch video", "video", "photo", "photos", "image", "gallery", "open image in gallery",
-	"view gallery", "view image", "enlarge", "enlarge image", "expand", "continue reading",
-	"continue reading the main story", "story continues below", "story continues below advertisement",
-	"article continues below", "article continues below advertisement", "scroll to continue",
-	"this slideshow requires javascript", "not now", "yes please", "no thanks", "accept",
-	"accept all", "got it", "ok", "learn more", "find out more", "click here", "review",
-	"zurück", "weiter", "nach oben", "abonnieren", "jetzt abonnieren", "anmelden", "registrieren",
-	"zur startseite", "startseite", "suche", "mehr", "foto", "bild", "bilder", "galerie",
-	"suscríbete", "abonnez-vous", "s'abonner", "iscriviti", "inscreva-se",
+import "github.com/newsflow/newsflow/pipeline/boilerplate"
+
+// The vocabulary is package boilerplate's, shared with the enricher; these
+// are the lookups this package makes in it.
+var (
+	labels         = boilerplate.Set(boilerplate.Labels)
+	crossLinkLeads = boilerplate.CrossLinkLeads
+	datelineLeads  = boilerplate.DatelineLeads
+	creditLeads    = boilerplate.CreditLeads
+	labelLeads     = boilerplate.LabelLeads
+	legalPhrases   = boilerplate.LegalPhrases
+	agencies       = boilerplate.Agencies
+	shortPhrases   = boilerplate.ShortPhrases
+
+	siteWords     = boilerplate.Set(boilerplate.SiteWords)
+	readerWords   = boilerplate.Set(boilerplate.ReaderWords)
+	imperatives   = boilerplate.Set(boilerplate.Imperatives)
+	strongActions = boilerplate.Set(boilerplate.StrongActions)
+	weakActions   = boilerplate.Set(boilerplate.WeakActions)
+	strongStems   = boilerplate.StrongStems
+	strongPairs   = boilerplate.Set(boilerplate.StrongPairs)
 )
-
-// crossLinkLeads open a cross-link: the rest of the paragraph is another
-// article's headline.
-var crossLinkLeads = []string{
-	"read more", "read also", "read next", "see also", "also read", "also see", "related",
-	"recommended", "more from", "more on this", "more:", "watch:", "listen:",
-	"you may also like", "don't miss", "must read", "further reading",
-	"lesen sie auch", "lesen sie mehr", "auch interessant", "mehr zum thema", "weiterlesen",
-	"das könnte sie auch interessieren", "empfehlung", "noch mehr",
-	"le puede interesar", "te recomendamos", "también te puede interesar", "vorschau auf",
-	"leggi anche", "lee también", "leer más", "lea también", "te puede interesar",
-	"lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "leia também", "leia mais",
-	"veja também", "lees ook", "czytaj także", "czytaj też", "zobacz też", "читайте также",
-}
-
-// datelineLeads open a publication stamp or reading time.
-var datelineLeads = []string{
-	"letzte änderung", "zuletzt geändert", "last updated on", "publiziert", "erschienen am",
-	"updated", "last updated", "published", "first published", "posted", "posted on",
-	"last modified", "modified", "reading time", "min read", "tempo de leitura", "lesezeit",
-	"aktualisiert", "veröffentlicht", "zuletzt aktualisiert", "stand:", "erstellt",
-	"actualizado", "publicado", "mis à jour", "publié le", "aggiornato", "pubblicato",
-	"기사입력", "입력", "수정", "更新", "发布时间", "filed under", "filed in",
-}
-
-// creditLeads open a photo or source credit.
-var creditLeads = []string{
-	"photo:", "photo by", "photos:", "photograph:", "image:", "image by", "image source",
-	"picture:", "pictures:", "credit:", "credits:", "photo credit", "illustration:",
-	"foto:", "fotos:", "bild:", "bilder:", "quelle:", "bildquelle", "source:", "fuente:",
-	"crédit", "crédito", "credito:", "titelbild", "aufmacherbild", "bildnachweis", "abbildung:",
-	"image illustrative", "illustration :", "foto ©", "fotos ©",
-}
-
-// labelLeads open a short furniture line whatever follows: comment
-// counters, "Tell us what you think".
-var labelLeads = []string{
-	"tell us what you think", "post comment", "add comment", "comments (", "sign up for",
-	"subscribe to", "follow us on", "like us on facebook", "share on", "share this",
-}
-
-// legalPhrases mark a rights notice.
-var legalPhrases = []string{
-	"all rights reserved", "alle rechte vorbehalten", "todos los derechos reservados",
-	"tous droits réservés", "tutti i diritti riservati", "todos os direitos reservados",
-	"무단전재", "무단 전재", "版权所有", "禁止转载",
-}
-
-// agencies end credit lines.
-var agencies = []string{
-	"getty images", "getty", "afp", "reuters", "ap", "ap photo", "associated press", "epa",
-	"shutterstock", "istock", "alamy", "dpa", "picture alliance", "imago", "rex features",
-	"rex/shutterstock", "pa", "pa wire", "bloomberg", "xinhua", "anadolu", "efe",
-	"istock.com", "wenn.com", "wenn", "getty images/istockphoto", "istockphoto", "adobe stock",
-	"unsplash", "pixabay", "keystone", "ansa", "apa", "kna", "epd",
-}
-
-// shortPhrases inside a short line mark it as a cross-link heading
-// whatever surrounds them ("Das Thema könnte dich auch interessieren").
-var shortPhrases = []string{
-	"auch interessieren", "you may also like", "you might also like", "you might like",
-	"recommended for you", "te puede interesar", "pourrait vous intéresser", "potrebbe interessarti",
-	"most popular", "most read", "meistgelesen", "más leídas", "más leído", "les plus lus",
-	"самые популярные", "популярные", "читайте также", "related articles", "related stories",
-}

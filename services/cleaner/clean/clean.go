@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/cleaner/charset"
+	"github.com/newsflow/newsflow/pipeline/charset"
 	"github.com/newsflow/newsflow/services/cleaner/dates"
 	"github.com/newsflow/newsflow/services/cleaner/extract"
 	"github.com/newsflow/newsflow/services/cleaner/lang"
@@ -43,7 +43,7 @@ const (
 // Errors Process returns, always wrapped in pipeline.Permanent (except
 // a body store's own errors, which may be retried).
 var (
-	ErrNoText   = errors.New("no article text found")
+	ErrNoText   = pipeline.ErrNoText // the page has no article text
 	ErrTooLarge = errors.New("article over the size cap")
 	ErrBudget   = errors.New("article over the time budget")
 	ErrPanic    = errors.New("extraction panicked")
@@ -79,9 +79,9 @@ func New(opts Options) *Cleaner {
 
 // page is what either extraction path found.
 type page struct {
-	text, title, description, site, lang, canonical string
-	authors                                         []string
-	published                                       dates.Date
+	text, title, description, site, lang string
+	authors                              []string
+	published                            dates.Date
 }
 
 // Process cleans one article; it is a pipeline.Func.
@@ -91,9 +91,13 @@ type page struct {
 // replaces the input's only when it is more precise — a publication
 // time where the input has only the day (midnight UTC, as a date-only
 // feed or the seed header gives), within 36 hours of it; a title the
-// input's truncated one ("…") is a prefix of. URL becomes the page's
-// canonical URL when it gives one (resolved against the input URL, and
-// not when it points a deep link at a home page), canonicalised.
+// input's truncated one ("…") is a prefix of.
+//
+// Identity rule: URL and ID are pipeline.Identify's, decided from the
+// article as it arrived — the same decision DecodeRaw and the fetcher
+// made, so the id does not change here. URL becomes the page's canonical
+// URL when it gives one (pipeline.CanonicalHref: same site, not a deep
+// link sent home), canonicalised.
 func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline.Article, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -111,6 +115,12 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	ctxDeadline, hasCtxDeadline := ctx.Deadline()
 	if hasCtxDeadline && ctxDeadline.Before(deadline) {
 		deadline = ctxDeadline
+	}
+	if u, id := pipeline.Identify(a); id != "" {
+		if u != "" {
+			a.URL = u
+		}
+		a.ID = id
 	}
 	var p page
 	if a.HTML != "" {
@@ -143,7 +153,7 @@ func fromHTML(raw string, deadline time.Time) (page, error) {
 	}
 	return page{
 		text: r.Text, title: r.Title, authors: r.Authors, published: r.Published,
-		lang: r.Lang, site: r.SiteName, canonical: r.Canonical, description: r.Description,
+		lang: r.Lang, site: r.SiteName, description: r.Description,
 	}, nil
 }
 
@@ -175,9 +185,6 @@ func merge(a pipeline.Article, p page) pipeline.Article {
 	if a.SiteName == "" {
 		a.SiteName = p.site
 	}
-	if u := pipeline.PreferredURL(a.URL, p.canonical); u != "" {
-		a.URL = u
-	}
 	if a.SiteName == "" {
 		a.SiteName = hostName(a.URL)
 	}
@@ -191,7 +198,6 @@ func merge(a pipeline.Article, p page) pipeline.Article {
 	if a.Lang == "" {
 		a.Lang = p.lang
 	}
-	a.ID = pipeline.ArticleID(a.URL, a.Text)
 	return a
 }
 

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsflow/newsflow/pipeline/charset"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
-	"github.com/newsflow/newsflow/services/cleaner/charset"
 )
 
 // loadPages reads every page of a benchmark split, decoded to UTF-8.

@@ -1,6 +1,6 @@
 // Package extract finds the article in an HTML page: its body text, as
 // paragraphs, and its metadata (title, authors, publication time,
-// language, site name, canonical URL, description).
+// language, site name, description; the canonical URL is pipeline.CanonicalHref).
 //
 // It reads the page once with golang.org/x/net/html's tokenizer into a
 // compact tree of elements and text blocks (no DOM), picks the element
@@ -34,9 +34,6 @@ type Result struct {
 	Lang string
 	// SiteName is the publication's name as the page gives it.
 	SiteName string
-	// Canonical is the page's canonical URL as written (it may be
-	// relative), from <link rel=canonical> or og:url.
-	Canonical string
 	// Description is the page's own summary (og:description, description).
 	Description string
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsflow/newsflow/pipeline"
 )
 
 func extract(t *testing.T, page string) Result {
@@ -105,7 +107,7 @@ func TestMetadata(t *testing.T) {
 		if !r.Published.IsZero() {
 			pub = r.Published.Time.Format(time.RFC3339)
 		}
-		got := []string{r.Title, strings.Join(r.Authors, "; "), pub, r.Lang, r.SiteName, r.Canonical}
+		got := []string{r.Title, strings.Join(r.Authors, "; "), pub, r.Lang, r.SiteName, pipeline.CanonicalHref(tc.page)}
 		want := []string{tc.title, tc.authors, tc.published, tc.lang, tc.site, tc.canonical}
 		for i := range got {
 			if got[i] != want[i] {

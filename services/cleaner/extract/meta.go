@@ -181,7 +181,6 @@ func (r *Result) metadata(d *document, a *analysis, root int32) {
 	r.Title = pickTitle(d, ld.headline, metaVal("title"), m.title, r.SiteName)
 	r.Description = metaVal("description")
 	r.Lang = normaliseLang(firstNonEmpty(m.lang, ld.lang, metaVal("lang")))
-	r.Canonical = firstNonEmpty(m.canonical, metaVal("url"))
 	r.Authors = pickAuthors(d, ld.authors, m, r.SiteName)
 	r.Published = pickPublished(d, a, root, ld.published, m)
 }

@@ -7,7 +7,6 @@ import "golang.org/x/net/html/atom"
 type rawMeta struct {
 	title      string // <title>
 	lang       string // <html lang>
-	canonical  string // <link rel=canonical href>
 	metas      []metaPair
 	jsonLD     []string
 	jsonLDOpen int32 // the ld+json <script> being read, or -1
@@ -38,10 +37,6 @@ func (m *rawMeta) noteVoid(a atom.Atom, at *attrInfo) {
 			if key := metaKey(k); key != "" {
 				m.metas = append(m.metas, metaPair{key, collapse(attrValue(at.content))})
 			}
-		}
-	case atom.Link:
-		if len(at.hrefVal) > 0 && m.canonical == "" && relHas(at.rel, "canonical") {
-			m.canonical = attrValue(at.hrefVal)
 		}
 	}
 }
@@ -112,8 +107,6 @@ func metaKey(k []byte) string {
 		return "title"
 	case "og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site":
 		return "site"
-	case "og:url", "twitter:url", "parsely-link":
-		return "url"
 	case "description", "og:description", "twitter:description", "dc.description":
 		return "description"
 	case "og:locale", "language", "content-language", "dc.language", "inlanguage":

@@ -397,7 +397,10 @@ func (b *builder) end(raw []byte) {
 	kind := tagKind(a)
 	for i := len(b.stack) - 1; i > 0; i-- {
 		f := &b.stack[i]
-		if f.tag == a && (a != 0 || sameUnknown(raw, f)) {
+		// Unknown elements all have atom 0, so an unknown end tag closes
+		// the nearest unknown element: custom elements nest rarely, and
+		// closing the wrong one only merges two containers.
+		if f.tag == a {
 			for len(b.stack) > i {
 				b.pop()
 			}
@@ -415,12 +418,6 @@ func (b *builder) end(raw []byte) {
 		}
 	}
 }
-
-// sameUnknown matches end tags of non-standard elements. Their atom is 0,
-// so any unknown end tag closes the nearest unknown element: custom
-// elements nest rarely, and closing the wrong one only merges two
-// containers.
-func sameUnknown(raw []byte, f *frame) bool { return true }
 
 func (b *builder) pop() {
 	f := b.stack[len(b.stack)-1]
@@ -595,8 +592,8 @@ type attrInfo struct {
 	hidden bool
 	href   bool // an <a> with an href: a link
 	// Raw values for metadata.
-	hrefVal, rel, name, property, content, itemprop, datetime, typ, lang []byte
-	debugName                                                            string
+	rel, name, property, content, itemprop, datetime, typ, lang []byte
+	debugName                                                   string
 }
 
 // attrs reads the attributes of interest from a start tag.
@@ -627,7 +624,7 @@ func (b *builder) attrs(a atom.Atom, raw []byte) attrInfo {
 			}
 		case 'h':
 			if keyIs(k, "href") {
-				at.href, at.hrefVal = true, v
+				at.href = true
 			} else if keyIs(k, "hidden") {
 				at.hidden = true
 			}

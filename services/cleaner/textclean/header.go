@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsflow/newsflow/pipeline/boilerplate"
 	"github.com/newsflow/newsflow/services/cleaner/byline"
 	"github.com/newsflow/newsflow/services/cleaner/dates"
 )
@@ -126,19 +127,7 @@ func isTitleLine(u string) bool {
 
 // sections are the names of news sections, which a scraped breadcrumb
 // puts in front of the headline ("News World Europe").
-var sections = map[string]bool{
-	"news": true, "world": true, "europe": true, "uk": true, "us": true, "americas": true, "asia": true,
-	"africa": true, "australia": true, "politics": true, "business": true, "economy": true, "money": true,
-	"markets": true, "tech": true, "technology": true, "science": true, "health": true, "sport": true,
-	"sports": true, "football": true, "culture": true, "arts": true, "entertainment": true, "lifestyle": true,
-	"life": true, "style": true, "travel": true, "food": true, "opinion": true, "comment": true,
-	"voices": true, "analysis": true, "home": true, "local": true, "national": true, "international": true,
-	"environment": true, "climate": true, "education": true, "media": true, "video": true, "live": true,
-	"latest": true, "breaking": true, "middle": true, "east": true, "asia-pacific": true, "india": true,
-	"china": true, "nachrichten": true, "politik": true, "wirtschaft": true, "ausland": true, "inland": true,
-	"kultur": true, "panorama": true, "lokales": true, "regionales": true, "region": true, "regional": true, "meinung": true, "wissen": true, "actualités": true, "monde": true,
-	"noticias": true, "mundo": true, "internacional": true, "deportes": true, "cultura": true,
-}
+var sections = boilerplate.Set(boilerplate.SectionNames)
 
 // stripBreadcrumb drops section names in front of a headline. It keeps
 // at least three words.

@@ -79,7 +79,7 @@ type docRecognizer interface {
 // Errors Process returns for input it can never enrich; both are wrapped
 // in pipeline.Permanent.
 var (
-	ErrNoText   = errors.New("article has no text to enrich")
+	ErrNoText   = pipeline.ErrNoText // the contract's one "no text" error
 	ErrTooLarge = errors.New("article text too large to enrich")
 )
 

@@ -33,25 +33,7 @@ func TestArticleFromAPageCarriesTheFeedMetadata(t *testing.T) {
 	}
 }
 
-func TestCanonicalLink(t *testing.T) {
-	for _, tt := range []struct{ page, url, want string }{
-		{`<head><link rel="canonical" href="https://example.com/a"></head>`, "https://example.com/a?page=2", "https://example.com/a"},
-		{`<head><link rel="canonical" href="https://www.example.com/a"></head>`, "https://m.example.com/a", "https://www.example.com/a"},
-		{`<head><link href="/b" rel="Canonical"></head>`, "https://example.com/amp/b", "https://example.com/b"},
-		{`<head><base href="https://example.com/news/"><link rel="canonical" href="c"></head>`, "https://example.com/x", "https://example.com/news/c"},
-		// Another site may not claim the article; nor may a non-http link.
-		{`<head><link rel="canonical" href="https://evil.example.net/a"></head>`, "https://example.com/a", ""},
-		{`<head><link rel="canonical" href="javascript:alert(1)"></head>`, "https://example.com/a", ""},
-		// Only <head> counts.
-		{`<head></head><body><link rel="canonical" href="/elsewhere"></body>`, "https://example.com/a", ""},
-		{`<head><link rel="alternate" href="/feed"></head>`, "https://example.com/a", ""},
-		{`<head><link rel="canonical" href="https://example.co.uk/x"></head>`, "https://other.co.uk/x", ""},
-	} {
-		if got := CanonicalLink(tt.page, tt.url); got != tt.want {
-			t.Errorf("CanonicalLink(%q, %s) = %q, want %q", tt.page, tt.url, got, tt.want)
-		}
-	}
-}
+// The canonical-link rule itself is tested in package pipeline (identity_test.go).
 
 func TestArticleRefusesWhatIsNotAPage(t *testing.T) {
 	c := New(testOptions())

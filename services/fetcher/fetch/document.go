@@ -17,7 +17,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/charset"
+
+	"github.com/newsflow/newsflow/pipeline/charset"
 )
 
 // Kind is what a fetched document is, and what a source is polled as.

@@ -19,7 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/newsflow/newsflow/services/cleaner/charset"
+	"github.com/newsflow/newsflow/pipeline/charset"
 	"github.com/newsflow/newsflow/services/cleaner/extract"
 )
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsflow/newsflow/pipeline/boilerplate"
 )
 
 // Boilerplate cues, as lower-case word sequences. A sentence holding a
@@ -16,44 +18,16 @@ import (
 // Weak cues — the publisher speaking to the reader — make a sentence
 // boilerplate only next to one that already is.
 var (
-	phraseCues = cueIndex(
-		"your support", "your donation", "donate now", "make a donation", "donation", "donations",
-		"support our journalism", "support us", "support independent journalism",
-		"subscribe", "subscribe now", "subscription", "subscriptions", "subscriber", "subscribers",
-		"sign up", "sign-up", "sign in", "log in", "logged in", "create an account", "create a free account",
-		"registering", "register for free", "register now", "newsletter", "newsletters",
-		"notifications", "cookie policy", "cookies", "accept cookies", "cookie settings",
-		"your browser", "browser preferences", "refresh the page", "refresh your browser",
-		"paywall", "paywalls", "commenting", "join the conversation", "join the discussion",
-		"join our", "open image in gallery", "click here", "privacy policy", "privacy notice",
-		"terms and conditions", "terms of service", "terms of use", "all rights reserved",
-		"follow us on", "download our app", "download the app", "enable javascript",
-		"ad blocker", "adblocker", "skip to content", "skip to main content", "share this article",
-		"share this story", "already a subscriber", "independent journalism", "quality journalism",
-		"view in gallery", "toggle navigation",
-	)
-	labelCues = cueIndex(
-		"comments", "comment", "not now", "yes please", "no thanks", "share", "advertisement",
-		"menu", "print", "read more", "related", "watch", "listen", "close", "more", "top stories",
-		"most read", "trending", "sponsored", "loading",
-	)
+	phraseCues = cueIndex(boilerplate.ReaderAppeals...)
+	labelCues  = cueIndex(boilerplate.Labels...)
 	// sectionWords make up the breadcrumb a scraped page puts before its
 	// headline ("News World Europe Jaw jaw better than war war…").
-	sectionWords = map[string]bool{
-		"news": true, "world": true, "europe": true, "uk": true, "us": true, "politics": true,
-		"business": true, "sport": true, "sports": true, "opinion": true, "culture": true,
-		"tech": true, "technology": true, "science": true, "health": true, "home": true,
-		"video": true, "live": true, "asia": true, "americas": true, "africa": true,
-		"australia": true, "money": true, "lifestyle": true, "travel": true, "climate": true,
-		"environment": true, "analysis": true, "features": true, "comment": true, "voices": true,
-	}
+	sectionWords = boilerplate.Set(boilerplate.SectionNames)
 	// leadLabels head a sentence whose rest is content ("Read more The
 	// first round of talks…"): only the label itself is junk.
-	leadLabels = cueIndex("read more", "related", "advertisement", "watch", "listen", "more on this story", "see also", "also read")
-	weakCues   = map[string]bool{
-		"we": true, "our": true, "us": true, "you": true, "your": true, "journalism": true,
-		"journalists": true, "reporting": true, "reporters": true, "readers": true, "reader": true,
-	}
+	leadLabels = cueIndex(append(withoutColon(boilerplate.CrossLinkLeads), "advertisement", "watch", "listen", "more on this story")...)
+	weakCues   = boilerplate.Set(boilerplate.SiteWords, boilerplate.ReaderWords,
+		[]string{"journalism", "journalists", "reporting", "reporters", "readers", "reader"})
 )
 
 type cue []string
@@ -68,6 +42,19 @@ func cueIndex(phrases ...string) map[string][]cue {
 		slices.SortFunc(idx[k], func(a, b cue) int { return len(b) - len(a) })
 	}
 	return idx
+}
+
+// withoutColon drops the leads that are one only with their colon
+// ("more:"): at the start of a sentence the bare word is writing ("More
+// than 100 people…"), and the tokens here carry no colon.
+func withoutColon(phrases []string) []string {
+	var out []string
+	for _, p := range phrases {
+		if !strings.HasSuffix(p, ":") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // matchCue returns the number of tokens of the longest cue in idx starting

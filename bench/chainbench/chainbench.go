@@ -1,7 +1,7 @@
 // Package chainbench measures what the runner costs: the same messages
 // through three hops (raw → clean → enriched → acked) once as newsflow
 // stages with a no-op Func, once as bare JetStream consumers doing the same
-// publish-then-ack, each on a fresh embedded server. `newsflow bench runner`
+// publish-then-ack, each on a fresh embedded server. `newsflow-bench runner`
 // and the runner's Go benchmarks both use it.
 package chainbench
 

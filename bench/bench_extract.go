@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/newsflow/newsflow/services/cleaner/extractbench"
+	"github.com/newsflow/newsflow/bench/extractbench"
 )
 
-// benchExtractCmd is `newsflow bench extract DIR...`: the cleaner against
+// benchExtractCmd is `newsflow-bench extract DIR...`: the cleaner against
 // go-trafilatura, readeck and go-readability on any directory in either
 // benchmark layout of ../shared/extraction, F1/precision/recall by the
 // benchmark's own scoring and pages/s on one core.
 func benchExtractCmd(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "bench extract", "DIR...")
+	fs := newFlagSet(e, "extract", "DIR...")
 	var o extractbench.Options
 	extractors := fs.String("extractors", "", "comma-separated extractors to run (default all: "+strings.Join(extractbench.AllExtractors, ",")+")")
 	fs.StringVar(&o.Predictions, "predictions", "", "write the cleaner's output to this file in the benchmark's published format")
@@ -27,7 +27,7 @@ func benchExtractCmd(ctx context.Context, e *env, args []string) error {
 		o.Extractors = strings.Split(*extractors, ",")
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: newsflow bench extract [flags] DIR... (e.g. ../shared/extraction/scrapinghub)", errUsage)
+		return fmt.Errorf("%w: newsflow-bench extract [flags] DIR... (e.g. ../shared/extraction/scrapinghub)", errUsage)
 	}
 	for i, dir := range fs.Args() {
 		if i > 0 {

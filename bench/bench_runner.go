@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/runner/chainbench"
+	"github.com/newsflow/newsflow/bench/chainbench"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 )
 
@@ -19,7 +19,7 @@ import (
 // no-op stages against a bare JetStream chain doing the same work, in the
 // same run, on fresh servers, alternating so drift hits both alike.
 func benchRunnerCmd(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "bench runner", "")
+	fs := newFlagSet(e, "runner", "")
 	n := fs.Int("n", 20000, "messages per measurement")
 	rounds := fs.Int("rounds", 9, "measurements of each chain (this machine needs many: one round's ratio swings ±0.1)")
 	workers := fs.Int("workers", 0, "concurrent messages per hop, for both chains (0: the runner's default)")

@@ -15,7 +15,7 @@ import (
 // and the ratio must be printed, and newsflow must score it perfectly.
 func TestRun(t *testing.T) {
 	var out strings.Builder
-	err := Run(context.Background(), &out, "../conll/testdata/tiny.gold", Options{MinTime: time.Millisecond, Report: true})
+	err := Run(context.Background(), &out, "../../services/enricher/ner/conll/testdata/tiny.gold", Options{MinTime: time.Millisecond, Report: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestRunErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := Run(ctx, &strings.Builder{}, "../conll/testdata/tiny.gold", Options{SkipProse: true}); err == nil {
+	if err := Run(ctx, &strings.Builder{}, "../../services/enricher/ner/conll/testdata/tiny.gold", Options{SkipProse: true}); err == nil {
 		t.Error("Run with a cancelled context succeeded")
 	}
 }

@@ -37,7 +37,7 @@ import (
 // JetStream runs in a child process so the memory measured is the
 // fetcher's (and the fake site's, which the baseline includes).
 func benchFetchCmd(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "bench fetch", "")
+	fs := newFlagSet(e, "fetch", "")
 	n := fs.Int("n", 500, "pages per throughput measurement (extraction benchmark pages, ~190 KB each)")
 	rounds := fs.Int("rounds", 3, "measurements of each side")
 	workers := fs.Int("workers", 8, "pages fetched at once, by both sides")
@@ -153,7 +153,7 @@ func startBenchNATS(ctx context.Context) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "bench", "fetch", "-serve-nats", dir)
+	cmd := exec.CommandContext(ctx, self, "fetch", "-serve-nats", dir)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return "", nil, err

@@ -25,7 +25,7 @@ import (
 // steady stream of articles: the services run as separate processes, as in
 // a deployment, against an embedded NATS server in this process.
 func benchServicesCmd(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "bench services", "")
+	fs := newFlagSet(e, "services", "")
 	bin := fs.String("bin", "bin", "directory holding the service binaries (make build)")
 	rate := fs.Int("rate", 100, "articles published per second")
 	dur := fs.Duration("duration", 60*time.Second, "how long to keep the load up")

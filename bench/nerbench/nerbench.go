@@ -1,7 +1,7 @@
 // Package nerbench scores newsflow's entity model against any CoNLL-format
 // file, side by side with github.com/jdkato/prose/v2 in the same run:
 // conlleval precision, recall and F1 overall and per type, and tokens per
-// second on one core. It backs `newsflow bench ner FILE`.
+// second on one core. It backs `newsflow-bench ner FILE`.
 package nerbench
 
 import (

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/runner/chainbench"
+	"github.com/newsflow/newsflow/bench/chainbench"
 )
 
 func payloads(tb testing.TB) [][]byte {
@@ -21,7 +21,7 @@ func payloads(tb testing.TB) [][]byte {
 }
 
 // BenchmarkChain reports CPU µs per message of each chain over three hops;
-// `newsflow bench runner` compares them round by round.
+// `newsflow-bench runner` compares them round by round.
 func BenchmarkChain(b *testing.B) {
 	for _, chain := range chainbench.Chains {
 		b.Run(string(chain), func(b *testing.B) {

@@ -16,7 +16,7 @@ func benchCmd(ctx context.Context, e *env, args []string) error {
 		"services": benchServicesCmd,
 	}
 	if len(args) == 0 {
-		return fmt.Errorf("%w: newsflow bench runner|services|extract|ner|fetch [flags]", errUsage)
+		return fmt.Errorf("%w: newsflow-bench runner|services|extract|ner|fetch [flags]", errUsage)
 	}
 	b, ok := benches[args[0]]
 	if !ok {

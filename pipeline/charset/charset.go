@@ -1,16 +1,26 @@
-// Package charset turns the raw bytes of a fetched page into UTF-8.
+// Package charset turns the raw bytes of a page or a text into UTF-8. It
+// is the one place newsflow decides a character set: the fetcher (for what
+// it publishes), the raw decoder (pipeline.DecodeRaw) and the cleaner all
+// call it, with the same rule and the same prescan.
 //
-// The rule, in order: valid UTF-8 stays UTF-8 whatever the page declares;
-// else a byte-order mark; else the first charset the page declares in its
-// first 16 KB (<meta charset>, <meta http-equiv> content, an XML
-// declaration, or any "charset=" there); else windows-1252, which is what
-// browsers assume and which maps every byte. It never guesses from byte
-// statistics beyond telling UTF-8 with a few stray bytes from a legacy
-// encoding: statistical detectors mis-read pages whose first kilobytes
-// are ASCII, which is most of the web.
+// The rule, in order: valid UTF-8 stays UTF-8 whatever is declared; else a
+// byte-order mark; else the charset the transport declares (an HTTP or
+// message Content-Type, when the caller has one: DecodeHTTP); else the first
+// charset the page declares in its first 16 KB (<meta charset>, <meta
+// http-equiv> content, an XML declaration, or any "charset=" there); else
+// windows-1252, which is what browsers assume and which maps every byte.
+// It never guesses from byte statistics beyond telling UTF-8 with a few
+// stray bytes from a legacy encoding: statistical detectors mis-read pages
+// whose first kilobytes are ASCII, which is most of the web.
+//
+// The prescan is 16 KB, not the 1 KB of the HTML standard's prescan: heads
+// with inline scripts and styles put the <meta charset> later than that.
 package charset
 
 import (
+	"fmt"
+	"io"
+	"mime"
 	"strings"
 	"unicode/utf8"
 
@@ -18,6 +28,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // UTF8 and Windows1252 are the names Decode reports for its two most
@@ -32,7 +43,48 @@ const prescanLimit = 16 << 10
 
 // Decode returns raw as UTF-8 and the canonical name of the encoding it
 // was read as. Valid UTF-8 is returned as is, without copying.
-func Decode(raw string) (text, encodingName string) {
+func Decode(raw string) (text, encodingName string) { return decode(raw, "") }
+
+// DecodeHTTP is Decode for a body that came with a Content-Type (an HTTP
+// response's, a message header's): a known charset it names is trusted
+// over the page's own declaration, as browsers do.
+func DecodeHTTP(raw, contentType string) (text, encodingName string) {
+	return decode(raw, Lookup(ContentTypeLabel(contentType)))
+}
+
+// ContentTypeLabel is the charset parameter of a Content-Type, or "".
+func ContentTypeLabel(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(params["charset"])
+}
+
+// Lookup returns the canonical name of the encoding label names, if this
+// package can decode it, or "" (UTF-16 labels without a byte-order mark
+// name UTF-8, see Declared).
+func Lookup(label string) string {
+	if label == "" {
+		return ""
+	}
+	return canonical(label)
+}
+
+// NewReaderLabel decodes input from the encoding label names into UTF-8;
+// it is the CharsetReader an encoding/xml decoder needs.
+func NewReaderLabel(label string, input io.Reader) (io.Reader, error) {
+	enc, err := htmlindex.Get(strings.TrimSpace(label))
+	if err != nil {
+		return nil, fmt.Errorf("unsupported charset %q", label)
+	}
+	return transform.NewReader(input, enc.NewDecoder()), nil
+}
+
+func decode(raw, declared string) (text, encodingName string) {
 	if utf8.ValidString(raw) {
 		return raw, UTF8
 	}
@@ -44,7 +96,10 @@ func Decode(raw string) (text, encodingName string) {
 	case strings.HasPrefix(raw, "\xfe\xff"):
 		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), raw), "utf-16be"
 	}
-	name := Declared(raw)
+	name := declared
+	if name == "" {
+		name = Declared(raw)
+	}
 	if name == UTF8 || (name == "" && mostlyUTF8(raw)) {
 		return strings.ToValidUTF8(raw, "\uFFFD"), UTF8
 	}

@@ -1,6 +1,7 @@
 package charset
 
 import (
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,4 +69,41 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(%q) = %q, %q", in, out, enc)
 		}
 	})
+}
+
+// The transport's charset (HTTP, a message's Content-Type) wins over the
+// page's own; valid UTF-8 still stays UTF-8.
+func TestDecodeHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, contentType, want, enc string
+	}{
+		{"http charset over meta", "<meta charset=windows-1251><p>caf\xe9</p>", "text/html; charset=ISO-8859-1",
+			"<meta charset=windows-1251><p>café</p>", Windows1252},
+		{"no http charset: the meta", "<meta charset=windows-1251><p>\xcf\xf0\xe8</p>", "text/html",
+			"<meta charset=windows-1251><p>При</p>", "windows-1251"},
+		{"unknown http charset: the meta", "<meta charset=iso-8859-2><p>\xb1</p>", "text/html; charset=klingon",
+			"<meta charset=iso-8859-2><p>ą</p>", "iso-8859-2"},
+		{"valid utf-8 whatever http says", "<p>Zürich</p>", "text/html; charset=iso-8859-1", "<p>Zürich</p>", UTF8},
+		{"bom over http", "\xff\xfe<\x00p\x00>\x00", "text/html; charset=iso-8859-1", "<p>", "utf-16le"},
+		{"plain text", "caf\xe9 cr\xe8me", "text/plain; charset=iso-8859-1", "café crème", Windows1252},
+	} {
+		got, enc := DecodeHTTP(tc.in, tc.contentType)
+		if got != tc.want || enc != tc.enc {
+			t.Errorf("%s: DecodeHTTP = %q, %q; want %q, %q", tc.name, got, enc, tc.want, tc.enc)
+		}
+	}
+}
+
+func TestNewReaderLabel(t *testing.T) {
+	r, err := NewReaderLabel("ISO-8859-1", strings.NewReader("caf\xe9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := io.Copy(&b, r); err != nil || b.String() != "café" {
+		t.Fatalf("%q, %v", b.String(), err)
+	}
+	if _, err := NewReaderLabel("klingon", strings.NewReader("")); err == nil {
+		t.Fatal("an unknown label was accepted")
+	}
 }

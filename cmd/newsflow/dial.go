@@ -1,0 +1,34 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/newsflow/newsflow/pipeline/svc"
+)
+
+// natsFlags registers the flags a client command reaches a running
+// pipeline with — svc's -nats-url and -nats-creds, as the services have
+// them (and NEWSFLOW_NATS_URL, NEWSFLOW_NATS_CREDS) — and returns what
+// they will hold.
+func natsFlags(fs *flag.FlagSet) *svc.Config {
+	c := svc.DefaultConfig()
+	c.RegisterConnFlags(fs)
+	return &c
+}
+
+// dialNATS connects a client command (named name) as c says.
+func dialNATS(c *svc.Config, name string, opts ...nats.Option) (*nats.Conn, error) {
+	opts = append([]nats.Option{nats.Name("newsflow-" + name), nats.Timeout(5 * time.Second)}, opts...)
+	if c.NATSCreds != "" {
+		opts = append(opts, nats.UserCredentials(c.NATSCreds))
+	}
+	nc, err := nats.Connect(c.NATSURL, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", c.NATSURL, err)
+	}
+	return nc, nil
+}

@@ -1,0 +1,139 @@
+package runner_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/pipelinetest"
+	"github.com/newsflow/newsflow/pipeline/runner"
+)
+
+// One owner applies the layout; a process that does not own it creates what
+// is missing, and refuses a server whose settings differ from its own,
+// naming the stream and the setting, without changing anything.
+func TestTopologyHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t) // created by a non-owner: nothing was there
+	ctx := context.Background()
+	maxAge := func() time.Duration {
+		s, err := srv.JS.Stream(ctx, pipeline.StreamRaw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := s.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Config.MaxAge
+	}
+	if got := maxAge(); got != 7*24*time.Hour {
+		t.Fatalf("created with max age %s, want the default", got)
+	}
+
+	stale := runner.Topology{MaxAge: 24 * time.Hour}
+	err := runner.EnsureTopology(ctx, srv.JS, stale)
+	if !errors.Is(err, runner.ErrTopologyMismatch) {
+		t.Fatalf("a replica with another max age: %v, want ErrTopologyMismatch", err)
+	}
+	for _, want := range []string{"stream " + pipeline.StreamRaw, "max_age is 168h0m0s on the server, 24h0m0s here", "-apply-topology"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if got := maxAge(); got != 7*24*time.Hour {
+		t.Fatalf("a non-owner changed the max age to %s", got)
+	}
+
+	owner := stale
+	owner.Apply = true
+	if err := runner.EnsureTopology(ctx, srv.JS, owner); err != nil {
+		t.Fatal(err)
+	}
+	if got := maxAge(); got != 24*time.Hour {
+		t.Fatalf("the owner's max age was not applied: %s", got)
+	}
+	if err := runner.EnsureTopology(ctx, srv.JS, stale); err != nil {
+		t.Fatalf("a replica agreeing with the owner: %v", err)
+	}
+	if err := runner.EnsureTopology(ctx, srv.JS, runner.Topology{}); !errors.Is(err, runner.ErrTopologyMismatch) {
+		t.Fatalf("a replica left at the default after the owner changed it: %v", err)
+	}
+}
+
+// The object store bucket for claim-checked bodies follows the same rule.
+func TestBodiesBucketHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	if err := srv.JS.DeleteObjectStore(ctx, runner.BodiesBucket); err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.EnsureTopology(ctx, srv.JS, runner.Topology{}); err != nil {
+		t.Fatalf("creating the missing bucket: %v", err)
+	}
+	if _, err := srv.JS.ObjectStore(ctx, runner.BodiesBucket); err != nil {
+		t.Fatalf("bucket not created: %v", err)
+	}
+	if _, err := srv.JS.UpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: runner.BodiesBucket, TTL: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	err := runner.EnsureTopology(ctx, srv.JS, runner.Topology{})
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "object store "+runner.BodiesBucket+": ttl") {
+		t.Fatalf("a bucket with another TTL: %v", err)
+	}
+}
+
+// A stage's durable consumer likewise: a replica with another MaxDeliver
+// does not start, and does not change the consumer; the owner does.
+func TestConsumerHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	first := stage(t, "owned", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil })
+	run(t, srv, first) // not the owner, but first: creates it with the defaults
+	consumerMaxDeliver := func() int {
+		c, err := srv.JS.Consumer(ctx, pipeline.StreamClean, first.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Config.MaxDeliver
+	}
+	if got := consumerMaxDeliver(); got != 5 {
+		t.Fatalf("consumer created with MaxDeliver %d, want the default 5", got)
+	}
+
+	again := func() *runner.Stage {
+		return &runner.Stage{Name: first.Name, From: first.From, To: first.To, Version: first.Version, Func: first.Func,
+			Backoff: first.Backoff, DrainTimeout: first.DrainTimeout}
+	}
+	stale := again()
+	stale.MaxDeliver, stale.AckWait = 2, time.Minute
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := stale.Run(cctx, srv.JS)
+	if !errors.Is(err, runner.ErrTopologyMismatch) {
+		t.Fatalf("a replica with other redelivery settings ran: %v", err)
+	}
+	for _, want := range []string{"consumer " + pipeline.StreamClean + "/" + first.Name, "max_deliver is 5 on the server, 2 here", "ack_wait is 30s on the server, 1m0s here"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if got := consumerMaxDeliver(); got != 5 {
+		t.Fatalf("a non-owner changed MaxDeliver to %d", got)
+	}
+
+	owner := again()
+	owner.MaxDeliver, owner.ApplyConsumer = 3, true
+	run(t, srv, owner)
+	if got := consumerMaxDeliver(); got != 3 {
+		t.Fatalf("the owner's MaxDeliver was not applied: %d", got)
+	}
+}

@@ -1,34 +1,37 @@
-// Package keywords picks an article's key terms.
+// Package keywords picks an article's key terms: the names and nouns an
+// editor would tag it with.
 //
-// Candidates are RAKE-style phrases: runs of up to four content words,
-// broken by stop words, punctuation, numbers, possessives ("Nato’s open
-// door policy" gives "Nato" and "open door policy") and words the CoNLL
-// text mostly tags as verbs or adverbs ("respond", "later"); a person's
-// name is a phrase of its own, never glued to an office ("Foreign
-// Secretary" and "Liz Truss", not "Foreign Secretary Liz Truss"); and an
-// ordinary word capitalised in mid-sentence outside any name is headline
-// or menu text ("News World Europe"), not a term. Each word is weighted
-// by TF-IDF, (1 + ln tf) · idf, with the inverse document frequency taken
-// from the 946 Reuters articles of the CoNLL-2003 training text (package
-// lexicon; rebuilt reproducibly by its gen command). That table is used
-// rather than one from the seeds because five articles cannot tell a
-// common word from a rare one, while a thousand news articles can, and
-// because the shipped binary then needs no corpus. A phrase scores
+// A candidate is a concept, not a string:
+//   - a recognised entity, all its mentions together ("Sergei Ryabkov",
+//     "Ryabkov"), shown by its longest written form;
+//   - a content word, its inflections together by Porter stem ("dress",
+//     "dresses");
+//   - a pair of adjacent content words ("wedding dress").
 //
-//	(1 + ln pf) · mean word weight · (1 + 0.25 · (words − 1))
+// Content words are not stop words, not words the CoNLL text mostly tags
+// as verbs or adverbs ("respond", "later"; package lexicon), have no
+// digits and at least two letters. Candidates never cross a sentence or
+// punctuation, so no keyword is a run of headline words: in a sentence
+// written in title case ("Phish Phavors New York With 3-Day Phestival")
+// capitals say nothing, and the names the recogniser finds there count
+// only when the same name occurs in the body.
 //
-// where pf is how often the phrase itself occurs, so a repeated
-// multi-word term beats its words alone. Scores are divided by the best
-// one, so the top keyword scores 1. A word found only inside a chosen
-// longer phrase is not listed again on its own. A name of several words
-// (a recognised entity) is one term whatever its length, small words and
-// all. Junk (style sheets, banners, links) is never read, and neither are
-// words with digits, single letters or mixed case ("UeJNJ").
+// Each candidate gets features (frequency, first position, headline and
+// lead, inverse document frequency from package lexicon, entity type,
+// length, how often it is capitalised) and a logistic score with weights
+// from data/model.json. The weights are fitted by `go generate` (gen/)
+// on the KPCrowd development stories, with cross-validation across
+// documents; see gen/main.go for the data and the report. The best
+// candidates are kept, one per concept: a candidate with the same stems
+// as, or a name inside, a chosen one is skipped.
 package keywords
+
+//go:generate go run ./gen -gold ../../../../../shared/enrich/keywords/gold.jsonl -out data/model.json
 
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,9 +40,6 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
-
-// MaxWords is the longest phrase considered.
-const MaxWords = 4
 
 // notKeywords are content words that say nothing of a story's subject.
 var notKeywords = map[string]bool{
@@ -51,18 +51,53 @@ var notKeywords = map[string]bool{
 	"statement": true, "stated": true, "reporters": true, "news": true, "report": true,
 }
 
-type phrase struct {
-	words    []string // folded
-	count    int
-	surfaces map[string]int
-	first    int // offset of the first occurrence
-}
-
-// Name is a name found in the text, for Extract.
+// Name is a recognised name in the text, for Extract.
 type Name struct {
 	doc.Span
 	Person bool
+	// Entity numbers the entity the mention belongs to: the mentions of
+	// one entity are one keyword. Type is its class.
+	Entity int
+	Type   pipeline.EntityType
 }
+
+// Kind is a candidate's kind.
+type Kind uint8
+
+const (
+	Entity Kind = iota // a recognised name
+	Word               // one content word
+	Pair               // two adjacent content words
+)
+
+// Candidate is one concept that could be a keyword, with the evidence the
+// model scores.
+type Candidate struct {
+	Kind Kind
+	Key  string // stems joined by spaces ("dress design"); an entity's longest form folded
+	Text string // what is shown
+	// Features, in the order of FeatureNames.
+	Features [numFeatures]float64
+
+	tf          int
+	first, last int // token indexes
+	headline    bool
+	lead        bool
+	capMid      int // occurrences capitalised inside a sentence that is not a headline
+	entityType  pipeline.EntityType
+	words       []string // stems
+	surfaces    map[string]int
+}
+
+// FeatureNames names the features, in order. The model file records them,
+// and Load refuses a model fitted on another list.
+var FeatureNames = []string{
+	"log_tf", "tf_share", "first_pos", "headline", "lead", "idf", "unknown",
+	"entity", "person", "org", "loc", "misc", "pair", "long_name",
+	"cap_mid", "spread", "log_tf_idf", "adj_suffix", "chars",
+}
+
+const numFeatures = 19
 
 // Extract returns up to n key terms of d, best first, with scores in
 // (0,1]. names are the names recognised in d, sorted by offset.
@@ -70,123 +105,283 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 	if n <= 0 {
 		return nil
 	}
-	tf := map[string]int{}
-	phrases := map[string]*phrase{}
-	folded := make([]string, len(d.Tokens)) // each word folded once
-	fold := func(i int) string {
-		if folded[i] == "" {
-			t := d.Tokens[i]
-			folded[i] = lexicon.Fold(d.Text[t.Start:t.End])
-		}
-		return folded[i]
-	}
-	var run []int // token indexes of the current run
-	flush := func() {
-		for len(run) > 0 {
-			k := min(len(run), MaxWords)
-			addPhrase(d, phrases, run[:k], fold)
-			run = run[k:]
-		}
-	}
-	ni := 0 // next name
-	inPerson := false
-	for i := 0; i < len(d.Tokens); i++ {
-		t := d.Tokens[i]
-		for ni < len(names) && names[ni].End <= t.Start {
-			ni++
-		}
-		inName := ni < len(names) && names[ni].Start <= t.Start
-		// A name of several words is one term, small words and all:
-		// "Organisation for Security and Co-operation in Europe".
-		if inName && names[ni].Start == t.Start && !t.Junk && strings.ContainsAny(d.Text[names[ni].Start:names[ni].End], " \t\n") {
-			flush()
-			j := i
-			for j < len(d.Tokens) && d.Tokens[j].End <= names[ni].End {
-				if tj := d.Tokens[j]; tj.Kind == doc.Word || tj.Kind == doc.Number {
-					run = append(run, j)
-					if isContent(d, tj, fold(j)) {
-						tf[fold(j)]++
-					}
-				}
-				j++
-			}
-			addPhrase(d, phrases, run, fold)
-			run = run[:0]
-			i = j - 1
-			continue
-		}
-		nowInPerson := inName && names[ni].Person
-		if nowInPerson != inPerson || nowInPerson && names[ni].Start == t.Start {
-			flush() // a person's name starts or ends here
-		}
-		inPerson = nowInPerson
-		if t.Junk || t.Kind != doc.Word || !isContent(d, t, fold(i)) || !inName && t.Cap && !t.Upper && !t.SentStart && lexicon.IsCommon(d.Text[t.Start:t.End]) {
-			flush()
-			continue
-		}
-		tf[fold(i)]++
-		run = append(run, i)
-	}
-	flush()
-	if len(phrases) == 0 {
+	cands := Candidates(d, names)
+	if len(cands) == 0 {
 		return nil
 	}
+	m := loadModel()
+	scores := make([]float64, len(cands))
+	for i := range cands {
+		scores[i] = m.Score(&cands[i])
+	}
+	return Select(cands, scores, n)
+}
 
-	weight := func(w string) float64 { return (1 + math.Log(float64(tf[w]))) * lexicon.IDF(w) }
-	type scored struct {
-		key   string
-		p     *phrase
-		score float64
+// Select keeps up to n candidates by descending score, one per concept.
+// Scores are logistic probabilities; the output's are divided by the best
+// one, so the top keyword scores 1.
+func Select(cands []Candidate, scores []float64, n int) []pipeline.Keyword {
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
 	}
-	all := make([]scored, 0, len(phrases))
-	for key, p := range phrases {
-		sum, n := 0.0, 0
-		for _, w := range p.words {
-			if tf[w] > 0 { // the small words of a name do not count
-				sum += weight(w)
-				n++
-			}
-		}
-		if n == 0 {
-			continue
-		}
-		s := (1 + math.Log(float64(p.count))) * sum / float64(n) * (1 + 0.25*float64(min(n, MaxWords)-1))
-		all = append(all, scored{key, p, s})
-	}
-	slices.SortFunc(all, func(a, b scored) int {
+	slices.SortStableFunc(order, func(a, b int) int {
 		switch {
-		case a.score > b.score:
+		case scores[a] > scores[b]:
 			return -1
-		case a.score < b.score:
+		case scores[a] < scores[b]:
 			return 1
 		}
-		return a.p.first - b.p.first
+		return cands[a].first - cands[b].first
 	})
-	if len(all) == 0 {
-		return nil
-	}
-	best := all[0].score
 	var out []pipeline.Keyword
-	var chosen []*phrase
-	for _, c := range all {
+	var chosen []*Candidate
+	best := 0.0
+	for _, i := range order {
 		if len(out) == n {
 			break
 		}
-		if insideChosen(c.p, chosen) {
+		c := &cands[i]
+		if sameConcept(c, chosen) {
 			continue
 		}
-		chosen = append(chosen, c.p)
-		out = append(out, pipeline.Keyword{Text: display(c.p), Score: math.Round(c.score/best*1000) / 1000})
+		if best == 0 {
+			best = scores[i]
+		}
+		chosen = append(chosen, c)
+		out = append(out, pipeline.Keyword{Text: c.Text, Score: math.Round(scores[i]/best*1000) / 1000})
 	}
 	return out
 }
 
-// isContent reports whether a token, folded to f, can be part of a key term.
-func isContent(d *doc.Doc, t doc.Token, f string) bool {
-	if t.Kind != doc.Word {
-		return false
+// sameConcept reports whether c says what a chosen candidate says: the
+// same stems, or, for names, the words of one inside the other
+// ("Ryabkov" and "Sergei Ryabkov" when the recogniser did not link them).
+func sameConcept(c *Candidate, chosen []*Candidate) bool {
+	for _, o := range chosen {
+		if c.Key == o.Key || slices.Equal(c.words, o.words) {
+			return true
+		}
+		if c.Kind == Entity || o.Kind == Entity {
+			if subset(c.words, o.words) || subset(o.words, c.words) {
+				return true
+			}
+		}
 	}
-	w := d.Text[t.Start:t.End]
+	return false
+}
+
+func subset(a, b []string) bool {
+	for _, w := range a {
+		if !slices.Contains(b, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Candidates returns d's candidate keywords with their features.
+func Candidates(d *doc.Doc, names []Name) []Candidate {
+	x := extraction{d: d, folded: make([]string, len(d.Tokens)), byKey: map[string]int{}}
+	x.markHeadlines()
+	x.leadSentence()
+	x.entities(names)
+	x.words()
+	if len(x.cands) == 0 {
+		return nil
+	}
+	contentWords := 0
+	for _, c := range x.cands {
+		if c.Kind == Word {
+			contentWords += c.tf
+		}
+	}
+	for i := range x.cands {
+		x.features(&x.cands[i], contentWords)
+	}
+	return x.cands
+}
+
+type extraction struct {
+	d        *doc.Doc
+	folded   []string
+	headline []bool // by sentence: written in title case
+	leadSent int    // the first sentence with words that is not a headline
+	inName   []bool // by token: inside a trusted name
+	cands    []Candidate
+	byKey    map[string]int
+	nTokens  int
+}
+
+func (x *extraction) fold(i int) string {
+	if x.folded[i] == "" {
+		x.folded[i] = lexicon.Fold(x.d.TokenText(i))
+	}
+	return x.folded[i]
+}
+
+// markHeadlines finds the sentences written in title case: most of their
+// longer words capitalised, as headlines and menus are.
+func (x *extraction) markHeadlines() {
+	d := x.d
+	x.headline = make([]bool, len(d.Sentences))
+	for s := range d.Sentences {
+		from, to := d.SentTokens(s)
+		long, caps := 0, 0
+		for i := from; i < to; i++ {
+			t := d.Tokens[i]
+			if t.Kind != doc.Word || t.End-t.Start < 4 {
+				continue
+			}
+			long++
+			if t.Cap {
+				caps++
+			}
+		}
+		x.headline[s] = long >= 3 && caps*4 >= long*3
+	}
+}
+
+func (x *extraction) leadSentence() {
+	x.leadSent = -1
+	for i, t := range x.d.Tokens {
+		if t.Kind == doc.Word && !t.Junk && !x.headline[t.Sent] {
+			x.leadSent = int(x.d.Tokens[i].Sent)
+			return
+		}
+	}
+}
+
+func (x *extraction) add(key string, kind Kind, words []string, tok int) *Candidate {
+	i, ok := x.byKey[key]
+	if !ok {
+		i = len(x.cands)
+		x.byKey[key] = i
+		x.cands = append(x.cands, Candidate{Kind: kind, Key: key, words: words, first: tok, surfaces: map[string]int{}})
+	}
+	c := &x.cands[i]
+	c.tf++
+	c.last = tok
+	t := x.d.Tokens[tok]
+	if x.headline[t.Sent] {
+		c.headline = true
+	}
+	if int(t.Sent) == x.leadSent {
+		c.lead = true
+	}
+	return c
+}
+
+// entities adds one candidate per entity. A name inside a headline counts
+// only when the same name is written in the body too.
+func (x *extraction) entities(names []Name) {
+	d := x.d
+	x.inName = make([]bool, len(d.Tokens))
+	inBody := map[string]bool{}
+	for _, nm := range names {
+		if t := d.TokenAt(nm.Start); t >= 0 && !x.headline[d.Tokens[t].Sent] {
+			inBody[lexicon.Fold(d.Text[nm.Start:nm.End])] = true
+		}
+	}
+	for _, nm := range names {
+		ti := d.TokenAt(nm.Start)
+		if ti < 0 || d.Tokens[ti].Junk {
+			continue
+		}
+		surface := d.Text[nm.Start:nm.End]
+		if x.headline[d.Tokens[ti].Sent] && !inBody[lexicon.Fold(surface)] {
+			continue
+		}
+		var stems []string
+		var shown []string
+		for j := ti; j < len(d.Tokens) && d.Tokens[j].End <= nm.End; j++ {
+			x.inName[j] = true
+			if t := d.Tokens[j]; t.Kind == doc.Word || t.Kind == doc.Number {
+				stems = append(stems, Stem(normWord(x.fold(j))))
+				shown = append(shown, d.TokenText(j))
+			}
+		}
+		if len(stems) == 0 {
+			continue
+		}
+		key := "\x00" + strconv.Itoa(nm.Entity) // no stem starts with NUL
+		c := x.add(key, Entity, nil, ti)
+		c.entityType = nm.Type
+		text := strings.Join(shown, " ")
+		c.surfaces[text]++
+		if len(stems) > len(c.words) {
+			c.words = stems
+		}
+	}
+}
+
+// normWord deletes what is not a letter or digit, as keyword matching
+// does ("health-care" is "healthcare").
+func normWord(w string) string {
+	clean := true
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range w {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// words adds the content words outside names, and adjacent pairs of them.
+func (x *extraction) words() {
+	d := x.d
+	prev := -1 // token index of the previous content word, if adjacent
+	var prevStem string
+	for i, t := range d.Tokens {
+		x.nTokens++
+		if t.Junk || x.inName[i] || t.Kind != doc.Word || !x.isContent(t, x.fold(i)) {
+			prev = -1
+			continue
+		}
+		w := d.TokenText(i)
+		stem := Stem(normWord(x.fold(i)))
+		if stem == "" {
+			prev = -1
+			continue
+		}
+		c := x.add(stem, Word, []string{stem}, i)
+		headline := x.headline[t.Sent]
+		surface := w
+		if !headline && t.Cap && !t.SentStart {
+			c.capMid++
+		} else if !t.Upper && lexicon.IsCommon(w) {
+			// A capital only because a sentence or headline starts
+			// there is not part of the word.
+			surface = lexicon.Lower(w)
+		}
+		c.surfaces[surface]++
+		if prev >= 0 && d.Tokens[prev].Sent == t.Sent {
+			p := x.add(prevStem+" "+stem, Pair, []string{prevStem, stem}, prev)
+			p.last = i
+			ps := d.TokenText(prev)
+			if pt := d.Tokens[prev]; !pt.Upper && (headline || pt.SentStart) && lexicon.IsCommon(ps) {
+				ps = lexicon.Lower(ps)
+			}
+			p.surfaces[ps+" "+surface]++
+		}
+		prev, prevStem = i, stem
+	}
+}
+
+// isContent reports whether a word token, folded to f, can be part of a
+// key term.
+func (x *extraction) isContent(t doc.Token, f string) bool {
+	w := x.d.Text[t.Start:t.End]
 	if utf8.RuneCountInString(w) < 2 {
 		return false
 	}
@@ -204,11 +399,13 @@ func isContent(d *doc.Doc, t doc.Token, f string) bool {
 	if upperAfterLower && !isNamePrefix(w) {
 		return false // "UeJNJ", "cPCVUJ": class names, not words
 	}
-	// "US" is a country, "us" a pronoun.
-	if t.Upper {
-		return !notKeywords[f]
+	if notKeywords[f] || lexicon.IsStop(f) || lexicon.IsStop(w) {
+		return false
 	}
-	return !lexicon.IsStop(f) && !notKeywords[f] && !lexicon.IsStop(w) && (t.Cap || !lexicon.IsVerbal(w) && !looksVerbal(w, f))
+	if t.Upper {
+		return true // "US" is a country, "us" a pronoun
+	}
+	return !lexicon.IsVerbal(w) && !looksVerbal(w, f)
 }
 
 // looksVerbal guesses, for a word the reference articles barely know,
@@ -226,58 +423,89 @@ func isNamePrefix(w string) bool {
 	return strings.HasPrefix(w, "Mc") || strings.HasPrefix(w, "Mac") || strings.HasPrefix(w, "O'") || strings.HasPrefix(w, "O\u2019")
 }
 
-func addPhrase(d *doc.Doc, phrases map[string]*phrase, toks []int, fold func(int) string) {
-	words := make([]string, len(toks))
-	for i, ti := range toks {
-		words[i] = fold(ti)
-	}
-	key := strings.Join(words, " ")
-	p, ok := phrases[key]
-	if !ok {
-		p = &phrase{words: words, surfaces: map[string]int{}, first: d.Tokens[toks[0]].Start}
-		phrases[key] = p
-	}
-	p.count++
-	surface := make([]string, len(toks))
-	for i, ti := range toks {
-		t := d.Tokens[ti]
-		w := d.Text[t.Start:t.End]
-		// A capital only because the sentence starts there is not part of the term.
-		if i == 0 && t.SentStart && !t.Upper && lexicon.IsCommon(w) {
-			w = strings.ToLower(w)
+var adjSuffixes = []string{"ous", "ful", "ive", "able", "ible", "ic", "ical", "al", "ish", "less", "est"}
+
+func (x *extraction) features(c *Candidate, contentWords int) {
+	c.Text = display(c)
+	f := &c.Features
+	tf := float64(c.tf)
+	f[0] = math.Log(1 + tf)
+	f[1] = tf / float64(max(contentWords, 1)) * 10
+	f[2] = float64(c.first) / float64(max(x.nTokens, 1))
+	f[3] = b2f(c.headline)
+	f[4] = b2f(c.lead)
+	// idf: the mean over the words, for an entity its rarest word.
+	idf, unknown := 0.0, 0.0
+	maxIDF := lexicon.MaxIDF()
+	switch c.Kind {
+	case Entity:
+		for _, w := range strings.Fields(c.Text) {
+			idf = max(idf, lexicon.IDF(lexicon.Fold(w)))
 		}
-		surface[i] = w
+	default:
+		for _, w := range strings.Fields(c.Text) {
+			v := lexicon.IDF(lexicon.Fold(w))
+			idf += v
+			if v >= maxIDF {
+				unknown = 1
+			}
+		}
+		idf /= float64(len(c.words))
 	}
-	p.surfaces[strings.Join(surface, " ")]++
+	f[5] = idf / maxIDF
+	f[6] = unknown
+	if c.Kind == Entity {
+		f[7] = 1
+		switch c.entityType {
+		case pipeline.Person:
+			f[8] = 1
+		case pipeline.Organization:
+			f[9] = 1
+		case pipeline.Location:
+			f[10] = 1
+		default:
+			f[11] = 1
+		}
+		if len(c.words) > 1 {
+			f[13] = 1
+		}
+	}
+	if c.Kind == Pair {
+		f[12] = 1
+	}
+	f[14] = float64(c.capMid) / tf
+	f[15] = float64(c.last-c.first) / float64(max(x.nTokens, 1))
+	f[16] = f[0] * f[5]
+	if c.Kind == Word {
+		lw := lexicon.Lower(c.Text)
+		for _, s := range adjSuffixes {
+			if strings.HasSuffix(lw, s) {
+				f[17] = 1
+				break
+			}
+		}
+	}
+	f[18] = float64(min(utf8.RuneCountInString(c.Text), 20)) / 10
 }
 
-// display returns a phrase's most frequent written form.
-func display(p *phrase) string {
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// display returns a candidate's form to show: an entity's longest
+// mention, otherwise the most frequent written form.
+func display(c *Candidate) string {
 	best, bestN := "", 0
-	for s, n := range p.surfaces {
+	for s, n := range c.surfaces {
+		if c.Kind == Entity {
+			n = len(strings.Fields(s))*1000 + n
+		}
 		if n > bestN || n == bestN && s < best {
 			best, bestN = s, n
 		}
 	}
 	return best
-}
-
-// insideChosen reports whether p occurs mostly inside a longer phrase
-// already chosen.
-func insideChosen(p *phrase, chosen []*phrase) bool {
-	for _, c := range chosen {
-		if len(c.words) > len(p.words) && containsRun(c.words, p.words) && 2*c.count >= p.count {
-			return true
-		}
-	}
-	return false
-}
-
-func containsRun(hay, needle []string) bool {
-	for i := 0; i+len(needle) <= len(hay); i++ {
-		if slices.Equal(hay[i:i+len(needle)], needle) {
-			return true
-		}
-	}
-	return false
 }

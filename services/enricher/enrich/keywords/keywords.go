@@ -16,16 +16,25 @@
 // capitals say nothing, and the names the recogniser finds there count
 // only when the same name occurs in the body.
 //
+// A word stands alone only when it is a noun: data/pos.tsv (how the
+// CoNLL-2003 training text tags each word) keeps out adjectives
+// ("diplomatic") and demonyms ("American", mostly a MISC name there),
+// which may still start a pair ("military incursion"). A capitalised
+// ordinary word inside a sentence and outside any name is part of an
+// office ("Deputy Secretary of State"), and the capitalised words right
+// before a person's name are one ("Foreign Secretary" Liz Truss).
+//
 // Each candidate gets features (frequency, first position, headline and
 // lead, inverse document frequency from package lexicon, entity type,
-// length, how often it is capitalised) and a logistic score with weights
-// from data/model.json. The weights are fitted by `go generate` (gen/)
-// on the KPCrowd development stories, with cross-validation across
-// documents; see gen/main.go for the data and the report. The best
+// length, how often it is capitalised, how often it is a noun) and a
+// score: a logistic model with boosted trees, data/model.json. The model
+// is fitted by `go generate` (gen/) on the KPCrowd development stories,
+// with cross-validation across stories; gen/main.go says how. The best
 // candidates are kept, one per concept: a candidate with the same stems
 // as, or a name inside, a chosen one is skipped.
 package keywords
 
+//go:generate go run ./gen -conll ../../../../../shared/ner/conll2003/eng.train -pos data/pos.tsv
 //go:generate go run ./gen -gold ../../../../../shared/enrich/keywords/gold.jsonl -out data/model.json
 
 import (
@@ -41,14 +50,15 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
-// notKeywords are content words that say nothing of a story's subject.
+// notKeywords are content words that say nothing of a story's subject,
+// folded (lexicon.Fold: "reporters" is "reporter").
 var notKeywords = map[string]bool{
 	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
 	"saturday": true, "sunday": true, "january": true, "february": true, "march": true,
 	"april": true, "june": true, "july": true, "august": true, "september": true, "october": true,
 	"november": true, "december": true, "week": true, "year": true, "today": true, "yesterday": true,
 	"tomorrow": true, "time": true, "people": true, "thing": true, "lot": true, "way": true,
-	"statement": true, "stated": true, "reporters": true, "news": true, "report": true,
+	"statement": true, "stated": true, "reporter": true, "news": true, "report": true,
 }
 
 // Name is a recognised name in the text, for Extract.
@@ -83,11 +93,16 @@ type Candidate struct {
 	first, last int // token indexes
 	headline    bool
 	lead        bool
+	firstPara   bool
 	capMid      int // occurrences capitalised inside a sentence that is not a headline
 	entityType  pipeline.EntityType
-	words       []string // stems
+	words       []string // stems; for an entity, of its longest form
 	surfaces    map[string]int
 }
+
+// StemKey is the candidate's shown form as the scorer normalises it: its
+// words' stems.
+func (c *Candidate) StemKey() string { return strings.Join(c.words, " ") }
 
 // FeatureNames names the features, in order. The model file records them,
 // and Load refuses a model fitted on another list.
@@ -95,9 +110,11 @@ var FeatureNames = []string{
 	"log_tf", "tf_share", "first_pos", "headline", "lead", "idf", "unknown",
 	"entity", "person", "org", "loc", "misc", "pair", "long_name",
 	"cap_mid", "spread", "log_tf_idf", "adj_suffix", "chars",
+	"noun_share", "adj_share", "pos_known",
+	"tf1", "tf2", "first_para", "first_tenth", "entity_log_tf",
 }
 
-const numFeatures = 19
+const numFeatures = 27
 
 // Extract returns up to n key terms of d, best first, with scores in
 // (0,1]. names are the names recognised in d, sorted by offset.
@@ -269,6 +286,9 @@ func (x *extraction) add(key string, kind Kind, words []string, tok int) *Candid
 	if int(t.Sent) == x.leadSent {
 		c.lead = true
 	}
+	if t.Para == 0 {
+		c.firstPara = true
+	}
 	return c
 }
 
@@ -292,6 +312,9 @@ func (x *extraction) entities(names []Name) {
 		if x.headline[d.Tokens[ti].Sent] && !inBody[lexicon.Fold(surface)] {
 			continue
 		}
+		if nm.Person {
+			x.markTitle(ti)
+		}
 		var stems []string
 		var shown []string
 		for j := ti; j < len(d.Tokens) && d.Tokens[j].End <= nm.End; j++ {
@@ -304,6 +327,15 @@ func (x *extraction) entities(names []Name) {
 		if len(stems) == 0 {
 			continue
 		}
+		if len(stems) == 1 {
+			// "Russian", "European": a demonym says what the story's
+			// countries already say.
+			if w := lexicon.Lower(shown[0]); isDemonym(w) {
+				continue
+			} else if _, adj, known := nounShare(w); known && adj >= 0.5 {
+				continue
+			}
+		}
 		key := "\x00" + strconv.Itoa(nm.Entity) // no stem starts with NUL
 		c := x.add(key, Entity, nil, ti)
 		c.entityType = nm.Type
@@ -312,6 +344,19 @@ func (x *extraction) entities(names []Name) {
 		if len(stems) > len(c.words) {
 			c.words = stems
 		}
+	}
+}
+
+// markTitle marks the capitalised words right before a person's name
+// ("Foreign Secretary" Liz Truss, "President" Putin): an office, not a
+// term of its own.
+func (x *extraction) markTitle(name int) {
+	for j := name - 1; j >= 0; j-- {
+		t := x.d.Tokens[j]
+		if t.Kind != doc.Word || !t.Cap || t.Upper || t.Sent != x.d.Tokens[name].Sent || x.inName[j] {
+			return
+		}
+		x.inName[j] = true
 	}
 }
 
@@ -337,6 +382,33 @@ func normWord(w string) string {
 	return b.String()
 }
 
+// nounish reports whether a lower-case word can be a keyword on its own:
+// mostly a noun in the tagged text, or, for a word it barely knows, the
+// last part of a compound is ("non-starters"), and the word does not end
+// as verb forms do ("de-escalate", "destabilizing").
+func nounish(w string) bool {
+	noun, _, known := nounShare(w)
+	if known {
+		return noun >= minNounShare
+	}
+	if i := strings.LastIndexAny(w, "-‐‑"); i >= 0 && i+1 < len(w) {
+		return nounish(w[i+1:])
+	}
+	for _, suf := range verbSuffixes {
+		if strings.HasSuffix(w, suf) {
+			return false
+		}
+	}
+	return true
+}
+
+var verbSuffixes = []string{"ing", "ed", "ly", "ize", "ise", "izes", "ises", "ate", "ates",
+	"able", "ible", "ous", "ful", "less"} // and adjectives
+
+// minNounShare is the share of noun uses a known word needs to be a
+// keyword on its own.
+const minNounShare = 0.3
+
 // words adds the content words outside names, and adjacent pairs of them.
 func (x *extraction) words() {
 	d := x.d
@@ -352,6 +424,19 @@ func (x *extraction) words() {
 		stem := Stem(normWord(x.fold(i)))
 		if stem == "" {
 			prev = -1
+			continue
+		}
+		// A word the tagged text mostly uses as something other than a
+		// noun ("diplomatic", "military") is not a keyword on its own,
+		// but can start a pair ("military incursion").
+		lw := lexicon.Lower(w)
+		isNoun := t.Upper || nounish(lw) && !isDemonym(lw) &&
+			// A capitalised ordinary word inside a sentence and outside
+			// any name is part of an office ("Deputy Secretary of
+			// State") or of a name the recogniser missed.
+			!(t.Cap && !t.SentStart && !x.headline[t.Sent] && lexicon.IsCommon(w))
+		if !isNoun {
+			prev, prevStem = i, stem
 			continue
 		}
 		c := x.add(stem, Word, []string{stem}, i)
@@ -486,6 +571,18 @@ func (x *extraction) features(c *Candidate, contentWords int) {
 		}
 	}
 	f[18] = float64(min(utf8.RuneCountInString(c.Text), 20)) / 10
+	// The tags of the word, or of a pair's head; names are nouns unless
+	// one word the tagged text mostly uses as an adjective ("Russian").
+	f[22] = b2f(c.tf == 1)
+	f[23] = b2f(c.tf == 2)
+	f[24] = b2f(c.firstPara)
+	f[25] = b2f(f[2] < 0.1)
+	f[26] = f[7] * f[0]
+	f[19], f[20], f[21] = 1, 0, 1
+	if fs := strings.Fields(c.Text); c.Kind != Entity || len(fs) == 1 {
+		noun, adj, known := nounShare(lexicon.Lower(fs[len(fs)-1]))
+		f[19], f[20], f[21] = noun, adj, b2f(known)
+	}
 }
 
 func b2f(b bool) float64 {

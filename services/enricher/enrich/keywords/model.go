@@ -9,14 +9,42 @@ import (
 	"sync"
 )
 
-// Model is a logistic model over a candidate's features.
+// Model scores a candidate's features: the log-odds that it is a key are
+// a bias, a linear term and a sum of small regression trees (boosted).
 type Model struct {
 	// Features are the names the weights belong to (FeatureNames when fitted).
 	Features []string  `json:"features"`
 	Bias     float64   `json:"bias"`
 	Weights  []float64 `json:"weights"`
+	Trees    []Tree    `json:"trees,omitempty"`
 	// Source says what the model was fitted on and how it was checked.
 	Source string `json:"source,omitempty"`
+}
+
+// Tree is a regression tree: Nodes[0] is the root.
+type Tree []Node
+
+// Node is a split (Left > 0: feature < Threshold goes Left, else Right)
+// or a leaf with its Value.
+type Node struct {
+	Feature   int     `json:"f,omitempty"`
+	Threshold float64 `json:"t,omitempty"`
+	Left      int     `json:"l,omitempty"`
+	Right     int     `json:"r,omitempty"`
+	Value     float64 `json:"v,omitempty"`
+}
+
+// Eval returns the tree's value for features f.
+func (t Tree) Eval(f []float64) float64 {
+	n := &t[0]
+	for n.Left > 0 {
+		if f[n.Feature] < n.Threshold {
+			n = &t[n.Left]
+		} else {
+			n = &t[n.Right]
+		}
+	}
+	return n.Value
 }
 
 // Score is the model's probability that c is a keyword.
@@ -24,6 +52,9 @@ func (m *Model) Score(c *Candidate) float64 {
 	z := m.Bias
 	for i, w := range m.Weights {
 		z += w * c.Features[i]
+	}
+	for _, t := range m.Trees {
+		z += t.Eval(c.Features[:])
 	}
 	return 1 / (1 + math.Exp(-z))
 }
@@ -47,6 +78,16 @@ func ParseModel(data []byte) (*Model, error) {
 	}
 	if !slices.Equal(m.Features, FeatureNames) || len(m.Weights) != len(FeatureNames) {
 		return nil, fmt.Errorf("keywords model: fitted on features %v, want %v", m.Features, FeatureNames)
+	}
+	for i, t := range m.Trees {
+		if len(t) == 0 {
+			return nil, fmt.Errorf("keywords model: tree %d is empty", i)
+		}
+		for _, n := range t {
+			if n.Left > 0 && (n.Left >= len(t) || n.Right <= 0 || n.Right >= len(t) || n.Feature < 0 || n.Feature >= len(FeatureNames)) {
+				return nil, fmt.Errorf("keywords model: tree %d has a bad node %+v", i, n)
+			}
+		}
 	}
 	return &m, nil
 }

@@ -38,6 +38,7 @@ package keywords
 //go:generate go run ./gen -gold ../../../../../shared/enrich/keywords/gold.jsonl -out data/model.json
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -87,7 +88,7 @@ type Candidate struct {
 	Key  string // stems joined by spaces ("dress design"); an entity's longest form folded
 	Text string // what is shown
 	// Features, in the order of FeatureNames.
-	Features [numFeatures]float64
+	Features []float64
 
 	tf          int
 	first, last int // token indexes
@@ -97,7 +98,9 @@ type Candidate struct {
 	capMid      int // occurrences capitalised inside a sentence that is not a headline
 	entityType  pipeline.EntityType
 	words       []string // stems; for an entity, of its longest form
-	surfaces    map[string]int
+	surfaces    []surface
+	idf         float64 // the mean of the words' IDF; for an entity, the rarest word's
+	unknown     bool    // a word the reference articles do not know
 }
 
 // StemKey is the candidate's shown form as the scorer normalises it: its
@@ -126,12 +129,7 @@ func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
 	if len(cands) == 0 {
 		return nil
 	}
-	m := loadModel()
-	scores := make([]float64, len(cands))
-	for i := range cands {
-		scores[i] = m.Score(&cands[i])
-	}
-	return Select(cands, scores, n)
+	return Select(cands, loadModel().ScoreAll(cands), n)
 }
 
 // Select keeps up to n candidates by descending score, one per concept.
@@ -142,14 +140,8 @@ func Select(cands []Candidate, scores []float64, n int) []pipeline.Keyword {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case scores[a] > scores[b]:
-			return -1
-		case scores[a] < scores[b]:
-			return 1
-		}
-		return cands[a].first - cands[b].first
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(cands[a].first, cands[b].first), strings.Compare(cands[a].Key, cands[b].Key))
 	})
 	var out []pipeline.Keyword
 	var chosen []*Candidate
@@ -199,7 +191,9 @@ func subset(a, b []string) bool {
 
 // Candidates returns d's candidate keywords with their features.
 func Candidates(d *doc.Doc, names []Name) []Candidate {
-	x := extraction{d: d, folded: make([]string, len(d.Tokens)), byKey: map[string]int{}}
+	x := extraction{d: d, folded: make([]string, len(d.Tokens)), byKey: make(map[string]int, len(d.Tokens)/3),
+		stems: make(map[string]string, len(d.Tokens)/4), info: make(map[string]wordInfo, len(d.Tokens)/3), pairKeys: map[string]string{}, nTokens: len(d.Tokens),
+		cands: make([]Candidate, 0, len(d.Tokens)/3)}
 	x.markHeadlines()
 	x.leadSentence()
 	x.entities(names)
@@ -213,7 +207,9 @@ func Candidates(d *doc.Doc, names []Name) []Candidate {
 			contentWords += c.tf
 		}
 	}
+	features := make([]float64, len(x.cands)*numFeatures) // one allocation for all
 	for i := range x.cands {
+		x.cands[i].Features = features[i*numFeatures : (i+1)*numFeatures : (i+1)*numFeatures]
 		x.features(&x.cands[i], contentWords)
 	}
 	return x.cands
@@ -227,6 +223,10 @@ type extraction struct {
 	inName   []bool // by token: inside a trusted name
 	cands    []Candidate
 	byKey    map[string]int
+	stems    map[string]string // folded word -> stem
+	info     map[string]wordInfo
+	pairKeys map[string]string // interned pair keys
+	keyBuf   []byte
 	nTokens  int
 }
 
@@ -235,6 +235,17 @@ func (x *extraction) fold(i int) string {
 		x.folded[i] = lexicon.Fold(x.d.TokenText(i))
 	}
 	return x.folded[i]
+}
+
+// stem returns the stem of token i's folded word.
+func (x *extraction) stem(i int) string {
+	f := x.fold(i)
+	s, ok := x.stems[f]
+	if !ok {
+		s = Stem(normWord(f))
+		x.stems[f] = s
+	}
+	return s
 }
 
 // markHeadlines finds the sentences written in title case: most of their
@@ -269,14 +280,14 @@ func (x *extraction) leadSentence() {
 	}
 }
 
-func (x *extraction) add(key string, kind Kind, words []string, tok int) *Candidate {
+func (x *extraction) add(key string, kind Kind, tok int) (c *Candidate, isNew bool) {
 	i, ok := x.byKey[key]
 	if !ok {
 		i = len(x.cands)
 		x.byKey[key] = i
-		x.cands = append(x.cands, Candidate{Kind: kind, Key: key, words: words, first: tok, surfaces: map[string]int{}})
+		x.cands = append(x.cands, Candidate{Kind: kind, Key: key, first: tok})
 	}
-	c := &x.cands[i]
+	c = &x.cands[i]
 	c.tf++
 	c.last = tok
 	t := x.d.Tokens[tok]
@@ -289,7 +300,7 @@ func (x *extraction) add(key string, kind Kind, words []string, tok int) *Candid
 	if t.Para == 0 {
 		c.firstPara = true
 	}
-	return c
+	return c, !ok
 }
 
 // entities adds one candidate per entity. A name inside a headline counts
@@ -297,10 +308,13 @@ func (x *extraction) add(key string, kind Kind, words []string, tok int) *Candid
 func (x *extraction) entities(names []Name) {
 	d := x.d
 	x.inName = make([]bool, len(d.Tokens))
-	inBody := map[string]bool{}
-	for _, nm := range names {
-		if t := d.TokenAt(nm.Start); t >= 0 && !x.headline[d.Tokens[t].Sent] {
-			inBody[lexicon.Fold(d.Text[nm.Start:nm.End])] = true
+	var inBody map[string]bool
+	if slices.Contains(x.headline, true) {
+		inBody = map[string]bool{}
+		for _, nm := range names {
+			if t := d.TokenAt(nm.Start); t >= 0 && !x.headline[d.Tokens[t].Sent] {
+				inBody[lexicon.Fold(d.Text[nm.Start:nm.End])] = true
+			}
 		}
 	}
 	for _, nm := range names {
@@ -315,34 +329,41 @@ func (x *extraction) entities(names []Name) {
 		if nm.Person {
 			x.markTitle(ti)
 		}
-		var stems []string
-		var shown []string
-		for j := ti; j < len(d.Tokens) && d.Tokens[j].End <= nm.End; j++ {
-			x.inName[j] = true
-			if t := d.Tokens[j]; t.Kind == doc.Word || t.Kind == doc.Number {
-				stems = append(stems, Stem(normWord(x.fold(j))))
-				shown = append(shown, d.TokenText(j))
+		words, end := 0, ti
+		for ; end < len(d.Tokens) && d.Tokens[end].End <= nm.End; end++ {
+			x.inName[end] = true
+			if k := d.Tokens[end].Kind; k == doc.Word || k == doc.Number {
+				words++
 			}
 		}
-		if len(stems) == 0 {
+		if words == 0 {
 			continue
 		}
-		if len(stems) == 1 {
+		if words == 1 {
 			// "Russian", "European": a demonym says what the story's
 			// countries already say.
-			if w := lexicon.Lower(shown[0]); isDemonym(w) {
+			if w := lexicon.Lower(surface); isDemonym(w) {
 				continue
 			} else if _, adj, known := nounShare(w); known && adj >= 0.5 {
 				continue
 			}
 		}
-		key := "\x00" + strconv.Itoa(nm.Entity) // no stem starts with NUL
-		c := x.add(key, Entity, nil, ti)
+		// Entities are numbered: no word's stem is a number.
+		c, _ := x.add(strconv.Itoa(nm.Entity), Entity, ti)
 		c.entityType = nm.Type
-		text := strings.Join(shown, " ")
-		c.surfaces[text]++
-		if len(stems) > len(c.words) {
-			c.words = stems
+		if strings.ContainsAny(surface, "\n\t\r") || strings.Contains(surface, "  ") {
+			surface = strings.Join(strings.Fields(surface), " ")
+		}
+		c.addSurface(surface)
+		if words > len(c.words) {
+			// The longest form gives the stems and the IDF (its rarest word).
+			c.words, c.idf = c.words[:0], 0
+			for j := ti; j < end; j++ {
+				if k := d.Tokens[j].Kind; k == doc.Word || k == doc.Number {
+					c.words = append(c.words, x.stem(j))
+					c.idf = max(c.idf, lexicon.IDF(x.fold(j)))
+				}
+			}
 		}
 	}
 }
@@ -383,15 +404,17 @@ func normWord(w string) string {
 }
 
 // nounish reports whether a lower-case word can be a keyword on its own:
-// mostly a noun in the tagged text, or, for a word it barely knows, the
+// mostly a noun and not a demonym in the tagged text, or, for a word it barely knows, the
 // last part of a compound is ("non-starters"), and the word does not end
 // as verb forms do ("de-escalate", "destabilizing").
 func nounish(w string) bool {
-	noun, _, known := nounShare(w)
-	if known {
-		return noun >= minNounShare
+	c, ok := posTable()[w]
+	if ok && c.uses >= minPOSUses {
+		// Mostly a MISC name ("American", "European") is a demonym: it
+		// says what the story's countries already say.
+		return float64(c.noun) >= minNounShare*float64(c.uses) && 2*c.misc < c.uses
 	}
-	if i := strings.LastIndexAny(w, "-‐‑"); i >= 0 && i+1 < len(w) {
+	if i := strings.LastIndexAny(w, "-\u2010\u2011"); i >= 0 && i+1 < len(w) {
 		return nounish(w[i+1:])
 	}
 	for _, suf := range verbSuffixes {
@@ -415,49 +438,65 @@ func (x *extraction) words() {
 	prev := -1 // token index of the previous content word, if adjacent
 	var prevStem string
 	for i, t := range d.Tokens {
-		x.nTokens++
-		if t.Junk || x.inName[i] || t.Kind != doc.Word || !x.isContent(t, x.fold(i)) {
+		if t.Junk || x.inName[i] || t.Kind != doc.Word {
 			prev = -1
 			continue
 		}
-		w := d.TokenText(i)
-		stem := Stem(normWord(x.fold(i)))
-		if stem == "" {
+		wi := x.word(i)
+		if !wi.content {
 			prev = -1
 			continue
 		}
+		w, stem := d.TokenText(i), wi.stem
 		// A word the tagged text mostly uses as something other than a
 		// noun ("diplomatic", "military") is not a keyword on its own,
-		// but can start a pair ("military incursion").
-		lw := lexicon.Lower(w)
-		isNoun := t.Upper || nounish(lw) && !isDemonym(lw) &&
-			// A capitalised ordinary word inside a sentence and outside
-			// any name is part of an office ("Deputy Secretary of
-			// State") or of a name the recogniser missed.
-			!(t.Cap && !t.SentStart && !x.headline[t.Sent] && lexicon.IsCommon(w))
-		if !isNoun {
+		// but can start a pair ("military incursion"). Nor is a
+		// capitalised ordinary word inside a sentence and outside any
+		// name: it is part of an office ("Deputy Secretary of State")
+		// or of a name the recogniser missed.
+		if !wi.noun || t.Cap && !t.Upper && !t.SentStart && !x.headline[t.Sent] && wi.common {
 			prev, prevStem = i, stem
 			continue
 		}
-		c := x.add(stem, Word, []string{stem}, i)
+		c, isNew := x.add(stem, Word, i)
+		if isNew {
+			c.words = []string{stem}
+		}
 		headline := x.headline[t.Sent]
 		surface := w
 		if !headline && t.Cap && !t.SentStart {
 			c.capMid++
-		} else if !t.Upper && lexicon.IsCommon(w) {
+		} else if !t.Upper && wi.common {
 			// A capital only because a sentence or headline starts
 			// there is not part of the word.
-			surface = lexicon.Lower(w)
+			surface = wi.lower
 		}
-		c.surfaces[surface]++
+		c.addSurface(surface)
+		if isNew {
+			c.idf = wi.idf
+			c.unknown = c.idf >= lexicon.MaxIDF()
+		}
 		if prev >= 0 && d.Tokens[prev].Sent == t.Sent {
-			p := x.add(prevStem+" "+stem, Pair, []string{prevStem, stem}, prev)
-			p.last = i
-			ps := d.TokenText(prev)
-			if pt := d.Tokens[prev]; !pt.Upper && (headline || pt.SentStart) && lexicon.IsCommon(ps) {
-				ps = lexicon.Lower(ps)
+			x.keyBuf = append(append(append(x.keyBuf[:0], prevStem...), ' '), stem...)
+			key, ok := x.pairKeys[string(x.keyBuf)] // no allocation when seen
+			if !ok {
+				key = string(x.keyBuf)
+				x.pairKeys[key] = key
 			}
-			p.surfaces[ps+" "+surface]++
+			p, isNew := x.add(key, Pair, prev)
+			p.last = i
+			if isNew {
+				// The first written form is shown: a pair is rarely
+				// written two ways.
+				p.words = []string{prevStem, stem}
+				ps, pi := d.TokenText(prev), x.word(prev)
+				if pt := d.Tokens[prev]; !pt.Upper && (headline || pt.SentStart) && pi.common {
+					ps = pi.lower
+				}
+				p.addSurface(ps + " " + surface)
+				p.idf = (pi.idf + wi.idf) / 2
+				p.unknown = max(pi.idf, wi.idf) >= lexicon.MaxIDF()
+			}
 		}
 		prev, prevStem = i, stem
 	}
@@ -465,9 +504,35 @@ func (x *extraction) words() {
 
 // isContent reports whether a word token, folded to f, can be part of a
 // key term.
-func (x *extraction) isContent(t doc.Token, f string) bool {
-	w := x.d.Text[t.Start:t.End]
-	if utf8.RuneCountInString(w) < 2 {
+// wordInfo is what the word lists say of one written word.
+type wordInfo struct {
+	lower, stem           string
+	content, noun, common bool
+	idf                   float64
+}
+
+// word returns what the word lists say of token i's word, looking each
+// written word up once per article.
+func (x *extraction) word(i int) wordInfo {
+	w := x.d.TokenText(i)
+	if wi, ok := x.info[w]; ok {
+		return wi
+	}
+	t := x.d.Tokens[i]
+	wi := wordInfo{lower: lexicon.Lower(w)}
+	f := x.fold(i)
+	wi.idf = lexicon.IDF(f)
+	if wi.content = x.isContent(t, w, wi.lower, f, wi.idf); wi.content {
+		wi.stem = x.stem(i)
+		wi.noun = t.Upper || nounish(wi.lower)
+		wi.common = lexicon.IsCommon(w)
+	}
+	x.info[w] = wi
+	return wi
+}
+
+func (x *extraction) isContent(t doc.Token, w, lw, f string, idf float64) bool {
+	if len(w) < 2 || utf8.RuneCountInString(w) < 2 {
 		return false
 	}
 	lower, upperAfterLower := false, false
@@ -484,19 +549,20 @@ func (x *extraction) isContent(t doc.Token, f string) bool {
 	if upperAfterLower && !isNamePrefix(w) {
 		return false // "UeJNJ", "cPCVUJ": class names, not words
 	}
-	if notKeywords[f] || lexicon.IsStop(f) || lexicon.IsStop(w) {
+	if notKeywords[f] || lexicon.IsStop(f) || lw != f && lexicon.IsStop(lw) {
 		return false
 	}
 	if t.Upper {
 		return true // "US" is a country, "us" a pronoun
 	}
-	return !lexicon.IsVerbal(w) && !looksVerbal(w, f)
+	return !lexicon.IsVerbal(lw) && !looksVerbal(w, idf)
 }
 
-// looksVerbal guesses, for a word the reference articles barely know,
-// whether it is a past form or an adverb ("re-emphasised", "categorically").
-func looksVerbal(w, folded string) bool {
-	if lexicon.IDF(folded) < lexicon.MaxIDF() {
+// looksVerbal guesses, for a word the reference articles barely know
+// (its IDF is the highest), whether it is a past form or an adverb
+// ("re-emphasised", "categorically").
+func looksVerbal(w string, idf float64) bool {
+	if idf < lexicon.MaxIDF() {
 		return false // known: IsVerbal has decided
 	}
 	n := utf8.RuneCountInString(w)
@@ -512,33 +578,15 @@ var adjSuffixes = []string{"ous", "ful", "ive", "able", "ible", "ic", "ical", "a
 
 func (x *extraction) features(c *Candidate, contentWords int) {
 	c.Text = display(c)
-	f := &c.Features
+	f := c.Features
 	tf := float64(c.tf)
 	f[0] = math.Log(1 + tf)
 	f[1] = tf / float64(max(contentWords, 1)) * 10
 	f[2] = float64(c.first) / float64(max(x.nTokens, 1))
 	f[3] = b2f(c.headline)
 	f[4] = b2f(c.lead)
-	// idf: the mean over the words, for an entity its rarest word.
-	idf, unknown := 0.0, 0.0
-	maxIDF := lexicon.MaxIDF()
-	switch c.Kind {
-	case Entity:
-		for _, w := range strings.Fields(c.Text) {
-			idf = max(idf, lexicon.IDF(lexicon.Fold(w)))
-		}
-	default:
-		for _, w := range strings.Fields(c.Text) {
-			v := lexicon.IDF(lexicon.Fold(w))
-			idf += v
-			if v >= maxIDF {
-				unknown = 1
-			}
-		}
-		idf /= float64(len(c.words))
-	}
-	f[5] = idf / maxIDF
-	f[6] = unknown
+	f[5] = c.idf / lexicon.MaxIDF()
+	f[6] = b2f(c.unknown)
 	if c.Kind == Entity {
 		f[7] = 1
 		switch c.entityType {
@@ -592,16 +640,32 @@ func b2f(b bool) float64 {
 	return 0
 }
 
+type surface struct {
+	text string
+	n    int
+}
+
+func (c *Candidate) addSurface(text string) {
+	for i := range c.surfaces {
+		if c.surfaces[i].text == text {
+			c.surfaces[i].n++
+			return
+		}
+	}
+	c.surfaces = append(c.surfaces, surface{text, 1})
+}
+
 // display returns a candidate's form to show: an entity's longest
 // mention, otherwise the most frequent written form.
 func display(c *Candidate) string {
 	best, bestN := "", 0
-	for s, n := range c.surfaces {
+	for _, s := range c.surfaces {
+		n := s.n
 		if c.Kind == Entity {
-			n = len(strings.Fields(s))*1000 + n
+			n += strings.Count(s.text, " ") * 1000
 		}
-		if n > bestN || n == bestN && s < best {
-			best, bestN = s, n
+		if n > bestN || n == bestN && s.text < best {
+			best, bestN = s.text, n
 		}
 	}
 	return best

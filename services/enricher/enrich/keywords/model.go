@@ -1,6 +1,7 @@
 package keywords
 
 import (
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -47,14 +48,56 @@ func (t Tree) Eval(f []float64) float64 {
 	return n.Value
 }
 
-// Score is the model's probability that c is a keyword.
+// treeCandidates is how many candidates, the best by the linear term,
+// the trees score; the others keep the linear score. The trees move a
+// score by little, so they only reorder the top, and scoring every
+// candidate of a long article with every tree would be most of the cost.
+const treeCandidates = 40
+
+// ScoreAll returns the probability that each candidate is a keyword.
+func (m *Model) ScoreAll(cands []Candidate) []float64 {
+	z := make([]float64, len(cands))
+	for i := range cands {
+		z[i] = m.linear(&cands[i])
+	}
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	if len(m.Trees) > 0 {
+		if len(order) > treeCandidates {
+			slices.SortFunc(order, func(a, b int) int { return cmp.Compare(z[b], z[a]) })
+			order = order[:treeCandidates]
+		}
+		for _, i := range order {
+			for _, t := range m.Trees {
+				z[i] += t.Eval(cands[i].Features)
+			}
+		}
+	}
+	for i := range z {
+		z[i] = 1 / (1 + math.Exp(-z[i]))
+	}
+	return z
+}
+
+func (m *Model) linear(c *Candidate) float64 {
+	z := m.Bias
+	for i, w := range m.Weights {
+		z += w * c.Features[i]
+	}
+	return z
+}
+
+// Score is the model's probability that c is a keyword, all trees
+// applied.
 func (m *Model) Score(c *Candidate) float64 {
 	z := m.Bias
 	for i, w := range m.Weights {
 		z += w * c.Features[i]
 	}
 	for _, t := range m.Trees {
-		z += t.Eval(c.Features[:])
+		z += t.Eval(c.Features)
 	}
 	return 1 / (1 + math.Exp(-z))
 }

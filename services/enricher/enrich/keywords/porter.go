@@ -102,23 +102,33 @@ func (p *porter) cvc(i int) bool {
 	return true
 }
 
+// ends reports whether b[0..k] ends with the ASCII suffix s, and if so
+// sets j before it.
 func (p *porter) ends(s string) bool {
-	r := []rune(s)
-	n := len(r)
-	if r[n-1] != p.b[p.k] || n > p.k+1 {
+	n := len(s)
+	if n > p.k+1 || rune(s[n-1]) != p.b[p.k] {
 		return false
 	}
-	if string(p.b[p.k-n+1:p.k+1]) != s {
-		return false
+	for i := range n {
+		if p.b[p.k-n+1+i] != rune(s[i]) {
+			return false
+		}
 	}
 	p.j = p.k - n
 	return true
 }
 
+// setTo replaces b[j+1..k] by the ASCII s. What lies beyond k is never
+// read again.
 func (p *porter) setTo(s string) {
-	r := []rune(s)
-	p.b = append(p.b[:p.j+1], append(r, p.b[p.k+1:]...)...)
-	p.k = p.j + len(r)
+	for i := range len(s) {
+		if at := p.j + 1 + i; at < len(p.b) {
+			p.b[at] = rune(s[i])
+		} else {
+			p.b = append(p.b, rune(s[i]))
+		}
+	}
+	p.k = p.j + len(s)
 }
 
 func (p *porter) r(s string) {

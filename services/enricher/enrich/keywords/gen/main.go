@@ -192,7 +192,7 @@ func fit(stories []*story, lambda float64) *keywords.Model {
 	var ys []float64
 	for _, s := range stories {
 		for i := range s.cands {
-			xs = append(xs, s.cands[i].Features[:])
+			xs = append(xs, s.cands[i].Features)
 			ys = append(ys, b2f(s.label[i]))
 		}
 	}
@@ -270,10 +270,7 @@ func round(v float64) float64 { return math.Round(v*1e5) / 1e5 }
 // evaluate measures macro P@10, R@10 and F1@10 as the KPCrowd scorer does.
 func evaluate(m *keywords.Model, stories []*story) (p, r, f1 float64) {
 	for _, s := range stories {
-		scores := make([]float64, len(s.cands))
-		for i := range s.cands {
-			scores[i] = m.Score(&s.cands[i])
-		}
+		scores := m.ScoreAll(s.cands)
 		var top []string
 		seen := map[string]bool{}
 		for _, k := range keywords.Select(s.cands, scores, 10) {

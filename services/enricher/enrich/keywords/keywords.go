@@ -43,6 +43,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -50,6 +51,9 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
+
+// maxIDF is the IDF of a word the reference articles do not know.
+var maxIDF = sync.OnceValue(lexicon.MaxIDF)
 
 // notKeywords are content words that say nothing of a story's subject,
 // folded (lexicon.Fold: "reporters" is "reporter").
@@ -164,14 +168,15 @@ func Select(cands []Candidate, scores []float64, n int) []pipeline.Keyword {
 }
 
 // sameConcept reports whether c says what a chosen candidate says: the
-// same stems, or, for names, the words of one inside the other
-// ("Ryabkov" and "Sergei Ryabkov" when the recogniser did not link them).
+// same stems, or the words of one inside the other ("Ryabkov" and
+// "Sergei Ryabkov" when the recogniser did not link them, "delegation"
+// and "Russian delegation").
 func sameConcept(c *Candidate, chosen []*Candidate) bool {
 	for _, o := range chosen {
 		if c.Key == o.Key || slices.Equal(c.words, o.words) {
 			return true
 		}
-		if c.Kind == Entity || o.Kind == Entity {
+		if c.Kind != Word || o.Kind != Word {
 			if subset(c.words, o.words) || subset(o.words, c.words) {
 				return true
 			}
@@ -255,18 +260,24 @@ func (x *extraction) markHeadlines() {
 	x.headline = make([]bool, len(d.Sentences))
 	for s := range d.Sentences {
 		from, to := d.SentTokens(s)
-		long, caps := 0, 0
+		long, caps, ordinary := 0, 0, 0
 		for i := from; i < to; i++ {
 			t := d.Tokens[i]
 			if t.Kind != doc.Word || t.End-t.Start < 4 {
 				continue
 			}
 			long++
-			if t.Cap {
+			if t.Cap && !t.Upper {
 				caps++
+				if w := d.TokenText(i); !t.SentStart && (lexicon.IsStop(w) || lexicon.IsCommon(w)) {
+					ordinary++
+				}
 			}
 		}
-		x.headline[s] = long >= 3 && caps*4 >= long*3
+		// A capitalised ordinary word tells a headline ("With")
+		// from a sentence full of names ("Sergei Ryabkov led the Russian
+		// delegation to Geneva").
+		x.headline[s] = long >= 3 && caps*4 >= long*3 && ordinary >= 1
 	}
 }
 
@@ -474,7 +485,7 @@ func (x *extraction) words() {
 		c.addSurface(surface)
 		if isNew {
 			c.idf = wi.idf
-			c.unknown = c.idf >= lexicon.MaxIDF()
+			c.unknown = c.idf >= maxIDF()
 		}
 		if prev >= 0 && d.Tokens[prev].Sent == t.Sent {
 			x.keyBuf = append(append(append(x.keyBuf[:0], prevStem...), ' '), stem...)
@@ -495,7 +506,7 @@ func (x *extraction) words() {
 				}
 				p.addSurface(ps + " " + surface)
 				p.idf = (pi.idf + wi.idf) / 2
-				p.unknown = max(pi.idf, wi.idf) >= lexicon.MaxIDF()
+				p.unknown = max(pi.idf, wi.idf) >= maxIDF()
 			}
 		}
 		prev, prevStem = i, stem
@@ -520,7 +531,10 @@ func (x *extraction) word(i int) wordInfo {
 	}
 	t := x.d.Tokens[i]
 	wi := wordInfo{lower: lexicon.Lower(w)}
-	f := x.fold(i)
+	if x.folded[i] == "" {
+		x.folded[i] = lexicon.Fold(wi.lower) // no second lower-casing
+	}
+	f := x.folded[i]
 	wi.idf = lexicon.IDF(f)
 	if wi.content = x.isContent(t, w, wi.lower, f, wi.idf); wi.content {
 		wi.stem = x.stem(i)
@@ -562,7 +576,7 @@ func (x *extraction) isContent(t doc.Token, w, lw, f string, idf float64) bool {
 // (its IDF is the highest), whether it is a past form or an adverb
 // ("re-emphasised", "categorically").
 func looksVerbal(w string, idf float64) bool {
-	if idf < lexicon.MaxIDF() {
+	if idf < maxIDF() {
 		return false // known: IsVerbal has decided
 	}
 	n := utf8.RuneCountInString(w)
@@ -585,7 +599,7 @@ func (x *extraction) features(c *Candidate, contentWords int) {
 	f[2] = float64(c.first) / float64(max(x.nTokens, 1))
 	f[3] = b2f(c.headline)
 	f[4] = b2f(c.lead)
-	f[5] = c.idf / lexicon.MaxIDF()
+	f[5] = c.idf / maxIDF()
 	f[6] = b2f(c.unknown)
 	if c.Kind == Entity {
 		f[7] = 1

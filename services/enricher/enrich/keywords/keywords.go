@@ -44,6 +44,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -196,8 +197,8 @@ func subset(a, b []string) bool {
 
 // Candidates returns d's candidate keywords with their features.
 func Candidates(d *doc.Doc, names []Name) []Candidate {
-	x := extraction{d: d, folded: make([]string, len(d.Tokens)), byKey: make(map[string]int, len(d.Tokens)/3),
-		stems: make(map[string]string, len(d.Tokens)/4), info: make(map[string]wordInfo, len(d.Tokens)/3), pairKeys: map[string]string{}, nTokens: len(d.Tokens),
+	x := extraction{d: d, byKey: make(map[string]int, len(d.Tokens)/3),
+		pairKeys: map[string]string{}, nTokens: len(d.Tokens),
 		cands: make([]Candidate, 0, len(d.Tokens)/3)}
 	x.markHeadlines()
 	x.leadSentence()
@@ -222,35 +223,14 @@ func Candidates(d *doc.Doc, names []Name) []Candidate {
 
 type extraction struct {
 	d        *doc.Doc
-	folded   []string
 	headline []bool // by sentence: written in title case
 	leadSent int    // the first sentence with words that is not a headline
 	inName   []bool // by token: inside a trusted name
 	cands    []Candidate
 	byKey    map[string]int
-	stems    map[string]string // folded word -> stem
-	info     map[string]wordInfo
 	pairKeys map[string]string // interned pair keys
 	keyBuf   []byte
 	nTokens  int
-}
-
-func (x *extraction) fold(i int) string {
-	if x.folded[i] == "" {
-		x.folded[i] = lexicon.Fold(x.d.TokenText(i))
-	}
-	return x.folded[i]
-}
-
-// stem returns the stem of token i's folded word.
-func (x *extraction) stem(i int) string {
-	f := x.fold(i)
-	s, ok := x.stems[f]
-	if !ok {
-		s = Stem(normWord(f))
-		x.stems[f] = s
-	}
-	return s
 }
 
 // markHeadlines finds the sentences written in title case: most of their
@@ -269,7 +249,7 @@ func (x *extraction) markHeadlines() {
 			long++
 			if t.Cap && !t.Upper {
 				caps++
-				if w := d.TokenText(i); !t.SentStart && (lexicon.IsStop(w) || lexicon.IsCommon(w)) {
+				if wi := x.word(i); !t.SentStart && (lexicon.IsStop(wi.lower) || wi.common) {
 					ordinary++
 				}
 			}
@@ -371,8 +351,9 @@ func (x *extraction) entities(names []Name) {
 			c.words, c.idf = c.words[:0], 0
 			for j := ti; j < end; j++ {
 				if k := d.Tokens[j].Kind; k == doc.Word || k == doc.Number {
-					c.words = append(c.words, x.stem(j))
-					c.idf = max(c.idf, lexicon.IDF(x.fold(j)))
+					wi := x.word(j)
+					c.words = append(c.words, wi.stem)
+					c.idf = max(c.idf, wi.idf)
 				}
 			}
 		}
@@ -517,35 +498,47 @@ func (x *extraction) words() {
 // key term.
 // wordInfo is what the word lists say of one written word.
 type wordInfo struct {
-	lower, stem           string
+	fold, lower, stem     string
 	content, noun, common bool
 	idf                   float64
 }
 
-// word returns what the word lists say of token i's word, looking each
-// written word up once per article.
+// wordCache keeps what the word lists say of each written word across
+// articles: it depends on the word alone, and looking it up once instead
+// of in six lists is most of the saving. It stops growing at
+// maxCachedWords (news vocabulary, names included, stays well below).
+var (
+	wordCache      sync.Map // string -> wordInfo
+	cachedWords    atomic.Int64
+	maxCachedWords = int64(200_000)
+)
+
+// word returns what the word lists say of token i's word.
 func (x *extraction) word(i int) wordInfo {
 	w := x.d.TokenText(i)
-	if wi, ok := x.info[w]; ok {
-		return wi
+	if v, ok := wordCache.Load(w); ok {
+		return v.(wordInfo)
 	}
 	t := x.d.Tokens[i]
 	wi := wordInfo{lower: lexicon.Lower(w)}
-	if x.folded[i] == "" {
-		x.folded[i] = lexicon.Fold(wi.lower) // no second lower-casing
-	}
-	f := x.folded[i]
-	wi.idf = lexicon.IDF(f)
-	if wi.content = x.isContent(t, w, wi.lower, f, wi.idf); wi.content {
-		wi.stem = x.stem(i)
+	wi.fold = lexicon.Fold(wi.lower) // no second lower-casing
+	wi.idf = lexicon.IDF(wi.fold)
+	wi.stem = Stem(normWord(wi.fold))
+	wi.common = lexicon.IsCommon(w)
+	if wi.content = isContent(t, w, wi.lower, wi.fold, wi.idf); wi.content {
 		wi.noun = t.Upper || nounish(wi.lower)
-		wi.common = lexicon.IsCommon(w)
 	}
-	x.info[w] = wi
+	if cachedWords.Load() < maxCachedWords {
+		// Keys are cloned: w is a slice of the article's text, which
+		// the cache must not keep alive.
+		if _, loaded := wordCache.LoadOrStore(strings.Clone(w), wi); !loaded {
+			cachedWords.Add(1)
+		}
+	}
 	return wi
 }
 
-func (x *extraction) isContent(t doc.Token, w, lw, f string, idf float64) bool {
+func isContent(t doc.Token, w, lw, f string, idf float64) bool {
 	if len(w) < 2 || utf8.RuneCountInString(w) < 2 {
 		return false
 	}

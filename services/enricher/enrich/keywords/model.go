@@ -52,7 +52,7 @@ func (t Tree) Eval(f []float64) float64 {
 // the trees score; the others keep the linear score. The trees move a
 // score by little, so they only reorder the top, and scoring every
 // candidate of a long article with every tree would be most of the cost.
-const treeCandidates = 20
+const treeCandidates = 12
 
 // ScoreAll returns the probability that each candidate is a keyword.
 func (m *Model) ScoreAll(cands []Candidate) []float64 {

@@ -193,7 +193,7 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 	for i, en := range ents {
 		a.Entities[i] = pipeline.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Count: len(en.Mentions), Salience: en.Salience}
 		for _, m := range en.Mentions {
-			names = append(names, keywords.Name{Span: doc.Span{Start: m.Start, End: m.End}, Person: en.Type == pipeline.Person})
+			names = append(names, keywords.Name{Span: doc.Span{Start: m.Start, End: m.End}, Person: en.Type == pipeline.Person, Entity: i, Type: en.Type})
 		}
 		storyEnts[i] = story.Entity{ID: en.ID, Salience: en.Salience}
 	}

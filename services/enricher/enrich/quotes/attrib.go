@@ -179,7 +179,7 @@ func (a *attributor) npStart(i int) bool {
 
 func (a *attributor) after(from, to int) speaker {
 	i := from
-	for i < to && a.isPunct(i, ",", "\u2013", "\u2014", "-") {
+	for i < to && (a.isPunct(i, ",", "\u2013", "\u2014", "-") || a.isQuoteMark(i)) {
 		i++
 	}
 	if i >= to {

@@ -591,3 +591,13 @@ func (a *attributor) otherPersonBetween(who *canon.Entity, start, end int) bool 
 	}
 	return false
 }
+
+// sentenceSubject returns the first person (or else organisation or
+// place) named in the quotation's sentence before its opening mark.
+func (a *attributor) sentenceSubject(s *segment) speaker {
+	lFrom, lTo, _, _ := a.context(s)
+	if e := a.firstSpeaker(lFrom, lTo); e != nil {
+		return speaker{entity: e}
+	}
+	return speaker{}
+}

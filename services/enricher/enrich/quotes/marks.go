@@ -255,7 +255,7 @@ func lastSingleCloser(d *doc.Doc, from, to int) int {
 }
 
 // isDoubledApostrophe reports whether tokens i and i+1 are two touching
-// straight apostrophes: the double quotation mark of NYT texts (”).
+// straight apostrophes, which NYT texts write as a double quotation mark.
 func isDoubledApostrophe(d *doc.Doc, i, to int) bool {
 	if i+1 >= to || d.Tokens[i+1].Start != d.Tokens[i].End {
 		return false

@@ -74,18 +74,27 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 	// A quotation standing alone at the start of its paragraph continues
 	// the last attributed one, up to three paragraphs back, if nobody else
 	// has been named since.
+	// A later quotation in the same paragraph continues the one before.
 	for i := range segs {
-		if speakers[i].found() || segs[i].prev != -1 || !a.standsAlone(&segs[i]) {
+		if speakers[i].found() || segs[i].prev != -1 {
 			continue
 		}
+		alone := a.standsAlone(&segs[i])
 		for j := i - 1; j >= 0 && segs[i].para-segs[j].para <= 3; j-- {
 			if !speakers[j].found() {
 				continue
 			}
-			if !a.otherPersonBetween(speakers[j].entity, segs[j].end, segs[i].start) {
+			if (alone || segs[j].para == segs[i].para) && !a.otherPersonBetween(speakers[j].entity, segs[j].end, segs[i].start) {
 				speakers[i] = speakers[j]
 			}
 			break
+		}
+	}
+	// A quotation with no cue belongs to the subject of its sentence:
+	// X called the plan “…”.
+	for i := range segs {
+		if !speakers[i].found() && segs[i].prev == -1 {
+			speakers[i] = a.sentenceSubject(&segs[i])
 		}
 	}
 	// The same words quoted elsewhere: exactly, or one of five words or

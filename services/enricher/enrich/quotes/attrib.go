@@ -188,7 +188,7 @@ func (a *attributor) after(from, to int) speaker {
 	// said X
 	if speechVerbs[a.word(i)] && a.d.Tokens[i].Kind == doc.Word {
 		end := i + 1
-		for end < to && end-i <= 12 && !a.isPunct(end, ",", ".", ";", ":", "!", "?") {
+		for end < to && end-i <= 12 && !a.isPunct(end, ",", ".", ";", ":", "!", "?") || end < to && a.isNameDot(end) {
 			end++
 		}
 		return a.phrase(i+1, end, true)
@@ -202,10 +202,16 @@ func (a *attributor) after(from, to int) speaker {
 			break
 		}
 		if a.d.Tokens[v].Kind != doc.Word {
-			if !a.isPunct(v, "'s", "\u2019s") && a.d.Tokens[v].Kind != doc.Possessive {
-				break
+			if a.isNameDot(v) || a.isPunct(v, "'s", "\u2019s") || a.d.Tokens[v].Kind == doc.Possessive {
+				continue
 			}
-			continue
+			// X, a former adviser who …, said
+			if a.isPunct(v, ",") && v > i {
+				if sp := a.apposedSubject(i, v, to); sp.found() {
+					return sp
+				}
+			}
+			break
 		}
 		if speechVerbs[a.word(v)] && a.ment[v] < 0 {
 			np := v
@@ -366,6 +372,12 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	}
 	if roleNouns[lw] || institutionNouns[lw] {
 		return speaker{text: a.phraseText(from, head)}
+	}
+	// A name the recogniser missed ("Mr. Turry said") is still a name.
+	for i := from; i < head; i++ {
+		if t := a.d.Tokens[i]; t.Kind == doc.Word && t.Cap && !isPronoun(a.word(i)) {
+			return speaker{text: a.phraseText(from, head)}
+		}
 	}
 	return speaker{}
 }
@@ -598,6 +610,39 @@ func (a *attributor) sentenceSubject(s *segment) speaker {
 	lFrom, lTo, _, _ := a.context(s)
 	if e := a.firstSpeaker(lFrom, lTo); e != nil {
 		return speaker{entity: e}
+	}
+	return speaker{}
+}
+
+// isNameDot reports whether token i is the dot of an abbreviation inside
+// a name: "Mr. Gingrich", "Rep. Dina Titus", "George J. Mitchell".
+func (a *attributor) isNameDot(i int) bool {
+	if i < 1 || i+1 >= len(a.d.Tokens) || !a.isPunct(i, ".") {
+		return false
+	}
+	prev, next := a.d.Tokens[i-1], a.d.Tokens[i+1]
+	return prev.Kind == doc.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start &&
+		next.Kind == doc.Word && next.Cap && next.Sent == prev.Sent
+}
+
+// apposedSubject reads "X, <apposition>, said" after a quotation: the
+// apposition (", a former adviser who served in Iraq,") runs to the next
+// comma, and a speech verb follows it. comma is the first comma after X.
+func (a *attributor) apposedSubject(from, comma, to int) speaker {
+	for k := comma + 1; k < to && k-comma <= 30; k++ {
+		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) {
+			return speaker{}
+		}
+		if !a.isPunct(k, ",") {
+			continue
+		}
+		v := k + 1
+		for v < to && a.d.Tokens[v].Kind == doc.Word && skippable[a.word(v)] {
+			v++
+		}
+		if v < to && a.d.Tokens[v].Kind == doc.Word && speechVerbs[a.word(v)] && a.ment[v] < 0 {
+			return a.phrase(from, comma, false)
+		}
 	}
 	return speaker{}
 }

@@ -136,7 +136,15 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 func (a *attributor) attribute(s *segment) speaker {
 	lFrom, lTo, rFrom, rTo := a.context(s)
 	after := a.after(rFrom, rTo)
-	if after.found() && after.isPerson() {
+	if after.found() && after.isPerson() && !after.pronoun {
+		return after
+	}
+	if after.pronoun {
+		// “…,” she said, after "Feinstein said": the name in the
+		// sentence is surer than a pronoun resolved from far back.
+		if before := a.before(lFrom, lTo); before.isPerson() && !before.pronoun {
+			return before
+		}
 		return after
 	}
 	if sp := a.accordingTo(rFrom, rTo); sp.found() {
@@ -308,9 +316,13 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	if to-from == 1 || a.d.Tokens[from].Kind == doc.Word && isPronoun(a.word(from)) && (to-from == 1 || verbFirst) {
 		switch a.word(from) {
 		case "he":
-			return a.pronoun(a.d.Tokens[from].Start, lexicon.Male)
+			sp := a.pronoun(a.d.Tokens[from].Start, lexicon.Male)
+			sp.pronoun = true
+			return sp
 		case "she":
-			return a.pronoun(a.d.Tokens[from].Start, lexicon.Female)
+			sp := a.pronoun(a.d.Tokens[from].Start, lexicon.Female)
+			sp.pronoun = true
+			return sp
 		case "who":
 			return a.lastNamed(a.d.Tokens[from].Start, pipeline.Person)
 		case "they", "it", "which", "i", "we", "you":
@@ -608,8 +620,36 @@ func (a *attributor) otherPersonBetween(who *canon.Entity, start, end int) bool 
 // place) named in the quotation's sentence before its opening mark.
 func (a *attributor) sentenceSubject(s *segment) speaker {
 	lFrom, lTo, _, _ := a.context(s)
-	if e := a.firstSpeaker(lFrom, lTo); e != nil {
-		return speaker{entity: e}
+	var first, fallback *canon.Entity
+	for i := lFrom; i < lTo; i++ {
+		e := a.speakerAt(i)
+		if e == nil || i > lFrom && a.ment[i-1] == a.ment[i] {
+			continue
+		}
+		// Not a possessor ("Clinton's emails") nor the object of a
+		// preposition ("the exchange with Clinton").
+		end := i
+		for end+1 < lTo && a.ment[end+1] == a.ment[i] {
+			end++
+		}
+		if end+1 < lTo && a.d.Tokens[end+1].Kind == doc.Possessive || i > lFrom && a.d.Tokens[i-1].Kind == doc.Word && prepositions[a.word(i-1)] {
+			if fallback == nil {
+				fallback = e
+			}
+			continue
+		}
+		if e.Type == pipeline.Person {
+			return speaker{entity: e}
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	if first != nil {
+		return speaker{entity: first}
+	}
+	if fallback != nil {
+		return speaker{entity: fallback}
 	}
 	return speaker{}
 }

@@ -145,6 +145,8 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 type speaker struct {
 	entity *canon.Entity
 	text   string
+	// pronoun: found through he or she, a weaker reading than a name.
+	pronoun bool
 }
 
 func (s speaker) found() bool    { return s.entity != nil || s.text != "" }

@@ -61,10 +61,12 @@ type attributor struct {
 	ents []*canon.Entity
 	// ment[i] is the entity whose mention covers token i, or -1.
 	ment []int32
+	// titles caches title: each person's role as the article gives it.
+	titles map[*canon.Entity]string
 }
 
 func newAttributor(d *doc.Doc, ents []*canon.Entity) *attributor {
-	a := &attributor{d: d, ents: ents, ment: make([]int32, len(d.Tokens))}
+	a := &attributor{d: d, ents: ents, ment: make([]int32, len(d.Tokens)), titles: map[*canon.Entity]string{}}
 	for i := range a.ment {
 		a.ment[i] = -1
 	}
@@ -374,6 +376,12 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 		}
 	}
 	// "the deputy under secretary": the person named just before.
+	if titleNouns[lw] {
+		// "the former Mexican president": the person given that role.
+		if sp := a.personWithTitle(lw, a.d.Tokens[from].Start); sp.found() {
+			return sp
+		}
+	}
 	if roleNouns[lw] && !verbFirst {
 		if sp := a.recentPerson(a.d.Tokens[from].Start); sp.found() {
 			return sp

@@ -132,7 +132,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
 		if e := speakers[i].entity; e != nil {
-			q.Speaker, q.SpeakerID = e.Name, e.ID
+			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
 		} else {
 			q.Speaker = speakers[i].text
 		}

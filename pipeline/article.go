@@ -117,8 +117,8 @@ type Quote struct {
 	// SpeakerTitle is the speaker's role as the article gives it ("US
 	// deputy secretary of state"), when it gives one.
 	SpeakerTitle string `json:"speaker_title,omitempty"`
-	Start     int    `json:"start"`
-	End       int    `json:"end"`
+	Start        int    `json:"start"`
+	End          int    `json:"end"`
 }
 
 // DateMention is a date written in the text, resolved against the

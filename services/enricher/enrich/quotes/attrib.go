@@ -121,6 +121,11 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 	}
 	if close >= 0 {
 		_, st := d.SentTokens(int(d.Tokens[close].Sent))
+		if st == close+1 && st < pTo {
+			// “… small?” Trump asked: the words after a quotation ending
+			// its own sentence still tell who said it.
+			_, st = d.SentTokens(int(d.Tokens[st].Sent))
+		}
 		rFrom, rTo = close+1, min(st, pTo)
 		for i := rFrom; i < rTo; i++ {
 			if a.isPunct(i, "\u201c", "\u201e", "\u2018", "\u00ab") || a.isPunct(i, "\"") && i+1 < rTo && d.Tokens[i+1].Start == d.Tokens[i].End {
@@ -180,11 +185,13 @@ func (a *attributor) npStart(i int) bool {
 	if a.ment[i] >= 0 || t.Cap {
 		return true
 	}
-	switch a.word(i) {
+	switch w := a.word(i); w {
 	case "the", "a", "an", "his", "her", "its", "their", "our", "he", "she", "they", "it", "we", "i", "you", "who":
 		return true
+	default:
+		// "columnist Ai Jun wrote", "former adviser Jake Sullivan said"
+		return titleNouns[w] || isModifier(w)
 	}
-	return false
 }
 
 func (a *attributor) after(from, to int) speaker {

@@ -230,6 +230,13 @@ func (a *attributor) after(from, to int) speaker {
 			if a.isNameDot(v) || a.isPunct(v, "'s", "\u2019s") || a.d.Tokens[v].Kind == doc.Possessive {
 				continue
 			}
+			// Sen. Marco Rubio (R-Fla.) said
+			if a.isPunct(v, "(") {
+				if c := a.closingParen(v, min(to, v+10)); c > 0 {
+					v = c
+					continue
+				}
+			}
 			// X, a former adviser who …, said
 			if a.isPunct(v, ",") && v > i {
 				if sp := a.apposedSubject(i, v, to); sp.found() {
@@ -242,6 +249,14 @@ func (a *attributor) after(from, to int) speaker {
 			np := v
 			for np > i && skippable[a.word(np-1)] {
 				np--
+			}
+			if np > i && a.isPunct(np-1, ")") {
+				for k := np - 2; k > i; k-- {
+					if a.isPunct(k, "(") {
+						np = k
+						break
+					}
+				}
 			}
 			return a.phrase(i, np, false)
 		}
@@ -708,4 +723,18 @@ func (a *attributor) apposedSubject(from, comma, to int) speaker {
 		}
 	}
 	return speaker{}
+}
+
+// closingParen returns the index of the ")" closing the "(" at token
+// open, before limit, or -1.
+func (a *attributor) closingParen(open, limit int) int {
+	for k := open + 1; k < limit; k++ {
+		if a.isPunct(k, ")") {
+			return k
+		}
+		if a.isPunct(k, "(") || a.isQuoteMark(k) {
+			return -1
+		}
+	}
+	return -1
 }

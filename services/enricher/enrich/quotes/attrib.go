@@ -129,7 +129,7 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 	}
 	if close >= 0 {
 		_, st := d.SentTokens(int(d.Tokens[close].Sent))
-		if st == close+1 && st < pTo {
+		if st == close+1 && st < pTo && !a.isPunct(close-1, ".") {
 			// “… small?” Trump asked: the words after a quotation ending
 			// its own sentence still tell who said it.
 			_, st = d.SentTokens(int(d.Tokens[st].Sent))
@@ -210,8 +210,11 @@ func (a *attributor) after(from, to int) speaker {
 	if i >= to {
 		return speaker{}
 	}
-	// said X
-	if speechVerbs[a.word(i)] && a.d.Tokens[i].Kind == doc.Word {
+	// said X; not "adding that Trump …", whose subject is elided.
+	if w := a.word(i); speechVerbs[w] && a.d.Tokens[i].Kind == doc.Word {
+		if strings.HasSuffix(w, "ing") || i+1 < to && clauseBreakers[a.word(i+1)] {
+			return speaker{}
+		}
 		end := i + 1
 		for end < to && end-i <= 12 && !a.isPunct(end, ",", ".", ";", ":", "!", "?") || end < to && a.isNameDot(end) {
 			end++
@@ -670,7 +673,8 @@ func (a *attributor) sentenceSubject(s *segment) speaker {
 		for end+1 < lTo && a.ment[end+1] == a.ment[i] {
 			end++
 		}
-		if end+1 < lTo && a.d.Tokens[end+1].Kind == doc.Possessive || i > lFrom && a.d.Tokens[i-1].Kind == doc.Word && prepositions[a.word(i-1)] {
+		// Nor a modifier ("the Trump release").
+		if end+1 < lTo && a.d.Tokens[end+1].Kind == doc.Possessive || i > lFrom && a.d.Tokens[i-1].Kind == doc.Word && (prepositions[a.word(i-1)] || determiners[a.word(i-1)]) {
 			if fallback == nil {
 				fallback = e
 			}

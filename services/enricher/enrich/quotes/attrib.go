@@ -312,6 +312,21 @@ func (a *attributor) subject(from, v int) speaker {
 	// the apposition is the name ("Its foreign policy chief, Josep
 	// Borrell, maintained"), it is the subject.
 	if i >= from && a.isPunct(i, ",") {
+		// "Cory James, 22, of Flint, Mich., said": the first person
+		// named and set off by a comma heads the appositions.
+		for t := from; t < i; t++ {
+			e := a.speakerAt(t)
+			if e == nil || e.Type != pipeline.Person || t > from && (a.ment[t-1] == a.ment[t] || a.d.Tokens[t-1].Kind == doc.Word && prepositions[a.word(t-1)]) {
+				continue
+			}
+			end := t
+			for end+1 < i && a.ment[end+1] == a.ment[t] {
+				end++
+			}
+			if end+1 < i && a.isPunct(end+1, ",") {
+				return speaker{entity: e}
+			}
+		}
 		k := i - 1
 		for k >= from && !a.isPunct(k, ",") && !a.isQuoteMark(k) {
 			k--

@@ -31,6 +31,8 @@
 package quotes
 
 import (
+	"fmt"
+	"os"
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -52,6 +54,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			continue
 		}
 		speakers[i] = a.attribute(&segs[i])
+		speakers[i].how = byCue
 	}
 	// A quotation running over paragraphs has one speaker: the first found.
 	for i := range segs {
@@ -68,6 +71,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
 			if !speakers[j].resolved() {
 				speakers[j] = chainSpeaker
+				speakers[j].how = byChain
 			}
 		}
 	}
@@ -84,8 +88,15 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			if !speakers[j].found() {
 				continue
 			}
-			if (alone || segs[j].para == segs[i].para) && !a.otherPersonBetween(speakers[j].entity, segs[j].end, segs[i].start) {
+			// Persons named in the attribution itself ("said Michael
+			// Briggs, a spokesman for Sanders.") do not interrupt.
+			from := segs[j].end
+			if si := d.SentenceOf(segs[j].end); si >= 0 {
+				from = max(from, d.Sentences[si].End)
+			}
+			if (alone || segs[j].para == segs[i].para) && !a.otherPersonBetween(speakers[j].entity, from, segs[i].start) {
 				speakers[i] = speakers[j]
+				speakers[i].how = byContinuation
 			}
 			break
 		}
@@ -95,6 +106,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 	for i := range segs {
 		if !speakers[i].found() && segs[i].prev == -1 {
 			speakers[i] = a.sentenceSubject(&segs[i])
+			speakers[i].how = bySubject
 		}
 	}
 	// The same words quoted elsewhere: exactly, or one of five words or
@@ -113,6 +125,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		}
 		if j, ok := byWords[norm[i]]; ok {
 			speakers[i] = speakers[j]
+			speakers[i].how = bySameWords
 			continue
 		}
 		if len(segs) > maxSameWords {
@@ -121,6 +134,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		for j := range segs {
 			if j != i && speakers[j].resolved() && contains(norm[i], norm[j]) {
 				speakers[i] = speakers[j]
+				speakers[i].how = bySameWords
 				break
 			}
 		}
@@ -131,10 +145,14 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			continue
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
+
 		if e := speakers[i].entity; e != nil {
 			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
 		} else {
 			q.Speaker = speakers[i].text
+		}
+		if debugHow {
+			q.SpeakerTitle = fmt.Sprint(speakers[i].how, speakers[i].found())
 		}
 		out = append(out, q)
 	}
@@ -147,7 +165,20 @@ type speaker struct {
 	text   string
 	// pronoun: found through he or she, a weaker reading than a name.
 	pronoun bool
+	// how the speaker was found.
+	how how
 }
+
+// how says which reading found a speaker, from the surest.
+type how uint8
+
+const (
+	byCue          how = iota + 1 // a cue of the sentence: said X, X told, according to X
+	byChain                       // the same quotation in the paragraph before
+	byContinuation                // the quotation before, in the paragraph or just before it
+	bySubject                     // the person the sentence is about
+	bySameWords                   // the same words quoted elsewhere
+)
 
 func (s speaker) found() bool    { return s.entity != nil || s.text != "" }
 func (s speaker) resolved() bool { return s.entity != nil }
@@ -182,3 +213,5 @@ func normalise(s string) string {
 	}
 	return b.String()
 }
+
+var debugHow = os.Getenv("QUOTES_DEBUG") != ""

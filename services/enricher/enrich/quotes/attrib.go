@@ -27,7 +27,7 @@ var speechVerbs = wordSet(`said say says saying told tell tells telling added ad
 	reported reports pointed points echoed echoes charged charges proclaimed proclaims shouted yelled
 	chanted testified recounted recounts noting notes mentioned blasted criticized criticised accused
 	praised questioned defended denounced dismissed blamed revealed indicated cited citing lamented
-	laments mused boasted bragged scoffed retorted snapped read reads tweeting writing explaining
+	laments mused boasted bragged scoffed remembered retorted snapped read reads tweeting writing explaining
 	insisting arguing declaring announcing warning`)
 
 // describeVerbs put a label in quotation marks that "by X" attributes.
@@ -177,7 +177,26 @@ func (a *attributor) attribute(s *segment) speaker {
 	case before.found():
 		return before
 	}
-	return a.byAgent(lFrom, lTo, rFrom, rTo)
+	if sp := a.byAgent(lFrom, lTo, rFrom, rTo); sp.found() {
+		return sp
+	}
+	return a.colon(lFrom, lTo)
+}
+
+// colon reads a name and a colon right before the quotation, with no
+// verb: HuffPollster: “…”, PENCE: “…”.
+func (a *attributor) colon(from, to int) speaker {
+	if to-1 <= from || !a.isPunct(to-1, ":") {
+		return speaker{}
+	}
+	start := to - 1
+	for start > from && to-1-start < 6 && (a.d.Tokens[start-1].Kind == doc.Word && a.d.Tokens[start-1].Cap || a.isNameDot(start-1)) {
+		start--
+	}
+	if start == to-1 {
+		return speaker{}
+	}
+	return a.phrase(start, to-1, false)
 }
 
 func (s speaker) isPerson() bool { return s.entity != nil && s.entity.Type == pipeline.Person }

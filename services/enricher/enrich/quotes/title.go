@@ -15,7 +15,7 @@ import (
 var titleNouns = wordSet(`secretary minister president vice spokesman spokeswoman spokesperson
 	official ambassador envoy representative rep diplomat chief head leader adviser advisor aide
 	director chairman chairwoman chair commander general negotiator premier chancellor governor gov
-	mayor senator sen congressman congresswoman deputy counterpart officer analyst expert strategist
+	mayor senator sen congressman congresswoman deputy officer analyst expert strategist
 	pollster professor economist attorney lawyer judge justice speaker whip candidate nominee
 	manager founder executive ceo correspondent reporter anchor host editor columnist author
 	commissioner sheriff coordinator consultant operative chairwoman delegate lawmaker member
@@ -49,6 +49,9 @@ func (a *attributor) title(e *canon.Entity) string {
 			break
 		}
 		if t = a.titleAfter(last); t != "" {
+			break
+		}
+		if t = a.titleApposedBefore(first, last); t != "" {
 			break
 		}
 	}
@@ -118,6 +121,7 @@ func (a *attributor) titleAfter(last int) string {
 	}
 	from := i
 	hasRole := false
+	stop := -1
 	for ; i < len(d.Tokens) && i-from < 12; i++ {
 		t := d.Tokens[i]
 		if t.Sent != d.Tokens[last].Sent {
@@ -133,9 +137,18 @@ func (a *attributor) titleAfter(last int) string {
 		if w == "who" || w == "which" || speechVerbs[w] || skippable[w] && w != "to" && w != "on" {
 			break
 		}
+		if hasRole && !t.Cap && strings.HasSuffix(w, "ing") {
+			// "deputy secretary of state leading the delegation": the role
+			// ends before what its holder is doing.
+			stop = i
+			break
+		}
 		if titleNouns[w] {
 			hasRole = true
 		}
+	}
+	if stop >= 0 {
+		return a.phraseText(from, stop)
 	}
 	if !hasRole || i == from || i >= len(d.Tokens) || !a.isPunct(i, ",", ".", ";", ")") {
 		return ""
@@ -169,4 +182,33 @@ func (a *attributor) personWithTitle(w string, offset int) speaker {
 		return speaker{}
 	}
 	return speaker{entity: best}
+}
+
+// titleApposedBefore reads a role set off before a name: "Its foreign
+// policy chief, Josep Borrell, said".
+func (a *attributor) titleApposedBefore(first, last int) string {
+	d := a.d
+	if first < 2 || !a.isPunct(first-1, ",") || last+1 >= len(d.Tokens) || !a.isPunct(last+1, ",", ")") {
+		return ""
+	}
+	end := first - 1
+	from := end
+	for j := end - 1; j >= 0 && end-j <= 6; j-- {
+		t := d.Tokens[j]
+		if t.Sent != d.Tokens[first].Sent || t.Kind != doc.Word {
+			break
+		}
+		w := a.word(j)
+		if determiners[w] {
+			break
+		}
+		if !titleNouns[w] && !isModifier(w) && !t.Cap && w != "of" {
+			break
+		}
+		from = j
+	}
+	if from == end || !titleNouns[a.word(end-1)] {
+		return ""
+	}
+	return a.phraseText(from, end)
 }

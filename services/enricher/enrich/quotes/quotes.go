@@ -141,7 +141,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 	}
 	out := make([]pipeline.Quote, 0, len(segs))
 	for i, s := range segs {
-		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) {
+		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) {
 			continue
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}

@@ -27,7 +27,7 @@ var speechVerbs = wordSet(`said say says saying told tell tells telling added ad
 	reported reports pointed points echoed echoes charged charges proclaimed proclaims shouted yelled
 	chanted testified recounted recounts noting notes mentioned blasted criticized criticised accused
 	praised questioned defended denounced dismissed blamed revealed indicated cited citing lamented
-	laments mused boasted bragged scoffed remembered retorted snapped read reads tweeting writing explaining
+	laments mused boasted bragged scoffed remembered pressed barked interjected retorted snapped read reads tweeting writing explaining
 	insisting arguing declaring announcing warning`)
 
 // describeVerbs put a label in quotation marks that "by X" attributes.
@@ -180,7 +180,13 @@ func (a *attributor) attribute(s *segment) speaker {
 	if sp := a.byAgent(lFrom, lTo, rFrom, rTo); sp.found() {
 		return sp
 	}
-	return a.colon(lFrom, lTo)
+	if sp := a.colon(lFrom, lTo); sp.found() {
+		return sp
+	}
+	if sp := a.laterClause(rFrom, rTo); sp.found() {
+		return sp
+	}
+	return a.previousSentence(s)
 }
 
 // colon reads a name and a colon right before the quotation, with no
@@ -223,11 +229,19 @@ func (a *attributor) npStart(i int) bool {
 
 func (a *attributor) after(from, to int) speaker {
 	i := from
-	for i < to && (a.isPunct(i, ",", "\u2013", "\u2014", "-") || a.isQuoteMark(i)) {
+	dash := false
+	for i < to && (a.isPunct(i, ",", "\u2013", "\u2014", "\u2015", "-") || a.isQuoteMark(i)) {
+		dash = dash || !a.isPunct(i, ",") && !a.isQuoteMark(i)
 		i++
 	}
 	if i >= to {
 		return speaker{}
+	}
+	if dash {
+		// “…” ― Carla Sanchez: a signature.
+		if sp := a.signature(i, to); sp.found() {
+			return sp
+		}
 	}
 	// said X; not "adding that Trump …", whose subject is elided.
 	if w := a.word(i); speechVerbs[w] && a.d.Tokens[i].Kind == doc.Word {
@@ -775,4 +789,62 @@ func (a *attributor) closingParen(open, limit int) int {
 		}
 	}
 	return -1
+}
+
+// signature reads a bare name after a dash that follows a quotation, up
+// to the end of the sentence or a comma: “…” ― Carla Sanchez.
+func (a *attributor) signature(from, to int) speaker {
+	end := from
+	for end < to && end-from < 6 && (a.d.Tokens[end].Kind == doc.Word && (a.d.Tokens[end].Cap || a.ment[end] >= 0) || a.isNameDot(end)) {
+		end++
+	}
+	if end == from || end < to && !a.isPunct(end, ",", ".", ";", "\u2013", "\u2014", "\u2015") && !a.isQuoteMark(end) {
+		return speaker{}
+	}
+	return a.phrase(from, end, false)
+}
+
+// laterClause reads ", X said" or ", said X" further on in the sentence
+// after a quotation: “…” of the Clinton proposals, Mr. Holtz-Eakin said.
+func (a *attributor) laterClause(from, to int) speaker {
+	for c := from; c < to; c++ {
+		if !a.isPunct(c, ",") {
+			continue
+		}
+		if sp := a.after(c+1, to); sp.found() {
+			return sp
+		}
+	}
+	return speaker{}
+}
+
+// previousSentence reads the speaker from a short sentence right before a
+// quotation that opens its own sentence: Dianne Bystrom agreed. “…”
+func (a *attributor) previousSentence(s *segment) speaker {
+	if s.open < 0 {
+		return speaker{}
+	}
+	d := a.d
+	sent := int(d.Tokens[s.open].Sent)
+	sf, _ := d.SentTokens(sent)
+	first := s.open
+	if s.open > 0 && isDoubledApostrophe(d, s.open-1, len(d.Tokens)) {
+		first = s.open - 1
+	}
+	if sf != first || sent == 0 {
+		return speaker{}
+	}
+	pf, pt := d.SentTokens(sent - 1)
+	pFrom, _ := d.ParaTokens(s.para)
+	if pf < pFrom || pt-pf > 12 {
+		return speaker{}
+	}
+	for i := pf; i < pt; i++ {
+		if a.isQuoteMark(i) {
+			return speaker{}
+		}
+	}
+	// The verb ends the sentence, or nearly: "X agreed.", "X says.",
+	// "X said on Tuesday."
+	return a.before(pf, pt)
 }

@@ -107,6 +107,12 @@ func TestFind(t *testing.T) {
 			[]string{"Ann Selzer|The race is tighter than it looks."}},
 		{"NYT doubled apostrophes", "''We are not going anywhere,'' Mr. Gingrich said. ''This is a long race.''\n\nNewt Gingrich left.",
 			[]string{"Newt Gingrich|We are not going anywhere,", "Newt Gingrich|This is a long race."}},
+		{"a signature after a dash", "“We deserve better than this campaign.” ― Carla Sanchez, Phoenix",
+			[]string{"Carla Sanchez|We deserve better than this campaign."}},
+		{"X said further on in the sentence", "“I have admiration for the mechanics” of the tax plan, Douglas Holtz-Eakin said.",
+			[]string{"Douglas Holtz-Eakin|I have admiration for the mechanics"}},
+		{"a short sentence before the quotation", "Professor Dianne Bystrom agreed. “Mainstream Republicans are running out of time.”",
+			[]string{"Dianne Bystrom|Mainstream Republicans are running out of time."}},
 		{"apostrophes are not quotes", "It’s the allies’ view and Nato’s, not the ’90s.", nil},
 		{"empty quotes dropped", "He said “” and left.", nil},
 	}

@@ -474,11 +474,12 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	if roleNouns[lw] || institutionNouns[lw] {
 		return speaker{text: a.phraseText(from, head)}
 	}
-	// A name the recogniser missed ("Mr. Turry said") is still a name.
-	for i := from; i < head; i++ {
-		if t := a.d.Tokens[i]; t.Kind == doc.Word && t.Cap && !isPronoun(a.word(i)) {
-			return speaker{text: a.phraseText(from, head)}
-		}
+	// A name the recogniser missed ("Mr. Turry said") is still a name:
+	// capitalised words ending the phrase, not opening the sentence alone
+	// ("In declaring …"), nor a day ("a statement Tuesday").
+	if t := a.d.Tokens[last]; t.Kind == doc.Word && t.Cap && !isPronoun(lw) && !calendarWords[lw] &&
+		!(last == from && t.SentStart) && !prepositions[a.word(from)] && a.word(from) != "like" {
+		return speaker{text: a.phraseText(from, head)}
 	}
 	return speaker{}
 }
@@ -771,6 +772,13 @@ func (a *attributor) apposedSubject(from, comma, to int) speaker {
 			v++
 		}
 		if v < to && a.d.Tokens[v].Kind == doc.Word && speechVerbs[a.word(v)] && a.ment[v] < 0 {
+			// "Ms. Merkel's spokesman, Steffen Seibert, wrote": a role
+			// before the comma, the person in the apposition.
+			if e := a.speakerAt(comma - 1); e == nil || e.Type != pipeline.Person {
+				if p := a.firstOfType(comma+1, k, pipeline.Person); p != nil {
+					return speaker{entity: p}
+				}
+			}
 			return a.phrase(from, comma, false)
 		}
 	}
@@ -848,3 +856,7 @@ func (a *attributor) previousSentence(s *segment) speaker {
 	// "X said on Tuesday."
 	return a.before(pf, pt)
 }
+
+// calendarWords are capitalised but name no speaker.
+var calendarWords = wordSet(`monday tuesday wednesday thursday friday saturday sunday january february
+	march april may june july august september october november december`)

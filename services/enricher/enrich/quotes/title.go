@@ -172,7 +172,7 @@ func (a *attributor) personWithTitle(w string, offset int) speaker {
 			continue
 		}
 		for _, f := range strings.Fields(strings.ToLower(a.title(e))) {
-			if f == w {
+			if f == w || titleAbbreviations[strings.TrimSuffix(f, ".")] == w {
 				best, bestAt = e, at
 				break
 			}
@@ -212,3 +212,7 @@ func (a *attributor) titleApposedBefore(first, last int) string {
 	}
 	return a.phraseText(from, end)
 }
+
+// titleAbbreviations expand the abbreviated titles of US news.
+var titleAbbreviations = map[string]string{"gov": "governor", "sen": "senator", "rep": "representative",
+	"gen": "general", "lt": "lieutenant", "sec": "secretary", "atty": "attorney", "pres": "president"}

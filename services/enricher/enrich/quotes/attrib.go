@@ -710,6 +710,46 @@ func (a *attributor) otherPersonBetween(who *canon.Entity, start, end int) bool 
 // place) named in the quotation's sentence before its opening mark.
 func (a *attributor) sentenceSubject(s *segment) speaker {
 	lFrom, lTo, _, _ := a.context(s)
+	if sp := a.subjectIn(lFrom, lTo); sp.found() {
+		return sp
+	}
+	// A quotation opening its sentence, after a sentence about someone:
+	// Viguerie is upbeat about Cruz’s chances. “Not only can Ted Cruz win …”
+	if first := a.sentenceOpener(s); first >= 0 && a.d.Tokens[first].Sent > 0 {
+		sent := int(a.d.Tokens[first].Sent)
+		pFrom, _ := a.d.ParaTokens(s.para)
+		if pf, pt := a.d.SentTokens(sent - 1); pf >= pFrom {
+			for i := pf; i < pt; i++ {
+				if a.isQuoteMark(i) {
+					return speaker{}
+				}
+			}
+			return a.subjectIn(pf, pt)
+		}
+	}
+	return speaker{}
+}
+
+// sentenceOpener returns the first token of the quotation's opening mark
+// when the quotation opens its sentence, or -1.
+func (a *attributor) sentenceOpener(s *segment) int {
+	if s.open < 0 {
+		return -1
+	}
+	first := s.open
+	if s.open > 0 && isDoubledApostrophe(a.d, s.open-1, len(a.d.Tokens)) {
+		first = s.open - 1
+	}
+	if sf, _ := a.d.SentTokens(int(a.d.Tokens[first].Sent)); sf != first {
+		return -1
+	}
+	return first
+}
+
+// subjectIn returns the first person (or else organisation or place)
+// named in tokens [lFrom, lTo) that is not a possessor, a modifier or the
+// object of a preposition.
+func (a *attributor) subjectIn(lFrom, lTo int) speaker {
 	var first, fallback *canon.Entity
 	for i := lFrom; i < lTo; i++ {
 		e := a.speakerAt(i)

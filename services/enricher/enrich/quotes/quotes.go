@@ -31,8 +31,6 @@
 package quotes
 
 import (
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -151,9 +149,6 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		} else {
 			q.Speaker = speakers[i].text
 		}
-		if debugHow {
-			q.SpeakerTitle = fmt.Sprint(speakers[i].how, speakers[i].found())
-		}
 		out = append(out, q)
 	}
 	return out
@@ -213,5 +208,3 @@ func normalise(s string) string {
 	}
 	return b.String()
 }
-
-var debugHow = os.Getenv("QUOTES_DEBUG") != ""

@@ -8,7 +8,7 @@ import "github.com/newsflow/newsflow/services/enricher/enrich/doc"
 // more often next to a false alarm than next to a quotation.
 var workNouns = wordSet(`show shows program programme series film films movie movies book books novel memoir
 	documentary episode song album podcast column newsletter magazine musical play ad ads spot
-	titled host hosts anchor star stars`)
+	titled host hosts anchor star stars starred starring`)
 
 // smallWords stay lower case inside a title: “Parks and Recreation”.
 var smallWords = wordSet(`a an the of and or in on to for with at by from as vs is`)
@@ -37,8 +37,14 @@ func (a *attributor) isWorkTitle(s *segment) bool {
 		return false
 	}
 	if s.open > 0 {
-		if j := s.open - 1; d.Tokens[j].Kind == doc.Word && workNouns[a.word(j)] {
-			return true
+		// the show “…”, starred in “…”
+		for j := s.open - 1; j >= 0 && j >= s.open-2; j-- {
+			if d.Tokens[j].Kind == doc.Word && workNouns[a.word(j)] {
+				return true
+			}
+			if w := a.word(j); w != "in" && w != "on" {
+				break
+			}
 		}
 	}
 	if s.close >= 0 {
@@ -51,4 +57,34 @@ func (a *attributor) isWorkTitle(s *segment) bool {
 		}
 	}
 	return false
+}
+
+// isLabel reports whether a quotation nobody is credited with is a
+// capitalised label of one to three words ("Time", “Arab Spring”) in a
+// sentence with no reporting verb: a name, not words somebody said.
+// Measured on the PolNeAR dev set: 77 false alarms and 35 gold quotes,
+// none of those with a named speaker we got right.
+func (a *attributor) isLabel(s *segment) bool {
+	d := a.d
+	words := 0
+	for i := d.TokenAt(s.start); i < len(d.Tokens) && d.Tokens[i].Start < s.end; i++ {
+		if t := d.Tokens[i]; t.Kind == doc.Word || t.Kind == doc.Number {
+			if words == 0 && !t.Cap {
+				return false
+			}
+			words++
+		}
+	}
+	if words == 0 || words > 3 {
+		return false
+	}
+	lFrom, lTo, rFrom, rTo := a.context(s)
+	for _, r := range [2][2]int{{lFrom, lTo}, {rFrom, rTo}} {
+		for i := r[0]; i < r[1]; i++ {
+			if w := a.word(i); d.Tokens[i].Kind == doc.Word && (speechVerbs[w] || describeVerbs[w]) {
+				return false
+			}
+		}
+	}
+	return true
 }

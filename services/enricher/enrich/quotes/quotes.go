@@ -139,7 +139,8 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 	}
 	out := make([]pipeline.Quote, 0, len(segs))
 	for i, s := range segs {
-		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) {
+		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
+			!speakers[i].found() && a.isLabel(&segs[i]) {
 			continue
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}

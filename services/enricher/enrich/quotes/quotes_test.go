@@ -113,6 +113,10 @@ func TestFind(t *testing.T) {
 			[]string{"Douglas Holtz-Eakin|I have admiration for the mechanics"}},
 		{"a short sentence before the quotation", "Professor Dianne Bystrom agreed. “Mainstream Republicans are running out of time.”",
 			[]string{"Dianne Bystrom|Mainstream Republicans are running out of time."}},
+		{"the title of a show is not a quote", "Nick Offerman, who starred in “Parks and Recreation” on NBC, spoke in Iowa.", nil},
+		{"a label nobody is credited with is not a quote", "After the “Arab Spring” the region changed.", nil},
+		{"the same label with a cue is a quote", "Nato called the plan “Arab Spring” in its statement.",
+			[]string{"NATO|Arab Spring"}},
 		{"apostrophes are not quotes", "It’s the allies’ view and Nato’s, not the ’90s.", nil},
 		{"empty quotes dropped", "He said “” and left.", nil},
 	}

@@ -474,11 +474,12 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	if roleNouns[lw] || institutionNouns[lw] {
 		return speaker{text: a.phraseText(from, head)}
 	}
-	// A name the recogniser missed ("Mr. Turry said") is still a name:
-	// capitalised words ending the phrase, not opening the sentence alone
-	// ("In declaring …"), nor a day ("a statement Tuesday").
+	// A name the recogniser missed ("Mr. Turry said", "Nance said") is
+	// still a name: capitalised words ending the phrase, not opened by a
+	// function word ("In declaring …", "Like Corker"), nor a day ("a
+	// statement Tuesday").
 	if t := a.d.Tokens[last]; t.Kind == doc.Word && t.Cap && !isPronoun(lw) && !calendarWords[lw] &&
-		!(last == from && t.SentStart) && !prepositions[a.word(from)] && a.word(from) != "like" {
+		!prepositions[a.word(from)] && !clauseBreakers[a.word(from)] && !skippable[a.word(from)] && a.word(from) != "like" {
 		return speaker{text: a.phraseText(from, head)}
 	}
 	return speaker{}

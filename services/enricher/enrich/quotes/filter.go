@@ -4,8 +4,9 @@ import "github.com/newsflow/newsflow/services/enricher/enrich/doc"
 
 // workNouns stand next to the title of a work or a show: “Meet the
 // Press” host, the film “Spotlight”, in his book “Crippled America”.
-// Source: hand-written; each word checked on the PolNeAR dev set to stand
-// more often next to a false alarm than next to a quotation.
+// Source: hand-written. Measured as a whole, not word by word, on the
+// PolNeAR dev set: short title-case quotations next to one of these words
+// were false alarms 139 times and gold quotes 51 times.
 var workNouns = wordSet(`show shows program programme series film films movie movies book books novel memoir
 	documentary episode song album podcast column newsletter magazine musical play ad ads spot
 	titled host hosts anchor star stars starred starring`)

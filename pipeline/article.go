@@ -114,8 +114,11 @@ type Quote struct {
 	Speaker string `json:"speaker,omitempty"`
 	// SpeakerID is the Entity.ID of the speaker when resolved.
 	SpeakerID string `json:"speaker_id,omitempty"`
-	Start     int    `json:"start"`
-	End       int    `json:"end"`
+	// SpeakerTitle is the speaker's role as the article gives it ("US
+	// deputy secretary of state"), when it gives one.
+	SpeakerTitle string `json:"speaker_title,omitempty"`
+	Start        int    `json:"start"`
+	End          int    `json:"end"`
 }
 
 // DateMention is a date written in the text, resolved against the

@@ -216,6 +216,21 @@ func TestDecodeArticle(t *testing.T) {
 	if out.ID != "abc" || len(out.Entities) != 1 || out.Entities[0].Mentions[0].End != 4 {
 		t.Fatalf("round trip lost data: %+v", out)
 	}
+	quoted := pipeline.Article{Schema: pipeline.SchemaVersion, ID: "q", Text: "“We differ,” said Mr Ryabkov.",
+		Quotes: []pipeline.Quote{{Text: "We differ,", Speaker: "Sergei Ryabkov", SpeakerID: "e1", SpeakerTitle: "deputy foreign minister", Start: 3, End: 13}}}
+	b, err = pipeline.EncodeArticle(&quoted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"speaker_title":"deputy foreign minister"`) {
+		t.Errorf("encoding has no speaker_title: %s", b)
+	}
+	if out, err = pipeline.DecodeArticle(b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Quotes) != 1 || out.Quotes[0] != quoted.Quotes[0] {
+		t.Errorf("quote round trip: got %+v, want %+v", out.Quotes, quoted.Quotes)
+	}
 	for _, bad := range []struct {
 		body string
 		want error

@@ -9,7 +9,10 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
-// speechVerbs introduce or follow reported speech.
+// speechVerbs introduce or follow reported speech. Source: common English
+// reporting verbs, extended by the frequent words between a source and its
+// content in the PolNeAR dev set's attributions (counted, then chosen by
+// hand; the verbs, not the text).
 var speechVerbs = wordSet(`said say says saying told tell tells telling added adds adding
 	stated stating warned warn warns warning declared declare declares insisted insist insists
 	argued argue argues explained explain explains noted wrote writes tweeted
@@ -20,7 +23,12 @@ var speechVerbs = wordSet(`said say says saying told tell tells telling added ad
 	predicted predicts recalled remarked observed observes
 	agreed agrees concluded concludes confirmed confirms denied denies
 	vowed pledged promised cautioned cautions threatened threatens demanded reiterated reiterate
-	reiterates responded responds hoped believes believed posted commented countered quipped joked`)
+	reiterates responded responds hoped believes believed posted commented countered quipped joked
+	reported reports pointed points echoed echoes charged charges proclaimed proclaims shouted yelled
+	chanted testified recounted recounts noting notes mentioned blasted criticized criticised accused
+	praised questioned defended denounced dismissed blamed revealed indicated cited citing lamented
+	laments mused boasted bragged scoffed remembered pressed barked interjected retorted snapped read reads tweeting writing explaining
+	insisting arguing declaring announcing warning`)
 
 // describeVerbs put a label in quotation marks that "by X" attributes.
 var describeVerbs = wordSet(`described describes called calls dubbed termed branded labelled labeled`)
@@ -61,10 +69,12 @@ type attributor struct {
 	ents []*canon.Entity
 	// ment[i] is the entity whose mention covers token i, or -1.
 	ment []int32
+	// titles caches title: each person's role as the article gives it.
+	titles map[*canon.Entity]string
 }
 
 func newAttributor(d *doc.Doc, ents []*canon.Entity) *attributor {
-	a := &attributor{d: d, ents: ents, ment: make([]int32, len(d.Tokens))}
+	a := &attributor{d: d, ents: ents, ment: make([]int32, len(d.Tokens)), titles: map[*canon.Entity]string{}}
 	for i := range a.ment {
 		a.ment[i] = -1
 	}
@@ -119,6 +129,11 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 	}
 	if close >= 0 {
 		_, st := d.SentTokens(int(d.Tokens[close].Sent))
+		if st == close+1 && st < pTo && !a.isPunct(close-1, ".") {
+			// “… small?” Trump asked: the words after a quotation ending
+			// its own sentence still tell who said it.
+			_, st = d.SentTokens(int(d.Tokens[st].Sent))
+		}
 		rFrom, rTo = close+1, min(st, pTo)
 		for i := rFrom; i < rTo; i++ {
 			if a.isPunct(i, "\u201c", "\u201e", "\u2018", "\u00ab") || a.isPunct(i, "\"") && i+1 < rTo && d.Tokens[i+1].Start == d.Tokens[i].End {
@@ -136,7 +151,15 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 func (a *attributor) attribute(s *segment) speaker {
 	lFrom, lTo, rFrom, rTo := a.context(s)
 	after := a.after(rFrom, rTo)
-	if after.found() && after.isPerson() {
+	if after.found() && after.isPerson() && !after.pronoun {
+		return after
+	}
+	if after.pronoun {
+		// “…,” she said, after "Feinstein said": the name in the
+		// sentence is surer than a pronoun resolved from far back.
+		if before := a.before(lFrom, lTo); before.isPerson() && !before.pronoun {
+			return before
+		}
 		return after
 	}
 	if sp := a.accordingTo(rFrom, rTo); sp.found() {
@@ -154,7 +177,32 @@ func (a *attributor) attribute(s *segment) speaker {
 	case before.found():
 		return before
 	}
-	return a.byAgent(lFrom, lTo, rFrom, rTo)
+	if sp := a.byAgent(lFrom, lTo, rFrom, rTo); sp.found() {
+		return sp
+	}
+	if sp := a.colon(lFrom, lTo); sp.found() {
+		return sp
+	}
+	if sp := a.laterClause(rFrom, rTo); sp.found() {
+		return sp
+	}
+	return a.previousSentence(s)
+}
+
+// colon reads a name and a colon right before the quotation, with no
+// verb: HuffPollster: “…”, PENCE: “…”.
+func (a *attributor) colon(from, to int) speaker {
+	if to-1 <= from || !a.isPunct(to-1, ":") {
+		return speaker{}
+	}
+	start := to - 1
+	for start > from && to-1-start < 6 && (a.d.Tokens[start-1].Kind == doc.Word && a.d.Tokens[start-1].Cap || a.isNameDot(start-1)) {
+		start--
+	}
+	if start == to-1 {
+		return speaker{}
+	}
+	return a.phrase(start, to-1, false)
 }
 
 func (s speaker) isPerson() bool { return s.entity != nil && s.entity.Type == pipeline.Person }
@@ -170,25 +218,38 @@ func (a *attributor) npStart(i int) bool {
 	if a.ment[i] >= 0 || t.Cap {
 		return true
 	}
-	switch a.word(i) {
+	switch w := a.word(i); w {
 	case "the", "a", "an", "his", "her", "its", "their", "our", "he", "she", "they", "it", "we", "i", "you", "who":
 		return true
+	default:
+		// "columnist Ai Jun wrote", "former adviser Jake Sullivan said"
+		return titleNouns[w] || isModifier(w)
 	}
-	return false
 }
 
 func (a *attributor) after(from, to int) speaker {
 	i := from
-	for i < to && a.isPunct(i, ",", "\u2013", "\u2014", "-") {
+	dash := false
+	for i < to && (a.isPunct(i, ",", "\u2013", "\u2014", "\u2015", "-") || a.isQuoteMark(i)) {
+		dash = dash || !a.isPunct(i, ",") && !a.isQuoteMark(i)
 		i++
 	}
 	if i >= to {
 		return speaker{}
 	}
-	// said X
-	if speechVerbs[a.word(i)] && a.d.Tokens[i].Kind == doc.Word {
+	if dash {
+		// “…” ― Carla Sanchez: a signature.
+		if sp := a.signature(i, to); sp.found() {
+			return sp
+		}
+	}
+	// said X; not "adding that Trump …", whose subject is elided.
+	if w := a.word(i); speechVerbs[w] && a.d.Tokens[i].Kind == doc.Word {
+		if strings.HasSuffix(w, "ing") || i+1 < to && clauseBreakers[a.word(i+1)] {
+			return speaker{}
+		}
 		end := i + 1
-		for end < to && end-i <= 12 && !a.isPunct(end, ",", ".", ";", ":", "!", "?") {
+		for end < to && end-i <= 12 && !a.isPunct(end, ",", ".", ";", ":", "!", "?") || end < to && a.isNameDot(end) {
 			end++
 		}
 		return a.phrase(i+1, end, true)
@@ -202,15 +263,36 @@ func (a *attributor) after(from, to int) speaker {
 			break
 		}
 		if a.d.Tokens[v].Kind != doc.Word {
-			if !a.isPunct(v, "'s", "\u2019s") && a.d.Tokens[v].Kind != doc.Possessive {
-				break
+			if a.isNameDot(v) || a.isPunct(v, "'s", "\u2019s") || a.d.Tokens[v].Kind == doc.Possessive {
+				continue
 			}
-			continue
+			// Sen. Marco Rubio (R-Fla.) said
+			if a.isPunct(v, "(") {
+				if c := a.closingParen(v, min(to, v+10)); c > 0 {
+					v = c
+					continue
+				}
+			}
+			// X, a former adviser who …, said
+			if a.isPunct(v, ",") && v > i {
+				if sp := a.apposedSubject(i, v, to); sp.found() {
+					return sp
+				}
+			}
+			break
 		}
 		if speechVerbs[a.word(v)] && a.ment[v] < 0 {
 			np := v
 			for np > i && skippable[a.word(np-1)] {
 				np--
+			}
+			if np > i && a.isPunct(np-1, ")") {
+				for k := np - 2; k > i; k-- {
+					if a.isPunct(k, "(") {
+						np = k
+						break
+					}
+				}
 			}
 			return a.phrase(i, np, false)
 		}
@@ -263,6 +345,21 @@ func (a *attributor) subject(from, v int) speaker {
 	// the apposition is the name ("Its foreign policy chief, Josep
 	// Borrell, maintained"), it is the subject.
 	if i >= from && a.isPunct(i, ",") {
+		// "Cory James, 22, of Flint, Mich., said": the first person
+		// named and set off by a comma heads the appositions.
+		for t := from; t < i; t++ {
+			e := a.speakerAt(t)
+			if e == nil || e.Type != pipeline.Person || t > from && (a.ment[t-1] == a.ment[t] || a.d.Tokens[t-1].Kind == doc.Word && prepositions[a.word(t-1)]) {
+				continue
+			}
+			end := t
+			for end+1 < i && a.ment[end+1] == a.ment[t] {
+				end++
+			}
+			if end+1 < i && a.isPunct(end+1, ",") {
+				return speaker{entity: e}
+			}
+		}
 		k := i - 1
 		for k >= from && !a.isPunct(k, ",") && !a.isQuoteMark(k) {
 			k--
@@ -302,9 +399,13 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	if to-from == 1 || a.d.Tokens[from].Kind == doc.Word && isPronoun(a.word(from)) && (to-from == 1 || verbFirst) {
 		switch a.word(from) {
 		case "he":
-			return a.pronoun(a.d.Tokens[from].Start, lexicon.Male)
+			sp := a.pronoun(a.d.Tokens[from].Start, lexicon.Male)
+			sp.pronoun = true
+			return sp
 		case "she":
-			return a.pronoun(a.d.Tokens[from].Start, lexicon.Female)
+			sp := a.pronoun(a.d.Tokens[from].Start, lexicon.Female)
+			sp.pronoun = true
+			return sp
 		case "who":
 			return a.lastNamed(a.d.Tokens[from].Start, pipeline.Person)
 		case "they", "it", "which", "i", "we", "you":
@@ -356,6 +457,12 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 		}
 	}
 	// "the deputy under secretary": the person named just before.
+	if titleNouns[lw] {
+		// "the former Mexican president": the person given that role.
+		if sp := a.personWithTitle(lw, a.d.Tokens[from].Start); sp.found() {
+			return sp
+		}
+	}
 	if roleNouns[lw] && !verbFirst {
 		if sp := a.recentPerson(a.d.Tokens[from].Start); sp.found() {
 			return sp
@@ -365,6 +472,14 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 		return speaker{entity: e}
 	}
 	if roleNouns[lw] || institutionNouns[lw] {
+		return speaker{text: a.phraseText(from, head)}
+	}
+	// A name the recogniser missed ("Mr. Turry said", "Nance said") is
+	// still a name: capitalised words ending the phrase, not opened by a
+	// function word ("In declaring …", "Like Corker"), nor a day ("a
+	// statement Tuesday").
+	if t := a.d.Tokens[last]; t.Kind == doc.Word && t.Cap && !isPronoun(lw) && !calendarWords[lw] &&
+		!prepositions[a.word(from)] && !clauseBreakers[a.word(from)] && !skippable[a.word(from)] && a.word(from) != "like" {
 		return speaker{text: a.phraseText(from, head)}
 	}
 	return speaker{}
@@ -591,3 +706,198 @@ func (a *attributor) otherPersonBetween(who *canon.Entity, start, end int) bool 
 	}
 	return false
 }
+
+// sentenceSubject returns the first person (or else organisation or
+// place) named in the quotation's sentence before its opening mark.
+func (a *attributor) sentenceSubject(s *segment) speaker {
+	lFrom, lTo, _, _ := a.context(s)
+	if sp := a.subjectIn(lFrom, lTo); sp.found() {
+		return sp
+	}
+	// A quotation opening its sentence, after a sentence about someone:
+	// Viguerie is upbeat about Cruz’s chances. “Not only can Ted Cruz win …”
+	if first := a.sentenceOpener(s); first >= 0 && a.d.Tokens[first].Sent > 0 {
+		sent := int(a.d.Tokens[first].Sent)
+		pFrom, _ := a.d.ParaTokens(s.para)
+		if pf, pt := a.d.SentTokens(sent - 1); pf >= pFrom {
+			for i := pf; i < pt; i++ {
+				if a.isQuoteMark(i) {
+					return speaker{}
+				}
+			}
+			return a.subjectIn(pf, pt)
+		}
+	}
+	return speaker{}
+}
+
+// sentenceOpener returns the first token of the quotation's opening mark
+// when the quotation opens its sentence, or -1.
+func (a *attributor) sentenceOpener(s *segment) int {
+	if s.open < 0 {
+		return -1
+	}
+	first := s.open
+	if s.open > 0 && isDoubledApostrophe(a.d, s.open-1, len(a.d.Tokens)) {
+		first = s.open - 1
+	}
+	if sf, _ := a.d.SentTokens(int(a.d.Tokens[first].Sent)); sf != first {
+		return -1
+	}
+	return first
+}
+
+// subjectIn returns the first person (or else organisation or place)
+// named in tokens [lFrom, lTo) that is not a possessor, a modifier or the
+// object of a preposition.
+func (a *attributor) subjectIn(lFrom, lTo int) speaker {
+	var first, fallback *canon.Entity
+	for i := lFrom; i < lTo; i++ {
+		e := a.speakerAt(i)
+		if e == nil || i > lFrom && a.ment[i-1] == a.ment[i] {
+			continue
+		}
+		// Not a possessor ("Clinton's emails") nor the object of a
+		// preposition ("the exchange with Clinton").
+		end := i
+		for end+1 < lTo && a.ment[end+1] == a.ment[i] {
+			end++
+		}
+		// Nor a modifier ("the Trump release").
+		if end+1 < lTo && a.d.Tokens[end+1].Kind == doc.Possessive || i > lFrom && a.d.Tokens[i-1].Kind == doc.Word && (prepositions[a.word(i-1)] || determiners[a.word(i-1)]) {
+			if fallback == nil {
+				fallback = e
+			}
+			continue
+		}
+		if e.Type == pipeline.Person {
+			return speaker{entity: e}
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	if first != nil {
+		return speaker{entity: first}
+	}
+	if fallback != nil {
+		return speaker{entity: fallback}
+	}
+	return speaker{}
+}
+
+// isNameDot reports whether token i is the dot of an abbreviation inside
+// a name: "Mr. Gingrich", "Rep. Dina Titus", "George J. Mitchell".
+func (a *attributor) isNameDot(i int) bool {
+	if i < 1 || i+1 >= len(a.d.Tokens) || !a.isPunct(i, ".") {
+		return false
+	}
+	prev, next := a.d.Tokens[i-1], a.d.Tokens[i+1]
+	return prev.Kind == doc.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start &&
+		next.Kind == doc.Word && next.Cap && next.Sent == prev.Sent
+}
+
+// apposedSubject reads "X, <apposition>, said" after a quotation: the
+// apposition (", a former adviser who served in Iraq,") runs to the next
+// comma, and a speech verb follows it. comma is the first comma after X.
+func (a *attributor) apposedSubject(from, comma, to int) speaker {
+	for k := comma + 1; k < to && k-comma <= 30; k++ {
+		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) {
+			return speaker{}
+		}
+		if !a.isPunct(k, ",") {
+			continue
+		}
+		v := k + 1
+		for v < to && a.d.Tokens[v].Kind == doc.Word && skippable[a.word(v)] {
+			v++
+		}
+		if v < to && a.d.Tokens[v].Kind == doc.Word && speechVerbs[a.word(v)] && a.ment[v] < 0 {
+			// "Ms. Merkel's spokesman, Steffen Seibert, wrote": a role
+			// before the comma, the person in the apposition.
+			if e := a.speakerAt(comma - 1); e == nil || e.Type != pipeline.Person {
+				if p := a.firstOfType(comma+1, k, pipeline.Person); p != nil {
+					return speaker{entity: p}
+				}
+			}
+			return a.phrase(from, comma, false)
+		}
+	}
+	return speaker{}
+}
+
+// closingParen returns the index of the ")" closing the "(" at token
+// open, before limit, or -1.
+func (a *attributor) closingParen(open, limit int) int {
+	for k := open + 1; k < limit; k++ {
+		if a.isPunct(k, ")") {
+			return k
+		}
+		if a.isPunct(k, "(") || a.isQuoteMark(k) {
+			return -1
+		}
+	}
+	return -1
+}
+
+// signature reads a bare name after a dash that follows a quotation, up
+// to the end of the sentence or a comma: “…” ― Carla Sanchez.
+func (a *attributor) signature(from, to int) speaker {
+	end := from
+	for end < to && end-from < 6 && (a.d.Tokens[end].Kind == doc.Word && (a.d.Tokens[end].Cap || a.ment[end] >= 0) || a.isNameDot(end)) {
+		end++
+	}
+	if end == from || end < to && !a.isPunct(end, ",", ".", ";", "\u2013", "\u2014", "\u2015") && !a.isQuoteMark(end) {
+		return speaker{}
+	}
+	return a.phrase(from, end, false)
+}
+
+// laterClause reads ", X said" or ", said X" further on in the sentence
+// after a quotation: “…” of the Clinton proposals, Mr. Holtz-Eakin said.
+func (a *attributor) laterClause(from, to int) speaker {
+	for c := from; c < to; c++ {
+		if !a.isPunct(c, ",") {
+			continue
+		}
+		if sp := a.after(c+1, to); sp.found() {
+			return sp
+		}
+	}
+	return speaker{}
+}
+
+// previousSentence reads the speaker from a short sentence right before a
+// quotation that opens its own sentence: Dianne Bystrom agreed. “…”
+func (a *attributor) previousSentence(s *segment) speaker {
+	if s.open < 0 {
+		return speaker{}
+	}
+	d := a.d
+	sent := int(d.Tokens[s.open].Sent)
+	sf, _ := d.SentTokens(sent)
+	first := s.open
+	if s.open > 0 && isDoubledApostrophe(d, s.open-1, len(d.Tokens)) {
+		first = s.open - 1
+	}
+	if sf != first || sent == 0 {
+		return speaker{}
+	}
+	pf, pt := d.SentTokens(sent - 1)
+	pFrom, _ := d.ParaTokens(s.para)
+	if pf < pFrom || pt-pf > 12 {
+		return speaker{}
+	}
+	for i := pf; i < pt; i++ {
+		if a.isQuoteMark(i) {
+			return speaker{}
+		}
+	}
+	// The verb ends the sentence, or nearly: "X agreed.", "X says.",
+	// "X said on Tuesday."
+	return a.before(pf, pt)
+}
+
+// calendarWords are capitalised but name no speaker.
+var calendarWords = wordSet(`monday tuesday wednesday thursday friday saturday sunday january february
+	march april may june july august september october november december`)

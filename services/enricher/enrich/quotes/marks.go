@@ -45,20 +45,32 @@ func findSegments(d *doc.Doc) []segment {
 			if t.Kind != doc.Punct {
 				continue
 			}
-			k, opens, closes := classify(d, i, from, to, outer, lastCloser)
+			var k markKind
+			var opens, closes bool
+			markEnd := i // the last token of the mark: i+1 for a doubled apostrophe
+			if isDoubledApostrophe(d, i, to) {
+				// NYT style ''…'': one double mark of two tokens.
+				markEnd = i + 1
+				k, opens, closes = classifyStraight(d, i, markEnd, from, to, outer)
+			} else {
+				k, opens, closes = classify(d, i, from, to, outer, lastCloser)
+			}
 			if k == noMark {
 				continue
 			}
 			switch {
 			case outer == noMark && opens:
-				outer, open = k, i
+				outer, open = k, markEnd
+				i = markEnd
 			case outer == k && closes:
 				segs = appendSegment(segs, d, open, i, p)
 				outer, open = noMark, -1
+				i = markEnd
 			case outer == noMark && closes && k == double && !hasSegmentIn(segs, p):
 				// A closing mark with no opening one: the quotation started
 				// with the paragraph.
 				segs = appendSegment(segs, d, -1, i, p)
+				i = markEnd
 			}
 		}
 		if outer != noMark {
@@ -159,13 +171,7 @@ func classify(d *doc.Doc, i, from, to int, outer markKind, lastCloser int) (k ma
 	case "\u201d", "\u00bb":
 		return double, false, true
 	case "\"":
-		switch {
-		case !before && after:
-			return double, true, false
-		case before && !after:
-			return double, false, true
-		}
-		return double, outer != double, outer == double
+		return classifyStraight(d, i, i, from, to, outer)
 	case "\u2018":
 		if outer == double {
 			return noMark, false, false // nested
@@ -246,4 +252,28 @@ func lastSingleCloser(d *doc.Doc, from, to int) int {
 		}
 	}
 	return -1
+}
+
+// isDoubledApostrophe reports whether tokens i and i+1 are two touching
+// straight apostrophes, which NYT texts write as a double quotation mark.
+func isDoubledApostrophe(d *doc.Doc, i, to int) bool {
+	if i+1 >= to || d.Tokens[i+1].Start != d.Tokens[i].End {
+		return false
+	}
+	return d.TokenText(i) == "'" && d.TokenText(i+1) == "'"
+}
+
+// classifyStraight classifies a straight double mark over tokens
+// [first, last] by what it touches: it opens before a word, closes after
+// one, and otherwise toggles.
+func classifyStraight(d *doc.Doc, first, last, from, to int, outer markKind) (k markKind, opens, closes bool) {
+	before, _ := attached(d, first, from, to)
+	_, after := attached(d, last, from, to)
+	switch {
+	case !before && after:
+		return double, true, false
+	case before && !after:
+		return double, false, true
+	}
+	return double, outer != double, outer == double
 }

@@ -52,6 +52,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			continue
 		}
 		speakers[i] = a.attribute(&segs[i])
+		speakers[i].how = byCue
 	}
 	// A quotation running over paragraphs has one speaker: the first found.
 	for i := range segs {
@@ -68,24 +69,42 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
 			if !speakers[j].resolved() {
 				speakers[j] = chainSpeaker
+				speakers[j].how = byChain
 			}
 		}
 	}
 	// A quotation standing alone at the start of its paragraph continues
 	// the last attributed one, up to three paragraphs back, if nobody else
 	// has been named since.
+	// A later quotation in the same paragraph continues the one before.
 	for i := range segs {
-		if speakers[i].found() || segs[i].prev != -1 || !a.standsAlone(&segs[i]) {
+		if speakers[i].found() || segs[i].prev != -1 {
 			continue
 		}
+		alone := a.standsAlone(&segs[i])
 		for j := i - 1; j >= 0 && segs[i].para-segs[j].para <= 3; j-- {
 			if !speakers[j].found() {
 				continue
 			}
-			if !a.otherPersonBetween(speakers[j].entity, segs[j].end, segs[i].start) {
+			// Persons named in the attribution itself ("said Michael
+			// Briggs, a spokesman for Sanders.") do not interrupt.
+			from := segs[j].end
+			if si := d.SentenceOf(segs[j].end); si >= 0 {
+				from = max(from, d.Sentences[si].End)
+			}
+			if (alone || segs[j].para == segs[i].para) && !a.otherPersonBetween(speakers[j].entity, from, segs[i].start) {
 				speakers[i] = speakers[j]
+				speakers[i].how = byContinuation
 			}
 			break
+		}
+	}
+	// A quotation with no cue belongs to the subject of its sentence:
+	// X called the plan “…”.
+	for i := range segs {
+		if !speakers[i].found() && segs[i].prev == -1 {
+			speakers[i] = a.sentenceSubject(&segs[i])
+			speakers[i].how = bySubject
 		}
 	}
 	// The same words quoted elsewhere: exactly, or one of five words or
@@ -104,6 +123,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		}
 		if j, ok := byWords[norm[i]]; ok {
 			speakers[i] = speakers[j]
+			speakers[i].how = bySameWords
 			continue
 		}
 		if len(segs) > maxSameWords {
@@ -112,18 +132,21 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		for j := range segs {
 			if j != i && speakers[j].resolved() && contains(norm[i], norm[j]) {
 				speakers[i] = speakers[j]
+				speakers[i].how = bySameWords
 				break
 			}
 		}
 	}
 	out := make([]pipeline.Quote, 0, len(segs))
 	for i, s := range segs {
-		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) {
+		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
+			!speakers[i].found() && a.isLabel(&segs[i]) {
 			continue
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
+
 		if e := speakers[i].entity; e != nil {
-			q.Speaker, q.SpeakerID = e.Name, e.ID
+			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
 		} else {
 			q.Speaker = speakers[i].text
 		}
@@ -136,7 +159,22 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 type speaker struct {
 	entity *canon.Entity
 	text   string
+	// pronoun: found through he or she, a weaker reading than a name.
+	pronoun bool
+	// how the speaker was found.
+	how how
 }
+
+// how says which reading found a speaker, from the surest.
+type how uint8
+
+const (
+	byCue          how = iota + 1 // a cue of the sentence: said X, X told, according to X
+	byChain                       // the same quotation in the paragraph before
+	byContinuation                // the quotation before, in the paragraph or just before it
+	bySubject                     // the person the sentence is about
+	bySameWords                   // the same words quoted elsewhere
+)
 
 func (s speaker) found() bool    { return s.entity != nil || s.text != "" }
 func (s speaker) resolved() bool { return s.entity != nil }

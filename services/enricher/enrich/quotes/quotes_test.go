@@ -87,6 +87,36 @@ func TestFind(t *testing.T) {
 			[]string{"United States|non-starters"}},
 		{"no speaker", "Both sides held that the meeting had been “useful”.",
 			[]string{"|useful"}},
+		{"X added: before", "Jens Stoltenberg spoke after the meeting. The secretary general added: “Nato will not compromise on its core principles.”",
+			[]string{"Jens Stoltenberg|Nato will not compromise on its core principles."}},
+		{"X, who …, said after", "“The talks were frank,” Wendy Sherman, who led the American delegation in Geneva, said on Monday.",
+			[]string{"Wendy Sherman|The talks were frank,"}},
+		{"X, several appositions, said before", "Maria Lopez, 42, of Tucson, Ariz., said the lines were “simply unacceptable” for voters.",
+			[]string{"Maria Lopez|simply unacceptable"}},
+		{"party label between name and verb", "“We will hold hearings,” Sen. Marco Rubio (R-Fla.) said Tuesday.",
+			[]string{"Marco Rubio|We will hold hearings,"}},
+		{"the next quotation in the paragraph continues", "“Russia must de-escalate,” said Liz Truss, who met Antony Blinken. “There is no other way.”",
+			[]string{"Liz Truss|Russia must de-escalate,", "Liz Truss|There is no other way."}},
+		{"a question ending its sentence", "“Who would pay for the wall?” Felipe Calderón asked.",
+			[]string{"Felipe Calderón|Who would pay for the wall?"}},
+		{"the person the sentence is about", "Mayor Greg Stanton called the long lines at polling stations “a disgrace to our city.”",
+			[]string{"Greg Stanton|a disgrace to our city."}},
+		{"a role resolves to the person given it", "Former Mexican president Felipe Calderón spoke to Jorge Ramos on Monday.\n\nBut the former Mexican president did not stop there. “The first loser of such a policy would be the United States,” the former president continued.",
+			[]string{"Felipe Calderón|The first loser of such a policy would be the United States,"}},
+		{"a name and a colon", "Pollster Ann Selzer wrote in a note to clients. Selzer: “The race is tighter than it looks.”",
+			[]string{"Ann Selzer|The race is tighter than it looks."}},
+		{"NYT doubled apostrophes", "''We are not going anywhere,'' Mr. Gingrich said. ''This is a long race.''\n\nNewt Gingrich left.",
+			[]string{"Newt Gingrich|We are not going anywhere,", "Newt Gingrich|This is a long race."}},
+		{"a signature after a dash", "“We deserve better than this campaign.” ― Carla Sanchez, Phoenix",
+			[]string{"Carla Sanchez|We deserve better than this campaign."}},
+		{"X said further on in the sentence", "“I have admiration for the mechanics” of the tax plan, Douglas Holtz-Eakin said.",
+			[]string{"Douglas Holtz-Eakin|I have admiration for the mechanics"}},
+		{"a short sentence before the quotation", "Professor Dianne Bystrom agreed. “Mainstream Republicans are running out of time.”",
+			[]string{"Dianne Bystrom|Mainstream Republicans are running out of time."}},
+		{"the title of a show is not a quote", "Nick Offerman, who starred in “Parks and Recreation” on NBC, spoke in Iowa.", nil},
+		{"a label nobody is credited with is not a quote", "After the “Arab Spring” the region changed.", nil},
+		{"the same label with a cue is a quote", "Nato called the plan “Arab Spring” in its statement.",
+			[]string{"NATO|Arab Spring"}},
 		{"apostrophes are not quotes", "It’s the allies’ view and Nato’s, not the ’90s.", nil},
 		{"empty quotes dropped", "He said “” and left.", nil},
 	}
@@ -97,5 +127,29 @@ func TestFind(t *testing.T) {
 				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
 			}
 		})
+	}
+}
+
+func TestSpeakerTitle(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"“Some demands are non-starters,” said US Deputy Secretary of State Wendy Sherman.", "Wendy Sherman|US Deputy Secretary of State"},
+		{"Julianne Smith, the US ambassador to Nato, said the allies were “united”.", "Julianne Smith|US ambassador to Nato"},
+		{"Its foreign policy chief, Josep Borrell, said there must be “strong cooperation”.", "Josep Borrell|foreign policy chief"},
+		{"Sergei Ryabkov, the Russian deputy foreign minister leading the delegation, said talks were “complex”.", "Sergei Ryabkov|Russian deputy foreign minister"},
+		{"“We differ,” Sergei Ryabkov said.", "Sergei Ryabkov|"},
+	}
+	for _, tt := range tests {
+		d := doc.Parse(tt.text)
+		var ms []canon.Mention
+		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
+		}
+		qs := quotes.Find(d, canon.NewResolver(nil).Resolve(tt.text, ms, canon.Context{}))
+		if len(qs) != 1 {
+			t.Fatalf("%q: %d quotes, want 1", tt.text, len(qs))
+		}
+		if got := qs[0].Speaker + "|" + qs[0].SpeakerTitle; got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }

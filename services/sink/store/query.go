@@ -66,6 +66,8 @@ type ArticleSummary struct {
 	// At is the article time (see ArticleTime), the list order.
 	At      time.Time `json:"at"`
 	StoryID string    `json:"story_id,omitempty"`
+	// StoryLabel is the label of its story (see StorySummary.Label).
+	StoryLabel string `json:"story_label,omitempty"`
 	// DuplicateOf is the id of the article this one copies, if any.
 	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Copies counts the stored copies of this article.

@@ -298,7 +298,43 @@ func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][
 	if err := r.attachCopies(ctx, page.Articles); err != nil {
 		return ArticlePage{}, err
 	}
+	if err := r.attachStoryLabels(ctx, page.Articles); err != nil {
+		return ArticlePage{}, err
+	}
 	return page, nil
+}
+
+// attachStoryLabels names the story of each of sums.
+func (r *sqlReader) attachStoryLabels(ctx context.Context, sums []ArticleSummary) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, s := range sums {
+		if s.StoryID != "" && !seen[s.StoryID] {
+			seen[s.StoryID] = true
+			ids = append(ids, s.StoryID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	q := r.newQuery().add(`SELECT id, CASE WHEN label <> '' THEN label ELSE title END FROM stories WHERE id IN `).in(ids)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("store: story labels: %w", err)
+	}
+	defer rows.Close()
+	labels := map[string]string{}
+	for rows.Next() {
+		var id, label string
+		if err := rows.Scan(&id, &label); err != nil {
+			return fmt.Errorf("store: story labels: %w", err)
+		}
+		labels[id] = label
+	}
+	for i := range sums {
+		sums[i].StoryLabel = labels[sums[i].StoryID]
+	}
+	return rows.Err()
 }
 
 // attachCopies counts the stored copies of each original in sums.
@@ -453,6 +489,9 @@ func (r *sqlReader) summaries(ctx context.Context, ids []string) ([]ArticleSumma
 		return nil, err
 	}
 	if err := r.attachCopies(ctx, sums); err != nil {
+		return nil, err
+	}
+	if err := r.attachStoryLabels(ctx, sums); err != nil {
 		return nil, err
 	}
 	byID := make(map[string]ArticleSummary, len(sums))
@@ -787,6 +826,9 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 	}
 	if err := r.attachCopies(ctx, d.Articles); err != nil {
 		return d, err
+	}
+	for i := range d.Articles {
+		d.Articles[i].StoryLabel = d.Label
 	}
 	q = r.newQuery().add(`SELECT ae.entity_id, e.name, e.type, sum(ae.mentions), count(*)
 		FROM articles a JOIN article_entities ae ON ae.article_rid = a.rid JOIN entities e ON e.id = ae.entity_id

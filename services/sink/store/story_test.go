@@ -51,6 +51,9 @@ func TestCopiesCountOnce(t *testing.T) {
 		if got := ids(all.Articles); !slices.Equal(got, []string{"a4", "a3", "a2", "a1"}) {
 			t.Errorf("articles list copies: %v", got)
 		}
+		if all.Articles[2].StoryLabel != "Nato and Russia begin tense negotiations" || all.Articles[0].StoryLabel != "" {
+			t.Errorf("story labels: %q, %q", all.Articles[2].StoryLabel, all.Articles[0].StoryLabel)
+		}
 		copies := map[string]int{}
 		for _, a := range all.Articles {
 			copies[a.ID] = a.Copies

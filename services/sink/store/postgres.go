@@ -387,21 +387,8 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 			return nil, fmt.Errorf("updating totals: %w", err)
 		}
 	}
-	stx := storyTx{
-		d: p.d,
-		query: func(ctx context.Context, q string, args ...any) (rowScanner, error) {
-			return tx.Query(ctx, rebind(q), args...)
-		},
-		exec: func(ctx context.Context, q string, args ...any) error {
-			_, err := tx.Exec(ctx, rebind(q), args...)
-			return err
-		},
-		now: now,
-	}
-	for _, s := range pl.stories {
-		if err := refreshStory(ctx, stx, s); err != nil {
-			return nil, fmt.Errorf("updating story %s: %w", s, err)
-		}
+	if err := refreshStories(ctx, pgStoryTx(tx, p.d, now), pl.stories); err != nil {
+		return nil, fmt.Errorf("updating stories: %w", err)
 	}
 	b = &pgx.Batch{}
 	for _, payload := range notifyPayloads(commits) {
@@ -417,6 +404,50 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 		return nil, err
 	}
 	return commits, nil
+}
+
+// pgStoryTx pipelines each group of a storyTx's statements in one round
+// trip.
+func pgStoryTx(tx pgx.Tx, d dialect, now time.Time) storyTx {
+	return storyTx{
+		d: d,
+		query: func(ctx context.Context, qs []stmt, fn func(int, rowScanner) error) error {
+			if len(qs) == 0 {
+				return nil
+			}
+			b := &pgx.Batch{}
+			for _, q := range qs {
+				b.Queue(rebind(q.sql), q.args...)
+			}
+			br := tx.SendBatch(ctx, b)
+			for i := range qs {
+				rows, err := br.Query()
+				if err == nil {
+					err = fn(i, rows)
+					rows.Close()
+					if err == nil {
+						err = rows.Err()
+					}
+				}
+				if err != nil {
+					br.Close()
+					return err
+				}
+			}
+			return br.Close()
+		},
+		exec: func(ctx context.Context, qs []stmt) error {
+			if len(qs) == 0 {
+				return nil
+			}
+			b := &pgx.Batch{}
+			for _, q := range qs {
+				b.Queue(rebind(q.sql), q.args...)
+			}
+			return tx.SendBatch(ctx, b).Close()
+		},
+		now: now,
+	}
 }
 
 // pgTSV is the tsvector of an article from its title and text parameters.

@@ -219,25 +219,8 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 			return nil, fmt.Errorf("removing unmentioned entities: %w", err)
 		}
 	}
-	stx := storyTx{
-		d: s.d,
-		query: func(ctx context.Context, q string, args ...any) (rowScanner, error) {
-			rows, err := tx.QueryContext(ctx, q, args...)
-			if err != nil {
-				return nil, err
-			}
-			return sqlRows{rows}, nil
-		},
-		exec: func(ctx context.Context, q string, args ...any) error {
-			_, err := tx.ExecContext(ctx, q, args...)
-			return err
-		},
-		now: time.UnixMicro(now).UTC(),
-	}
-	for _, story := range p.stories {
-		if err := refreshStory(ctx, stx, story); err != nil {
-			return nil, fmt.Errorf("updating story %s: %w", story, err)
-		}
+	if err := refreshStories(ctx, sqlStoryTx(tx, s.d, time.UnixMicro(now).UTC()), p.stories); err != nil {
+		return nil, fmt.Errorf("updating stories: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err

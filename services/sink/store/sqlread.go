@@ -232,7 +232,7 @@ func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols stri
 	}
 	switch {
 	case f.copiesOf != "":
-		q.add(" AND a.duplicate_of = ?", f.copiesOf)
+		q.add(" AND a.duplicate_of = ? AND a.duplicate_of <> ''", f.copiesOf)
 	case !f.copies:
 		q.add(" AND a.duplicate_of = ''")
 	}
@@ -350,7 +350,9 @@ func (r *sqlReader) attachCopies(ctx context.Context, sums []ArticleSummary) err
 	if len(ids) == 0 {
 		return nil
 	}
-	q := r.newQuery().add(`SELECT duplicate_of, count(*) FROM articles WHERE duplicate_of IN `).in(ids).add(` GROUP BY duplicate_of`)
+	// "<> ''" is the partial index's own condition, which is what lets
+	// SQLite use it.
+	q := r.newQuery().add(`SELECT duplicate_of, count(*) FROM articles WHERE duplicate_of <> '' AND duplicate_of IN `).in(ids).add(` GROUP BY duplicate_of`)
 	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return fmt.Errorf("store: counting copies: %w", err)

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,12 +27,14 @@ import (
 // apart, and neither their entities, their source nor their headline
 // speak for the story.
 
-// Story aggregation bounds.
+// Story aggregation bounds: what one article's commit costs is bounded
+// whatever the size of its story.
 const (
-	// storyAggregateArticles is how many of a story's newest originals its
-	// label, summary and key entities are chosen from; its counts and
-	// times are exact whatever its size.
-	storyAggregateArticles = 500
+	// storyCandidates is how many of a story's newest originals its most
+	// central article is chosen from and its key entities counted over (a
+	// story's label follows it as it develops); its counts and times are
+	// exact whatever its size.
+	storyCandidates = 50
 	// storyKeyEntities is how many people, organisations and places (each)
 	// a story row names.
 	storyKeyEntities = 5
@@ -38,20 +42,23 @@ const (
 	storySummaryBytes = 300
 )
 
-// storyArticle and storyEntity are the rows a story is aggregated from.
+// storyArticle is a candidate for a story's most central article, with
+// its entities and their weights (see entityWeight).
 type storyArticle struct {
-	rid   int64
-	id    string
-	title string
-	lede  string
+	rid      int64
+	id       string
+	title    string
+	lede     string
+	entities []storyEntity
+	weights  map[string]float64
 }
 
+// storyEntity is an entity of an article, or its totals over a story's
+// candidate articles.
 type storyEntity struct {
-	rid      int64
-	id, name string
-	typ      string
-	mentions int
-	salience float64
+	ref      EntityRef // with Mentions and ArticleCount
+	salience float64   // summed
+	weight   float64   // summed entityWeight: the story's centroid
 }
 
 // storyTotals are a story's exact counts and times.
@@ -81,12 +88,12 @@ func (s storyRow) hash() string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// aggregateStory decides what a story says from its originals (newest
-// first) and their entities.
+// aggregateStory decides what a story says from its candidate articles
+// (its newest originals, newest first) and its entities' totals.
 //
 // The most central article is the one whose entities are most like the
-// whole story's (cosine of salience-weighted entity vectors against their
-// sum), with the share of its headline's words that the other headlines
+// whole story's (cosine of its entity weights against their sum over the
+// story), with the share of its headline's words that the other headlines
 // use as well: the article that is about what the others are about. Its
 // headline is the label and its lead sentences the summary. Ties go to
 // the earliest article. Key entities are ranked by how many originals
@@ -96,30 +103,13 @@ func aggregateStory(id string, totals storyTotals, arts []storyArticle, ents []s
 	if len(arts) == 0 {
 		return row
 	}
-	type acc struct {
-		ref      EntityRef
-		salience float64
-	}
-	vecs := make(map[int64]map[string]float64, len(arts))
-	centroid := map[string]float64{}
-	byEntity := map[string]*acc{}
+	centroid := make(map[string]float64, len(ents))
+	var norm float64
 	for _, e := range ents {
-		w := entityWeight(e)
-		if vecs[e.rid] == nil {
-			vecs[e.rid] = map[string]float64{}
-		}
-		vecs[e.rid][e.id] += w
-		centroid[e.id] += w
-		a := byEntity[e.id]
-		if a == nil {
-			a = &acc{ref: EntityRef{ID: e.id, Name: e.name, Type: pipeline.EntityType(e.typ)}}
-			byEntity[e.id] = a
-		}
-		a.ref.ArticleCount++
-		a.ref.Mentions += e.mentions
-		a.salience += e.salience
+		centroid[e.ref.ID] = e.weight
+		norm += e.weight * e.weight
 	}
-
+	norm = math.Sqrt(norm)
 	words := make([]map[string]bool, len(arts))
 	titled := 0
 	for i, a := range arts {
@@ -135,7 +125,7 @@ func aggregateStory(id string, totals storyTotals, arts []storyArticle, ents []s
 		if titled > 0 && words[i] == nil {
 			continue
 		}
-		score := cosine(vecs[a.rid], centroid)
+		score := cosine(a.weights, centroid, norm)
 		if titled > 1 {
 			score += 0.5 * headlineShare(words, i)
 		}
@@ -151,10 +141,7 @@ func aggregateStory(id string, totals storyTotals, arts []storyArticle, ents []s
 		row.label = truncate(firstSentence(lead.lede), 90)
 	}
 
-	ranked := make([]*acc, 0, len(byEntity))
-	for _, a := range byEntity {
-		ranked = append(ranked, a)
-	}
+	ranked := slices.Clone(ents)
 	sort.Slice(ranked, func(i, j int) bool {
 		a, b := ranked[i], ranked[j]
 		if a.ref.ArticleCount != b.ref.ArticleCount {
@@ -169,44 +156,38 @@ func aggregateStory(id string, totals storyTotals, arts []storyArticle, ents []s
 		return a.ref.ID < b.ref.ID
 	})
 	perType := map[pipeline.EntityType]int{}
-	for _, a := range ranked {
-		switch a.ref.Type {
+	for _, e := range ranked {
+		switch e.ref.Type {
 		case pipeline.Person, pipeline.Organization, pipeline.Location:
 		default:
 			continue
 		}
-		if perType[a.ref.Type] == storyKeyEntities {
+		if perType[e.ref.Type] == storyKeyEntities {
 			continue
 		}
-		perType[a.ref.Type]++
-		row.entities = append(row.entities, a.ref)
+		perType[e.ref.Type]++
+		row.entities = append(row.entities, e.ref)
 	}
 	return row
 }
 
 // entityWeight is how much an entity says about an article: its salience,
-// with how often it is mentioned for articles whose enrichment gives no
-// salience.
-func entityWeight(e storyEntity) float64 {
-	return 0.5*e.salience + 0.5*float64(min(e.mentions, 5))/5
-}
+// with how often it is mentioned (up to five times) for articles whose
+// enrichment gives no salience. Computed by the database, in SQL both
+// engines read alike.
+const entityWeight = `(0.5 * ae.salience + 0.1 * CASE WHEN ae.mentions > 5 THEN 5 ELSE ae.mentions END)`
 
-func cosine(v, centroid map[string]float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	var dot, nv, nc float64
+// cosine of v and centroid, whose norm is given.
+func cosine(v, centroid map[string]float64, norm float64) float64 {
+	var dot, nv float64
 	for k, w := range v {
 		dot += w * centroid[k]
 		nv += w * w
 	}
-	for _, w := range centroid {
-		nc += w * w
-	}
-	if nv == 0 || nc == 0 {
+	if nv == 0 || norm == 0 {
 		return 0
 	}
-	return dot / math.Sqrt(nv*nc)
+	return dot / (math.Sqrt(nv) * norm)
 }
 
 // headlineShare is the mean, over the other headlines, of the share of
@@ -323,118 +304,207 @@ func firstSentence(text string) string {
 	return text
 }
 
-// storyTx is what the writer's transaction offers the story refresh, in
-// either engine: queries with '?' placeholders.
-type storyTx struct {
-	d     dialect
-	query func(ctx context.Context, sql string, args ...any) (rowScanner, error)
-	exec  func(ctx context.Context, sql string, args ...any) error
-	now   time.Time
+// stmt is one SQL statement with '?' placeholders and its arguments.
+type stmt struct {
+	sql  string
+	args []any
 }
 
-// refreshStory recomputes one story's row from its articles, or deletes it
-// when it has none left.
-func refreshStory(ctx context.Context, tx storyTx, id string) error {
-	var totals storyTotals
-	rows, err := tx.query(ctx, `SELECT
-			sum(CASE WHEN duplicate_of = '' THEN 1 ELSE 0 END),
-			sum(CASE WHEN duplicate_of = '' THEN 0 ELSE 1 END),
-			count(DISTINCT CASE WHEN duplicate_of = '' AND source <> '' THEN source END),
-			min(at), max(at)
-		FROM articles WHERE story_id = ?`, id)
-	if err != nil {
-		return err
-	}
-	var (
-		n, copies   *int64
-		first, last dbTime
-	)
-	for rows.Next() {
-		if err := rows.Scan(&n, &copies, &totals.sources, &first, &last); err != nil {
-			rows.Close()
-			return err
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if n == nil { // no article left in the story
-		return tx.exec(ctx, `DELETE FROM stories WHERE id = ?`, id)
-	}
-	totals.articles, totals.copies = int(*n), int(*copies)
-	totals.first, totals.last = first.t, last.t
+// storyTx is what the writer's transaction offers the story refresh, in
+// either engine. Statements go in groups, which PostgreSQL pipelines in one
+// round trip, so that refreshing the stories of a batch costs a few round
+// trips, not a few per story.
+type storyTx struct {
+	d dialect
+	// query runs the statements and calls fn with each one's rows, in
+	// order.
+	query func(ctx context.Context, qs []stmt, fn func(i int, rows rowScanner) error) error
+	// exec runs the statements.
+	exec func(ctx context.Context, qs []stmt) error
+	now  time.Time
+}
 
-	rows, err = tx.query(ctx, `SELECT rid, id, title, lede FROM articles
-		WHERE story_id = ? AND duplicate_of = '' ORDER BY rid DESC LIMIT ?`, id, storyAggregateArticles)
+// sqlStoryTx runs a storyTx's statements one after the other in tx.
+func sqlStoryTx(tx *sql.Tx, d dialect, now time.Time) storyTx {
+	return storyTx{
+		d: d,
+		query: func(ctx context.Context, qs []stmt, fn func(int, rowScanner) error) error {
+			for i, q := range qs {
+				rows, err := tx.QueryContext(ctx, q.sql, q.args...)
+				if err != nil {
+					return err
+				}
+				err = fn(i, sqlRows{rows})
+				rows.Close()
+				if err == nil {
+					err = rows.Err()
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		exec: func(ctx context.Context, qs []stmt) error {
+			for _, q := range qs {
+				if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		now: now,
+	}
+}
+
+// refreshStories recomputes the rows of the given stories from their
+// articles, deleting those that have none left.
+func refreshStories(ctx context.Context, tx storyTx, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// Exact counts and times.
+	qs := make([]stmt, len(ids))
+	for i, id := range ids {
+		qs[i] = stmt{`SELECT
+				sum(CASE WHEN duplicate_of = '' THEN 1 ELSE 0 END),
+				sum(CASE WHEN duplicate_of = '' THEN 0 ELSE 1 END),
+				count(DISTINCT CASE WHEN duplicate_of = '' AND source <> '' THEN source END),
+				min(at), max(at)
+			FROM articles WHERE story_id = ?`, []any{id}}
+	}
+	totals := make([]*storyTotals, len(ids))
+	err := tx.query(ctx, qs, func(i int, rows rowScanner) error {
+		for rows.Next() {
+			var (
+				n, copies   *int64
+				sources     int
+				first, last dbTime
+			)
+			if err := rows.Scan(&n, &copies, &sources, &first, &last); err != nil {
+				return err
+			}
+			if n != nil {
+				totals[i] = &storyTotals{articles: int(*n), copies: int(*copies), sources: sources, first: first.t, last: last.t}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	var arts []storyArticle
-	for rows.Next() {
-		var a storyArticle
-		if err := rows.Scan(&a.rid, &a.id, &a.title, &a.lede); err != nil {
-			rows.Close()
-			return err
+
+	// The candidates for the most central article: the newest originals,
+	// or the newest copy of a story of copies only.
+	var writes []stmt
+	arts := make([][]storyArticle, len(ids))
+	qs, qi := qs[:0], []int{}
+	for i, id := range ids {
+		if totals[i] == nil {
+			writes = append(writes, stmt{`DELETE FROM stories WHERE id = ?`, []any{id}})
+			continue
 		}
-		arts = append(arts, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(arts) == 0 { // copies only: let them speak
-		rows, err = tx.query(ctx, `SELECT rid, id, title, lede FROM articles
-			WHERE story_id = ? ORDER BY rid DESC LIMIT 1`, id)
-		if err != nil {
-			return err
+		limit, cond := storyCandidates, `AND duplicate_of = ''`
+		if totals[i].articles == 0 {
+			limit, cond = 1, ""
 		}
+		qs = append(qs, stmt{`SELECT rid, id, title, lede FROM articles WHERE story_id = ? ` + cond +
+			` ORDER BY rid DESC LIMIT ?`, []any{id, limit}})
+		qi = append(qi, i)
+	}
+	type at struct{ story, art int }
+	byRid := map[int64]at{}
+	var rids []any
+	err = tx.query(ctx, qs, func(k int, rows rowScanner) error {
+		i := qi[k]
 		for rows.Next() {
-			var a storyArticle
+			a := storyArticle{weights: map[string]float64{}}
 			if err := rows.Scan(&a.rid, &a.id, &a.title, &a.lede); err != nil {
-				rows.Close()
 				return err
 			}
-			arts = append(arts, a)
+			byRid[a.rid] = at{i, len(arts[i])}
+			rids = append(rids, a.rid)
+			arts[i] = append(arts[i], a)
 		}
-		rows.Close()
-	}
-	var ents []storyEntity
-	if len(arts) > 0 {
-		rows, err = tx.query(ctx, `SELECT ae.article_rid, ae.entity_id, ae.name, ae.type, ae.mentions, ae.salience
-			FROM articles a JOIN article_entities ae ON ae.article_rid = a.rid
-			WHERE a.story_id = ? AND a.duplicate_of = '' AND a.rid >= ?`, id, arts[len(arts)-1].rid)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var e storyEntity
-			if err := rows.Scan(&e.rid, &e.id, &e.name, &e.typ, &e.mentions, &e.salience); err != nil {
-				rows.Close()
-				return err
-			}
-			ents = append(ents, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	row := aggregateStory(id, totals, arts, ents)
-	entsJSON, err := json.Marshal(row.entities)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	return tx.exec(ctx, `INSERT INTO stories (id, title, label, summary, lead_id, articles, copies, sources, entities,
-			first_at, last_at, hash, revision, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-		ON CONFLICT (id) DO UPDATE SET title = excluded.title, label = excluded.label, summary = excluded.summary,
-			lead_id = excluded.lead_id, articles = excluded.articles, copies = excluded.copies,
-			sources = excluded.sources, entities = excluded.entities, first_at = excluded.first_at,
-			last_at = excluded.last_at, hash = excluded.hash, revision = stories.revision + 1,
-			updated_at = excluded.updated_at
-		WHERE stories.hash <> excluded.hash`,
-		row.id, column(row.label), column(row.label), column(row.summary), row.leadID,
-		row.totals.articles, row.totals.copies, row.totals.sources, string(entsJSON),
-		tx.d.timeArg(row.totals.first), tx.d.timeArg(row.totals.last), row.hash(), tx.d.timeArg(tx.now))
+
+	// Their entities, with their weights.
+	if len(rids) > 0 {
+		q := stmt{`SELECT ae.article_rid, ae.entity_id, ae.name, ae.type, ae.mentions, ae.salience, ` + entityWeight +
+			` FROM article_entities ae WHERE ae.article_rid IN (` + strings.TrimSuffix(strings.Repeat("?,", len(rids)), ",") + `)`, rids}
+		err = tx.query(ctx, []stmt{q}, func(_ int, rows rowScanner) error {
+			for rows.Next() {
+				var (
+					rid int64
+					e   storyEntity
+					typ string
+				)
+				if err := rows.Scan(&rid, &e.ref.ID, &e.ref.Name, &typ, &e.ref.Mentions, &e.salience, &e.weight); err != nil {
+					return err
+				}
+				e.ref.Type = pipeline.EntityType(typ)
+				p := byRid[rid]
+				a := &arts[p.story][p.art]
+				a.entities = append(a.entities, e)
+				a.weights[e.ref.ID] += e.weight
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	for i, id := range ids {
+		if totals[i] == nil {
+			continue
+		}
+		row := aggregateStory(id, *totals[i], arts[i], storyEntityTotals(arts[i]))
+		ents, err := json.Marshal(row.entities)
+		if err != nil {
+			return err
+		}
+		writes = append(writes, stmt{`INSERT INTO stories (id, title, label, summary, lead_id, articles, copies, sources, entities,
+				first_at, last_at, hash, revision, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+			ON CONFLICT (id) DO UPDATE SET title = excluded.title, label = excluded.label, summary = excluded.summary,
+				lead_id = excluded.lead_id, articles = excluded.articles, copies = excluded.copies,
+				sources = excluded.sources, entities = excluded.entities, first_at = excluded.first_at,
+				last_at = excluded.last_at, hash = excluded.hash, revision = stories.revision + 1,
+				updated_at = excluded.updated_at
+			WHERE stories.hash <> excluded.hash`,
+			[]any{row.id, column(row.label), column(row.label), column(row.summary), row.leadID,
+				row.totals.articles, row.totals.copies, row.totals.sources, string(ents),
+				tx.d.timeArg(row.totals.first), tx.d.timeArg(row.totals.last), row.hash(), tx.d.timeArg(tx.now)}})
+	}
+	return tx.exec(ctx, writes)
+}
+
+// storyEntityTotals totals the entities of arts, which carry them.
+func storyEntityTotals(arts []storyArticle) []storyEntity {
+	byID := map[string]*storyEntity{}
+	var out []*storyEntity
+	for _, a := range arts {
+		for _, e := range a.entities {
+			t := byID[e.ref.ID]
+			if t == nil {
+				t = &storyEntity{ref: EntityRef{ID: e.ref.ID, Name: e.ref.Name, Type: e.ref.Type}}
+				byID[e.ref.ID] = t
+				out = append(out, t)
+			}
+			t.ref.ArticleCount++
+			t.ref.Mentions += e.ref.Mentions
+			t.salience += e.salience
+			t.weight += e.weight
+		}
+	}
+	res := make([]storyEntity, len(out))
+	for i, t := range out {
+		res[i] = *t
+	}
+	return res
 }

@@ -34,7 +34,7 @@ const (
 	// central article is chosen from and its key entities counted over (a
 	// story's label follows it as it develops); its counts and times are
 	// exact whatever its size.
-	storyCandidates = 50
+	storyCandidates = 25
 	// storyKeyEntities is how many people, organisations and places (each)
 	// a story row names.
 	storyKeyEntities = 5

@@ -286,6 +286,20 @@ func TestStoryPage(t *testing.T) {
 	if got := eval[string](t, ctx, `document.querySelector('#feed li.card[data-id="a2"] .story-link').textContent`); got != "story: "+fx[1].Title {
 		t.Errorf("a2's story link %q", got)
 	}
+	// Live: a copy arriving is not listed; the original after it is.
+	waitFor(t, ctx, `document.querySelector('#live.on') !== null`)
+	now := time.Now().Add(-time.Minute)
+	fresh := fx[2]
+	fresh.ID, fresh.PublishedAt = "a3-live", &now
+	fresh = storetest.Enrich(fresh, now.Add(time.Second), []storetest.E{storetest.OSCE, storetest.Vienna}, nil)
+	copied := storetest.Copy(fresh, "a3-live-copy", "yahoo.com", now.Add(2*time.Second))
+	must(t, st.Save(t.Context(), copied), "save live copy")
+	must(t, st.Save(t.Context(), fresh), "save live original")
+	waitFor(t, ctx, `document.querySelector('#feed li.card').dataset.id === 'a3-live'`)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#feed li.card[data-id="a3-live-copy"]').length`); n != 0 {
+		t.Errorf("a copy arriving live was listed")
+	}
+
 	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/entities?type=PERSON&q=wendy+sherman")), "open entities")
 	waitFor(t, ctx, `document.querySelectorAll('table.grid tbody tr').length === 1`)
 	got := eval[[]string](t, ctx, `[...document.querySelectorAll('table.grid tbody tr td.num')].map(td => td.textContent)`)

@@ -260,6 +260,8 @@
         banner.hidden = false;
         return;
       }
+      // A copy is listed once, on its original ("N copies" on reload).
+      if (ev.article.duplicate_of && !filters.copies) return;
       const old = feed.querySelector('li[data-id="' + CSS.escape(ev.article.id) + '"]');
       if (old) old.remove();
       const empty = feed.querySelector('li.empty');

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,6 +169,59 @@ func TestStoryRevisions(t *testing.T) {
 		saveAll(t, st, gone)
 		if _, err := st.StorySummary(ctx, "geneva-talks"); err == nil {
 			t.Errorf("empty story still listed")
+		}
+	})
+}
+
+// A store made before migration 2 counted copies in its entity totals and
+// had bare story rows: migrating recounts the totals from the originals,
+// and its stories show their old title until they next change.
+func TestMigrationCountsCopiesOnce(t *testing.T) {
+	contract(t, func(t *testing.T, open func(string, ...store.Option) store.Store, dsn string) {
+		st, err := store.Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saveAll(t, st, copiesFixture()...)
+		want, _ := st.Entities(t.Context(), store.EntityQuery{Limit: 50})
+		st.Close()
+
+		driver, source := "sqlite", strings.TrimPrefix(dsn, "sqlite://")
+		if strings.HasPrefix(dsn, "postgres") {
+			driver, source = "pgx", dsn
+		}
+		db, err := sql.Open(driver, source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		// Back to version 1, with the totals version 1 kept.
+		undo := []string{`DROP INDEX articles_copies`}
+		for _, c := range []string{"label", "summary", "lead_id", "copies", "sources", "entities", "hash", "revision", "updated_at"} {
+			undo = append(undo, `ALTER TABLE stories DROP COLUMN `+c)
+		}
+		undo = append(undo, `DELETE FROM schema_migrations WHERE version = 2`,
+			`UPDATE entities SET
+				articles = (SELECT count(*) FROM article_entities ae WHERE ae.entity_id = entities.id),
+				mentions = (SELECT sum(ae.mentions) FROM article_entities ae WHERE ae.entity_id = entities.id)`)
+		for _, q := range undo {
+			if _, err := db.ExecContext(t.Context(), q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		var old int
+		if err := db.QueryRowContext(t.Context(), `SELECT articles FROM entities WHERE id = 'per:wendy-sherman'`).Scan(&old); err != nil || old != 5 {
+			t.Fatalf("version 1 counted Sherman in %d articles (%v), want 5 with the copies", old, err)
+		}
+
+		st = open(dsn)
+		got, _ := st.Entities(t.Context(), store.EntityQuery{Limit: 50})
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after migrating:\n got  %v\n want %v", got, want)
+		}
+		s, err := st.StorySummary(t.Context(), "geneva-talks")
+		if err != nil || s.Label == "" || s.Label != s.Title {
+			t.Errorf("a story from version 1: %+v, %v", s, err)
 		}
 	})
 }

@@ -1,5 +1,10 @@
 package pipeline
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
 // Subjects, streams and stage names: the whole NATS surface of newsflow.
 // docs/CONTRACT.md documents them for users; nothing else in the code base
 // spells a subject.
@@ -17,6 +22,10 @@ const (
 	SubjectDeadLetters      = SubjectDeadLetterPrefix + ">"
 	// SubjectFetch takes on-demand fetch requests (a URL) as NATS requests.
 	SubjectFetch = "newsflow.fetch"
+	// SubjectStoryPrefix + a story's token (StorySubject) carries that
+	// story's updates, published by the sink; SubjectStories matches all.
+	SubjectStoryPrefix = "newsflow.stories."
+	SubjectStories     = SubjectStoryPrefix + ">"
 )
 
 // Stream names. Each stream holds exactly one of the subjects above.
@@ -25,6 +34,8 @@ const (
 	StreamClean      = "NEWSFLOW_CLEAN"
 	StreamEnriched   = "NEWSFLOW_ENRICHED"
 	StreamDeadLetter = "NEWSFLOW_DEAD"
+	// StreamStories keeps the latest update of each story.
+	StreamStories = "NEWSFLOW_STORIES"
 )
 
 // Stage names: durable consumer names, log fields and metric labels.
@@ -49,6 +60,27 @@ func StreamOf(subject string) string {
 		return StreamEnriched
 	case len(subject) > len(SubjectDeadLetterPrefix) && subject[:len(SubjectDeadLetterPrefix)] == SubjectDeadLetterPrefix:
 		return StreamDeadLetter
+	case len(subject) > len(SubjectStoryPrefix) && subject[:len(SubjectStoryPrefix)] == SubjectStoryPrefix:
+		return StreamStories
 	}
 	return ""
+}
+
+// StorySubject is the subject a story's updates are published on: the
+// story id itself when it is a valid subject token (letters, digits, '-'
+// and '_', as the enricher's hex ids are), else "h" and 16 hex digits of
+// its SHA-256. The update's body carries the id either way.
+func StorySubject(storyID string) string {
+	token := storyID
+	for _, r := range storyID {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			sum := sha256.Sum256([]byte(storyID))
+			token = "h" + hex.EncodeToString(sum[:8])
+			break
+		}
+	}
+	if token == "" {
+		token = "h" + hex.EncodeToString(make([]byte, 8))
+	}
+	return SubjectStoryPrefix + token
 }

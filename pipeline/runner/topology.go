@@ -92,6 +92,15 @@ func (t Topology) Streams() []jetstream.StreamConfig {
 			Duplicates: t.DuplicateWindow, Storage: t.Storage, Replicas: t.Replicas,
 		},
 		{
+			// The latest update of every story: a new subscriber reads the
+			// current state of each story, then follows the updates.
+			Name: pipeline.StreamStories, Subjects: []string{pipeline.SubjectStories},
+			Description: "newsflow: story updates from the sink, the latest per story",
+			Retention:   jetstream.LimitsPolicy, Discard: jetstream.DiscardOld, MaxMsgsPerSubject: 1,
+			MaxAge: t.MaxAge, MaxBytes: orUnlimited(t.MaxBytes), Duplicates: t.DuplicateWindow,
+			Storage: t.Storage, Replicas: t.Replicas,
+		},
+		{
 			Name: StreamAdvisories,
 			Subjects: []string{
 				maxDeliveriesSubject(pipeline.StreamRaw, "*"),

@@ -176,6 +176,9 @@ func merge(a pipeline.Article, p page) pipeline.Article {
 			a.Title = p.title
 		}
 	}
+	if strings.TrimSpace(a.Title) == "" {
+		a.Title = Headline(p.text) // see headline.go
+	}
 	if len(a.Authors) == 0 && len(p.authors) > 0 {
 		a.Authors = p.authors
 	}

@@ -197,6 +197,18 @@ func intParam(v url.Values, name string) (int, error) {
 	return n, nil
 }
 
+func boolParam(v url.Values, name string) (bool, error) {
+	s, err := single(v, name)
+	if err != nil || s == "" {
+		return false, err
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, badf("parameter %q must be true or false (or 1 or 0), got %q", name, s)
+	}
+	return b, nil
+}
+
 // timeParam reads RFC 3339 or YYYY-MM-DD. A bare date in an upper bound
 // means the end of that day, so to=2022-01-12 includes the 12th.
 func timeParam(v url.Values, name string, upper bool) (time.Time, error) {
@@ -229,12 +241,13 @@ func multi(v url.Values, name string) []string {
 }
 
 // articleParams are the parameters of GET /api/articles.
-var articleParams = []string{"q", "entity", "source", "story", "from", "to", "limit", "cursor"}
+var articleParams = []string{"q", "entity", "source", "story", "from", "to", "limit", "cursor", "copies", "copies_of"}
 
 // ParseArticleQuery reads the article filters from URL parameters, as
 // GET /api/articles takes them (see docs/API.md): q, entity (repeatable),
-// source (repeatable), story, from, to, limit, cursor. The CLI's search
-// and export build their queries with it too.
+// source (repeatable), story, from, to, limit, cursor, copies (a boolean:
+// list copies too), copies_of (an article id: list its copies). The CLI's
+// search and export build their queries with it too.
 func ParseArticleQuery(v url.Values) (store.ArticleQuery, error) {
 	var (
 		q   store.ArticleQuery
@@ -256,6 +269,12 @@ func ParseArticleQuery(v url.Values) (store.ArticleQuery, error) {
 		return q, err
 	}
 	if q.Limit, err = intParam(v, "limit"); err != nil {
+		return q, err
+	}
+	if q.Copies, err = boolParam(v, "copies"); err != nil {
+		return q, err
+	}
+	if q.CopiesOf, err = single(v, "copies_of"); err != nil {
 		return q, err
 	}
 	q.Entities, q.Sources = multi(v, "entity"), multi(v, "source")

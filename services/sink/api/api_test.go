@@ -201,7 +201,8 @@ func TestOneOfEach(t *testing.T) {
 	}
 	var story store.StoryDetail
 	get(t, srv, "/api/stories/geneva-talks", http.StatusOK, &story)
-	if story.Title != "Sherman and Ryabkov meet in Geneva" || len(story.Articles) != 2 || len(story.Quotes) != 2 {
+	if story.Label != "Nato and Russia begin tense negotiations" || story.Title != story.Label || len(story.Articles) != 2 ||
+		len(story.Quotes) != 2 || len(story.Entities) != 5 || !strings.HasPrefix(story.Summary, "Nato and Russia began") {
 		t.Errorf("story: %+v", story)
 	}
 
@@ -375,5 +376,50 @@ func TestSearchAndExportCommands(t *testing.T) {
 	}
 	if err := api.ExportCommand(t.Context(), st, []string{"stray"}, io.Discard); err == nil {
 		t.Error("export accepted a stray argument")
+	}
+}
+
+func TestCopies(t *testing.T) {
+	srv, st := newServer(t)
+	as := storetest.Newsroom()
+	for _, c := range []pipeline.Article{
+		storetest.Copy(as[0], "a1-yahoo", "yahoo.com", storetest.Day(10).Add(time.Hour)),
+		storetest.Copy(as[0], "a1-msn", "msn.com", storetest.Day(11)),
+	} {
+		if err := st.Save(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"a4", "a3", "a2", "a1"}},
+		{"q=Sherman", []string{"a2", "a1"}},
+		{"q=Sherman&copies=true", []string{"a2", "a1-msn", "a1-yahoo", "a1"}},
+		{"copies_of=a1", []string{"a1-msn", "a1-yahoo"}},
+		{"copies_of=a2", []string{}},
+	} {
+		var page store.ArticlePage
+		get(t, srv, "/api/articles?"+c.query, http.StatusOK, &page)
+		if got := articleIDs(page); !slices.Equal(got, c.want) {
+			t.Errorf("?%s: got %v, want %v", c.query, got, c.want)
+		}
+		if c.query == "" && page.Articles[3].Copies != 2 {
+			t.Errorf("a1 lists %d copies, want 2", page.Articles[3].Copies)
+		}
+	}
+	get(t, srv, "/api/articles?copies=perhaps", http.StatusBadRequest, nil)
+	var story store.StoryDetail
+	get(t, srv, "/api/stories/geneva-talks", http.StatusOK, &story)
+	if story.ArticleCount != 2 || story.CopyCount != 2 || len(story.Articles) != 2 || story.Articles[0].Copies != 2 {
+		t.Errorf("story with copies: %+v", story.StorySummary)
+	}
+	var ents struct{ Entities []store.EntityStat }
+	get(t, srv, "/api/entities?type=PERSON", http.StatusOK, &ents)
+	for _, e := range ents.Entities {
+		if e.ID == storetest.Sherman.ID && e.ArticleCount != 2 {
+			t.Errorf("Sherman counted in %d articles, want 2 (copies count once)", e.ArticleCount)
+		}
 	}
 }

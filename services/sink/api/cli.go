@@ -24,6 +24,8 @@ func SearchCommand(ctx context.Context, r store.Reader, args []string, out io.Wr
 	asJSON := fs.Bool("json", false, "print JSON lines (one article summary per line) instead of a table")
 	fs.String("cursor", "", "continue from the cursor printed after the previous page")
 	fs.Int("limit", store.DefaultLimit, fmt.Sprintf("articles per page (at most %d)", store.MaxLimit))
+	fs.Bool("copies", false, "list copies of articles (duplicate_of) too, not only the originals")
+	fs.String("copies_of", "", "list the copies of the article with this id")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: newsflow search [flags] [QUERY...]\n\n"+
 			"Searches the stored articles. QUERY uses web-search syntax: words (all\n"+
@@ -163,7 +165,7 @@ func parseFlags(fs *flag.FlagSet, args []string, v url.Values) error {
 	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "story", "from", "to", "cursor", "limit", "q":
+		case "story", "from", "to", "cursor", "limit", "q", "copies", "copies_of":
 			v.Set(f.Name, f.Value.String())
 		}
 	})

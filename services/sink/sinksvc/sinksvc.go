@@ -60,21 +60,28 @@ func (o Options) Validate() error {
 }
 
 // Build opens the store and wires the sink stage — enriched subject in,
-// every article upserted by id — and the HTTP API and web view over the
+// every article upserted by id, then its story's update published on
+// pipeline.StorySubject — and the HTTP API and web view over the
 // store. Concurrent saves are group-committed by
 // the store, so the stage runs many workers: each waits for its commit.
-func Build(ctx context.Context, o Options, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
+func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
 	st, err := store.Open(ctx, o.DB, store.WithLogger(log.Named("store")), store.WithSQLiteMemory(o.SQLiteCacheMB, o.SQLiteCacheMB, -1))
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("sink: %w", err)
 	}
+	stories := NewStoryPublisher(js, st)
 	stage := &runner.Stage{
 		Name:    pipeline.StageSink,
 		From:    pipeline.SubjectEnriched,
 		Version: Version,
 		Workers: 64,
 		Func: func(ctx context.Context, a pipeline.Article) (pipeline.Article, error) {
-			return a, st.Save(ctx, a)
+			if err := st.Save(ctx, a); err != nil {
+				return a, err
+			}
+			// After the commit: a failed publish is retried with the
+			// article, whose second Save is a no-op.
+			return a, stories.Publish(ctx, a.StoryID)
 		},
 		Log: log,
 	}

@@ -242,7 +242,7 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 	sort.Strings(ids)
 	// Locking the stored rows (in id order) is what makes "compare
 	// versions, then write" atomic against other replicas.
-	rows, err := tx.Query(ctx, `SELECT id, rid, version, hash, story_id, stored_at FROM articles
+	rows, err := tx.Query(ctx, `SELECT id, rid, version, hash, story_id, duplicate_of, stored_at FROM articles
 		WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("reading stored versions: %w", err)
@@ -253,7 +253,7 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 			id string
 			e  existing
 		)
-		if err := rows.Scan(&id, &e.rid, &e.version, &e.hash, &e.story, &e.storedAt); err != nil {
+		if err := rows.Scan(&id, &e.rid, &e.version, &e.hash, &e.story, &e.dupOf, &e.storedAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -277,7 +277,7 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 		for _, old := range pl.replaced {
 			rids = append(rids, old.rid)
 		}
-		rows, err := tx.Query(ctx, `DELETE FROM article_entities WHERE article_rid = ANY($1) RETURNING entity_id, mentions`, rids)
+		rows, err := tx.Query(ctx, `DELETE FROM article_entities WHERE article_rid = ANY($1) RETURNING article_rid, entity_id, mentions`, rids)
 		if err != nil {
 			return nil, fmt.Errorf("clearing replaced articles: %w", err)
 		}
@@ -381,19 +381,73 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 		// Another replica may be recomputing the same story; the lock makes
 		// the second one wait and then see the first one's articles.
 		b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('newsflow.story:' || $1::text, 0))`, s)
-		b.Queue(rebind(storyUpsert), s)
-		b.Queue(rebind(storyDelete), s, s)
 	}
+	if b.Len() > 0 {
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return nil, fmt.Errorf("updating totals: %w", err)
+		}
+	}
+	if err := refreshStories(ctx, pgStoryTx(tx, p.d, now), pl.stories); err != nil {
+		return nil, fmt.Errorf("updating stories: %w", err)
+	}
+	b = &pgx.Batch{}
 	for _, payload := range notifyPayloads(commits) {
 		b.Queue(`SELECT pg_notify($1, $2)`, p.channel, payload)
 	}
+	if b.Len() == 0 {
+		return commits, tx.Commit(ctx)
+	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, fmt.Errorf("updating totals: %w", err)
+		return nil, fmt.Errorf("announcing commits: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
 	return commits, nil
+}
+
+// pgStoryTx pipelines each group of a storyTx's statements in one round
+// trip.
+func pgStoryTx(tx pgx.Tx, d dialect, now time.Time) storyTx {
+	return storyTx{
+		d: d,
+		query: func(ctx context.Context, qs []stmt, fn func(int, rowScanner) error) error {
+			if len(qs) == 0 {
+				return nil
+			}
+			b := &pgx.Batch{}
+			for _, q := range qs {
+				b.Queue(rebind(q.sql), q.args...)
+			}
+			br := tx.SendBatch(ctx, b)
+			for i := range qs {
+				rows, err := br.Query()
+				if err == nil {
+					err = fn(i, rows)
+					rows.Close()
+					if err == nil {
+						err = rows.Err()
+					}
+				}
+				if err != nil {
+					br.Close()
+					return err
+				}
+			}
+			return br.Close()
+		},
+		exec: func(ctx context.Context, qs []stmt) error {
+			if len(qs) == 0 {
+				return nil
+			}
+			b := &pgx.Batch{}
+			for _, q := range qs {
+				b.Queue(rebind(q.sql), q.args...)
+			}
+			return tx.SendBatch(ctx, b).Close()
+		},
+		now: now,
+	}
 }
 
 // pgTSV is the tsvector of an article from its title and text parameters.

@@ -38,6 +38,13 @@ type ArticleQuery struct {
 	Limit int
 	// Cursor continues from a previous page's Next.
 	Cursor string
+	// Copies lists copies (articles with a duplicate_of) too. By default
+	// a list holds originals only, each with the number of its copies, so
+	// that an article fetched again is listed once.
+	Copies bool
+	// CopiesOf, if set, lists the copies of the article with that id
+	// (and nothing else).
+	CopiesOf string
 }
 
 // ArticlePage is one page of articles, newest first.
@@ -59,8 +66,12 @@ type ArticleSummary struct {
 	// At is the article time (see ArticleTime), the list order.
 	At      time.Time `json:"at"`
 	StoryID string    `json:"story_id,omitempty"`
+	// StoryLabel is the label of its story (see StorySummary.Label).
+	StoryLabel string `json:"story_label,omitempty"`
 	// DuplicateOf is the id of the article this one copies, if any.
 	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Copies counts the stored copies of this article.
+	Copies int `json:"copies,omitempty"`
 	// Lede is the article's summary, or the start of its text.
 	Lede string `json:"lede"`
 	// Entities are its most salient entities (up to eight).
@@ -80,6 +91,9 @@ type EntityRef struct {
 	Type     pipeline.EntityType `json:"type"`
 	Mentions int                 `json:"mentions"`
 	Salience float64             `json:"salience,omitempty"`
+	// ArticleCount, for a story's key entities, counts the story's
+	// articles mentioning it.
+	ArticleCount int `json:"article_count,omitempty"`
 }
 
 // summaryEntities is how many entities an ArticleSummary carries.
@@ -165,31 +179,62 @@ type StoryPage struct {
 	Next    string         `json:"next,omitempty"`
 }
 
-// StorySummary is a story as listed.
+// StorySummary is a story as listed, and as its updates are published.
+// Copies (articles with a duplicate_of) count apart: ArticleCount,
+// SourceCount and the key entities are of originals only.
 type StorySummary struct {
 	ID string `json:"id"`
-	// Title is the title of its earliest article.
-	Title        string    `json:"title"`
-	ArticleCount int       `json:"article_count"`
-	FirstAt      time.Time `json:"first_at"`
-	LastAt       time.Time `json:"last_at"`
+	// Label is its most representative headline: that of its most central
+	// article (see Lead).
+	Label string `json:"label"`
+	// Title is Label, under the name older clients know.
+	Title string `json:"title"`
+	// Summary is the lead sentences of its most central article.
+	Summary string `json:"summary,omitempty"`
+	// Lead is the id of its most central article: the one whose entities
+	// and headline are most like the rest of the story's.
+	Lead string `json:"lead_article_id,omitempty"`
+	// Entities are its key people, organisations and places (up to five
+	// of each), by how many of its articles mention them.
+	Entities     []EntityRef `json:"entities"`
+	ArticleCount int         `json:"article_count"`
+	CopyCount    int         `json:"copy_count"`
+	SourceCount  int         `json:"source_count"`
+	// FirstAt and LastAt are the times of its first and latest article.
+	FirstAt time.Time `json:"first_at"`
+	LastAt  time.Time `json:"last_at"`
+	// Revision grows by one each time what the story says changes;
+	// UpdatedAt is when it last did.
+	Revision  int64     `json:"revision"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	hash string
 }
+
+// Hash identifies what the story says: two summaries with the same Hash
+// say the same. The sink's story updates are de-duplicated by it.
+func (s StorySummary) Hash() string { return s.hash }
 
 // StoryDetail is one story.
 type StoryDetail struct {
 	StorySummary
-	// Articles are its articles, oldest first (up to 500).
+	// Articles are its articles, oldest first (up to 500): originals
+	// only, each with its number of copies, unless the query asked for
+	// copies.
 	Articles []ArticleSummary `json:"articles"`
-	// Entities are the entities most mentioned across it (up to 25).
-	Entities []EntityRef `json:"entities"`
+	// Mentioned are the entities most mentioned across its originals (up
+	// to 25); its key entities are in StorySummary.Entities.
+	Mentioned []EntityRef `json:"mentioned"`
 	// Quotes are its quotes, oldest first (up to 100).
 	Quotes []QuoteRef `json:"quotes"`
 }
 
-// SourceStat is a source and how many articles came from it.
+// SourceStat is a source and how many articles came from it: originals,
+// and copies apart.
 type SourceStat struct {
 	Source       string `json:"source"`
 	ArticleCount int    `json:"article_count"`
+	CopyCount    int    `json:"copy_count,omitempty"`
 }
 
 // Detail bounds.
@@ -274,6 +319,8 @@ type articleFilter struct {
 	entities []string
 	sources  []string
 	story    string
+	copies   bool   // list copies too
+	copiesOf string // list the copies of this article
 	from, to time.Time
 	limit    int
 	after    int64 // rid cursor; 0 for the first page
@@ -281,7 +328,8 @@ type articleFilter struct {
 }
 
 func (q ArticleQuery) filter(scan bool) (articleFilter, error) {
-	f := articleFilter{story: strings.TrimSpace(q.Story), from: q.From, to: q.To}
+	f := articleFilter{story: strings.TrimSpace(q.Story), from: q.From, to: q.To,
+		copies: q.Copies, copiesOf: strings.TrimSpace(q.CopiesOf)}
 	var err error
 	if f.limit, err = checkLimit(q.Limit, scan); err != nil {
 		return f, err

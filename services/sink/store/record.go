@@ -249,6 +249,7 @@ type existing struct {
 	version  int64
 	hash     string
 	story    string
+	dupOf    string
 	storedAt time.Time
 }
 
@@ -322,14 +323,22 @@ type entityDelta struct {
 
 // oldEntity is a stored article_entities row about to be replaced.
 type oldEntity struct {
+	rid      int64
 	entityID string
 	mentions int
 }
 
 // entityDeltas nets the rows removed from replaced articles against the
 // rows the plan writes, sorted by id so that concurrent writers lock
-// entities in the same order and cannot deadlock.
+// entities in the same order and cannot deadlock. Copies (articles with a
+// duplicate_of) count once: their original counted, they do not.
 func entityDeltas(removed []oldEntity, p plan) []entityDelta {
+	copyRids := map[int64]bool{}
+	for _, old := range p.replaced {
+		if old.dupOf != "" {
+			copyRids[old.rid] = true
+		}
+	}
 	m := map[string]*entityDelta{}
 	get := func(id string) *entityDelta {
 		d := m[id]
@@ -340,11 +349,17 @@ func entityDeltas(removed []oldEntity, p plan) []entityDelta {
 		return d
 	}
 	for _, o := range removed {
+		if copyRids[o.rid] {
+			continue
+		}
 		d := get(o.entityID)
 		d.articles--
 		d.mentions -= o.mentions
 	}
 	for _, r := range p.write {
+		if r.dupOf != "" {
+			continue
+		}
 		for _, e := range r.entities {
 			d := get(e.id)
 			d.articles++

@@ -125,7 +125,7 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 	for i, r := range recs {
 		ids[i] = r.id
 	}
-	q := s.newQuery().add(`SELECT id, rid, version, hash, story_id, stored_at FROM articles WHERE id IN `).in(ids)
+	q := s.newQuery().add(`SELECT id, rid, version, hash, story_id, duplicate_of, stored_at FROM articles WHERE id IN `).in(ids)
 	stored, err := queryExisting(ctx, tx, q)
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 			rids = append(rids, old.rid)
 		}
 		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(rids)), ",") + ")"
-		rows, err := tx.QueryContext(ctx, `SELECT entity_id, mentions FROM article_entities WHERE article_rid IN `+in, rids...)
+		rows, err := tx.QueryContext(ctx, `SELECT article_rid, entity_id, mentions FROM article_entities WHERE article_rid IN `+in, rids...)
 		if err != nil {
 			return nil, fmt.Errorf("reading replaced entities: %w", err)
 		}
@@ -219,13 +219,8 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 			return nil, fmt.Errorf("removing unmentioned entities: %w", err)
 		}
 	}
-	for _, story := range p.stories {
-		if _, err := st.story.ExecContext(ctx, story); err != nil {
-			return nil, fmt.Errorf("updating story %s: %w", story, err)
-		}
-		if _, err := st.storyGone.ExecContext(ctx, story, story); err != nil {
-			return nil, fmt.Errorf("updating story %s: %w", story, err)
-		}
+	if err := refreshStories(ctx, sqlStoryTx(tx, s.d, time.UnixMicro(now).UTC()), p.stories); err != nil {
+		return nil, fmt.Errorf("updating stories: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -237,18 +232,10 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 const articleCols = `rid, id, stored_at, url, source, site_name, title, lang, lede, published_at, at, story_id,
 	duplicate_of, entity_count, quote_count, version, hash, updated_at, doc`
 
-// Story totals are recomputed from the articles (a story is small) rather
-// than kept as running sums, so an article moving between stories can
-// never leave them wrong. Both engines run these two statements.
+// Story rows are recomputed from the articles (refreshStory) rather than
+// kept as running sums, so an article moving between stories can never
+// leave them wrong.
 const (
-	storyUpsert = `INSERT INTO stories (id, title, articles, first_at, last_at)
-		SELECT a.story_id,
-			(SELECT t.title FROM articles t WHERE t.story_id = a.story_id ORDER BY t.rid LIMIT 1),
-			count(*), min(a.at), max(a.at)
-		FROM articles a WHERE a.story_id = ? GROUP BY a.story_id
-		ON CONFLICT (id) DO UPDATE SET title = excluded.title, articles = excluded.articles,
-			first_at = excluded.first_at, last_at = excluded.last_at`
-	storyDelete = `DELETE FROM stories WHERE id = ? AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?)`
 	// entityInsert and entityConflict apply entityDeltas, around a VALUES
 	// row (SQLite) or rows from arrays (PostgreSQL). A delta that only
 	// removes mentions carries no name and keeps the stored one.
@@ -263,7 +250,7 @@ const (
 )
 
 type sqliteStmts struct {
-	insert, lastRid, fts, story, storyGone *sql.Stmt
+	insert, lastRid, fts *sql.Stmt
 }
 
 func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
@@ -276,8 +263,6 @@ func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.lastRid, `SELECT max(rid) FROM articles WHERE rid >= ? AND rid < ?`},
 		{&st.fts, `INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)`},
-		{&st.story, storyUpsert},
-		{&st.storyGone, storyDelete},
 	} {
 		s, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -290,7 +275,7 @@ func prepareSQLite(ctx context.Context, tx *sql.Tx) (*sqliteStmts, error) {
 }
 
 func (st *sqliteStmts) close() {
-	for _, s := range []*sql.Stmt{st.insert, st.lastRid, st.fts, st.story, st.storyGone} {
+	for _, s := range []*sql.Stmt{st.insert, st.lastRid, st.fts} {
 		if s != nil {
 			s.Close()
 		}
@@ -350,7 +335,7 @@ func queryExisting(ctx context.Context, tx queryer, q *query) (map[string]existi
 			e      existing
 			stored dbTime
 		)
-		if err := rows.Scan(&id, &e.rid, &e.version, &e.hash, &e.story, &stored); err != nil {
+		if err := rows.Scan(&id, &e.rid, &e.version, &e.hash, &e.story, &e.dupOf, &stored); err != nil {
 			return nil, err
 		}
 		e.storedAt = stored.t
@@ -377,7 +362,7 @@ func scanOldEntities(rows rowScanner) ([]oldEntity, error) {
 	var out []oldEntity
 	for rows.Next() {
 		var o oldEntity
-		if err := rows.Scan(&o.entityID, &o.mentions); err != nil {
+		if err := rows.Scan(&o.rid, &o.entityID, &o.mentions); err != nil {
 			return nil, err
 		}
 		out = append(out, o)

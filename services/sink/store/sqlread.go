@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/segmentio/encoding/json"
 )
 
 // dialect is what the two SQL engines disagree on; every query is written
@@ -229,6 +230,12 @@ func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols stri
 	if f.story != "" {
 		q.add(" AND a.story_id = ?", f.story)
 	}
+	switch {
+	case f.copiesOf != "":
+		q.add(" AND a.duplicate_of = ? AND a.duplicate_of <> ''", f.copiesOf)
+	case !f.copies:
+		q.add(" AND a.duplicate_of = ''")
+	}
 	// Time bounds are a rid range, which the driving index can seek, and
 	// the exact comparison.
 	if !f.from.IsZero() || !f.to.IsZero() {
@@ -288,7 +295,80 @@ func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][
 	if err := r.attachEntities(ctx, page.Articles); err != nil {
 		return ArticlePage{}, err
 	}
+	if err := r.attachCopies(ctx, page.Articles); err != nil {
+		return ArticlePage{}, err
+	}
+	if err := r.attachStoryLabels(ctx, page.Articles); err != nil {
+		return ArticlePage{}, err
+	}
 	return page, nil
+}
+
+// attachStoryLabels names the story of each of sums.
+func (r *sqlReader) attachStoryLabels(ctx context.Context, sums []ArticleSummary) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, s := range sums {
+		if s.StoryID != "" && !seen[s.StoryID] {
+			seen[s.StoryID] = true
+			ids = append(ids, s.StoryID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	q := r.newQuery().add(`SELECT id, CASE WHEN label <> '' THEN label ELSE title END FROM stories WHERE id IN `).in(ids)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("store: story labels: %w", err)
+	}
+	defer rows.Close()
+	labels := map[string]string{}
+	for rows.Next() {
+		var id, label string
+		if err := rows.Scan(&id, &label); err != nil {
+			return fmt.Errorf("store: story labels: %w", err)
+		}
+		labels[id] = label
+	}
+	for i := range sums {
+		sums[i].StoryLabel = labels[sums[i].StoryID]
+	}
+	return rows.Err()
+}
+
+// attachCopies counts the stored copies of each original in sums.
+func (r *sqlReader) attachCopies(ctx context.Context, sums []ArticleSummary) error {
+	idx := make(map[string]int, len(sums))
+	var ids []string
+	for i, s := range sums {
+		if s.DuplicateOf == "" {
+			idx[s.ID] = i
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	// "<> ''" is the partial index's own condition, which is what lets
+	// SQLite use it.
+	q := r.newQuery().add(`SELECT duplicate_of, count(*) FROM articles WHERE duplicate_of <> '' AND duplicate_of IN `).in(ids).add(` GROUP BY duplicate_of`)
+	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("store: counting copies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id string
+			n  int
+		)
+		if err := rows.Scan(&id, &n); err != nil {
+			return fmt.Errorf("store: counting copies: %w", err)
+		}
+		sums[idx[id]].Copies = n
+	}
+	return rows.Err()
 }
 
 // searchWindow is how many of the newest articles a full-text query
@@ -410,6 +490,12 @@ func (r *sqlReader) summaries(ctx context.Context, ids []string) ([]ArticleSumma
 	if err := r.attachEntities(ctx, sums); err != nil {
 		return nil, err
 	}
+	if err := r.attachCopies(ctx, sums); err != nil {
+		return nil, err
+	}
+	if err := r.attachStoryLabels(ctx, sums); err != nil {
+		return nil, err
+	}
 	byID := make(map[string]ArticleSummary, len(sums))
 	for _, s := range sums {
 		byID[s.ID] = s
@@ -429,6 +515,7 @@ func (r *sqlReader) Scan(ctx context.Context, aq ArticleQuery, fn func(doc []byt
 	if err != nil {
 		return err
 	}
+	f.copies = f.copies || f.copiesOf == "" // an export is of everything stored
 	groups, ok, err := r.resolveEntities(ctx, f.entities)
 	if err != nil || !ok {
 		return err
@@ -493,8 +580,8 @@ func (r *sqlReader) Entities(ctx context.Context, eq EntityQuery) ([]EntityStat,
 			hi = ridBase(eq.To)
 		}
 		q.add(`SELECT e.id, e.name, e.type, count(*), sum(ae.mentions), max(ae.article_rid)
-			FROM article_entities ae JOIN entities e ON e.id = ae.entity_id
-			WHERE ae.article_rid >= ? AND ae.article_rid < ?`, lo, hi)
+			FROM article_entities ae JOIN entities e ON e.id = ae.entity_id JOIN articles a ON a.rid = ae.article_rid
+			WHERE ae.article_rid >= ? AND ae.article_rid < ? AND a.duplicate_of = ''`, lo, hi)
 	}
 	if eq.Type != "" {
 		q.add(` AND e.type = ?`, string(eq.Type))
@@ -579,7 +666,7 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 		return d, err
 	}
 	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, a.id, a.title, a.at
-		FROM quotes q JOIN articles a ON a.rid = q.article_rid WHERE q.speaker_id = ?
+		FROM quotes q JOIN articles a ON a.rid = q.article_rid WHERE q.speaker_id = ? AND a.duplicate_of = ''
 		ORDER BY q.article_rid DESC, q.ord LIMIT ?`, id, entityQuotes)
 	if d.Quotes, err = r.quotes(ctx, q); err != nil {
 		return d, err
@@ -628,16 +715,30 @@ func (r *sqlReader) quotes(ctx context.Context, q *query) ([]QuoteRef, error) {
 	return out, rows.Err()
 }
 
-const storyCols = `s.id, s.title, s.articles, s.first_at, s.last_at`
+const storyCols = `s.id, s.title, s.label, s.summary, s.lead_id, s.entities, s.articles, s.copies, s.sources,
+	s.first_at, s.last_at, s.revision, s.updated_at, s.hash`
 
 func scanStory(sc interface{ Scan(...any) error }) (StorySummary, error) {
 	var (
-		s           StorySummary
-		first, last dbTime
+		s                    StorySummary
+		title, ents          string
+		first, last, updated dbTime
 	)
-	err := sc.Scan(&s.ID, &s.Title, &s.ArticleCount, &first, &last)
-	s.FirstAt, s.LastAt = first.t, last.t
-	return s, err
+	err := sc.Scan(&s.ID, &title, &s.Label, &s.Summary, &s.Lead, &ents, &s.ArticleCount, &s.CopyCount, &s.SourceCount,
+		&first, &last, &s.Revision, &updated, &s.hash)
+	if err != nil {
+		return s, err
+	}
+	s.FirstAt, s.LastAt, s.UpdatedAt = first.t, last.t, updated.t
+	if s.Label == "" { // a row no writer has relabelled since migration 2
+		s.Label = title
+	}
+	s.Title = s.Label
+	s.Entities = []EntityRef{}
+	if err := json.Unmarshal([]byte(ents), &s.Entities); err != nil {
+		return s, fmt.Errorf("story %s: entities: %w", s.ID, err)
+	}
+	return s, nil
 }
 
 // Stories implements Reader.
@@ -653,7 +754,7 @@ func (r *sqlReader) Stories(ctx context.Context, sq StoryQuery) (StoryPage, erro
 	if err != nil {
 		return StoryPage{}, err
 	}
-	q := r.newQuery().add(`SELECT ` + storyCols + ` FROM stories s WHERE s.articles > 0`)
+	q := r.newQuery().add(`SELECT ` + storyCols + ` FROM stories s WHERE s.articles + s.copies > 0`)
 	if !sq.From.IsZero() {
 		q.add(` AND s.last_at >= ?`, r.d.timeArg(sq.From))
 	}
@@ -688,45 +789,68 @@ func (r *sqlReader) Stories(ctx context.Context, sq StoryQuery) (StoryPage, erro
 	return page, nil
 }
 
-// Story implements Reader.
-func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
-	var d StoryDetail
-	q := r.newQuery().add(`SELECT `+storyCols+` FROM stories s WHERE s.id = ? AND s.articles > 0`, id)
+// StorySummary implements Reader.
+func (r *sqlReader) StorySummary(ctx context.Context, id string) (StorySummary, error) {
+	q := r.newQuery().add(`SELECT `+storyCols+` FROM stories s WHERE s.id = ? AND s.articles + s.copies > 0`, id)
 	s, err := scanStory(r.db.QueryRowContext(ctx, q.String(), q.args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("story %q: %w", id, ErrNotFound)
+		return s, fmt.Errorf("story %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return d, fmt.Errorf("store: story %q: %w", id, err)
+		return s, fmt.Errorf("store: story %q: %w", id, err)
 	}
-	d.StorySummary = s
-	q = r.newQuery().add(`SELECT `+summaryCols+` FROM articles a WHERE a.story_id = ?
+	return s, nil
+}
+
+// Story implements Reader.
+func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
+	var (
+		d   StoryDetail
+		err error
+	)
+	if d.StorySummary, err = r.StorySummary(ctx, id); err != nil {
+		return d, err
+	}
+	q := r.newQuery().add(`SELECT `+summaryCols+` FROM articles a WHERE a.story_id = ? AND a.duplicate_of = ''
 		ORDER BY a.rid LIMIT ?`, id, storyArticles)
 	if d.Articles, err = r.summaryRows(ctx, r.db, q); err != nil {
 		return d, fmt.Errorf("store: story articles: %w", err)
 	}
+	if len(d.Articles) == 0 { // copies only
+		q = r.newQuery().add(`SELECT `+summaryCols+` FROM articles a WHERE a.story_id = ?
+			ORDER BY a.rid LIMIT ?`, id, storyArticles)
+		if d.Articles, err = r.summaryRows(ctx, r.db, q); err != nil {
+			return d, fmt.Errorf("store: story articles: %w", err)
+		}
+	}
 	if err := r.attachEntities(ctx, d.Articles); err != nil {
 		return d, err
 	}
-	q = r.newQuery().add(`SELECT ae.entity_id, e.name, e.type, sum(ae.mentions)
+	if err := r.attachCopies(ctx, d.Articles); err != nil {
+		return d, err
+	}
+	for i := range d.Articles {
+		d.Articles[i].StoryLabel = d.Label
+	}
+	q = r.newQuery().add(`SELECT ae.entity_id, e.name, e.type, sum(ae.mentions), count(*)
 		FROM articles a JOIN article_entities ae ON ae.article_rid = a.rid JOIN entities e ON e.id = ae.entity_id
-		WHERE a.story_id = ? GROUP BY ae.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, storyEntities)
+		WHERE a.story_id = ? AND a.duplicate_of = '' GROUP BY ae.entity_id, e.name, e.type ORDER BY 4 DESC, 1 LIMIT ?`, id, storyEntities)
 	rows, err := r.db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return d, fmt.Errorf("store: story entities: %w", err)
 	}
-	d.Entities = []EntityRef{}
+	d.Mentioned = []EntityRef{}
 	for rows.Next() {
 		var e EntityRef
-		if err := rows.Scan(&e.ID, &e.Name, &e.Type, &e.Mentions); err != nil {
+		if err := rows.Scan(&e.ID, &e.Name, &e.Type, &e.Mentions, &e.ArticleCount); err != nil {
 			rows.Close()
 			return d, fmt.Errorf("store: story entities: %w", err)
 		}
-		d.Entities = append(d.Entities, e)
+		d.Mentioned = append(d.Mentioned, e)
 	}
 	rows.Close()
 	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, a.id, a.title, a.at
-		FROM articles a JOIN quotes q ON q.article_rid = a.rid WHERE a.story_id = ?
+		FROM articles a JOIN quotes q ON q.article_rid = a.rid WHERE a.story_id = ? AND a.duplicate_of = ''
 		ORDER BY a.rid, q.ord LIMIT ?`, id, storyQuotes)
 	d.Quotes, err = r.quotes(ctx, q)
 	return d, err
@@ -734,8 +858,9 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 
 // Sources implements Reader.
 func (r *sqlReader) Sources(ctx context.Context) ([]SourceStat, error) {
-	rows, err := r.db.QueryContext(ctx, `SELECT source, count(*) FROM articles WHERE source <> ''
-		GROUP BY source ORDER BY 2 DESC, 1 LIMIT 1000`)
+	rows, err := r.db.QueryContext(ctx, `SELECT source,
+			sum(CASE WHEN duplicate_of = '' THEN 1 ELSE 0 END), sum(CASE WHEN duplicate_of = '' THEN 0 ELSE 1 END)
+		FROM articles WHERE source <> '' GROUP BY source ORDER BY 2 DESC, 1 LIMIT 1000`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
@@ -743,7 +868,7 @@ func (r *sqlReader) Sources(ctx context.Context) ([]SourceStat, error) {
 	out := []SourceStat{}
 	for rows.Next() {
 		var s SourceStat
-		if err := rows.Scan(&s.Source, &s.ArticleCount); err != nil {
+		if err := rows.Scan(&s.Source, &s.ArticleCount, &s.CopyCount); err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
 		}
 		out = append(out, s)

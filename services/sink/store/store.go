@@ -78,6 +78,8 @@ type Reader interface {
 	Stories(ctx context.Context, q StoryQuery) (StoryPage, error)
 	// Story returns one story with its articles in publication order.
 	Story(ctx context.Context, id string) (StoryDetail, error)
+	// StorySummary returns one story as Stories lists it, or ErrNotFound.
+	StorySummary(ctx context.Context, id string) (StorySummary, error)
 	// Sources lists the sources articles came from, with their counts.
 	Sources(ctx context.Context) ([]SourceStat, error)
 }

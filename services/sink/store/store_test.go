@@ -469,8 +469,21 @@ func TestStories(t *testing.T) {
 			t.Fatalf("stories: %+v", page.Stories)
 		}
 		g := page.Stories[1]
-		if g.Title != "Sherman and Ryabkov meet in Geneva" || g.ArticleCount != 2 || !g.FirstAt.Equal(day(10)) || !g.LastAt.Equal(day(12)) {
+		// a2 is about all that a1 is about, and more: it is the story's
+		// most central article, and its headline the label.
+		if g.Label != "Nato and Russia begin tense negotiations" || g.Title != g.Label || g.Lead != "a2" ||
+			g.ArticleCount != 2 || g.SourceCount != 2 || g.CopyCount != 0 || !g.FirstAt.Equal(day(10)) || !g.LastAt.Equal(day(12)) {
 			t.Errorf("story summary: %+v", g)
+		}
+		if !strings.HasPrefix(g.Summary, "Nato and Russia began tense negotiations on Wednesday after Sergei Rybakov and Wendy Sherman met in Geneva. Russia wants guarantees.") {
+			t.Errorf("story summary text: %q", g.Summary)
+		}
+		var key []string
+		for _, e := range g.Entities {
+			key = append(key, fmt.Sprintf("%s:%s=%d", e.Type, e.Name, e.ArticleCount))
+		}
+		if !slices.Equal(key, []string{"PERSON:Sergei Ryabkov=2", "PERSON:Wendy Sherman=2", "LOC:Geneva=2", "LOC:Russia=1", "ORG:Nato=1"}) {
+			t.Errorf("story key entities: %v", key)
 		}
 		p1, _ := st.Stories(ctx, store.StoryQuery{Limit: 1})
 		p2, _ := st.Stories(ctx, store.StoryQuery{Limit: 1, Cursor: p1.Next})
@@ -489,8 +502,8 @@ func TestStories(t *testing.T) {
 		if got := ids(d.Articles); !slices.Equal(got, []string{"a1", "a2"}) {
 			t.Errorf("story articles (oldest first): %v", got)
 		}
-		if len(d.Entities) < 2 || d.Entities[0].ID != ryabkov.ID || d.Entities[0].Mentions != 4 {
-			t.Errorf("story entities: %+v", d.Entities)
+		if len(d.Mentioned) < 2 || d.Mentioned[0].ID != ryabkov.ID || d.Mentioned[0].Mentions != 4 {
+			t.Errorf("story entities: %+v", d.Mentioned)
 		}
 		if len(d.Quotes) != 2 || d.Quotes[0].ArticleID != "a1" {
 			t.Errorf("story quotes: %+v", d.Quotes)
@@ -499,7 +512,7 @@ func TestStories(t *testing.T) {
 			t.Errorf("unknown story: %v", err)
 		}
 		srcs, _ := st.Sources(ctx)
-		if fmt.Sprint(srcs) != "[{reuters.com 2} {bbc.co.uk 1} {dw.com 1}]" {
+		if fmt.Sprint(srcs) != "[{reuters.com 2 0} {bbc.co.uk 1 0} {dw.com 1 0}]" {
 			t.Errorf("sources: %v", srcs)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +194,126 @@ func TestWebView(t *testing.T) {
 		t.Errorf("search found %s, want a2", got)
 	}
 	screenshot(t, ctx, "7-search")
+}
+
+// A story page reads like a timeline: its label (the most central
+// article's headline, not its id), summary, counts and key people,
+// organisations and places, then its articles in time order with source,
+// headline and entities. Copies (the same article fetched again from other
+// sites) show once, as "N copies" on their original, and count once in
+// the story's counts and in "most mentioned"; a link lists them.
+func TestStoryPage(t *testing.T) {
+	ctx := browser(t)
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "web.db"))
+	must(t, err, "open store")
+	defer st.Close()
+	fx := storetest.Newsroom()
+	g := storetest.NewGenerator(7)
+	for i := range 20 {
+		must(t, st.Save(t.Context(), g.Article(i)), "save")
+	}
+	for _, a := range fx {
+		must(t, st.Save(t.Context(), a), "save")
+	}
+	for _, c := range []pipeline.Article{
+		storetest.Copy(fx[0], "a1-yahoo", "yahoo.com", storetest.Day(10).Add(time.Hour)),
+		storetest.Copy(fx[0], "a1-msn", "msn.com", storetest.Day(10).Add(2*time.Hour)),
+		storetest.Copy(fx[1], "a2-yahoo", "yahoo.com", storetest.Day(12).Add(time.Hour)),
+	} {
+		must(t, st.Save(t.Context(), c), "save copy")
+	}
+	// What "most mentioned" must say: Sherman's mentions in the originals.
+	shermanMentions := 0
+	for _, a := range fx {
+		for _, e := range a.Entities {
+			if e.ID == storetest.Sherman.ID {
+				shermanMentions += len(e.Mentions)
+			}
+		}
+	}
+	srv := httptest.NewServer(web.New(st))
+	defer func() { srv.CloseClientConnections(); srv.Close() }()
+
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/stories/geneva-talks")), "open story")
+	waitFor(t, ctx, `document.querySelectorAll('.timeline li').length > 0 && document.querySelector('#story-entities') !== null`)
+	if got := eval[string](t, ctx, `document.querySelector('#story-title').textContent`); got != fx[1].Title {
+		t.Errorf("story label %q, want the most central article's headline %q", got, fx[1].Title)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#story-summary').textContent`); !strings.HasPrefix(got, "Nato and Russia began tense negotiations on Wednesday") {
+		t.Errorf("story summary %q", got)
+	}
+	// The timeline: originals only, oldest first, with source and headline.
+	rows := eval[[]string](t, ctx, `[...document.querySelectorAll('.timeline li')].map(li =>
+		li.dataset.id + '|' + li.querySelector('.source').textContent + '|' + li.querySelector('b a').textContent)`)
+	want := []string{"a1|reuters.com|" + fx[0].Title, "a2|bbc.co.uk|" + fx[1].Title}
+	if !slices.Equal(rows, want) {
+		t.Errorf("timeline %q, want %q", rows, want)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('.timeline li[data-id="a1"] .copies').textContent`); got != "2 copies" {
+		t.Errorf("a1's copies: %q", got)
+	}
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll('.timeline li[data-id="a2"] .chip')].map(c => c.firstChild.textContent)`); !slices.Contains(got, "Nato") || !slices.Contains(got, "Wendy Sherman") {
+		t.Errorf("a2's entities on the timeline: %q", got)
+	}
+	stats := eval[string](t, ctx, `document.querySelector('#story-stats').innerText.replace(/\s+/g, ' ')`)
+	for _, s := range []string{"2 articles", "2 sources", "3 copies"} {
+		if !strings.Contains(stats, s) {
+			t.Errorf("story stats %q lack %q", stats, s)
+		}
+	}
+	key := eval[[]string](t, ctx, `[...document.querySelectorAll('#story-entities .key-group')].map(g => g.dataset.type + ':' +
+		[...g.querySelectorAll('.chip')].map(c => c.firstChild.textContent + '=' + c.querySelector('.n').textContent).join(','))`)
+	if want := []string{"PERSON:Sergei Ryabkov=2,Wendy Sherman=2", "ORG:Nato=1", "LOC:Geneva=2,Russia=1"}; !slices.Equal(key, want) {
+		t.Errorf("key entities %q, want %q", key, want)
+	}
+	screenshot(t, ctx, "10-story-timeline")
+
+	// "2 copies" lists them.
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.timeline li[data-id="a1"] a[href*="copies_of"]`))), "click copies")
+	waitFor(t, ctx, `location.search === '?copies_of=a1' && document.querySelectorAll('#feed li.card').length === 2`)
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll('#feed li.card')].map(c => c.dataset.id)`); !slices.Equal(got, []string{"a1-msn", "a1-yahoo"}) {
+		t.Errorf("copies of a1: %q", got)
+	}
+	screenshot(t, ctx, "11-copies")
+
+	// The home page: every card names its story by label; copies are
+	// neither listed nor counted.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")), "open /")
+	waitFor(t, ctx, `document.querySelectorAll('#feed li.card').length >= 20 && document.querySelectorAll('.ent-list li').length > 0`)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#feed li.card[data-id$="-yahoo"], #feed li.card[data-id$="-msn"]').length`); n != 0 {
+		t.Errorf("the feed lists %d copies", n)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#feed li.card[data-id="a2"] .story-link').textContent`); got != "story: "+fx[1].Title {
+		t.Errorf("a2's story link %q", got)
+	}
+	// Live: a copy arriving is not listed; the original after it is.
+	waitFor(t, ctx, `document.querySelector('#live.on') !== null`)
+	now := time.Now().Add(-time.Minute)
+	fresh := fx[2]
+	fresh.ID, fresh.PublishedAt = "a3-live", &now
+	fresh = storetest.Enrich(fresh, now.Add(time.Second), []storetest.E{storetest.OSCE, storetest.Vienna}, nil)
+	copied := storetest.Copy(fresh, "a3-live-copy", "yahoo.com", now.Add(2*time.Second))
+	must(t, st.Save(t.Context(), copied), "save live copy")
+	must(t, st.Save(t.Context(), fresh), "save live original")
+	waitFor(t, ctx, `document.querySelector('#feed li.card').dataset.id === 'a3-live'`)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#feed li.card[data-id="a3-live-copy"]').length`); n != 0 {
+		t.Errorf("a copy arriving live was listed")
+	}
+
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/entities?type=PERSON&q=wendy+sherman")), "open entities")
+	waitFor(t, ctx, `document.querySelectorAll('table.grid tbody tr').length === 1`)
+	got := eval[[]string](t, ctx, `[...document.querySelectorAll('table.grid tbody tr td.num')].map(td => td.textContent)`)
+	if want := []string{"2", strconv.Itoa(shermanMentions)}; !slices.Equal(got, want) {
+		t.Errorf("Wendy Sherman's articles and mentions %q, want %q (copies count once)", got, want)
+	}
+
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/stories")), "open stories")
+	waitFor(t, ctx, `document.querySelectorAll('table.grid tbody tr').length >= 2`)
+	cells := eval[[]string](t, ctx, `[...document.querySelectorAll('table.grid tbody tr td:first-child b')].map(b => b.textContent)`)
+	if !slices.Contains(cells, fx[1].Title) || slices.Contains(cells, "geneva-talks") {
+		t.Errorf("stories listed as %q", cells)
+	}
+	screenshot(t, ctx, "12-stories-labelled")
 }
 
 // An article is hostile input: markup in any field must show as text, and

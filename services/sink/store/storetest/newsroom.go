@@ -52,3 +52,17 @@ func Newsroom() []pipeline.Article {
 			[]E{Germany, ECB}, nil),
 	}
 }
+
+// Copy returns a copy of the enriched article a as the enricher marks one
+// fetched again elsewhere: another id, URL and source, the same text,
+// story and entities, and duplicate_of naming a. It is marked enriched
+// at.
+func Copy(a pipeline.Article, id, source string, at time.Time) pipeline.Article {
+	c := a
+	c.ID, c.URL, c.Source, c.SiteName = id, "https://"+source+"/"+id, source, ""
+	c.DuplicateOf = a.ID
+	c.Stages = nil
+	c.Mark(pipeline.StageCleaner, "test", at.Add(-time.Second))
+	c.Mark(pipeline.StageEnricher, "test", at)
+	return c
+}

@@ -158,14 +158,19 @@
       h('div', { class: 'meta' },
         a.source ? h('span', { class: 'source' }, a.source) : null,
         h('time', { datetime: a.at }, when(a.at)),
-        a.story_id ? nav(path('stories', a.story_id), 'story') : null,
-        a.duplicate_of ? h('span', { class: 'badge' }, 'duplicate') : null,
+        a.story_id ? nav(path('stories', a.story_id), h('span', { class: 'story-link' }, 'story: ' + (a.story_label || 'untitled story'))) : null,
+        a.duplicate_of ? nav(path('articles', a.duplicate_of), h('span', { class: 'badge' }, 'copy')) : null,
+        a.copies ? copiesLink(a) : null,
         a.quote_count ? h('span', null, plural(a.quote_count, 'quote')) : null),
       h('h3', null, nav(path('articles', a.id), a.title || '(untitled)')),
       a.lede ? h('p', { class: 'lede' }, a.lede) : null,
       h('div', { class: 'chips' }, (a.entities || []).map(e => chip(e))));
     return li;
   }
+
+  // copiesLink lists the copies of an original (the same article fetched
+  // again elsewhere), which lists and counts show once.
+  const copiesLink = a => nav('/' + query({ copies_of: a.id }), h('span', { class: 'copies' }, plural(a.copies, 'copy', 'copies')));
 
   // pager renders a list that loads page after page via fetchPage(cursor).
   function pager(list, fetchPage, render, seq) {
@@ -195,6 +200,8 @@
       story: params.get('story') || '',
       from: params.get('from') || '',
       to: params.get('to') || '',
+      copies: params.get('copies') || '',
+      copies_of: params.get('copies_of') || '',
     };
     const filtered = Object.values(filters).some(v => (Array.isArray(v) ? v.length : v));
     const setParam = (k, v) => {
@@ -217,18 +224,26 @@
     const active = [];
     if (filters.q) active.push(['q', filters.q, 'text: ' + filters.q]);
     for (const e of filters.entity) active.push(['entity', e, e]);
-    if (filters.story) active.push(['story', filters.story, 'story: ' + filters.story]);
+    const storyChip = h('span', null, 'story');
+    if (filters.story) {
+      active.push(['story', filters.story, storyChip]);
+      api(path('stories', filters.story)).then(st => { storyChip.textContent = 'story: ' + st.label; }).catch(() => {});
+    }
+    if (filters.copies_of) active.push(['copies_of', filters.copies_of, 'copies of one article']);
+    if (filters.copies) active.push(['copies', filters.copies, 'copies included']);
     const filterBar = h('div', { class: 'filters' },
       sourceSel,
       h('label', null, 'from'), dateInput('from'),
       h('label', null, 'to'), dateInput('to'),
       active.map(([k, v, label]) => h('span', { class: 'filter-chip' }, label,
         h('button', { type: 'button', title: 'Remove filter', 'aria-label': 'Remove filter', onclick: () => setParam(k, filters[k] instanceof Array ? filters[k].filter(x => x !== v) : '') }, '×'))),
+      filters.copies || filters.copies_of ? null
+        : h('a', { href: location.pathname + query({ ...Object.fromEntries(new URLSearchParams(location.search)), copies: 'true' }), 'data-nav': true, class: 'small', id: 'show-copies' }, 'Show copies too'),
       filtered ? nav('/', h('span', { class: 'clear' }, 'Clear filters')) : null);
 
     let pending = 0;
     const banner = h('button', { class: 'banner', type: 'button', hidden: true, onclick: () => route() });
-    const heading = filtered ? 'Matching articles' : 'Latest articles';
+    const heading = filters.copies_of ? 'Copies of an article' : filtered ? 'Matching articles' : 'Latest articles';
     const sideTop = h('div');
     const sideStories = h('div');
     app.replaceChildren(h('div', { class: 'layout' },
@@ -245,6 +260,8 @@
         banner.hidden = false;
         return;
       }
+      // A copy is listed once, on its original ("N copies" on reload).
+      if (ev.article.duplicate_of && !filters.copies) return;
       const old = feed.querySelector('li[data-id="' + CSS.escape(ev.article.id) + '"]');
       if (old) old.remove();
       const empty = feed.querySelector('li.empty');
@@ -271,7 +288,7 @@
     api('/stories', { limit: 8 }).then(({ stories }) => {
       if (!current(seq)) return;
       sideStories.append(stories.length ? h('ul', { class: 'ent-list' }, stories.map(s => h('li', null,
-        nav(path('stories', s.id), s.title || s.id), h('span', { class: 'n', title: 'articles' }, s.article_count))))
+        nav(path('stories', s.id), s.label || s.title || 'untitled story'), h('span', { class: 'n', title: 'articles' }, s.article_count))))
         : h('p', { class: 'empty' }, 'No stories yet.'));
     }).catch(err => sideStories.append(errorBox(err)));
     await load();
@@ -363,8 +380,8 @@
         a.source ? nav('/' + query({ source: a.source }), a.source) : null,
         pub ? h('time', { datetime: pub }, when(pub)) : null,
         a.authors && a.authors.length ? h('span', null, 'by ' + a.authors.join(', ')) : null,
-        a.story_id ? nav(path('stories', a.story_id), 'The whole story →') : null,
-        a.duplicate_of ? nav(path('articles', a.duplicate_of), 'Duplicate of another article') : null,
+        a.story_id ? nav(path('stories', a.story_id), h('span', { id: 'story-link' }, 'The whole story →')) : null,
+        a.duplicate_of ? nav(path('articles', a.duplicate_of), 'A copy of another article') : null,
         a.url ? h('a', { href: a.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, 'Original ↗') : null),
       a.summary ? h('p', { class: 'lede' }, a.summary) : null);
 
@@ -382,6 +399,12 @@
     if ((a.keywords || []).length) extras.push(h('div', { class: 'panel' }, h('h2', null, 'Keywords'), h('div', { class: 'chips' }, a.keywords.map(k => h('span', { class: 'chip kw' }, k.text)))));
     if ((a.dates || []).length) extras.push(h('div', { class: 'panel' }, h('h2', null, 'Dates mentioned'), h('ul', { class: 'ent-list' }, a.dates.map(d => h('li', null, d.text, h('span', { class: 'n' }, d.value))))));
 
+    if (a.story_id) {
+      api(path('stories', a.story_id)).then(st => {
+        const el = document.getElementById('story-link');
+        if (current(seq) && el) el.textContent = 'The whole story: ' + st.label + ' →';
+      }).catch(() => {});
+    }
     app.replaceChildren(h('div', { class: 'layout' },
       h('article', { class: 'panel' }, head, legend, text),
       h('aside', null,
@@ -469,40 +492,70 @@
 
   // ---------- Stories ----------
 
+  // keyEntities shows a story's key people, organisations and places, each
+  // with the number of the story's articles mentioning them.
+  function keyEntities(s, id) {
+    const byType = {};
+    for (const e of s.entities || []) (byType[e.type] = byType[e.type] || []).push(e);
+    const groups = TYPES.filter(t => byType[t]);
+    if (!groups.length) return h('p', { class: 'empty' }, 'No people, organisations or places named.');
+    return h('div', { id }, groups.map(t => h('div', { class: 'key-group', 'data-type': t },
+      h('span', { class: 'group-title g-' + t }, TYPE_NAMES[t]),
+      h('span', { class: 'chips' }, byType[t].map(e => chip(e, e.article_count))))));
+  }
+
   async function viewStories({ seq }) {
     const tbody = h('tbody');
     const { more, load } = pager(tbody, async (cursor) => {
       const page = await api('/stories', { limit: 50, cursor });
       return { items: page.stories, next: page.next };
     }, s => h('tr', null,
-      h('td', null, nav(path('stories', s.id), s.title || s.id)),
+      h('td', null, h('div', null, nav(path('stories', s.id), h('b', null, s.label || s.title || 'untitled story'))),
+        h('div', { class: 'chips small' }, (s.entities || []).slice(0, 6).map(e => chip(e)))),
       h('td', { class: 'num' }, s.article_count),
+      h('td', { class: 'num' }, s.source_count),
+      h('td', { class: 'num muted' }, s.copy_count || ''),
       h('td', { class: 'muted small' }, day(s.first_at)),
       h('td', { class: 'muted small' }, when(s.last_at))), seq);
     app.replaceChildren(h('section', { class: 'panel' }, h('h1', null, 'Stories'),
       h('table', { class: 'grid' }, h('thead', null, h('tr', null, h('th', null, 'Story'), h('th', { class: 'num' }, 'Articles'),
+        h('th', { class: 'num' }, 'Sources'), h('th', { class: 'num' }, 'Copies'),
         h('th', null, 'Started'), h('th', null, 'Last update'))), tbody), more));
     document.title = 'Stories · newsflow';
     await load();
   }
 
+  // A story reads like a timeline: what it is about (label, summary, who
+  // and where), then its articles in the order they were published, each
+  // with its source, headline and key entities. Copies are listed once,
+  // on their original, as "N copies".
   async function viewStory({ seq, arg }) {
     const s = await api(path('stories', arg));
     if (!current(seq)) return;
-    document.title = s.title + ' · newsflow';
+    const label = s.label || s.title || 'Untitled story';
+    document.title = label + ' · newsflow';
+    const stat = (n, what) => h('div', { class: 'stat' }, h('b', null, n), what);
     app.replaceChildren(h('div', { class: 'layout' },
       h('section', { class: 'panel' },
-        h('h1', { id: 'story-title' }, s.title || s.id),
-        h('div', { class: 'stat-row' },
-          h('div', { class: 'stat' }, h('b', null, s.article_count), 'articles'),
-          h('div', { class: 'stat' }, h('b', null, day(s.first_at)), 'first'),
-          h('div', { class: 'stat' }, h('b', null, day(s.last_at)), 'latest')),
-        h('ol', { class: 'timeline' }, s.articles.map(a => h('li', null,
-          h('div', { class: 'small muted' }, when(a.at), a.source ? ' · ' + a.source : ''),
+        h('h1', { id: 'story-title' }, label),
+        s.summary ? h('p', { class: 'lede', id: 'story-summary' }, s.summary) : null,
+        h('div', { class: 'stat-row', id: 'story-stats' },
+          stat(s.article_count, s.article_count === 1 ? 'article' : 'articles'),
+          stat(s.source_count, s.source_count === 1 ? 'source' : 'sources'),
+          s.copy_count ? h('div', { class: 'stat' }, h('b', null, s.copy_count),
+            nav('/' + query({ story: s.id, copies: 'true' }), s.copy_count === 1 ? 'copy' : 'copies')) : null,
+          stat(day(s.first_at), 'first seen'),
+          stat(day(s.last_at), 'last seen')),
+        keyEntities(s, 'story-entities'),
+        h('h2', { class: 'section-title' }, 'Timeline'),
+        h('ol', { class: 'timeline' }, s.articles.map(a => h('li', { 'data-id': a.id, class: a.id === s.lead_article_id ? 'lead' : null },
+          h('div', { class: 'small muted' }, h('time', { datetime: a.at }, when(a.at)),
+            a.source ? [' · ', h('span', { class: 'source' }, a.source)] : null,
+            a.copies ? [' · ', copiesLink(a)] : null),
           h('div', null, h('b', null, nav(path('articles', a.id), a.title || '(untitled)'))),
-          a.lede ? h('div', { class: 'small' }, a.lede) : null)))),
+          h('div', { class: 'chips small' }, (a.entities || []).slice(0, 5).map(e => chip(e))))))),
       h('aside', null,
-        h('div', { class: 'panel' }, h('h2', null, 'Who and where'), h('div', { class: 'chips' }, s.entities.map(e => chip(e, e.mentions)))),
+        h('div', { class: 'panel' }, h('h2', null, 'Most mentioned'), h('div', { class: 'chips' }, (s.mentioned || []).map(e => chip(e, e.mentions)))),
         h('div', { class: 'panel' }, h('h2', null, 'Quotes'), s.quotes.length
           ? h('ul', { class: 'quotes' }, s.quotes.map(q => h('li', null, h('blockquote', null, '“' + q.text + '”'),
             h('div', { class: 'who' }, '— ', q.speaker_id ? nav(path('entities', q.speaker_id), q.speaker || q.speaker_id) : (q.speaker || 'unattributed')))))

@@ -148,9 +148,11 @@ type NameCount struct {
 
 // QuoteRef is a quote with the article it is from.
 type QuoteRef struct {
-	Text         string    `json:"text"`
-	Speaker      string    `json:"speaker,omitempty"`
-	SpeakerID    string    `json:"speaker_id,omitempty"`
+	Text      string `json:"text"`
+	Speaker   string `json:"speaker,omitempty"`
+	SpeakerID string `json:"speaker_id,omitempty"`
+	// SpeakerTitle is the speaker's role as the article gives it.
+	SpeakerTitle string    `json:"speaker_title,omitempty"`
 	ArticleID    string    `json:"article_id"`
 	ArticleTitle string    `json:"article_title"`
 	At           time.Time `json:"at"`

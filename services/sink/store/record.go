@@ -50,8 +50,8 @@ type mentionRow struct {
 }
 
 type quoteRow struct {
-	text, speaker, speakerID string
-	start, end               int
+	text, speaker, speakerID, speakerTitle string
+	start, end                             int
 }
 
 // Version is the rule that decides which of two copies of an article the
@@ -154,7 +154,7 @@ func newRecord(a *pipeline.Article, now time.Time) (*record, error) {
 		}
 		r.quotes = append(r.quotes, quoteRow{
 			text: column(q.Text), speaker: column(q.Speaker), speakerID: column(q.SpeakerID),
-			start: q.Start, end: q.End,
+			speakerTitle: column(q.SpeakerTitle), start: q.Start, end: q.End,
 		})
 	}
 	return r, nil
@@ -393,7 +393,7 @@ type childTable struct {
 func childRows(recs []*record) []childTable {
 	ae := childTable{table: "article_entities", cols: []string{"article_rid", "entity_id", "name", "type", "mentions", "salience"}}
 	ms := childTable{table: "mentions", cols: []string{"article_rid", "entity_id", "ord", "start_pos", "end_pos", "text"}}
-	qs := childTable{table: "quotes", cols: []string{"article_rid", "ord", "text", "speaker", "speaker_id", "start_pos", "end_pos"}}
+	qs := childTable{table: "quotes", cols: []string{"article_rid", "ord", "text", "speaker", "speaker_id", "speaker_title", "start_pos", "end_pos"}}
 	for _, r := range recs {
 		for _, e := range r.entities {
 			ae.rows = append(ae.rows, []any{r.rid, e.id, e.name, e.typ, e.mentions, e.salience})
@@ -402,7 +402,7 @@ func childRows(recs []*record) []childTable {
 			}
 		}
 		for i, q := range r.quotes {
-			qs.rows = append(qs.rows, []any{r.rid, i, q.text, q.speaker, q.speakerID, q.start, q.end})
+			qs.rows = append(qs.rows, []any{r.rid, i, q.text, q.speaker, q.speakerID, q.speakerTitle, q.start, q.end})
 		}
 	}
 	return []childTable{ae, ms, qs}

@@ -665,7 +665,7 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 	if d.Articles, err = r.articlePage(ctx, f, [][]string{{id}}); err != nil {
 		return d, err
 	}
-	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, a.id, a.title, a.at
+	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, q.speaker_title, a.id, a.title, a.at
 		FROM quotes q JOIN articles a ON a.rid = q.article_rid WHERE q.speaker_id = ? AND a.duplicate_of = ''
 		ORDER BY q.article_rid DESC, q.ord LIMIT ?`, id, entityQuotes)
 	if d.Quotes, err = r.quotes(ctx, q); err != nil {
@@ -706,7 +706,7 @@ func (r *sqlReader) quotes(ctx context.Context, q *query) ([]QuoteRef, error) {
 			qr QuoteRef
 			at dbTime
 		)
-		if err := rows.Scan(&qr.Text, &qr.Speaker, &qr.SpeakerID, &qr.ArticleID, &qr.ArticleTitle, &at); err != nil {
+		if err := rows.Scan(&qr.Text, &qr.Speaker, &qr.SpeakerID, &qr.SpeakerTitle, &qr.ArticleID, &qr.ArticleTitle, &at); err != nil {
 			return nil, fmt.Errorf("store: quotes: %w", err)
 		}
 		qr.At = at.t
@@ -849,7 +849,7 @@ func (r *sqlReader) Story(ctx context.Context, id string) (StoryDetail, error) {
 		d.Mentioned = append(d.Mentioned, e)
 	}
 	rows.Close()
-	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, a.id, a.title, a.at
+	q = r.newQuery().add(`SELECT q.text, q.speaker, q.speaker_id, q.speaker_title, a.id, a.title, a.at
 		FROM articles a JOIN quotes q ON q.article_rid = a.rid WHERE a.story_id = ? AND a.duplicate_of = ''
 		ORDER BY a.rid, q.ord LIMIT ?`, id, storyQuotes)
 	d.Quotes, err = r.quotes(ctx, q)

@@ -432,7 +432,8 @@ func TestEntities(t *testing.T) {
 			t.Errorf("names: %v", names)
 		}
 		if len(d.Quotes) != 2 || d.Quotes[0].Text != "We need legally binding guarantees" || d.Quotes[0].ArticleID != "a2" ||
-			d.Quotes[0].ArticleTitle != "Nato and Russia begin tense negotiations" || d.Quotes[0].Speaker != "Sergei Ryabkov" {
+			d.Quotes[0].ArticleTitle != "Nato and Russia begin tense negotiations" || d.Quotes[0].Speaker != "Sergei Ryabkov" ||
+			d.Quotes[0].SpeakerTitle != "Russian deputy foreign minister" || d.Quotes[1].SpeakerTitle != "" {
 			t.Errorf("quotes: %+v", d.Quotes)
 		}
 		var rel []string

@@ -196,11 +196,11 @@ func TestMigrationCountsCopiesOnce(t *testing.T) {
 		}
 		defer db.Close()
 		// Back to version 1, with the totals version 1 kept.
-		undo := []string{`DROP INDEX articles_copies`}
+		undo := []string{`ALTER TABLE quotes DROP COLUMN speaker_title`, `DROP INDEX articles_copies`}
 		for _, c := range []string{"label", "summary", "lead_id", "copies", "sources", "entities", "hash", "revision", "updated_at"} {
 			undo = append(undo, `ALTER TABLE stories DROP COLUMN `+c)
 		}
-		undo = append(undo, `DELETE FROM schema_migrations WHERE version = 2`,
+		undo = append(undo, `DELETE FROM schema_migrations WHERE version >= 2`,
 			`UPDATE entities SET
 				articles = (SELECT count(*) FROM article_entities ae WHERE ae.entity_id = entities.id),
 				mentions = (SELECT sum(ae.mentions) FROM article_entities ae WHERE ae.entity_id = entities.id)`)

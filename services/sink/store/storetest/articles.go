@@ -26,6 +26,8 @@ type E struct {
 type Q struct {
 	Text    string
 	Speaker E
+	// Title is the speaker's role as the article gives it, if it does.
+	Title string
 }
 
 // Enrich fills a's entities (every occurrence of every form becomes a
@@ -83,7 +85,7 @@ func Enrich(a pipeline.Article, at time.Time, ents []E, quotes []Q) pipeline.Art
 			panic(fmt.Sprintf("storetest: quote %q not in the text", q.Text))
 		}
 		a.Quotes = append(a.Quotes, pipeline.Quote{Text: q.Text, Speaker: q.Speaker.Name, SpeakerID: q.Speaker.ID,
-			Start: i, End: i + len(q.Text)})
+			SpeakerTitle: q.Title, Start: i, End: i + len(q.Text)})
 	}
 	a.Stages = nil
 	a.Mark(pipeline.StageCleaner, "test", at.Add(-time.Second))

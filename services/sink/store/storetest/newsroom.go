@@ -43,7 +43,7 @@ func Newsroom() []pipeline.Article {
 			"Nato and Russia began tense negotiations on Wednesday after Sergei Rybakov and Wendy Sherman met in Geneva.\n\n"+
 				`Russia wants guarantees. "We need legally binding guarantees," Rybakov said.`,
 			[]E{Nato, Russia, Ryabkov, Sherman, Geneva},
-			[]Q{{Text: "We need legally binding guarantees", Speaker: Ryabkov}}),
+			[]Q{{Text: "We need legally binding guarantees", Speaker: Ryabkov, Title: "Russian deputy foreign minister"}}),
 		mk("a3", "reuters.com", "osce", Day(13), "OSCE meets in Vienna",
 			"The OSCE met in Vienna on Thursday, the third round of talks on European security this week. Russia sent a delegation.",
 			[]E{OSCE, Vienna, Russia}, nil),

@@ -388,7 +388,7 @@
     const quotes = (a.quotes || []).length
       ? h('ul', { class: 'quotes', id: 'quotes' }, a.quotes.map(q => h('li', null,
         h('blockquote', null, '“' + q.text + '”'),
-        h('div', { class: 'who' }, '— ', q.speaker_id ? nav(path('entities', q.speaker_id), q.speaker || q.speaker_id) : (q.speaker || 'unattributed')))))
+        h('div', { class: 'who' }, '— ', q.speaker_id ? nav(path('entities', q.speaker_id), q.speaker || q.speaker_id) : (q.speaker || 'unattributed'), q.speaker_title ? ', ' + q.speaker_title : ''))))
       : h('p', { class: 'empty' }, 'No quotes.');
     const entities = h('div', null, TYPES.filter(t => byType[t]).map(t => [
       h('div', { class: 'group-title g-' + t }, TYPE_NAMES[t]),
@@ -558,7 +558,7 @@
         h('div', { class: 'panel' }, h('h2', null, 'Most mentioned'), h('div', { class: 'chips' }, (s.mentioned || []).map(e => chip(e, e.mentions)))),
         h('div', { class: 'panel' }, h('h2', null, 'Quotes'), s.quotes.length
           ? h('ul', { class: 'quotes' }, s.quotes.map(q => h('li', null, h('blockquote', null, '“' + q.text + '”'),
-            h('div', { class: 'who' }, '— ', q.speaker_id ? nav(path('entities', q.speaker_id), q.speaker || q.speaker_id) : (q.speaker || 'unattributed')))))
+            h('div', { class: 'who' }, '— ', q.speaker_id ? nav(path('entities', q.speaker_id), q.speaker || q.speaker_id) : (q.speaker || 'unattributed'), q.speaker_title ? ', ' + q.speaker_title : ''))))
           : h('p', { class: 'empty' }, 'No quotes.')))));
   }
 

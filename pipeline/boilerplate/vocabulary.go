@@ -3,7 +3,7 @@
 // notices and the appeals a site makes to its readers, in the main
 // languages of the web.
 //
-// The cleaner owns boilerplate: its package boiler classifies paragraphs
+// The cleaner owns boilerplate: its package furniture classifies paragraphs
 // and scraped lines with these lists and removes what is furniture. The
 // enricher's text model (enrich/doc) flags, with the same lists, the
 // furniture a cleaner left inside sentences — so a word added here for

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/bench/chainbench"
+	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 )
 

@@ -56,34 +56,60 @@ scan:
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			tag := string(name)
-			if tag == "body" {
+			if string(name) == "body" {
 				break scan
 			}
-			if !hasAttr || (tag != "link" && tag != "meta" && tag != "base") {
+			if !hasAttr {
 				continue
 			}
-			attrs := tagAttrs(z)
-			switch tag {
+			// Attributes are read only on the three tags that matter, and
+			// only the values wanted are copied: a head has many tags.
+			switch string(name) {
 			case "base":
-				if h := strings.TrimSpace(attrs["href"]); base == "" && h != "" {
+				if h := strings.TrimSpace(attr(z, "href")); base == "" && h != "" {
 					base = h
 				}
 			case "link":
-				for _, rel := range strings.Fields(strings.ToLower(attrs["rel"])) {
-					if rel == "canonical" {
-						link = strings.TrimSpace(attrs["href"])
+				var rel, href string
+				for more := true; more; {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					switch string(k) {
+					case "rel":
+						rel = string(v)
+					case "href":
+						href = string(v)
+					}
+				}
+				for _, r := range strings.Fields(rel) {
+					if strings.EqualFold(r, "canonical") {
+						link = strings.TrimSpace(href)
 					}
 				}
 			case "meta":
-				content := strings.TrimSpace(attrs["content"])
-				if content == "" {
+				var keys [3]string // property, name, itemprop
+				var content string
+				for more := true; more; {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					switch string(k) {
+					case "property":
+						keys[0] = string(v)
+					case "name":
+						keys[1] = string(v)
+					case "itemprop":
+						keys[2] = string(v)
+					case "content":
+						content = string(v)
+					}
+				}
+				if content = strings.TrimSpace(content); content == "" {
 					continue
 				}
-				for _, key := range [...]string{attrs["property"], attrs["name"], attrs["itemprop"]} {
-					key = strings.ToLower(strings.TrimSpace(key))
+				for _, k := range keys {
+					k = strings.TrimSpace(k)
 					for i, m := range canonicalMetas {
-						if key == m && metas[i] == "" {
+						if metas[i] == "" && strings.EqualFold(k, m) {
 							metas[i] = content
 						}
 					}
@@ -100,17 +126,16 @@ scan:
 	return withBase(base, href)
 }
 
-func tagAttrs(z *html.Tokenizer) map[string]string {
-	attrs := map[string]string{}
-	for {
-		k, v, more := z.TagAttr()
-		if _, seen := attrs[string(k)]; !seen {
-			attrs[string(k)] = string(v)
-		}
-		if !more {
-			return attrs
+// attr returns the value of the current tag's first attribute named key.
+func attr(z *html.Tokenizer, key string) string {
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		if string(k) == key {
+			return string(v)
 		}
 	}
+	return ""
 }
 
 // withBase applies the rule on relative hrefs stated in CanonicalHref.

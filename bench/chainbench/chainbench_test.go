@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/bench/chainbench"
+	"github.com/newsflow/newsflow/pipeline"
 )
 
 func payloads(tb testing.TB) [][]byte {

@@ -31,4 +31,8 @@
 // redelivered input never yields a second output inside the stream's
 // duplicate window, and the pipeline.HeaderOrigin header, so a publisher can
 // match a raw message with what became of it.
+//
+// Dead letters are written in deadletter.go. The streams, and the rule
+// that one process owns them (Topology.Apply, Stage.ApplyConsumer; others
+// verify and refuse a difference), are in topology.go.
 package runner

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/html/atom"
 
-	"github.com/newsflow/newsflow/services/cleaner/boiler"
+	"github.com/newsflow/newsflow/services/cleaner/furniture"
 )
 
 // Explain writes, for one page, the container Extract picks and every
@@ -43,7 +43,7 @@ func Explain(w io.Writer, page string) {
 			mark = "+"
 		}
 		text := string(d.text[bl.start:bl.end])
-		if k := boiler.Classify(text, boiler.InArticle); k != boiler.Text {
+		if k := furniture.Classify(text, furniture.InArticle); k != furniture.Text {
 			mark += "{" + k.String() + "}"
 		}
 		if r := []rune(text); len(r) > 110 {

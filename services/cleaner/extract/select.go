@@ -3,7 +3,7 @@ package extract
 import (
 	"golang.org/x/net/html/atom"
 
-	"github.com/newsflow/newsflow/services/cleaner/boiler"
+	"github.com/newsflow/newsflow/services/cleaner/furniture"
 )
 
 // Finding the article is two decisions.
@@ -25,7 +25,7 @@ import (
 // Then the blocks: inside the container, a block is kept unless it sits
 // in furniture or article furniture (bylines, captions, tags), heads or
 // sits in a section headed as furniture ("Most popular"), is mostly
-// links, or reads as boilerplate by itself (package boiler).
+// links, or reads as boilerplate by itself (package furniture).
 
 // blockMass is what a block adds to its container's prose and junk.
 func blockMass(bl *block) (prose, junk float32) {
@@ -342,8 +342,8 @@ func (a *analysis) furnitureSection(root, i int32) int32 {
 	if sec <= root || d.elems[sec].firstBlock != i || 10*a.prose[sec] > 3*a.prose[root] {
 		return 0
 	}
-	switch boiler.Classify(string(d.text[bl.start:bl.end]), boiler.InArticle) {
-	case boiler.CrossLink, boiler.Label:
+	switch furniture.Classify(string(d.text[bl.start:bl.end]), furniture.InArticle) {
+	case furniture.CrossLink, furniture.Label:
 		return d.elems[sec].endBlock
 	}
 	return 0
@@ -377,10 +377,10 @@ func (a *analysis) selectUnder(root int32, out []int32, dropLinks bool) []int32 
 			continue
 		}
 		text := string(d.text[bl.start:bl.end])
-		if boiler.Classify(text, boiler.InArticle) != boiler.Text {
+		if furniture.Classify(text, furniture.InArticle) != furniture.Text {
 			continue
 		}
-		if rest := boiler.StripLead(text); len(rest) < len(text) {
+		if rest := furniture.StripLead(text); len(rest) < len(text) {
 			bl.start = bl.end - int32(len(rest))
 		}
 		out = append(out, i)

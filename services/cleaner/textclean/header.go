@@ -127,7 +127,7 @@ func isTitleLine(u string) bool {
 
 // sections are the names of news sections, which a scraped breadcrumb
 // puts in front of the headline ("News World Europe").
-var sections = boilerplate.Set(boilerplate.SectionNames)
+var sections = boilerplate.Set(boilerplate.SectionNames, boilerplate.MoreSectionNames)
 
 // stripBreadcrumb drops section names in front of a headline. It keeps
 // at least three words.

@@ -6,7 +6,7 @@
 // byline and dateline from the page header it starts with.
 //
 // Text that is already clean passes through with every sentence: only
-// whitespace is normalised. The rules are those of package boiler, applied
+// whitespace is normalised. The rules are those of package furniture, applied
 // line by line and, where a scraped page glued two things onto one line
 // (a caption and an appeal, an appeal and the first paragraph), to the
 // parts of the line.
@@ -21,8 +21,8 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/newsflow/newsflow/services/cleaner/boiler"
 	"github.com/newsflow/newsflow/services/cleaner/dates"
+	"github.com/newsflow/newsflow/services/cleaner/furniture"
 )
 
 // Result is the article found in a text.
@@ -54,11 +54,11 @@ func Clean(text string, deadline time.Time) (Result, error) {
 			}
 		}
 		for _, seg := range segments(u) {
-			switch k := boiler.Classify(seg, boiler.Scraped); {
-			case k == boiler.Dateline:
+			switch k := furniture.Classify(seg, furniture.Scraped); {
+			case k == furniture.Dateline:
 				// Kept for the header to read; dropped after.
 				kept = append(kept, unit{seg, true})
-			case k == boiler.Text && !boiler.Labels(seg):
+			case k == furniture.Text && !furniture.Labels(seg):
 				kept = append(kept, unit{seg, false})
 			}
 		}
@@ -221,7 +221,7 @@ func segments(u string) []string {
 	var out []string
 	for _, part := range splitAfterCredits(u) {
 		for _, p := range splitBeforeLeads(part) {
-			if p = strings.TrimSpace(boiler.StripLead(p)); p != "" {
+			if p = strings.TrimSpace(furniture.StripLead(p)); p != "" {
 				out = append(out, p)
 			}
 		}

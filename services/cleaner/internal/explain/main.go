@@ -1,6 +1,6 @@
 // Command explain shows how the extractor reads one page of a benchmark
 // split: the container it picks and its rivals, and every text block
-// with its weight, whether it is kept (+), what package boiler calls it,
+// with its weight, whether it is kept (+), what package furniture calls it,
 // and whether the ground truth has it (G: in Scrapinghub's article body;
 // W/X: holds a trafilatura "with"/"without" snippet). ID is a Scrapinghub
 // page id, or any part of a trafilatura page's URL or file name.

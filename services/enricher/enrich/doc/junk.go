@@ -19,15 +19,14 @@ import (
 // boilerplate only next to one that already is.
 var (
 	phraseCues = cueIndex(boilerplate.ReaderAppeals...)
-	labelCues  = cueIndex(boilerplate.Labels...)
+	labelCues  = cueIndex(boilerplate.InlineLabels...)
 	// sectionWords make up the breadcrumb a scraped page puts before its
 	// headline ("News World Europe Jaw jaw better than war war…").
 	sectionWords = boilerplate.Set(boilerplate.SectionNames)
 	// leadLabels head a sentence whose rest is content ("Read more The
 	// first round of talks…"): only the label itself is junk.
-	leadLabels = cueIndex(append(withoutColon(boilerplate.CrossLinkLeads), "advertisement", "watch", "listen", "more on this story")...)
-	weakCues   = boilerplate.Set(boilerplate.SiteWords, boilerplate.ReaderWords,
-		[]string{"journalism", "journalists", "reporting", "reporters", "readers", "reader"})
+	leadLabels = cueIndex(boilerplate.LeadLabels...)
+	weakCues   = boilerplate.Set(boilerplate.WeakAppealWords)
 )
 
 type cue []string
@@ -42,19 +41,6 @@ func cueIndex(phrases ...string) map[string][]cue {
 		slices.SortFunc(idx[k], func(a, b cue) int { return len(b) - len(a) })
 	}
 	return idx
-}
-
-// withoutColon drops the leads that are one only with their colon
-// ("more:"): at the start of a sentence the bare word is writing ("More
-// than 100 people…"), and the tokens here carry no colon.
-func withoutColon(phrases []string) []string {
-	var out []string
-	for _, p := range phrases {
-		if !strings.HasSuffix(p, ":") {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // matchCue returns the number of tokens of the longest cue in idx starting

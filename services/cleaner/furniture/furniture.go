@@ -1,4 +1,4 @@
-// Package boiler recognises page furniture by its words: a paragraph or a
+// Package furniture recognises page furniture by its words: a paragraph or a
 // line that is a label ("Advertisement", "Share this article"), a
 // cross-link ("Read more: …"), a call to action addressed to the reader
 // (newsletters, donations, registration, comments, notifications,
@@ -13,7 +13,7 @@
 // languages of the web — and deliberately conservative on long text: a
 // paragraph of several sentences is only ever furniture when it is an
 // appeal to the reader, never because it mentions a keyword.
-package boiler
+package furniture
 
 import (
 	"strings"

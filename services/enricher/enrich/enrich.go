@@ -9,13 +9,15 @@
 // (the fallback name recogniser), canon (canonical entities), quotes,
 // dates, keywords and story (signatures). The story memory shared by
 // replicas is the Memory interface: LocalMemory here, a JetStream
-// key-value bucket in package storykv.
+// key-value bucket in package storykv. The entity memory is
+// canon.Memory: canon.LocalMemory, or a bucket in package entitykv.
 //
 // # Entities
 //
 // The recogniser's names are checked (offsets, types, no junk, no markup)
 // and resolved by canon: one entity per real thing per article with an id
-// stable across articles. Salience, in [0,1], is
+// stable across articles, joined by canon.Link to the entities the
+// entity memory has seen in earlier articles. Salience, in [0,1], is
 //
 //	0.5·f + 0.3·p + 0.2·t
 //
@@ -92,6 +94,9 @@ type Options struct {
 	// Memory links articles into stories; nil uses a LocalMemory, which is
 	// right for one process only.
 	Memory Memory
+	// Entities is the cross-article entity memory (canon.Memory); nil
+	// uses a canon.LocalMemory, which is right for one process only.
+	Entities canon.Memory
 	// Logger; nil logs nothing.
 	Logger *zap.Logger
 	// Gazetteer for canonical names; nil uses canon.Default().
@@ -132,6 +137,9 @@ func New(opts Options) (*Enricher, error) {
 	}
 	if opts.Memory == nil {
 		opts.Memory = NewMemory(MemoryOptions{})
+	}
+	if opts.Entities == nil {
+		opts.Entities = canon.NewLocalMemory(0)
 	}
 	if opts.MaxKeywords == 0 {
 		opts.MaxKeywords = 10
@@ -193,7 +201,10 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 		a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
 	}
 	d := doc.Parse(a.Text)
-	ents := e.entities(d, a.Title)
+	ents, err := canon.Link(ctx, e.opts.Entities, d.Text, e.entities(d, a.Title))
+	if err != nil {
+		return a, fmt.Errorf("enrich: %w", err)
+	}
 	a.Entities = make([]pipeline.Entity, len(ents))
 	names := make([]keywords.Name, 0, len(ents))
 	storyEnts := make([]story.Entity, len(ents))

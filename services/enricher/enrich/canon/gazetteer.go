@@ -10,19 +10,14 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/names"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
-var (
-	//go:embed data/countries.txt
-	countriesTxt string
-	//go:embed data/entities.txt
-	entitiesTxt string
-	//go:embed data/people.txt
-	peopleTxt string
-)
+//go:embed data/entities.txt
+var entitiesTxt string
 
 // Known is an entity the gazetteer knows by name.
 type Known struct {
@@ -64,7 +59,7 @@ type Gazetteer struct {
 // Default returns the gazetteer built from the embedded data files. It is
 // built once and shared; it is read-only.
 var Default = sync.OnceValue(func() *Gazetteer {
-	g, err := parseGazetteer(countriesTxt, entitiesTxt, peopleTxt)
+	g, err := parseGazetteer(names.Countries, entitiesTxt, "")
 	if err != nil {
 		panic(err) // the data is embedded: a parse error is a build defect, caught by the tests
 	}
@@ -276,4 +271,29 @@ func stripAccents(s string) string {
 		return s
 	}
 	return out
+}
+
+// corporateSuffixes end a company's name without changing which company
+// it is: "Avnet Inc" is Avnet, "Rolls-Royce Plc" Rolls-Royce.
+var corporateSuffixes = map[string]bool{
+	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true,
+	"plc": true, "ltd": true, "limited": true, "llc": true, "lp": true, "ag": true, "nv": true, "sa": true,
+	"spa": true, "gmbh": true, "bv": true, "ab": true, "asa": true, "oyj": true, "kk": true, "holdings": true,
+	"group": true, "& co": true,
+}
+
+// OrgKey is Key without the corporate suffixes at the end of a name
+// ("Dominion Textile Inc" = "Dominion Textile"); a name that is only a
+// suffix keeps it.
+func OrgKey(name string) string {
+	k := Key(name)
+	for {
+		i := strings.LastIndexByte(k, ' ')
+		if i < 0 || !corporateSuffixes[strings.TrimSuffix(k[i+1:], ",")] {
+			return strings.TrimSuffix(k, ",")
+		}
+		k = strings.TrimSuffix(k[:i], ",")
+		k = strings.TrimSuffix(k, " &")
+		k = strings.TrimSuffix(k, " and")
+	}
 }

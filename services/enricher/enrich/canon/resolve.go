@@ -464,7 +464,11 @@ func (res *resolution) addOther(p *prepared) {
 		res.known(p.known).add(p)
 		return
 	}
-	if e, ok := res.byKey[p.key]; ok {
+	key := p.key
+	if p.Type == pipeline.Organization {
+		key = OrgKey(p.text)
+	}
+	if e, ok := res.byKey[key]; ok {
 		e.add(p)
 		return
 	}
@@ -477,7 +481,7 @@ func (res *resolution) addOther(p *prepared) {
 		}
 	}
 	e := res.newEntity(p.Type, nil)
-	res.byKey[p.key] = e
+	res.byKey[key] = e
 	e.add(p)
 }
 
@@ -562,8 +566,11 @@ func (e *Entity) gender() lexicon.Gender {
 // matching key of its canonical name.
 func EntityID(t pipeline.EntityType, name string) string {
 	key := Key(name)
-	if t == pipeline.Person {
+	switch t {
+	case pipeline.Person:
 		key = PersonKey(name)
+	case pipeline.Organization:
+		key = OrgKey(name)
 	}
 	sum := sha256.Sum256([]byte(string(t) + "\x00" + key))
 	return hex.EncodeToString(sum[:8])

@@ -131,6 +131,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 		}
 	}
 	res.mergeAcronyms()
+	res.joinShortForms()
 	return res.finish(ctx)
 }
 
@@ -354,8 +355,16 @@ func (res *resolution) addPerson(p *prepared) {
 		return
 	}
 	w := parts[0]
-	// A bare surname (or, failing that, first name) of someone in the
-	// article: the most recently mentioned before it wins.
+	// A bare surname of someone in the article. When several people share
+	// it ("Gerald Ford" and "Betty Ford"), an honorific's gender chooses,
+	// and otherwise the one named first: an article names its subject
+	// first, and others by full name after.
+	if e := res.firstPerson(func(e *Entity) bool { return e.surnames[w] && genderAgrees(e, p.gender) }); e != nil {
+		e.add(p)
+		return
+	}
+	// Failing that, a near-spelling or a first name: the most recently
+	// mentioned before it wins.
 	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.surnames[w] }); e != nil {
 		e.add(p)
 		return
@@ -398,6 +407,78 @@ func (res *resolution) lastPerson(offset int, ok func(*Entity) bool) *Entity {
 		return best
 	}
 	return first
+}
+
+// firstPerson returns the first person named in the article that ok accepts.
+func (res *resolution) firstPerson(ok func(*Entity) bool) *Entity {
+	for _, e := range res.persons {
+		if ok(e) {
+			return e
+		}
+	}
+	return nil
+}
+
+// genderAgrees reports whether a person may be called by an honorific of
+// gender g: their first name does not say otherwise.
+func genderAgrees(e *Entity, g lexicon.Gender) bool {
+	if g == lexicon.Unknown {
+		return true
+	}
+	for f := range e.firsts {
+		if fg, ok := lexicon.FirstName(f); ok && fg != lexicon.Unknown && fg != g {
+			return false
+		}
+	}
+	return true
+}
+
+// joinShortForms joins a one-word organisation name to the one longer
+// organisation name in the article that has it as a word ("Dominion" is
+// "Dominion Textile", "Philips" is "NV Philips Gloeilampenfabrieken"),
+// unless the word is an ordinary English word or several names have it.
+func (res *resolution) joinShortForms() {
+	for _, short := range res.entities {
+		if short.Type != pipeline.Organization || short.Known != nil || len(short.Mentions) == 0 {
+			continue
+		}
+		var w string
+		for k := range short.keys {
+			if ws := strings.Fields(OrgKey(k)); len(ws) == 1 && w == "" {
+				w = ws[0]
+			} else {
+				w = "-"
+			}
+		}
+		if w == "" || w == "-" || lexicon.IsCommon(w) || utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		var long *Entity
+		for _, l := range res.entities {
+			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 || !l.hasNameWord(w) {
+				continue
+			}
+			if long != nil {
+				long = nil
+				break
+			}
+			long = l
+		}
+		if long != nil {
+			long.absorb(short)
+		}
+	}
+}
+
+// hasNameWord reports whether one of e's names of several words has w.
+func (e *Entity) hasNameWord(w string) bool {
+	for k := range e.keys {
+		ws := strings.Fields(OrgKey(k))
+		if len(ws) > 1 && slices.Contains(ws, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func anyNear(set map[string]bool, w string) bool {

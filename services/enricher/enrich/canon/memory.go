@@ -293,8 +293,11 @@ func (l *linkable) match(cands []Remembered, clues map[string]bool) *Remembered 
 		if r.Type != e.Type {
 			continue
 		}
+		// A spelling the entity is named by (its id is that name's) is
+		// the entity; a spelling learned by joining, like any other near
+		// name, must agree in context too.
 		for _, n := range r.Names {
-			if spellings[spellingKey(r.Type, n.Key)] {
+			if spellings[spellingKey(r.Type, n.Key)] && EntityID(r.Type, n.Key) == r.ID {
 				return r
 			}
 		}

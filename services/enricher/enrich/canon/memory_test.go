@@ -1,0 +1,58 @@
+package canon_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon/canontest"
+)
+
+func TestLocalMemoryContract(t *testing.T) {
+	canontest.Contract(t, func(*testing.T) canon.Memory { return canon.NewLocalMemory(0) })
+}
+
+// TestLocalMemoryBounded: a full memory forgets the entity remembered
+// least recently, and its index with it.
+func TestLocalMemoryBounded(t *testing.T) {
+	m := canon.NewLocalMemory(100)
+	ctx := context.Background()
+	for i := range 1000 {
+		rec := canon.Remembered{ID: fmt.Sprint(i), Type: pipeline.Organization, Articles: 1,
+			Names: []canon.Count{{Key: fmt.Sprint("Company ", i), N: 1}}, Keys: []string{fmt.Sprint("k", i%7), fmt.Sprint("u", i)}}
+		if err := m.Remember(ctx, []canon.Remembered{rec}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m.Len() != 100 {
+		t.Fatalf("Len = %d, want 100", m.Len())
+	}
+	if got, _ := m.Recall(ctx, []string{"u0", "u899"}); len(got) != 0 {
+		t.Errorf("forgotten entities recalled: %v", got)
+	}
+	if got, _ := m.Recall(ctx, []string{"u999"}); len(got) != 1 || got[0].Name() != "Company 999" {
+		t.Errorf("newest entity: %v", got)
+	}
+	if got, _ := m.Recall(ctx, []string{"k3"}); len(got) > canon.MaxKeyMembers {
+		t.Errorf("key holds %d ids, at most %d", len(got), canon.MaxKeyMembers)
+	}
+}
+
+func TestMergeKeepsMostUsedName(t *testing.T) {
+	r := canon.Remembered{ID: "x", Names: []canon.Count{{Key: "Sergei Ryabkov", N: 2}}, Articles: 2}
+	r.Merge(canon.Remembered{ID: "x", Names: []canon.Count{{Key: "Sergei Rybakov", N: 1}}, Articles: 1})
+	if r.Name() != "Sergei Ryabkov" || len(r.Names) != 2 || r.Articles != 3 {
+		t.Errorf("merged = %+v", r)
+	}
+}
+
+func TestOrgKey(t *testing.T) {
+	for in, want := range map[string]string{"Dominion Textile Inc": "dominion textile", "Avnet Inc.": "avnet",
+		"Rolls-Royce Plc": "rollsroyce", "J.P. Morgan and Co Inc": "jp morgan", "Inc": "inc"} {
+		if got := canon.OrgKey(in); got != want {
+			t.Errorf("OrgKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -176,6 +176,8 @@ func Link(ctx context.Context, m Memory, text string, ents []*Entity) ([]*Entity
 		l := &ls[i]
 		l.roles = rolesOf(text, l.e)
 		if r := l.match(cands, clues); r != nil {
+			// The remembered entity's most used name, the first seen
+			// among equals, names it in every article that joins it.
 			l.e.ID, l.e.Name = r.ID, r.Name()
 		}
 	}

@@ -177,7 +177,10 @@ func TestStableIDs(t *testing.T) {
 		t.Fatal("id is not EntityID of the canonical name")
 	}
 	if canon.EntityID(pipeline.Person, "Georgia") == canon.EntityID(pipeline.Location, "Georgia") {
-		t.Fatal("type is not part of the id")
+		t.Fatal("a person and a place share an id")
+	}
+	if canon.EntityID(pipeline.Organization, "Turku") != canon.EntityID(pipeline.Location, "Turku") {
+		t.Fatal("the recogniser's type among ORG, LOC and MISC changes the id")
 	}
 }
 

@@ -235,7 +235,7 @@ func linkOf(e *Entity) (linkable, bool) {
 			return l, false
 		}
 		ws := strings.Fields(l.key)
-		nk := keyName + string(e.Type) + "\x00" + l.key
+		nk := keyName + l.key
 		l.lookup = []string{nk}
 		l.index = []string{nk}
 		if e.Type == pipeline.Organization {
@@ -292,8 +292,8 @@ func (l *linkable) match(cands []Remembered, clues map[string]bool) *Remembered 
 	bestN, second := -1, -1
 	for i := range cands {
 		r := &cands[i]
-		if r.Type != e.Type {
-			continue
+		if (r.Type == pipeline.Person) != (e.Type == pipeline.Person) {
+			continue // ids are apart too (EntityID)
 		}
 		// A spelling the entity is named by (its id is that name's) is
 		// the entity; a spelling learned by joining, like any other near

@@ -453,16 +453,27 @@ func (res *resolution) joinShortForms() {
 		if w == "" || w == "-" || lexicon.IsCommon(w) || utf8.RuneCountInString(w) < 3 {
 			continue
 		}
-		var long *Entity
+		// Several longer names with the word: the first named of those
+		// that start with it ("Dominion Textile" before "Dominion Textiles
+		// Inc of Canada"), else none.
+		var long, firstHead *Entity
+		n := 0
 		for _, l := range res.entities {
-			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 || !l.hasNameWord(w) {
+			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 {
 				continue
 			}
-			if long != nil {
-				long = nil
-				break
+			at, ok := l.nameWord(w)
+			if !ok {
+				continue
 			}
+			n++
 			long = l
+			if at == 0 && (firstHead == nil || l.Mentions[0].Start < firstHead.Mentions[0].Start) {
+				firstHead = l
+			}
+		}
+		if n > 1 {
+			long = firstHead
 		}
 		if long != nil {
 			long.absorb(short)
@@ -470,15 +481,20 @@ func (res *resolution) joinShortForms() {
 	}
 }
 
-// hasNameWord reports whether one of e's names of several words has w.
-func (e *Entity) hasNameWord(w string) bool {
+// nameWord reports whether one of e's names of several words has w, and
+// where (0 for the first word, when any name starts with it).
+func (e *Entity) nameWord(w string) (int, bool) {
+	at, found := -1, false
 	for k := range e.keys {
 		ws := strings.Fields(OrgKey(k))
-		if len(ws) > 1 && slices.Contains(ws, w) {
-			return true
+		if i := slices.Index(ws, w); len(ws) > 1 && i >= 0 {
+			if !found || i < at {
+				at = i
+			}
+			found = true
 		}
 	}
-	return false
+	return at, found
 }
 
 func anyNear(set map[string]bool, w string) bool {
@@ -603,6 +619,11 @@ func (e *Entity) canonicalName() string {
 	if e.Known != nil {
 		return e.Known.Name
 	}
+	if e.Type == pipeline.Organization {
+		if long := e.longForm(); long != "" {
+			return long
+		}
+	}
 	best, bestN := "", 0
 	for n, c := range e.names {
 		// People are named by their fullest form; others by their most
@@ -619,6 +640,35 @@ func (e *Entity) canonicalName() string {
 			better = n < best
 		}
 		if best == "" || better {
+			best, bestN = n, c
+		}
+	}
+	return best
+}
+
+// longForm is, for an organisation most often called by one word
+// ("Burlington") that the article also names in full ("Burlington
+// Industries Inc"), the full name: most used, then shortest. The short
+// form is how the article refers back; the full name is the entity's name
+// in every other article too.
+func (e *Entity) longForm() string {
+	short, shortN := "", 0
+	for n, c := range e.names {
+		if !strings.Contains(n, " ") && (c > shortN || c == shortN && n < short) {
+			short, shortN = n, c
+		}
+	}
+	if short == "" {
+		return ""
+	}
+	w := OrgKey(short)
+	best, bestN := "", 0
+	for n, c := range e.names {
+		ws := strings.Fields(OrgKey(n))
+		if len(ws) < 2 || ws[0] != w {
+			continue
+		}
+		if c > bestN || c == bestN && (len(n) < len(best) || len(n) == len(best) && n < best) {
 			best, bestN = n, c
 		}
 	}
@@ -643,8 +693,13 @@ func (e *Entity) gender() lexicon.Gender {
 	return lexicon.Unknown
 }
 
-// EntityID is the stable id of an entity: a hash of its type and the
-// matching key of its canonical name.
+// EntityID is the stable id of an entity: a hash of the matching key of
+// its canonical name (PersonKey for a person, OrgKey for an organisation,
+// Key otherwise), and of whether it is a person. The other types are not
+// part of it: the recogniser calls one place or company a location in one
+// article and an organisation or "other" in the next, and a name is rarely
+// two things that are not people. A person and a place of one name
+// ("Georgia") have two ids.
 func EntityID(t pipeline.EntityType, name string) string {
 	key := Key(name)
 	switch t {
@@ -653,7 +708,10 @@ func EntityID(t pipeline.EntityType, name string) string {
 	case pipeline.Organization:
 		key = OrgKey(name)
 	}
-	sum := sha256.Sum256([]byte(string(t) + "\x00" + key))
+	if t == pipeline.Person {
+		key = string(t) + "\x00" + key
+	}
+	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:8])
 }
 

@@ -34,6 +34,11 @@ var (
 	//
 	//go:embed groups.txt
 	Groups string
+	// USStates holds one state of the United States a line:
+	// "name ; abbreviations".
+	//
+	//go:embed usstates.txt
+	USStates string
 	// GivenNames holds lines "g name name ...", g one of m, f or u (either).
 	//
 	//go:embed givennames.txt

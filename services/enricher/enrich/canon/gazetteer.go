@@ -88,6 +88,12 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("countries.txt: %w", err)
 	}
+	err = eachRecord(names.USStates, 2, func(f [][]string) error {
+		return g.add(&Known{Type: pipeline.Location, Names: append(f[0], f[1]...)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("names/usstates.txt: %w", err)
+	}
 	err = eachRecord(entities, 4, func(f [][]string) error {
 		if len(f[0]) != 1 || len(f[1]) != 1 {
 			return fmt.Errorf("want TYPE ; name ; aliases ; nominals")

@@ -227,3 +227,35 @@ func TestGazetteerData(t *testing.T) {
 		t.Errorf("nominal alliance = %v", ks)
 	}
 }
+
+// TestContextDecidesInstitutions: "the Senate" is the US Senate in an
+// American story and Nigeria's in a Nigerian one.
+func TestContextDecidesInstitutions(t *testing.T) {
+	r := canon.NewResolver(nil)
+	resolve := func(text string, names ...string) []*canon.Entity {
+		var ms []canon.Mention
+		for _, n := range names {
+			i := strings.Index(text, n)
+			ms = append(ms, canon.Mention{Start: i, End: i + len(n), Type: pipeline.Organization})
+		}
+		return r.Resolve(text, ms, canon.Context{})
+	}
+	ng := resolve("Nigeria's Senate passed the budget. Nigeria will borrow less, the Senate said.", "Nigeria", "Senate")
+	us := resolve("The Senate passed the budget on Tuesday in Washington.", "Senate", "Washington")
+	name := func(ents []*canon.Entity, mention string) string {
+		for _, e := range ents {
+			for _, m := range e.Mentions {
+				if m.Text == mention {
+					return e.Name
+				}
+			}
+		}
+		return ""
+	}
+	if got := name(ng, "Senate"); got != "Senate (Nigeria)" {
+		t.Errorf("Nigerian article: Senate is %q", got)
+	}
+	if got := name(us, "Senate"); got != "US Senate" {
+		t.Errorf("American article: Senate is %q", got)
+	}
+}

@@ -34,6 +34,12 @@ type Known struct {
 	// Country is, for a nationality, its country ("Russian" -> Russia):
 	// "the Russian delegation said" is Russia speaking.
 	Country *Known
+	// Of is, for an institution of one country whose other names do not
+	// say which ("US Senate", also "Senate"), that country: a bare
+	// "Senate" is only the US Senate in an article about the US.
+	Of *Known
+	// country marks a country (countries.txt's first field).
+	country bool
 	// forms are a person's names split for matching.
 	forms []personForm
 }
@@ -69,7 +75,7 @@ var Default = sync.OnceValue(func() *Gazetteer {
 func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	g := &Gazetteer{byKey: map[string]*Known{}, bySurname: map[string][]*Known{}, byNominal: map[string][]*Known{}, byFirst: map[string]int{}}
 	err := eachRecord(countries, 4, func(f [][]string) error {
-		country := &Known{Type: pipeline.Location, Names: append(f[0], f[1]...)}
+		country := &Known{Type: pipeline.Location, Names: append(f[0], f[1]...), country: true}
 		if err := g.add(country); err != nil {
 			return err
 		}
@@ -102,7 +108,9 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 		if !t.Valid() || t == pipeline.Person {
 			return fmt.Errorf("bad type %q", t)
 		}
-		return g.add(&Known{Type: t, Names: append(f[1], f[2]...), Nominals: f[3]})
+		k := &Known{Type: t, Names: append(f[1], f[2]...), Nominals: f[3]}
+		k.Of = g.countryOf(f[1][0])
+		return g.add(k)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("entities.txt: %w", err)
@@ -161,6 +169,29 @@ func (g *Gazetteer) add(k *Known) error {
 		g.byNominal[strings.ToLower(nom)] = append(g.byNominal[strings.ToLower(nom)], k)
 	}
 	return nil
+}
+
+// countryOf returns the country a name starts with ("US Senate",
+// "Russian Foreign Ministry"), or nil.
+func (g *Gazetteer) countryOf(name string) *Known {
+	w, _, _ := strings.Cut(Key(name), " ")
+	k, ok := g.byKey[w]
+	switch {
+	case !ok:
+		return nil
+	case k.country:
+		return k
+	}
+	return k.Country
+}
+
+// CountryOf returns the country a known place or nationality is or
+// belongs to, or nil.
+func (k *Known) CountryOf() *Known {
+	if k.country {
+		return k
+	}
+	return k.Country
 }
 
 func appendOnce(ks []*Known, k *Known) []*Known {

@@ -103,6 +103,9 @@ type prepared struct {
 	words  int
 	gender lexicon.Gender
 	known  *Known
+	// qualified is the name with the country an article's context gives
+	// it ("Senate (Nigeria)"), when the name alone does not say.
+	qualified string
 }
 
 // Resolve groups mentions (which must not overlap) into entities, sorted
@@ -115,6 +118,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 			ps = append(ps, p)
 		}
 	}
+	r.qualifyInstitutions(ps)
 	res := &resolution{g: r.g, text: text, byKnown: map[*Known]*Entity{}, byKey: map[string]*Entity{}}
 	// Full names first, so that a bare surname finds its person wherever
 	// the full name is written; then single words; then everything else.
@@ -133,6 +137,38 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 	res.mergeAcronyms()
 	res.joinShortForms()
 	return res.finish(ctx)
+}
+
+// qualifyInstitutions decides what a bare institution name ("the Senate",
+// "House of Representatives") means from the article: the gazetteer's
+// institution of a country (the US Senate) when the article is about that
+// country or names none, and otherwise the institution of the country the
+// article names most ("Senate (Nigeria)"), its own entity.
+func (r *Resolver) qualifyInstitutions(ps []prepared) {
+	var main *Known
+	counts := map[*Known]int{}
+	for i := range ps {
+		if k := ps[i].known; k != nil {
+			if c := k.CountryOf(); c != nil {
+				counts[c]++
+				if main == nil || counts[c] > counts[main] {
+					main = c
+				}
+			}
+		}
+	}
+	if main == nil {
+		return
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.known == nil || p.known.Of == nil || p.known.Of == main || r.g.countryOf(p.text) != nil {
+			continue
+		}
+		p.known = nil
+		p.qualified = p.text + " (" + main.Name + ")"
+		p.key = Key(p.qualified)
+	}
 }
 
 // prepare trims a mention to the name itself: no honorific or office
@@ -300,6 +336,9 @@ func (e *Entity) add(p *prepared) {
 // displayName is how a mention would name its entity: a person without
 // middle initials, anything without line breaks.
 func displayName(p *prepared) string {
+	if p.qualified != "" {
+		return p.qualified
+	}
 	fields := strings.Fields(p.text)
 	if p.Type == pipeline.Person && len(fields) > 2 {
 		out := fields[:1:1]
@@ -562,7 +601,7 @@ func (res *resolution) addOther(p *prepared) {
 		return
 	}
 	key := p.key
-	if p.Type == pipeline.Organization {
+	if p.Type == pipeline.Organization && p.qualified == "" {
 		key = OrgKey(p.text)
 	}
 	if e, ok := res.byKey[key]; ok {

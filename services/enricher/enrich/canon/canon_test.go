@@ -259,3 +259,30 @@ func TestContextDecidesInstitutions(t *testing.T) {
 		t.Errorf("American article: Senate is %q", got)
 	}
 }
+
+// TestDefinedAcronym: an acronym the article defines means what it
+// defines ("AP" is not the Associated Press here), and one it defines as
+// the gazetteer does keeps the gazetteer's entity.
+func TestDefinedAcronym(t *testing.T) {
+	r := canon.NewResolver(nil)
+	text := "JDRF leads artificial pancreas (AP) research. The AP system doses insulin."
+	var ms []canon.Mention
+	for off := 0; ; {
+		i := strings.Index(text[off:], "AP")
+		if i < 0 {
+			break
+		}
+		ms = append(ms, canon.Mention{Start: off + i, End: off + i + 2, Type: pipeline.Organization})
+		off += i + 2
+	}
+	ents := r.Resolve(text, ms, canon.Context{})
+	if len(ents) != 1 || ents[0].Name != "artificial pancreas" || ents[0].Known != nil {
+		t.Fatalf("entities = %+v", ents)
+	}
+	text = "the International Monetary Fund (IMF) said. The IMF agreed."
+	i, j := strings.Index(text, "IMF"), strings.LastIndex(text, "IMF")
+	ents = r.Resolve(text, []canon.Mention{{Start: i, End: i + 3, Type: pipeline.Organization}, {Start: j, End: j + 3, Type: pipeline.Organization}}, canon.Context{})
+	if len(ents) != 1 || ents[0].Name != "International Monetary Fund" {
+		t.Fatalf("IMF entities = %+v", ents)
+	}
+}

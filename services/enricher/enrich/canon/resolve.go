@@ -119,6 +119,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 		}
 	}
 	r.qualifyInstitutions(ps)
+	r.ownAcronyms(text, ps)
 	res := &resolution{g: r.g, text: text, byKnown: map[*Known]*Entity{}, byKey: map[string]*Entity{}}
 	// Full names first, so that a bare surname finds its person wherever
 	// the full name is written; then single words; then everything else.
@@ -168,6 +169,33 @@ func (r *Resolver) qualifyInstitutions(ps []prepared) {
 		p.known = nil
 		p.qualified = p.text + " (" + main.Name + ")"
 		p.key = Key(p.qualified)
+	}
+}
+
+// ownAcronyms: an acronym the article defines means what it defines, not
+// what the gazetteer lists it as ("artificial pancreas (AP)" is not the
+// Associated Press). The acronym is then named by its long form.
+func (r *Resolver) ownAcronyms(text string, ps []prepared) {
+	var defs map[string]string
+	checked := false
+	for i := range ps {
+		p := &ps[i]
+		if p.known == nil || acronymOf(p.text) == "" {
+			continue
+		}
+		if !checked {
+			defs, checked = definitions(text), true
+		}
+		long, ok := defs[acronymOf(p.text)]
+		if !ok {
+			continue
+		}
+		if k, known := r.g.Lookup(long); known && k == p.known {
+			continue
+		}
+		p.known = nil
+		p.qualified = long
+		p.key = Key(long)
 	}
 }
 

@@ -244,6 +244,7 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 		spans = e.opts.Recognizer.Recognize(d.Text)
 	}
 	mentions := checkSpans(d, spans, e.opts.Gazetteer)
+	mentions = canon.Propagate(d.Text, mentions, func(start, end int) bool { return !d.IsJunk(doc.Span{Start: start, End: end}) })
 	// The lead is the first sentence with words that are not junk.
 	leadEnd := 0
 	for _, t := range d.Tokens {

@@ -142,9 +142,11 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 
 // qualifyInstitutions decides what a bare institution name ("the Senate",
 // "House of Representatives") means from the article: the gazetteer's
-// institution of a country (the US Senate) when the article is about that
-// country or names none, and otherwise the institution of the country the
-// article names most ("Senate (Nigeria)"), its own entity.
+// institution of a country (the US Senate) when the article names that
+// country or none, and otherwise the institution of the country the
+// article names most ("Senate (Nigeria)"), its own entity. (A story about
+// US-Russian talks that names Russia more still means the US State
+// Department.)
 func (r *Resolver) qualifyInstitutions(ps []prepared) {
 	var main *Known
 	counts := map[*Known]int{}
@@ -163,7 +165,7 @@ func (r *Resolver) qualifyInstitutions(ps []prepared) {
 	}
 	for i := range ps {
 		p := &ps[i]
-		if p.known == nil || p.known.Of == nil || p.known.Of == main || r.g.countryOf(p.text) != nil {
+		if p.known == nil || p.known.Of == nil || counts[p.known.Of] > 0 || r.g.countryOf(p.text) != nil {
 			continue
 		}
 		p.known = nil

@@ -286,3 +286,19 @@ func TestDefinedAcronym(t *testing.T) {
 		t.Fatalf("IMF entities = %+v", ents)
 	}
 }
+
+// TestPlaceAsOrganisation: a place the recogniser reads as an organisation
+// (a team, a university, a government) is not the place.
+func TestPlaceAsOrganisation(t *testing.T) {
+	r := canon.NewResolver(nil)
+	text := "Alabama beat LSU in Alabama."
+	ents := r.Resolve(text, []canon.Mention{{Start: 0, End: 7, Type: pipeline.Organization}, {Start: 20, End: 27, Type: pipeline.Location}}, canon.Context{})
+	if len(ents) != 2 || ents[0].ID == ents[1].ID {
+		t.Fatalf("entities = %+v", ents)
+	}
+	for _, e := range ents {
+		if e.Type == pipeline.Location && e.Name != "Alabama" || e.Type == pipeline.Organization && e.Name != "Alabama (organisation)" {
+			t.Errorf("%s %q", e.Type, e.Name)
+		}
+	}
+}

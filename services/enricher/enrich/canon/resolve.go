@@ -232,7 +232,14 @@ func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
 	if k, ok := r.g.LookupKey(p.key); ok {
 		// The gazetteer knows better than a recogniser which kind of thing
 		// a name is, except that "Mr Jordan" is a person whatever Jordan is.
-		if k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start) {
+		switch {
+		case p.Type == pipeline.Organization && k.Type == pipeline.Location:
+			// A place the recogniser reads as an organisation is its
+			// team, university or government ("Alabama beat LSU"): an
+			// entity apart from the place, one per place.
+			p.qualified = k.Name + " (organisation)"
+			p.key = Key(p.qualified)
+		case k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start):
 			p.known = k
 			p.Type = k.Type
 		}

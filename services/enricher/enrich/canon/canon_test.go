@@ -236,7 +236,11 @@ func TestContextDecidesInstitutions(t *testing.T) {
 		var ms []canon.Mention
 		for _, n := range names {
 			i := strings.Index(text, n)
-			ms = append(ms, canon.Mention{Start: i, End: i + len(n), Type: pipeline.Organization})
+			typ := pipeline.Organization
+			if n == "Nigeria" || n == "Washington" {
+				typ = pipeline.Location
+			}
+			ms = append(ms, canon.Mention{Start: i, End: i + len(n), Type: typ})
 		}
 		return r.Resolve(text, ms, canon.Context{})
 	}

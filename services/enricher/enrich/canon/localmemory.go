@@ -6,7 +6,7 @@ import (
 )
 
 // DefaultMaxEntities bounds a LocalMemory made with a zero limit.
-const DefaultMaxEntities = 1 << 20
+const DefaultMaxEntities = 1 << 18
 
 // LocalMemory is an in-process Memory, right for one enricher process. It
 // keeps at most a fixed number of entities and forgets the one remembered

@@ -42,7 +42,7 @@ const (
 	// MaxSpellings is how many names a record keeps, most used first.
 	MaxSpellings = 8
 	// MaxClues is how many context clues a record keeps, most seen first.
-	MaxClues = 32
+	MaxClues = 16
 	// MaxKeyMembers is how many ids a memory index key keeps, most
 	// recently remembered last ("John S" names many people).
 	MaxKeyMembers = 16

@@ -4,6 +4,7 @@ package canontest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -94,6 +95,42 @@ func Contract(t *testing.T, newMemory func(t *testing.T) canon.Memory) {
 		}
 		if s := strings.Join(spellings, "|"); !strings.Contains(s, "Sergei Ryabkov") || !strings.Contains(s, "Sergei Rybakov") {
 			t.Errorf("order %v: remembered spellings %q, want both", order, s)
+		}
+	}
+}
+
+// Fill remembers n synthetic entities in m, as a stream of news would
+// leave them: people (a common first name, a surname of their own) and
+// organisations, each with MaxClues context clues drawn from the others.
+func Fill(tb testing.TB, m canon.Memory, n int) {
+	tb.Helper()
+	firsts := []string{"John", "Maria", "David", "Anna", "Sergei", "Wei", "Ahmed", "Olga", "James", "Fatima",
+		"Pierre", "Yuki", "Carlos", "Ingrid", "Rahul", "Amara", "Jan", "Li", "Omar", "Elena"}
+	id := func(i int) string { return fmt.Sprintf("%016x", uint64(i)*0x9e3779b97f4a7c15) }
+	batch := make([]canon.Remembered, 0, 64)
+	for i := range n {
+		r := canon.Remembered{ID: id(i), Articles: 1}
+		sur := fmt.Sprintf("surname%d", i)
+		if i%3 == 2 {
+			r.Type = pipeline.Organization
+			name := fmt.Sprintf("Company%d Holdings", i)
+			r.Names = []canon.Count{{Key: name, N: 1}}
+			r.Keys = []string{"n\x00company" + fmt.Sprint(i) + " holdings", "h\x00company" + fmt.Sprint(i)}
+		} else {
+			r.Type = pipeline.Person
+			first := firsts[i%len(firsts)]
+			r.Names = []canon.Count{{Key: first + " Surname" + fmt.Sprint(i), N: 1}}
+			r.Keys = []string{"pf\x00" + strings.ToLower(first) + "\x00s", "ps\x00" + sur}
+		}
+		for j := range canon.MaxClues {
+			r.Clues = append(r.Clues, canon.Count{Key: id((i*31 + j*7919) % max(n, 1)), N: 1})
+		}
+		batch = append(batch, r)
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := m.Remember(context.Background(), batch); err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
 		}
 	}
 }

@@ -366,25 +366,55 @@ func rolesOf(text string, e *Entity) []string {
 		return nil
 	}
 	var out []string
+	var buf [24]byte
 	add := func(w string) {
-		w = strings.ToLower(strings.Trim(w, ".,;:'\"()’“”"))
-		if titleWords[w] && !vagueTitle[w] && !slices.Contains(out, w) {
-			out = append(out, w)
+		w = strings.Trim(w, ".,;:'\"()’“”")
+		if len(w) < 2 || len(w) > len(buf) {
+			return
+		}
+		lw := buf[:0]
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lw = append(lw, c)
+		}
+		if titleWords[string(lw)] && !vagueTitle[string(lw)] && !slices.Contains(out, string(lw)) {
+			out = append(out, string(lw))
 		}
 	}
 	for _, m := range e.Mentions {
-		lineStart := strings.LastIndexByte(text[:m.Start], '\n') + 1
-		before := strings.Fields(text[lineStart:m.Start])
-		for _, w := range before[max(0, len(before)-4):] {
-			add(w)
+		// Four words back and six on, without leaving the line.
+		start := m.Start
+		for n := 0; n < 4 && start > 0; n++ {
+			end := start
+			for end > 0 && text[end-1] == ' ' {
+				end--
+			}
+			if end == 0 || text[end-1] == '\n' {
+				break
+			}
+			start = end
+			for start > 0 && text[start-1] != ' ' && text[start-1] != '\n' {
+				start--
+			}
+			add(text[start:end])
 		}
-		rest := text[m.End:]
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			rest = rest[:i]
-		}
-		after := strings.Fields(rest)
-		for _, w := range after[:min(6, len(after))] {
-			add(w)
+		end := m.End
+		for n := 0; n < 6 && end < len(text); n++ {
+			start := end
+			for start < len(text) && text[start] == ' ' {
+				start++
+			}
+			if start == len(text) || text[start] == '\n' {
+				break
+			}
+			end = start
+			for end < len(text) && text[end] != ' ' && text[end] != '\n' {
+				end++
+			}
+			add(text[start:end])
 		}
 	}
 	slices.Sort(out)

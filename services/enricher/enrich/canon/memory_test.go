@@ -56,3 +56,21 @@ func TestOrgKey(t *testing.T) {
 		}
 	}
 }
+
+func TestRolesLearned(t *testing.T) {
+	m := canon.NewLocalMemory(0)
+	canontest.Resolve(t, canon.NewResolver(nil), m, 1) // "Sergei Rybakov, the Russian deputy foreign minister, told ..."
+	got, _ := m.Recall(context.Background(), []string{"ps\x00rybakov"})
+	if len(got) != 1 {
+		t.Fatalf("recalled %v", got)
+	}
+	var roles []string
+	for _, c := range got[0].Clues {
+		if len(c.Key) > 2 && c.Key[:2] == "r:" {
+			roles = append(roles, c.Key)
+		}
+	}
+	if fmt.Sprint(roles) != "[r:deputy r:foreign r:minister]" {
+		t.Errorf("roles = %v", roles)
+	}
+}

@@ -2,6 +2,7 @@ package canon
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 )
 
@@ -20,9 +21,29 @@ type LocalMemory struct {
 	head, tail *localEntry
 }
 
+// localEntry holds a record encoded: a byte slice has no pointers for the
+// garbage collector to follow, so a memory of a million entities does not
+// make every collection of the process scan a million records' strings.
 type localEntry struct {
-	rec        Remembered
+	id         string
+	data       []byte // the Remembered, JSON
 	prev, next *localEntry
+}
+
+func (e *localEntry) decode() Remembered {
+	var r Remembered
+	if err := json.Unmarshal(e.data, &r); err != nil {
+		panic("canon: LocalMemory record: " + err.Error()) // written by encode below
+	}
+	return r
+}
+
+func (e *localEntry) encode(r Remembered) {
+	data, err := json.Marshal(r)
+	if err != nil {
+		panic("canon: LocalMemory record: " + err.Error()) // strings and ints only
+	}
+	e.data = data
 }
 
 // NewLocalMemory returns an empty memory keeping at most maxEntities
@@ -57,7 +78,7 @@ func (m *LocalMemory) Recall(_ context.Context, keys []string) ([]Remembered, er
 			}
 			seen[id] = true
 			if e := m.recs[id]; e != nil {
-				out = append(out, e.rec)
+				out = append(out, e.decode())
 			}
 		}
 	}
@@ -70,14 +91,17 @@ func (m *LocalMemory) Remember(_ context.Context, recs []Remembered) error {
 	defer m.mu.Unlock()
 	for _, r := range recs {
 		e := m.recs[r.ID]
+		stored := Remembered{ID: r.ID, Type: r.Type}
 		if e == nil {
-			e = &localEntry{rec: Remembered{ID: r.ID, Type: r.Type}}
+			e = &localEntry{id: r.ID}
 			m.recs[r.ID] = e
 		} else {
+			stored = e.decode()
 			m.unlink(e)
 		}
 		m.pushFront(e)
-		e.rec.Merge(r)
+		stored.Merge(r)
+		e.encode(stored)
 		for _, k := range r.Keys {
 			m.keys[k] = appendMember(m.keys[k], r.ID)
 		}
@@ -108,11 +132,11 @@ func appendMember(ids []string, id string) []string {
 
 func (m *LocalMemory) evict(e *localEntry) {
 	m.unlink(e)
-	delete(m.recs, e.rec.ID)
-	for _, k := range e.rec.Keys {
+	delete(m.recs, e.id)
+	for _, k := range e.decode().Keys {
 		ids := m.keys[k]
 		for i, x := range ids {
-			if x == e.rec.ID {
+			if x == e.id {
 				ids = append(ids[:i], ids[i+1:]...)
 				break
 			}

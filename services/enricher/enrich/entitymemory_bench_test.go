@@ -59,8 +59,7 @@ func BenchmarkEntityMemory(b *testing.B) {
 				}
 				i++
 			}
-			b.ReportMetric(float64(b.N*len(ss))/(cputime.Now() - cpu).Seconds(), "articles/cpu-s")
+			b.ReportMetric(float64(b.N*len(ss))/(cputime.Now()-cpu).Seconds(), "articles/cpu-s")
 		})
 	}
 }
-

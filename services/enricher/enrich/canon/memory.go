@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
 // Memory is the cross-article entity memory the enricher replicas share.
@@ -132,6 +133,9 @@ type linkable struct {
 	lookup          []string // keys to recall
 	index           []string // keys to be remembered under
 	roles           []string // offices written next to a person's name
+	// doubtful: a "person" with no given name, perhaps the recogniser's
+	// mistake for a place or company.
+	doubtful bool
 }
 
 // Link joins the article's entities to the entities the memory knows, and
@@ -229,6 +233,12 @@ func linkOf(e *Entity) (linkable, bool) {
 		default:
 			return l, false
 		}
+		if _, given := lexicon.FirstName(parts[0]); !given || len(parts) == 1 {
+			// Perhaps not a person at all ("Dish Network", "Denver"): a
+			// place or company the memory knows by this very name is it.
+			l.doubtful = true
+			l.lookup = append(l.lookup, keyName+OrgKey(e.Name))
+		}
 	case pipeline.Organization, pipeline.Location, pipeline.Misc:
 		l.key = OrgKey(e.Name)
 		if l.key == "" {
@@ -293,6 +303,12 @@ func (l *linkable) match(cands []Remembered, clues map[string]bool) *Remembered 
 	for i := range cands {
 		r := &cands[i]
 		if (r.Type == pipeline.Person) != (e.Type == pipeline.Person) {
+			if l.doubtful && r.Type != pipeline.Person && slices.ContainsFunc(r.Names, func(n Count) bool {
+				return OrgKey(n.Key) == OrgKey(e.Name) && EntityID(r.Type, n.Key) == r.ID
+			}) {
+				e.Type = r.Type
+				return r
+			}
 			continue // ids are apart too (EntityID)
 		}
 		// A spelling the entity is named by (its id is that name's) is

@@ -3,6 +3,7 @@ package canon_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -72,5 +73,31 @@ func TestRolesLearned(t *testing.T) {
 	}
 	if fmt.Sprint(roles) != "[r:deputy r:foreign r:minister]" {
 		t.Errorf("roles = %v", roles)
+	}
+}
+
+// TestDoubtfulPersonJoinsPlace: a one-word "person" the memory knows as a
+// place is that place ("Denver" read as a person in a second article).
+func TestDoubtfulPersonJoinsPlace(t *testing.T) {
+	r := canon.NewResolver(nil)
+	m := canon.NewLocalMemory(0)
+	text := "Snow closed roads in Denver on Monday."
+	i := strings.Index(text, "Denver")
+	place, err := canon.Link(context.Background(), m, text, r.Resolve(text, []canon.Mention{{Start: i, End: i + 6, Type: pipeline.Location}}, canon.Context{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = "Denver said the airport would reopen."
+	person, err := canon.Link(context.Background(), m, text, r.Resolve(text, []canon.Mention{{Start: 0, End: 6, Type: pipeline.Person}}, canon.Context{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if person[0].ID != place[0].ID || person[0].Type != pipeline.Location {
+		t.Errorf("Denver: %s %s, want the place %s", person[0].Type, person[0].ID, place[0].ID)
+	}
+	text = "Jon Denver said the airport would reopen."
+	named, _ := canon.Link(context.Background(), m, text, r.Resolve(text, []canon.Mention{{Start: 0, End: 10, Type: pipeline.Person}}, canon.Context{}))
+	if named[0].ID == place[0].ID {
+		t.Error("a person with a given name joined the place")
 	}
 }

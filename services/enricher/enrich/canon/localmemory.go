@@ -2,7 +2,6 @@ package canon
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 )
 
@@ -11,7 +10,10 @@ const DefaultMaxEntities = 1 << 18
 
 // LocalMemory is an in-process Memory, right for one enricher process. It
 // keeps at most a fixed number of entities and forgets the one remembered
-// least recently when full, so it stays bounded however long it runs.
+// least recently when full, so it stays bounded however long it runs
+// (about 1 KB an entity: docs/BENCHMARKS.md). Records are kept as structs:
+// encoding them (so the collector would not trace them) cost more per
+// article than it saved below a hundred thousand entities.
 type LocalMemory struct {
 	mu   sync.Mutex
 	max  int
@@ -21,29 +23,9 @@ type LocalMemory struct {
 	head, tail *localEntry
 }
 
-// localEntry holds a record encoded: a byte slice has no pointers for the
-// garbage collector to follow, so a memory of a million entities does not
-// make every collection of the process scan a million records' strings.
 type localEntry struct {
-	id         string
-	data       []byte // the Remembered, JSON
+	rec        Remembered
 	prev, next *localEntry
-}
-
-func (e *localEntry) decode() Remembered {
-	var r Remembered
-	if err := json.Unmarshal(e.data, &r); err != nil {
-		panic("canon: LocalMemory record: " + err.Error()) // written by encode below
-	}
-	return r
-}
-
-func (e *localEntry) encode(r Remembered) {
-	data, err := json.Marshal(r)
-	if err != nil {
-		panic("canon: LocalMemory record: " + err.Error()) // strings and ints only
-	}
-	e.data = data
 }
 
 // NewLocalMemory returns an empty memory keeping at most maxEntities
@@ -78,7 +60,7 @@ func (m *LocalMemory) Recall(_ context.Context, keys []string) ([]Remembered, er
 			}
 			seen[id] = true
 			if e := m.recs[id]; e != nil {
-				out = append(out, e.decode())
+				out = append(out, e.rec)
 			}
 		}
 	}
@@ -91,17 +73,14 @@ func (m *LocalMemory) Remember(_ context.Context, recs []Remembered) error {
 	defer m.mu.Unlock()
 	for _, r := range recs {
 		e := m.recs[r.ID]
-		stored := Remembered{ID: r.ID, Type: r.Type}
 		if e == nil {
-			e = &localEntry{id: r.ID}
+			e = &localEntry{rec: Remembered{ID: r.ID, Type: r.Type}}
 			m.recs[r.ID] = e
 		} else {
-			stored = e.decode()
 			m.unlink(e)
 		}
 		m.pushFront(e)
-		stored.Merge(r)
-		e.encode(stored)
+		e.rec.Merge(r)
 		for _, k := range r.Keys {
 			m.keys[k] = appendMember(m.keys[k], r.ID)
 		}
@@ -132,11 +111,11 @@ func appendMember(ids []string, id string) []string {
 
 func (m *LocalMemory) evict(e *localEntry) {
 	m.unlink(e)
-	delete(m.recs, e.id)
-	for _, k := range e.decode().Keys {
+	delete(m.recs, e.rec.ID)
+	for _, k := range e.rec.Keys {
 		ids := m.keys[k]
 		for i, x := range ids {
-			if x == e.id {
+			if x == e.rec.ID {
 				ids = append(ids[:i], ids[i+1:]...)
 				break
 			}

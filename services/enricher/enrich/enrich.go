@@ -50,6 +50,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -122,6 +123,8 @@ type Enricher struct {
 	opts     Options
 	resolver *canon.Resolver
 	linking  keyLocks
+	// linkingEntities serializes canon.Link.
+	linkingEntities sync.Mutex
 }
 
 // New returns an Enricher.
@@ -201,7 +204,13 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 		a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
 	}
 	d := doc.Parse(a.Text)
-	ents, err := canon.Link(ctx, e.opts.Entities, d.Text, e.entities(d, a.Title))
+	ents := e.entities(d, a.Title)
+	// One article at a time links against the entity memory, so that two
+	// spellings arriving together in this process still meet (replicas
+	// can still race: docs/CONTRACT.md).
+	e.linkingEntities.Lock()
+	ents, err := canon.Link(ctx, e.opts.Entities, d.Text, ents)
+	e.linkingEntities.Unlock()
 	if err != nil {
 		return a, fmt.Errorf("enrich: %w", err)
 	}

@@ -10,7 +10,7 @@ GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose
 PROJECT    ?= newsflow
 
-.PHONY: run test deps vet unit race smoke build images up down logs model lexicon bench tidy fmt clean
+.PHONY: run test deps vet unit race smoke build images up down logs model lexicon names bench tidy fmt clean
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
@@ -73,6 +73,11 @@ model:
 	nice $(GO) run ./services/enricher/ner/cmd/nertrain -train ../shared/ner/conll2003/eng.train \
 		-dev ../shared/ner/conll2003/eng.testa -gazetteer services/enricher/ner/gazetteer \
 		-out services/enricher/ner/model.bin
+
+## names: regenerate the recogniser's country, nationality and given-name lists
+## from services/enricher/names (then make model; a test checks they match)
+names:
+	cd services/enricher && $(GO) run ./names/gen
 
 ## lexicon: regenerate the enricher's word tables from ../shared/ner (a test checks they match)
 lexicon:

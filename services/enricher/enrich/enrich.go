@@ -9,13 +9,16 @@
 // (the fallback name recogniser), canon (canonical entities), quotes,
 // dates, keywords and story (signatures and the story rule). The story
 // memory is the Memory interface: LocalMemory here, and in package
-// storykv a JetStream stream every enricher replica shares.
+// storykv a JetStream stream every enricher replica shares. The entity
+// memory is canon.Memory: canon.LocalMemory, or a bucket in package
+// entitykv.
 //
 // # Entities
 //
 // The recogniser's names are checked (offsets, types, no junk, no markup)
 // and resolved by canon: one entity per real thing per article with an id
-// stable across articles. Salience, in [0,1], is
+// stable across articles, joined by canon.Link to the entities the
+// entity memory has seen in earlier articles. Salience, in [0,1], is
 //
 //	0.5·f + 0.3·p + 0.2·t
 //
@@ -46,6 +49,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -90,6 +94,9 @@ type Options struct {
 	// Memory links articles into stories; nil uses a LocalMemory, which is
 	// right for one process only.
 	Memory Memory
+	// Entities is the cross-article entity memory (canon.Memory); nil
+	// uses a canon.LocalMemory, which is right for one process only.
+	Entities canon.Memory
 	// Logger; nil logs nothing.
 	Logger *zap.Logger
 	// Gazetteer for canonical names; nil uses canon.Default().
@@ -111,6 +118,8 @@ type Options struct {
 type Enricher struct {
 	opts     Options
 	resolver *canon.Resolver
+	// linkingEntities serializes canon.Link.
+	linkingEntities sync.Mutex
 }
 
 // New returns an Enricher.
@@ -126,6 +135,9 @@ func New(opts Options) (*Enricher, error) {
 	}
 	if opts.Memory == nil {
 		opts.Memory = NewMemory(MemoryOptions{})
+	}
+	if opts.Entities == nil {
+		opts.Entities = canon.NewLocalMemory(0)
 	}
 	if opts.MaxKeywords == 0 {
 		opts.MaxKeywords = 10
@@ -187,6 +199,15 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 	}
 	d := doc.Parse(a.Text)
 	ents := e.entities(d, a.Title)
+	// One article at a time links against the entity memory, so that two
+	// spellings arriving together in this process still meet (replicas
+	// can still race: docs/CONTRACT.md).
+	e.linkingEntities.Lock()
+	ents, err := canon.Link(ctx, e.opts.Entities, d.Text, ents)
+	e.linkingEntities.Unlock()
+	if err != nil {
+		return a, fmt.Errorf("enrich: %w", err)
+	}
 	a.Entities = make([]pipeline.Entity, len(ents))
 	names := make([]keywords.Name, 0, len(ents))
 	storyEnts := make([]story.Entity, len(ents))
@@ -226,6 +247,7 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 		spans = e.opts.Recognizer.Recognize(d.Text)
 	}
 	mentions := checkSpans(d, spans, e.opts.Gazetteer)
+	mentions = canon.Propagate(d.Text, mentions, func(start, end int) bool { return !d.IsJunk(doc.Span{Start: start, End: end}) })
 	// The lead is the first sentence with words that are not junk.
 	leadEnd := 0
 	for _, t := range d.Tokens {

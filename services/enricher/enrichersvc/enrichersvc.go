@@ -1,5 +1,5 @@
 // Package enrichersvc wires the enricher's logic — the entity model, the
-// enrichment and the shared story memory — into a pipeline stage: the part
+// enrichment, the shared story memory and the shared entity memory — into a pipeline stage: the part
 // of the enricher service that the service binary and the all-in-one
 // newsflow binary share.
 package enrichersvc
@@ -18,6 +18,8 @@ import (
 	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/pipeline/svc"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
+	"github.com/newsflow/newsflow/services/enricher/entitykv"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 	"github.com/newsflow/newsflow/services/enricher/storykv"
 )
@@ -37,11 +39,25 @@ type Options struct {
 	StoryMaxArticles int
 	// StoryWindow: articles published further apart are never linked.
 	StoryWindow time.Duration
+	// EntityMemory is where the cross-article entity memory lives:
+	// "kv" (EntityBucket, shared by every replica) or "local" (this
+	// process only, at most EntityMax entities).
+	EntityMemory string
+	// EntityBucket is the JetStream KV bucket of the "kv" entity memory;
+	// entities not named for EntityTTL are forgotten, and the bucket
+	// holds at most EntityMaxBytes.
+	EntityBucket   string
+	EntityTTL      time.Duration
+	EntityMaxBytes int64
+	// EntityMax bounds the "local" entity memory.
+	EntityMax int
 }
 
 // DefaultOptions returns the defaults the flags start from.
 func DefaultOptions() Options {
-	return Options{StoryStream: storykv.DefaultStream, StoryTTL: 7 * 24 * time.Hour, StoryReplicas: 1, StoryMaxArticles: 100_000, StoryWindow: 72 * time.Hour}
+	return Options{StoryStream: storykv.DefaultStream, StoryTTL: 7 * 24 * time.Hour, StoryReplicas: 1, StoryMaxArticles: 100_000, StoryWindow: 72 * time.Hour,
+		EntityMemory: "kv", EntityBucket: entitykv.DefaultBucket, EntityTTL: 90 * 24 * time.Hour, EntityMaxBytes: 1 << 30,
+		EntityMax: canon.DefaultMaxEntities}
 }
 
 // RegisterFlags binds o to flags on fs.
@@ -51,6 +67,11 @@ func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.StoryReplicas, "story-replicas", o.StoryReplicas, "replicas of the story memory's stream (3 on a clustered JetStream)")
 	fs.IntVar(&o.StoryMaxArticles, "story-max-articles", o.StoryMaxArticles, "articles each replica keeps in its copy of the story memory (the oldest go first)")
 	fs.DurationVar(&o.StoryWindow, "story-window", o.StoryWindow, "articles published further apart than this are never linked")
+	fs.StringVar(&o.EntityMemory, "entity-memory", o.EntityMemory, "where entities seen in earlier articles are remembered: kv (shared by replicas) or local (this process)")
+	fs.StringVar(&o.EntityBucket, "entity-bucket", o.EntityBucket, "KV bucket of the kv entity memory")
+	fs.DurationVar(&o.EntityTTL, "entity-ttl", o.EntityTTL, "an entity not named for this long is forgotten (kv entity memory)")
+	fs.Int64Var(&o.EntityMaxBytes, "entity-max-bytes", o.EntityMaxBytes, "most bytes the kv entity memory's bucket holds")
+	fs.IntVar(&o.EntityMax, "entity-max", o.EntityMax, "most entities the local entity memory keeps")
 }
 
 // Validate reports settings that cannot work.
@@ -68,6 +89,21 @@ func (o Options) Validate() error {
 	if o.StoryReplicas < 1 || o.StoryReplicas > 5 {
 		errs = append(errs, fmt.Errorf("story-replicas %d: want 1 to 5", o.StoryReplicas))
 	}
+	switch o.EntityMemory {
+	case "kv":
+		if o.EntityBucket == "" {
+			errs = append(errs, errors.New("entity-bucket is empty"))
+		}
+		if o.EntityTTL < time.Second || o.EntityMaxBytes < 1<<20 {
+			errs = append(errs, fmt.Errorf("entity-ttl (%s) must be at least a second and entity-max-bytes (%d) at least 1 MiB", o.EntityTTL, o.EntityMaxBytes))
+		}
+	case "local":
+		if o.EntityMax < 1 {
+			errs = append(errs, fmt.Errorf("entity-max %d: want at least 1", o.EntityMax))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("entity-memory %q: want kv or local", o.EntityMemory))
+	}
 	return errors.Join(errs...)
 }
 
@@ -82,7 +118,14 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: story memory: %w", err)
 	}
-	e, err := enrich.New(enrich.Options{Recognizer: model, Memory: mem, Logger: log, StoryWindow: o.StoryWindow})
+	var ents canon.Memory = canon.NewLocalMemory(o.EntityMax)
+	if o.EntityMemory == "kv" {
+		ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas})
+		if err != nil {
+			return svc.Service{}, fmt.Errorf("enricher: entity memory: %w", err)
+		}
+	}
+	e, err := enrich.New(enrich.Options{Recognizer: model, Memory: mem, Entities: ents, Logger: log, StoryWindow: o.StoryWindow})
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: %w", err)
 	}

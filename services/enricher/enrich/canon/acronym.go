@@ -240,3 +240,37 @@ func (res *resolution) overlapsMention(s, e int) bool {
 	}
 	return false
 }
+
+// definitions returns the acronyms the text defines in brackets after
+// their long form, capitalised or not ("artificial pancreas (AP)"), with
+// that long form.
+func definitions(text string) map[string]string {
+	var out map[string]string
+	for off := 0; ; {
+		i := strings.IndexByte(text[off:], '(')
+		if i < 0 {
+			return out
+		}
+		i += off
+		off = i + 1
+		j := strings.IndexByte(text[off:], ')')
+		if j < 0 || j > 12 {
+			continue
+		}
+		acr := acronymOf(text[off : off+j])
+		if acr == "" {
+			continue
+		}
+		ws := strings.Fields(text[max(0, i-200):i])
+		for n := len(acr); n <= len(acr)+3 && n <= len(ws); n++ {
+			long := strings.Join(ws[len(ws)-n:], " ")
+			if spells(long, acr) {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[acr] = long
+				break
+			}
+		}
+	}
+}

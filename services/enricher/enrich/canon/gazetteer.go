@@ -10,19 +10,14 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/names"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
-var (
-	//go:embed data/countries.txt
-	countriesTxt string
-	//go:embed data/entities.txt
-	entitiesTxt string
-	//go:embed data/people.txt
-	peopleTxt string
-)
+//go:embed data/entities.txt
+var entitiesTxt string
 
 // Known is an entity the gazetteer knows by name.
 type Known struct {
@@ -39,6 +34,12 @@ type Known struct {
 	// Country is, for a nationality, its country ("Russian" -> Russia):
 	// "the Russian delegation said" is Russia speaking.
 	Country *Known
+	// Of is, for an institution of one country whose other names do not
+	// say which ("US Senate", also "Senate"), that country: a bare
+	// "Senate" is only the US Senate in an article about the US.
+	Of *Known
+	// country marks a country (countries.txt's first field).
+	country bool
 	// forms are a person's names split for matching.
 	forms []personForm
 }
@@ -64,7 +65,7 @@ type Gazetteer struct {
 // Default returns the gazetteer built from the embedded data files. It is
 // built once and shared; it is read-only.
 var Default = sync.OnceValue(func() *Gazetteer {
-	g, err := parseGazetteer(countriesTxt, entitiesTxt, peopleTxt)
+	g, err := parseGazetteer(names.Countries, entitiesTxt, "")
 	if err != nil {
 		panic(err) // the data is embedded: a parse error is a build defect, caught by the tests
 	}
@@ -74,7 +75,7 @@ var Default = sync.OnceValue(func() *Gazetteer {
 func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	g := &Gazetteer{byKey: map[string]*Known{}, bySurname: map[string][]*Known{}, byNominal: map[string][]*Known{}, byFirst: map[string]int{}}
 	err := eachRecord(countries, 4, func(f [][]string) error {
-		country := &Known{Type: pipeline.Location, Names: append(f[0], f[1]...)}
+		country := &Known{Type: pipeline.Location, Names: append(f[0], f[1]...), country: true}
 		if err := g.add(country); err != nil {
 			return err
 		}
@@ -93,6 +94,12 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("countries.txt: %w", err)
 	}
+	err = eachRecord(names.USStates, 2, func(f [][]string) error {
+		return g.add(&Known{Type: pipeline.Location, Names: append(f[0], f[1]...)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("names/usstates.txt: %w", err)
+	}
 	err = eachRecord(entities, 4, func(f [][]string) error {
 		if len(f[0]) != 1 || len(f[1]) != 1 {
 			return fmt.Errorf("want TYPE ; name ; aliases ; nominals")
@@ -101,7 +108,9 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 		if !t.Valid() || t == pipeline.Person {
 			return fmt.Errorf("bad type %q", t)
 		}
-		return g.add(&Known{Type: t, Names: append(f[1], f[2]...), Nominals: f[3]})
+		k := &Known{Type: t, Names: append(f[1], f[2]...), Nominals: f[3]}
+		k.Of = g.countryOf(f[1][0])
+		return g.add(k)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("entities.txt: %w", err)
@@ -160,6 +169,29 @@ func (g *Gazetteer) add(k *Known) error {
 		g.byNominal[strings.ToLower(nom)] = append(g.byNominal[strings.ToLower(nom)], k)
 	}
 	return nil
+}
+
+// countryOf returns the country a name starts with ("US Senate",
+// "Russian Foreign Ministry"), or nil.
+func (g *Gazetteer) countryOf(name string) *Known {
+	w, _, _ := strings.Cut(Key(name), " ")
+	k, ok := g.byKey[w]
+	switch {
+	case !ok:
+		return nil
+	case k.country:
+		return k
+	}
+	return k.Country
+}
+
+// CountryOf returns the country a known place or nationality is or
+// belongs to, or nil.
+func (k *Known) CountryOf() *Known {
+	if k.country {
+		return k
+	}
+	return k.Country
 }
 
 func appendOnce(ks []*Known, k *Known) []*Known {
@@ -276,4 +308,29 @@ func stripAccents(s string) string {
 		return s
 	}
 	return out
+}
+
+// corporateSuffixes end a company's name without changing which company
+// it is: "Avnet Inc" is Avnet, "Rolls-Royce Plc" Rolls-Royce.
+var corporateSuffixes = map[string]bool{
+	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true,
+	"plc": true, "ltd": true, "limited": true, "llc": true, "lp": true, "ag": true, "nv": true, "sa": true,
+	"spa": true, "gmbh": true, "bv": true, "ab": true, "asa": true, "oyj": true, "kk": true, "holdings": true,
+	"group": true, "& co": true,
+}
+
+// OrgKey is Key without the corporate suffixes at the end of a name
+// ("Dominion Textile Inc" = "Dominion Textile"); a name that is only a
+// suffix keeps it.
+func OrgKey(name string) string {
+	k := Key(name)
+	for {
+		i := strings.LastIndexByte(k, ' ')
+		if i < 0 || !corporateSuffixes[strings.TrimSuffix(k[i+1:], ",")] {
+			return strings.TrimSuffix(k, ",")
+		}
+		k = strings.TrimSuffix(k[:i], ",")
+		k = strings.TrimSuffix(k, " &")
+		k = strings.TrimSuffix(k, " and")
+	}
 }

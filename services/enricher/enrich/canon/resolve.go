@@ -103,6 +103,9 @@ type prepared struct {
 	words  int
 	gender lexicon.Gender
 	known  *Known
+	// qualified is the name with the country an article's context gives
+	// it ("Senate (Nigeria)"), when the name alone does not say.
+	qualified string
 }
 
 // Resolve groups mentions (which must not overlap) into entities, sorted
@@ -115,6 +118,8 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 			ps = append(ps, p)
 		}
 	}
+	r.qualifyInstitutions(ps)
+	r.ownAcronyms(text, ps)
 	res := &resolution{g: r.g, text: text, byKnown: map[*Known]*Entity{}, byKey: map[string]*Entity{}}
 	// Full names first, so that a bare surname finds its person wherever
 	// the full name is written; then single words; then everything else.
@@ -131,7 +136,69 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 		}
 	}
 	res.mergeAcronyms()
+	res.joinShortForms()
 	return res.finish(ctx)
+}
+
+// qualifyInstitutions decides what a bare institution name ("the Senate",
+// "House of Representatives") means from the article: the gazetteer's
+// institution of a country (the US Senate) when the article names that
+// country or none, and otherwise the institution of the country the
+// article names most ("Senate (Nigeria)"), its own entity. (A story about
+// US-Russian talks that names Russia more still means the US State
+// Department.)
+func (r *Resolver) qualifyInstitutions(ps []prepared) {
+	var main *Known
+	counts := map[*Known]int{}
+	for i := range ps {
+		if k := ps[i].known; k != nil {
+			if c := k.CountryOf(); c != nil {
+				counts[c]++
+				if main == nil || counts[c] > counts[main] {
+					main = c
+				}
+			}
+		}
+	}
+	if main == nil {
+		return
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.known == nil || p.known.Of == nil || counts[p.known.Of] > 0 || r.g.countryOf(p.text) != nil {
+			continue
+		}
+		p.known = nil
+		p.qualified = p.text + " (" + main.Name + ")"
+		p.key = Key(p.qualified)
+	}
+}
+
+// ownAcronyms: an acronym the article defines means what it defines, not
+// what the gazetteer lists it as ("artificial pancreas (AP)" is not the
+// Associated Press). The acronym is then named by its long form.
+func (r *Resolver) ownAcronyms(text string, ps []prepared) {
+	var defs map[string]string
+	checked := false
+	for i := range ps {
+		p := &ps[i]
+		if p.known == nil || acronymOf(p.text) == "" {
+			continue
+		}
+		if !checked {
+			defs, checked = definitions(text), true
+		}
+		long, ok := defs[acronymOf(p.text)]
+		if !ok {
+			continue
+		}
+		if k, known := r.g.Lookup(long); known && k == p.known {
+			continue
+		}
+		p.known = nil
+		p.qualified = long
+		p.key = Key(long)
+	}
 }
 
 // prepare trims a mention to the name itself: no honorific or office
@@ -165,7 +232,14 @@ func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
 	if k, ok := r.g.LookupKey(p.key); ok {
 		// The gazetteer knows better than a recogniser which kind of thing
 		// a name is, except that "Mr Jordan" is a person whatever Jordan is.
-		if k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start) {
+		switch {
+		case p.Type == pipeline.Organization && k.Type == pipeline.Location:
+			// A place the recogniser reads as an organisation is its
+			// team, university or government ("Alabama beat LSU"): an
+			// entity apart from the place, one per place.
+			p.qualified = k.Name + " (organisation)"
+			p.key = Key(p.qualified)
+		case k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start):
 			p.known = k
 			p.Type = k.Type
 		}
@@ -299,6 +373,9 @@ func (e *Entity) add(p *prepared) {
 // displayName is how a mention would name its entity: a person without
 // middle initials, anything without line breaks.
 func displayName(p *prepared) string {
+	if p.qualified != "" {
+		return p.qualified
+	}
 	fields := strings.Fields(p.text)
 	if p.Type == pipeline.Person && len(fields) > 2 {
 		out := fields[:1:1]
@@ -354,8 +431,16 @@ func (res *resolution) addPerson(p *prepared) {
 		return
 	}
 	w := parts[0]
-	// A bare surname (or, failing that, first name) of someone in the
-	// article: the most recently mentioned before it wins.
+	// A bare surname of someone in the article. When several people share
+	// it ("Gerald Ford" and "Betty Ford"), an honorific's gender chooses,
+	// and otherwise the one named first: an article names its subject
+	// first, and others by full name after.
+	if e := res.firstPerson(func(e *Entity) bool { return e.surnames[w] && genderAgrees(e, p.gender) }); e != nil {
+		e.add(p)
+		return
+	}
+	// Failing that, a near-spelling or a first name: the most recently
+	// mentioned before it wins.
 	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.surnames[w] }); e != nil {
 		e.add(p)
 		return
@@ -398,6 +483,94 @@ func (res *resolution) lastPerson(offset int, ok func(*Entity) bool) *Entity {
 		return best
 	}
 	return first
+}
+
+// firstPerson returns the first person named in the article that ok accepts.
+func (res *resolution) firstPerson(ok func(*Entity) bool) *Entity {
+	for _, e := range res.persons {
+		if ok(e) {
+			return e
+		}
+	}
+	return nil
+}
+
+// genderAgrees reports whether a person may be called by an honorific of
+// gender g: their first name does not say otherwise.
+func genderAgrees(e *Entity, g lexicon.Gender) bool {
+	if g == lexicon.Unknown {
+		return true
+	}
+	for f := range e.firsts {
+		if fg, ok := lexicon.FirstName(f); ok && fg != lexicon.Unknown && fg != g {
+			return false
+		}
+	}
+	return true
+}
+
+// joinShortForms joins a one-word organisation name to the one longer
+// organisation name in the article that has it as a word ("Dominion" is
+// "Dominion Textile", "Philips" is "NV Philips Gloeilampenfabrieken"),
+// unless the word is an ordinary English word or several names have it.
+func (res *resolution) joinShortForms() {
+	for _, short := range res.entities {
+		if short.Type != pipeline.Organization || short.Known != nil || len(short.Mentions) == 0 {
+			continue
+		}
+		var w string
+		for k := range short.keys {
+			if ws := strings.Fields(OrgKey(k)); len(ws) == 1 && w == "" {
+				w = ws[0]
+			} else {
+				w = "-"
+			}
+		}
+		if w == "" || w == "-" || lexicon.IsCommon(w) || utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		// Several longer names with the word: the first named of those
+		// that start with it ("Dominion Textile" before "Dominion Textiles
+		// Inc of Canada"), else none.
+		var long, firstHead *Entity
+		n := 0
+		for _, l := range res.entities {
+			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 {
+				continue
+			}
+			at, ok := l.nameWord(w)
+			if !ok {
+				continue
+			}
+			n++
+			long = l
+			if at == 0 && (firstHead == nil || l.Mentions[0].Start < firstHead.Mentions[0].Start) {
+				firstHead = l
+			}
+		}
+		if n > 1 {
+			long = firstHead
+		}
+		if long != nil {
+			long.absorb(short)
+		}
+	}
+}
+
+// nameWord reports whether one of e's names of several words has w, and
+// where (0 for the first word, when any name starts with it).
+func (e *Entity) nameWord(w string) (int, bool) {
+	at, found := -1, false
+	for k := range e.keys {
+		ws := strings.Fields(OrgKey(k))
+		if i := slices.Index(ws, w); len(ws) > 1 && i >= 0 {
+			if !found || i < at {
+				at = i
+			}
+			found = true
+		}
+	}
+	return at, found
 }
 
 func anyNear(set map[string]bool, w string) bool {
@@ -464,7 +637,11 @@ func (res *resolution) addOther(p *prepared) {
 		res.known(p.known).add(p)
 		return
 	}
-	if e, ok := res.byKey[p.key]; ok {
+	key := p.key
+	if p.Type == pipeline.Organization && p.qualified == "" {
+		key = OrgKey(p.text)
+	}
+	if e, ok := res.byKey[key]; ok {
 		e.add(p)
 		return
 	}
@@ -477,7 +654,7 @@ func (res *resolution) addOther(p *prepared) {
 		}
 	}
 	e := res.newEntity(p.Type, nil)
-	res.byKey[p.key] = e
+	res.byKey[key] = e
 	e.add(p)
 }
 
@@ -518,6 +695,11 @@ func (e *Entity) canonicalName() string {
 	if e.Known != nil {
 		return e.Known.Name
 	}
+	if e.Type == pipeline.Organization {
+		if long := e.longForm(); long != "" {
+			return long
+		}
+	}
 	best, bestN := "", 0
 	for n, c := range e.names {
 		// People are named by their fullest form; others by their most
@@ -534,6 +716,35 @@ func (e *Entity) canonicalName() string {
 			better = n < best
 		}
 		if best == "" || better {
+			best, bestN = n, c
+		}
+	}
+	return best
+}
+
+// longForm is, for an organisation most often called by one word
+// ("Burlington") that the article also names in full ("Burlington
+// Industries Inc"), the full name: most used, then shortest. The short
+// form is how the article refers back; the full name is the entity's name
+// in every other article too.
+func (e *Entity) longForm() string {
+	short, shortN := "", 0
+	for n, c := range e.names {
+		if !strings.Contains(n, " ") && (c > shortN || c == shortN && n < short) {
+			short, shortN = n, c
+		}
+	}
+	if short == "" {
+		return ""
+	}
+	w := OrgKey(short)
+	best, bestN := "", 0
+	for n, c := range e.names {
+		ws := strings.Fields(OrgKey(n))
+		if len(ws) < 2 || ws[0] != w {
+			continue
+		}
+		if c > bestN || c == bestN && (len(n) < len(best) || len(n) == len(best) && n < best) {
 			best, bestN = n, c
 		}
 	}
@@ -558,14 +769,25 @@ func (e *Entity) gender() lexicon.Gender {
 	return lexicon.Unknown
 }
 
-// EntityID is the stable id of an entity: a hash of its type and the
-// matching key of its canonical name.
+// EntityID is the stable id of an entity: a hash of the matching key of
+// its canonical name (PersonKey for a person, OrgKey for an organisation,
+// Key otherwise), and of whether it is a person. The other types are not
+// part of it: the recogniser calls one place or company a location in one
+// article and an organisation or "other" in the next, and a name is rarely
+// two things that are not people. A person and a place of one name
+// ("Georgia") have two ids.
 func EntityID(t pipeline.EntityType, name string) string {
 	key := Key(name)
-	if t == pipeline.Person {
+	switch t {
+	case pipeline.Person:
 		key = PersonKey(name)
+	case pipeline.Organization:
+		key = OrgKey(name)
 	}
-	sum := sha256.Sum256([]byte(string(t) + "\x00" + key))
+	if t == pipeline.Person {
+		key = string(t) + "\x00" + key
+	}
+	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:8])
 }
 

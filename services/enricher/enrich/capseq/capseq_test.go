@@ -33,7 +33,7 @@ func TestRecognize(t *testing.T) {
 		{"Then Blorf spoke once.", ""},
 		{"Then Blorf spoke. Blorf spoke again.", "MISC:Blorf; MISC:Blorf"},
 		{"Mr Prystaiko said. Vadym Prystaiko agreed.", "PERSON:Prystaiko; PERSON:Vadym Prystaiko"},
-		{"Putin said no.", "PERSON:Putin"},
+		{"Vladimir Putin said no.", "PERSON:Vladimir Putin"},
 		{".UeJNJ::before{display:none}.cPCVUJ{min-height:389px;margin-bottom:16px;font:bold 14px/20px 'Indy Sans','Indy Sans Fallback',sans-serif}", ""},
 	}
 	r := capseq.New(nil)

@@ -3,7 +3,8 @@
 // gender they signal, document frequencies for keyword weighting, and the
 // folding that makes "Talks" and "talk" one key.
 //
-// Stop words and given names are facts written by hand (data/*.txt);
+// Stop words are facts written by hand (data/stopwords.txt), given names
+// come from package names (shared with the recogniser);
 // document frequencies and common words are counted from the CoNLL-2003
 // training text by the gen command, so they can be rebuilt byte for byte.
 // Everything is parsed once, on first use, and is read-only afterwards, so
@@ -18,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/newsflow/newsflow/services/enricher/names"
 )
 
 var (
@@ -27,8 +30,6 @@ var (
 	commonTxt []byte
 	//go:embed data/df.tsv
 	dfTSV []byte
-	//go:embed data/firstnames.txt
-	firstNamesTxt []byte
 	//go:embed data/verbal.txt
 	verbalTxt []byte
 )
@@ -87,7 +88,7 @@ var load = sync.OnceValue(func() *tables {
 	if t.documents == 0 {
 		panic("lexicon: df.tsv has no documents line")
 	}
-	eachLine(firstNamesTxt, func(l string) {
+	eachLine([]byte(names.GivenNames), func(l string) {
 		fields := strings.Fields(l)
 		var g Gender
 		switch fields[0] {
@@ -98,7 +99,7 @@ var load = sync.OnceValue(func() *tables {
 		case "u":
 			g = Unknown
 		default:
-			panic("lexicon: bad firstnames.txt line " + strconv.Quote(l))
+			panic("lexicon: bad names/givennames.txt line " + strconv.Quote(l))
 		}
 		for _, name := range fields[1:] {
 			key := Lower(name)

@@ -1,0 +1,103 @@
+package canon_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/canon/canontest"
+)
+
+func TestLocalMemoryContract(t *testing.T) {
+	canontest.Contract(t, func(*testing.T) canon.Memory { return canon.NewLocalMemory(0) })
+}
+
+// TestLocalMemoryBounded: a full memory forgets the entity remembered
+// least recently, and its index with it.
+func TestLocalMemoryBounded(t *testing.T) {
+	m := canon.NewLocalMemory(100)
+	ctx := context.Background()
+	for i := range 1000 {
+		rec := canon.Remembered{ID: fmt.Sprint(i), Type: pipeline.Organization, Articles: 1,
+			Names: []canon.Count{{Key: fmt.Sprint("Company ", i), N: 1}}, Keys: []string{fmt.Sprint("k", i%7), fmt.Sprint("u", i)}}
+		if err := m.Remember(ctx, []canon.Remembered{rec}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m.Len() != 100 {
+		t.Fatalf("Len = %d, want 100", m.Len())
+	}
+	if got, _ := m.Recall(ctx, []string{"u0", "u899"}); len(got) != 0 {
+		t.Errorf("forgotten entities recalled: %v", got)
+	}
+	if got, _ := m.Recall(ctx, []string{"u999"}); len(got) != 1 || got[0].Name() != "Company 999" {
+		t.Errorf("newest entity: %v", got)
+	}
+	if got, _ := m.Recall(ctx, []string{"k3"}); len(got) > canon.MaxKeyMembers {
+		t.Errorf("key holds %d ids, at most %d", len(got), canon.MaxKeyMembers)
+	}
+}
+
+func TestMergeKeepsMostUsedName(t *testing.T) {
+	r := canon.Remembered{ID: "x", Names: []canon.Count{{Key: "Sergei Ryabkov", N: 2}}, Articles: 2}
+	r.Merge(canon.Remembered{ID: "x", Names: []canon.Count{{Key: "Sergei Rybakov", N: 1}}, Articles: 1})
+	if r.Name() != "Sergei Ryabkov" || len(r.Names) != 2 || r.Articles != 3 {
+		t.Errorf("merged = %+v", r)
+	}
+}
+
+func TestOrgKey(t *testing.T) {
+	for in, want := range map[string]string{"Dominion Textile Inc": "dominion textile", "Avnet Inc.": "avnet",
+		"Rolls-Royce Plc": "rollsroyce", "J.P. Morgan and Co Inc": "jp morgan", "Inc": "inc"} {
+		if got := canon.OrgKey(in); got != want {
+			t.Errorf("OrgKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRolesLearned(t *testing.T) {
+	m := canon.NewLocalMemory(0)
+	canontest.Resolve(t, canon.NewResolver(nil), m, 1) // "Sergei Rybakov, the Russian deputy foreign minister, told ..."
+	got, _ := m.Recall(context.Background(), []string{"ps\x00rybakov"})
+	if len(got) != 1 {
+		t.Fatalf("recalled %v", got)
+	}
+	var roles []string
+	for _, c := range got[0].Clues {
+		if len(c.Key) > 2 && c.Key[:2] == "r:" {
+			roles = append(roles, c.Key)
+		}
+	}
+	if fmt.Sprint(roles) != "[r:deputy r:foreign r:minister]" {
+		t.Errorf("roles = %v", roles)
+	}
+}
+
+// TestDoubtfulPersonJoinsPlace: a one-word "person" the memory knows as a
+// place is that place ("Denver" read as a person in a second article).
+func TestDoubtfulPersonJoinsPlace(t *testing.T) {
+	r := canon.NewResolver(nil)
+	m := canon.NewLocalMemory(0)
+	text := "Snow closed roads in Denver on Monday."
+	i := strings.Index(text, "Denver")
+	place, err := canon.Link(context.Background(), m, text, r.Resolve(text, []canon.Mention{{Start: i, End: i + 6, Type: pipeline.Location}}, canon.Context{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = "Denver said the airport would reopen."
+	person, err := canon.Link(context.Background(), m, text, r.Resolve(text, []canon.Mention{{Start: 0, End: 6, Type: pipeline.Person}}, canon.Context{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if person[0].ID != place[0].ID || person[0].Type != pipeline.Location {
+		t.Errorf("Denver: %s %s, want the place %s", person[0].Type, person[0].ID, place[0].ID)
+	}
+	text = "Jon Denver said the airport would reopen."
+	named, _ := canon.Link(context.Background(), m, text, r.Resolve(text, []canon.Mention{{Start: 0, End: 10, Type: pipeline.Person}}, canon.Context{}))
+	if named[0].ID == place[0].ID {
+		t.Error("a person with a given name joined the place")
+	}
+}

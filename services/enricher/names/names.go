@@ -1,0 +1,114 @@
+// Package names is the one source of the name lists that both the
+// recogniser (package ner, as gazetteer features) and the resolver
+// (packages canon and lexicon) use: countries with their other names,
+// demonyms and capitals, nationality-like group words, and given names with
+// the gender they signal.
+//
+// The files here are the source. The recogniser's flat lists
+// ner/gazetteer/loc.country.txt, misc.nationality.txt and per.given.txt are
+// generated from them (make names, which runs ./names/gen; a test checks
+// they match), and the model is trained with those (make model). canon and
+// lexicon read these files directly.
+//
+// Provenance: facts written by hand for newsflow from general knowledge
+// (country names and their capitals, demonyms, common given names), never
+// extracted from an annotated corpus. No list holds people: who a person
+// is, and how else they are spelt, the entity memory learns from the news
+// (see canon.Memory).
+package names
+
+import (
+	"bufio"
+	_ "embed"
+	"strings"
+)
+
+var (
+	// Countries holds one country or territory a line:
+	// "name ; other names ; demonyms ; capital", "|" between alternatives.
+	//
+	//go:embed countries.txt
+	Countries string
+	// Groups holds one nationality-like word a line that is not a
+	// country's demonym ("Arab", "Catholic", "Basque").
+	//
+	//go:embed groups.txt
+	Groups string
+	// USStates holds one state of the United States a line:
+	// "name ; abbreviations".
+	//
+	//go:embed usstates.txt
+	USStates string
+	// GivenNames holds lines "g name name ...", g one of m, f or u (either).
+	//
+	//go:embed givennames.txt
+	GivenNames string
+)
+
+// Lines calls f with each non-blank line of data that is not a comment,
+// trimmed.
+func Lines(data string, f func(line string)) {
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for sc.Scan() {
+		l := strings.TrimSpace(sc.Text())
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		f(l)
+	}
+}
+
+// Fields splits a "a ; b | c ; d" record into its fields and their
+// alternatives; missing trailing fields are empty.
+func Fields(line string, n int) [][]string {
+	fields := make([][]string, n)
+	for j, p := range strings.SplitN(line, ";", n) {
+		for _, alt := range strings.Split(p, "|") {
+			if alt = strings.TrimSpace(alt); alt != "" {
+				fields[j] = append(fields[j], alt)
+			}
+		}
+	}
+	return fields
+}
+
+// RecogniserLists returns the recogniser's gazetteer files generated from
+// this package: file name (in ner/gazetteer) to content.
+func RecogniserLists() map[string]string {
+	header := func(what string) string {
+		return "# " + what + "\n# Generated from services/enricher/names by `make names`; edit the source there.\n"
+	}
+	var country, nationality, given strings.Builder
+	country.WriteString(header("Countries, territories and former states with their other names."))
+	nationality.WriteString(header("Nationalities and demonyms, peoples, ethnic and religious groups, languages."))
+	given.WriteString(header("Given names."))
+	seen := map[string]bool{}
+	add := func(b *strings.Builder, list, name string) {
+		k := list + "\x00" + strings.ToLower(name)
+		if !seen[k] {
+			seen[k] = true
+			b.WriteString(name)
+			b.WriteByte('\n')
+		}
+	}
+	Lines(Countries, func(l string) {
+		f := Fields(l, 4)
+		for _, n := range append(f[0], f[1]...) {
+			add(&country, "c", n)
+		}
+		for _, n := range f[2] {
+			add(&nationality, "n", n)
+		}
+	})
+	Lines(Groups, func(l string) { add(&nationality, "n", l) })
+	Lines(GivenNames, func(l string) {
+		for _, n := range strings.Fields(l)[1:] {
+			add(&given, "g", n)
+		}
+	})
+	return map[string]string{
+		"loc.country.txt":      country.String(),
+		"misc.nationality.txt": nationality.String(),
+		"per.given.txt":        given.String(),
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,13 @@ func TestFetchAndSourcesCommandsReportErrors(t *testing.T) {
 	}
 	if code, stderr := newsflow("fetch", "http://169.254.169.254/latest/meta-data/"); code != 1 || !strings.Contains(stderr, "metadata") {
 		t.Errorf("fetch of the metadata endpoint: exit %d, stderr %q; want 1 and the refusal", code, stderr)
+	}
+	var out bytes.Buffer
+	code := run(context.Background(), &env{stdout: &out, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }},
+		[]string{"fetch", "http://169.254.169.254/latest/meta-data/", "--json", "--nats-url", p.url})
+	var reply struct{ URL, Error, Reason string }
+	if err := json.Unmarshal(out.Bytes(), &reply); code != 1 || err != nil || reply.Reason == "" || reply.URL == "" {
+		t.Errorf("fetch --json of the metadata endpoint: exit %d, stdout %q (%v); want 1 and a JSON refusal with its reason", code, out.String(), err)
 	}
 	if code, stderr := newsflow("sources", "add", "file:///etc/passwd"); code != 2 || !strings.Contains(stderr, "http or https") {
 		t.Errorf("sources add file://: exit %d, stderr %q; want 2", code, stderr)

@@ -29,6 +29,7 @@ type command struct {
 // env is what commands read and write instead of the process globals, so
 // tests can run them in-process.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 }
@@ -43,6 +44,7 @@ func commands() []command {
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
 		{"search", "search the stored articles", searchCmd},
 		{"export", "write stored articles as JSON lines", exportCmd},
+		{"version", "print newsflow's version", versionCmd},
 	}
 }
 
@@ -51,7 +53,7 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -63,6 +65,9 @@ func run(ctx context.Context, e *env, args []string) int {
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "-version" || args[0] == "--version" {
+		args[0] = "version"
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {

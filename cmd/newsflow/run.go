@@ -6,18 +6,18 @@ import (
 	"net"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/svc"
 )
 
 func runCmd(ctx context.Context, e *env, args []string) error {
 	o := defaultAllInOne()
 	fs := newFlagSet(e, "run", "")
 	o.registerFlags(fs)
-	if err := svc.Parse(fs, args, e.getenv); err != nil {
+	pos, err := parseArgs(fs, args, e.getenv)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: run takes no arguments", errUsage)
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: run takes no arguments, got %q", errUsage, pos)
 	}
 	if err := o.validate(); err != nil {
 		return err

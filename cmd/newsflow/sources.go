@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -95,7 +94,7 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("%w: unknown subcommand %q\nusage: %s", errUsage, sub, sourcesUsage)
 	}
-	pos, err := parseInterspersed(fs, args, e.getenv)
+	pos, err := parseArgs(fs, args, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -105,24 +104,6 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeConn()
 	return run(ctx, reg, pos)
-}
-
-// parseInterspersed parses flags wherever they are among the arguments
-// (`sources add URL --every 5m`), then the environment, and returns the
-// positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string, getenv func(string) string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	return pos, svc.Parse(fs, nil, getenv)
 }
 
 func openRegistry(ctx context.Context, conn *svc.Config) (*sources.Registry, func(), error) {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http/httptest"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/sink/api"
 	"github.com/newsflow/newsflow/services/sink/store"
 )
 
@@ -113,7 +116,49 @@ func testArticles() []pipeline.Article {
 
 func TestSearchAndExportTakeTheQueryAndFlagsAlike(t *testing.T) {
 	db := storeWith(t, testArticles()...)
-	env := map[string]string{"NEWSFLOW_DB": db}
+	t.Run("store", func(t *testing.T) { searchAndExport(t, db, map[string]string{"NEWSFLOW_DB": db}) })
+	// The same through the sink's API, as a compose user reaches it.
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewServer(api.New(st))
+	defer srv.Close()
+	t.Run("api", func(t *testing.T) {
+		searchAndExport(t, db, map[string]string{"NEWSFLOW_API": srv.URL, "NEWSFLOW_DB": "sqlite:///nonexistent/newsflow.db"})
+	})
+	code, _, stderr := newsflow(t, "", nil, "search", "-api", srv.URL, "-from", "yesterday")
+	if code != 2 || !strings.Contains(stderr, "from") {
+		t.Errorf("a bad query through the API: exit %d, stderr %q; want 2 and the API's reason", code, stderr)
+	}
+	// Export pages through the API: more articles than one page holds.
+	many := make([]pipeline.Article, 0, store.MaxLimit+5)
+	for i := range cap(many) {
+		many = append(many, article(fmt.Sprintf("m%03d", i), "Note", "A short note about nothing much.", time.Date(2022, 2, 1, 0, i, 0, 0, time.UTC)))
+	}
+	srv2 := httptest.NewServer(api.New(openStore(t, storeWith(t, many...))))
+	defer srv2.Close()
+	code, out, stderr := newsflow(t, "", nil, "export", "--api", srv2.URL+"/")
+	if n := strings.Count(out, "\n"); code != 0 || n != len(many) || !strings.Contains(out, `"text":"A short note`) {
+		t.Fatalf("export through the API: exit %d, %d lines, want %d full articles: %s", code, n, len(many), stderr)
+	}
+	code, out, _ = newsflow(t, "", nil, "export", "--api", srv2.URL, "-limit", "3")
+	if n := strings.Count(out, "\n"); code != 0 || n != 3 {
+		t.Fatalf("export -limit 3 through the API: exit %d, %d lines", code, n)
+	}
+}
+
+func openStore(t *testing.T, db string) store.Store {
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func searchAndExport(t *testing.T, db string, env map[string]string) {
 	ids := func(out string) []string {
 		var got []string
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -258,5 +261,56 @@ func TestPublishReadsStandardInput(t *testing.T) {
 	code, out, stderr = newsflow(t, "", nil, "search", "-db", o.Sink.DB, "-source", "stdin-desk", "--json")
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "Geneva") {
 		t.Fatalf("search for the published article: exit %d: %s %s", code, out, stderr)
+	}
+}
+
+func TestSecondRunOnTheSameDataDirFailsAtOnce(t *testing.T) {
+	o := defaultAllInOne()
+	o.DataDir, o.Port, o.Base.OpsAddr, o.Sink.APIAddr = t.TempDir(), -1, "", ""
+	if err := o.validate(); err != nil {
+		t.Fatal(err)
+	}
+	p := startPipeline(t, o)
+	start := time.Now()
+	code, _, stderr := newsflow(t, "", nil, "run", "-data-dir", o.DataDir, "-nats-port", "-1", "-ops-addr", "", "-api-addr", "")
+	if code != 1 || !strings.Contains(stderr, "is using "+o.DataDir) || !strings.Contains(stderr, fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Fatalf("second run: exit %d, stderr %q; want 1 and who holds the directory", code, stderr)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("second run took %s to fail", took)
+	}
+	waitReady(t, p.pipelineProcess)
+	p.stop(t)
+	// Once the first has stopped, the directory is free again.
+	again := startPipeline(t, o)
+	waitReady(t, again.pipelineProcess)
+	again.stop(t)
+}
+
+func TestBusyNATSPortFailsAtOnce(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	start := time.Now()
+	code, _, stderr := newsflow(t, "", nil, "run", "-data-dir", t.TempDir(), "-nats-port", port, "-ops-addr", "", "-api-addr", "")
+	if code != 1 || !strings.Contains(stderr, "127.0.0.1:"+port+" is taken") || !strings.Contains(stderr, "-nats-port") {
+		t.Fatalf("run on a busy port: exit %d, stderr %q", code, stderr)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("run on a busy port took %s to fail", took)
+	}
+}
+
+func waitReady(t *testing.T, p *pipelineProcess) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ready(p) {
+		if time.Now().After(deadline) {
+			t.Fatal("pipeline not ready")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -320,4 +320,3 @@ func replayDead(ctx context.Context, e *env, js jetstream.JetStream, stream jets
 	fmt.Fprintln(e.stdout)
 	return nil
 }
-

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"slices"
 
 	"github.com/newsflow/newsflow/pipeline/svc"
 )
+
+// errBadFlag is a command line the flag package rejected; it has printed
+// why, with the usage (exit code 2).
+var errBadFlag = errors.New("bad flag")
 
 // parseArgs is every command's one parsing rule: flags may come before,
 // between or after the arguments (`search geneva -json`), `--` ends the
@@ -17,7 +23,10 @@ func parseArgs(fs *flag.FlagSet, args []string, getenv func(string) string) ([]s
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %w", errBadFlag, err)
 		}
 		rest := fs.Args()
 		if consumed := args[:len(args)-len(rest)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {

@@ -78,6 +78,8 @@ func run(ctx context.Context, e *env, args []string) int {
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.Is(err, errBadFlag):
+			return 2 // the flag package has said why
 		case errors.Is(err, errUsage), errors.Is(err, svc.ErrInvalid):
 			fmt.Fprintf(e.stderr, "newsflow %s: %v\n", c.name, err)
 			return 2

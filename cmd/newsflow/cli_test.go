@@ -131,7 +131,12 @@ func TestSearchAndExportTakeTheQueryAndFlagsAlike(t *testing.T) {
 	t.Run("api", func(t *testing.T) {
 		searchAndExport(t, db, map[string]string{"NEWSFLOW_API": srv.URL, "NEWSFLOW_DB": "sqlite:///nonexistent/newsflow.db"})
 	})
-	code, _, stderr := newsflow(t, "", nil, "search", "-api", srv.URL, "-from", "yesterday")
+	// -db on the command line beats NEWSFLOW_API in the environment.
+	code, out, stderr := newsflow(t, "", map[string]string{"NEWSFLOW_API": "http://127.0.0.1:1"}, "search", "-db", db, "--json", "talks")
+	if code != 0 || strings.Count(out, "\n") != 2 {
+		t.Errorf("search -db with NEWSFLOW_API set: exit %d, %q %q", code, out, stderr)
+	}
+	code, _, stderr = newsflow(t, "", nil, "search", "-api", srv.URL, "-from", "yesterday")
 	if code != 2 || !strings.Contains(stderr, "from") {
 		t.Errorf("a bad query through the API: exit %d, stderr %q; want 2 and the API's reason", code, stderr)
 	}
@@ -142,7 +147,7 @@ func TestSearchAndExportTakeTheQueryAndFlagsAlike(t *testing.T) {
 	}
 	srv2 := httptest.NewServer(api.New(openStore(t, storeWith(t, many...))))
 	defer srv2.Close()
-	code, out, stderr := newsflow(t, "", nil, "export", "--api", srv2.URL+"/")
+	code, out, stderr = newsflow(t, "", nil, "export", "--api", srv2.URL+"/")
 	if n := strings.Count(out, "\n"); code != 0 || n != len(many) || !strings.Contains(out, `"text":"A short note`) {
 		t.Fatalf("export through the API: exit %d, %d lines, want %d full articles: %s", code, n, len(many), stderr)
 	}

@@ -50,9 +50,19 @@ func setParam(v url.Values, key string) func(string) error {
 
 // parse reads args, the query words among them.
 func (q *articleQuery) parse(e *env, fs *flag.FlagSet, args []string) error {
-	words, err := parseArgs(fs, args, e.getenv)
+	// The environment fills only the flags not on the command line; note
+	// which, so that -db given there beats NEWSFLOW_API.
+	asked, fromEnv := map[string]bool{}, map[string]bool{}
+	words, err := parseArgs(fs, args, func(k string) string {
+		v := e.getenv(k)
+		asked[k], fromEnv[k] = true, v != ""
+		return v
+	})
 	if err != nil {
 		return err
+	}
+	if fromEnv["NEWSFLOW_API"] && !asked["NEWSFLOW_DB"] {
+		*q.api = ""
 	}
 	if len(words) > 0 {
 		text := strings.Join(words, " ")

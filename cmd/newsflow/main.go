@@ -42,6 +42,7 @@ func commands() []command {
 		{"sources", "add, list, pause, resume or remove the sources the fetcher polls", sourcesCmd},
 		{"fetch", "fetch pages now through the running fetcher and publish them", fetchCmd},
 		{"dead", "list, show and replay dead letters", deadCmd},
+		{"reprocess", "run kept articles through the cleaner or enricher again, without refetching", reprocessCmd},
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
 		{"search", "search the stored articles", searchCmd},
 		{"export", "write stored articles as JSON lines", exportCmd},

@@ -10,7 +10,7 @@ GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose
 PROJECT    ?= newsflow
 
-.PHONY: run test deps vet unit race smoke build images up down logs model lexicon names bench tidy fmt clean
+.PHONY: run test deps vet unit race smoke build images up up-summary down logs model lexicon names bench tidy fmt clean
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
@@ -63,6 +63,18 @@ images:
 ## up / down / logs: the compose deployment
 up: images
 	$(COMPOSE) -p $(PROJECT) -f deploy/compose.yaml up -d
+	@$(MAKE) -s up-summary
+# up-summary: where to reach what `make up` started (the ports compose.yaml publishes)
+up-summary:
+	@nats=nats://127.0.0.1:$${NEWSFLOW_NATS_PORT:-4222}; api=http://127.0.0.1:$${NEWSFLOW_API_PORT:-8080}; \
+	echo; echo "newsflow is up (compose project $(PROJECT); logs: make logs, stop: make down)."; echo; \
+	echo "  NATS      $$nats   (subjects: docs/CONTRACT.md)"; \
+	echo "  web, API  $$api/   (API reference: docs/API.md)"; \
+	echo; \
+	echo "  try:      export NEWSFLOW_NATS_URL=$$nats NEWSFLOW_API=$$api"; \
+	echo "            echo 'Wendy Sherman met Sergei Ryabkov in Geneva on Monday.' | newsflow publish -source demo -"; \
+	echo "            newsflow tail --summary"; \
+	echo "            newsflow search Geneva"
 down:
 	$(COMPOSE) -p $(PROJECT) -f deploy/compose.yaml down
 logs:

@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -79,6 +81,21 @@ type pipelineProcess struct {
 	nc      *nats.Conn
 	js      jetstream.JetStream
 	service svc.Service
+	unlock  func() // releases the data directory
+}
+
+// checkPortFree fails at once when the NATS port is taken, instead of
+// the server retrying for half a minute.
+func (o allInOne) checkPortFree() error {
+	if o.NoListen || o.Port <= 0 {
+		return nil
+	}
+	addr := net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("NATS port %s is taken (another `newsflow run`, or a NATS server?): choose another with -nats-port: %w", addr, err)
+	}
+	return l.Close()
 }
 
 // start starts the embedded server and builds every stage on an
@@ -87,19 +104,30 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := lockDataDir(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.checkPortFree(); err != nil {
+		unlock()
+		return nil, err
+	}
 	ns, err := embedded.Start(embedded.Options{
 		DataDir: filepath.Join(o.DataDir, "jetstream"), Host: o.Host, Port: o.Port, NoListen: o.NoListen,
 		Log: log.Named("nats"),
 	})
 	if err != nil {
+		unlock()
 		return nil, err
 	}
-	p := &pipelineProcess{ns: ns}
+	p := &pipelineProcess{ns: ns, unlock: unlock}
 	fail := func(err error) (*pipelineProcess, error) {
 		if p.nc != nil {
 			p.nc.Close()
 		}
 		ns.Shutdown()
+		ns.WaitForShutdown()
+		unlock()
 		return nil, err
 	}
 	if p.nc, err = embedded.Connect(ns, "newsflow"); err != nil {
@@ -139,6 +167,7 @@ func (p *pipelineProcess) run(ctx context.Context) error {
 	defer func() {
 		p.ns.Shutdown()
 		p.ns.WaitForShutdown()
+		p.unlock()
 	}()
 	return svc.Run(ctx, p.service)
 }

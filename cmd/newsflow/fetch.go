@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/segmentio/encoding/json"
+
 	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
 )
 
@@ -14,8 +16,9 @@ func fetchCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fetch", "URL...")
 	conn := natsFlags(fs)
 	source := fs.String("source", "", "source name recorded with the articles (default: each URL's host)")
+	asJSON := fs.Bool("json", false, "print one JSON object per URL (id, url, status, or error and reason) instead of text")
 	timeout := fs.Duration("timeout", 150*time.Second, "give up on a page after this long")
-	urls, err := parseInterspersed(fs, args, e.getenv)
+	urls, err := parseArgs(fs, args, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -34,6 +37,23 @@ func fetchCmd(ctx context.Context, e *env, args []string) error {
 		cancel()
 		if errors.Is(err, fetchersvc.ErrNoFetcher) {
 			return err
+		}
+		if *asJSON {
+			if err != nil {
+				failed++
+				if reply.Error == "" {
+					reply.Error = err.Error()
+				}
+			}
+			if reply.URL == "" {
+				reply.URL = u
+			}
+			line, jerr := json.Marshal(reply)
+			if jerr != nil {
+				return jerr
+			}
+			fmt.Fprintf(e.stdout, "%s\n", line)
+			continue
 		}
 		if err != nil {
 			failed++

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,13 @@ func TestSourcesAddedAtRunTimeReachTheSink(t *testing.T) {
 	t.Logf("first feed's 3 articles stored %s after `sources add`", took.Round(time.Millisecond))
 
 	p.cli("sources", "add", politics, "--name", "Politics desk", "--every", "1h")
+	// Adding it again without flags keeps its name and interval, and says so.
+	if out := p.cli("sources", "add", world); !strings.Contains(out, "(World desk), polled every 1h") || !strings.Contains(out, "kept its name, interval") {
+		t.Fatalf("re-adding a source without flags: %s", out)
+	}
+	if out := p.cli("sources", "add", world, "--every", "2h"); !strings.Contains(out, "(World desk), polled every 2h") {
+		t.Fatalf("re-adding a source with --every: %s", out)
+	}
 	p.waitStored(4, 30*time.Second) // 2 + 3 - the shared one
 	time.Sleep(500 * time.Millisecond)
 	if n, _ := p.store.Count(context.Background()); n != 4 {
@@ -184,6 +192,16 @@ func TestFetchAndSourcesCommandsReportErrors(t *testing.T) {
 	}
 	if code, stderr := newsflow("fetch", "http://169.254.169.254/latest/meta-data/"); code != 1 || !strings.Contains(stderr, "metadata") {
 		t.Errorf("fetch of the metadata endpoint: exit %d, stderr %q; want 1 and the refusal", code, stderr)
+	}
+	var out bytes.Buffer
+	code := run(context.Background(), &env{stdout: &out, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }},
+		[]string{"fetch", "http://169.254.169.254/latest/meta-data/", "--json", "--nats-url", p.url})
+	var reply struct{ URL, Error, Reason string }
+	if err := json.Unmarshal(out.Bytes(), &reply); code != 1 || err != nil || reply.Reason == "" || reply.URL == "" {
+		t.Errorf("fetch --json of the metadata endpoint: exit %d, stdout %q (%v); want 1 and a JSON refusal with its reason", code, out.String(), err)
+	}
+	if code, stderr := newsflow("fetch", "http://10.1.2.3/feed.xml"); code != 1 || !strings.Contains(stderr, "-fetch-allow-private") {
+		t.Errorf("fetch of a private address: exit %d, stderr %q; want 1 and how to allow it", code, stderr)
 	}
 	if code, stderr := newsflow("sources", "add", "file:///etc/passwd"); code != 2 || !strings.Contains(stderr, "http or https") {
 		t.Errorf("sources add file://: exit %d, stderr %q; want 2", code, stderr)

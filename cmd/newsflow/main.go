@@ -29,6 +29,7 @@ type command struct {
 // env is what commands read and write instead of the process globals, so
 // tests can run them in-process.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 }
@@ -40,9 +41,12 @@ func commands() []command {
 		{"tail", "print enriched articles (or dead letters) as they arrive", tailCmd},
 		{"sources", "add, list, pause, resume or remove the sources the fetcher polls", sourcesCmd},
 		{"fetch", "fetch pages now through the running fetcher and publish them", fetchCmd},
+		{"dead", "list, show and replay dead letters", deadCmd},
+		{"reprocess", "run kept articles through the cleaner or enricher again, without refetching", reprocessCmd},
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
 		{"search", "search the stored articles", searchCmd},
 		{"export", "write stored articles as JSON lines", exportCmd},
+		{"version", "print newsflow's version", versionCmd},
 	}
 }
 
@@ -51,7 +55,7 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -64,6 +68,9 @@ func run(ctx context.Context, e *env, args []string) int {
 		}
 		return 0
 	}
+	if args[0] == "-version" || args[0] == "--version" {
+		args[0] = "version"
+	}
 	for _, c := range commands() {
 		if c.name != args[0] {
 			continue
@@ -72,6 +79,8 @@ func run(ctx context.Context, e *env, args []string) int {
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.Is(err, errBadFlag):
+			return 2 // the flag package has said why
 		case errors.Is(err, errUsage), errors.Is(err, svc.ErrInvalid):
 			fmt.Fprintf(e.stderr, "newsflow %s: %v\n", c.name, err)
 			return 2

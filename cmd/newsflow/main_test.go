@@ -199,10 +199,14 @@ func TestRunPrintsWhereToConnectAndStops(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{"nats://127.0.0.1:", `"newsflow.raw"`, `"newsflow.enriched"`, "newsflow.db", "web, API  http://127.0.0.1:"} {
+	for _, want := range []string{"nats://127.0.0.1:", `"newsflow.raw"`, `"newsflow.enriched"`, "newsflow.db", "web, API  http://127.0.0.1:",
+		"newsflow tail --summary -nats-url nats://127.0.0.1:", "newsflow search Geneva -db sqlite://"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out.String(), "../shared") {
+		t.Errorf("banner points at ../shared, which a clone does not have:\n%s", out)
 	}
 	cancel()
 	select {

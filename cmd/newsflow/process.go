@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -14,7 +15,6 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
 )
 
 // errDeadLettered reports that some input was dead-lettered; the reasons
@@ -29,10 +29,11 @@ func processCmd(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.Sink.DB, "db", "", "store the articles in this store too (default: a temporary SQLite file)")
 	fs.StringVar(&o.Base.LogLevel, "log-level", "error", "debug, info, warn or error")
 	limit := fs.Duration("wait", 10*time.Minute, "give up if the inputs have not all come out after this long")
-	if err := svc.Parse(fs, args, e.getenv); err != nil {
+	pos, err := parseArgs(fs, args, e.getenv)
+	if err != nil {
 		return err
 	}
-	paths, err := collectFiles(fs.Args())
+	paths, err := collectFiles(pos)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func processCmd(ctx context.Context, e *env, args []string) error {
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- p.run(runCtx) }()
-	results, waitErr := feed(ctx, p, paths, *limit)
+	results, waitErr := feed(ctx, p, e.stdin, paths, *limit)
 	stop()
 	if err := <-done; err != nil && waitErr == nil {
 		waitErr = err
@@ -91,7 +92,7 @@ type outcome struct {
 
 // feed publishes every file and waits until each has come out of the
 // pipeline: enriched and stored, or dead-lettered by some stage.
-func feed(ctx context.Context, p *pipelineProcess, paths []string, limit time.Duration) ([]outcome, error) {
+func feed(ctx context.Context, p *pipelineProcess, stdin io.Reader, paths []string, limit time.Duration) ([]outcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	for _, st := range p.service.Stages {
@@ -151,9 +152,9 @@ func feed(ctx context.Context, p *pipelineProcess, paths []string, limit time.Du
 
 	pub := publisher{js: p.js, maxBody: claimcheck.Threshold(p.nc.MaxPayload())}
 	for i, path := range paths {
-		data, err := os.ReadFile(path)
+		data, err := readInput(stdin, path)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		msg, err := pub.message(ctx, data)
 		if err != nil {

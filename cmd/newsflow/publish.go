@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -21,7 +22,6 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
 )
 
 func publishCmd(ctx context.Context, e *env, args []string) error {
@@ -30,10 +30,11 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 	source := fs.String("source", "", "source name to record with bare-body articles")
 	url := fs.String("url", "", "URL of the article (one file only)")
 	contentType := fs.String("content-type", "", "text/html or text/plain, instead of sniffing each body")
-	if err := svc.Parse(fs, args, e.getenv); err != nil {
+	pos, err := parseArgs(fs, args, e.getenv)
+	if err != nil {
 		return err
 	}
-	paths, err := collectFiles(fs.Args())
+	paths, err := collectFiles(pos)
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := publisher{js: js, maxBody: claimcheck.Threshold(nc.MaxPayload()), source: *source, url: *url, contentType: *contentType}
+	p := publisher{js: js, stdin: e.stdin, maxBody: claimcheck.Threshold(nc.MaxPayload()), source: *source, url: *url, contentType: *contentType}
 	bar := newProgress(e.stderr, len(paths))
 	var stored, dup int
 	for _, path := range paths {
@@ -77,12 +78,13 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 // publisher turns files into raw messages.
 type publisher struct {
 	js                       jetstream.JetStream
+	stdin                    io.Reader // what "-" reads
 	maxBody                  int
 	source, url, contentType string
 }
 
 func (p publisher) publishFile(ctx context.Context, path string) (*jetstream.PubAck, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(p.stdin, path)
 	if err != nil {
 		return nil, err
 	}
@@ -133,14 +135,36 @@ func (p publisher) message(ctx context.Context, data []byte) (*nats.Msg, error) 
 	return msg, nil
 }
 
+// stdinPath is the argument that names standard input.
+const stdinPath = "-"
+
+// readInput reads the file at path, or stdin when path is "-".
+func readInput(stdin io.Reader, path string) ([]byte, error) {
+	if path != stdinPath {
+		return os.ReadFile(path)
+	}
+	if stdin == nil {
+		return nil, errors.New("no standard input")
+	}
+	return io.ReadAll(stdin)
+}
+
 // collectFiles expands directories (recursively, skipping hidden entries)
-// into the regular files they hold, in name order.
+// into the regular files they hold, in name order; "-" (standard input)
+// stays as it is, at most once.
 func collectFiles(args []string) ([]string, error) {
 	if len(args) == 0 {
-		return nil, fmt.Errorf("%w: give at least one file or directory", errUsage)
+		return nil, fmt.Errorf("%w: give at least one file or directory, or - for standard input", errUsage)
+	}
+	if n := countOf(args, stdinPath); n > 1 {
+		return nil, fmt.Errorf("%w: - (standard input) given %d times", errUsage, n)
 	}
 	var out []string
 	for _, arg := range args {
+		if arg == stdinPath {
+			out = append(out, arg)
+			continue
+		}
 		st, err := os.Stat(arg)
 		if err != nil {
 			return nil, err
@@ -175,6 +199,16 @@ func collectFiles(args []string) ([]string, error) {
 		return nil, fmt.Errorf("%w: no files in %s", errUsage, strings.Join(args, ", "))
 	}
 	return out, nil
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, v := range list {
+		if v == s {
+			n++
+		}
+	}
+	return n
 }
 
 // progress draws a one-line progress bar on a terminal for more than one

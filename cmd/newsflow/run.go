@@ -6,18 +6,18 @@ import (
 	"net"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/svc"
 )
 
 func runCmd(ctx context.Context, e *env, args []string) error {
 	o := defaultAllInOne()
 	fs := newFlagSet(e, "run", "")
 	o.registerFlags(fs)
-	if err := svc.Parse(fs, args, e.getenv); err != nil {
+	pos, err := parseArgs(fs, args, e.getenv)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: run takes no arguments", errUsage)
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: run takes no arguments, got %q", errUsage, pos)
 	}
 	if err := o.validate(); err != nil {
 		return err
@@ -51,8 +51,31 @@ func runCmd(ctx context.Context, e *env, args []string) error {
 		if ops != "" {
 			fmt.Fprintf(e.stdout, "  metrics   http://%s/metrics   (health: /healthz, /readyz)\n", ops)
 		}
-		fmt.Fprintf(e.stdout, "\n  try:      newsflow publish ../shared/seeds    and    newsflow tail --summary\n")
+		fmt.Fprintln(e.stdout)
+		label := "try:"
+		for _, line := range tryLines(p.ns.ClientURL(), o.Sink.DB) {
+			fmt.Fprintf(e.stdout, "  %-8s  %s\n", label, line)
+			label = ""
+		}
 	}
 	p.service.OnReady = printBanner
 	return p.run(ctx)
+}
+
+// tryLines are the commands the banner suggests, with the flags this run's
+// choices need (another NATS port, another store), so they work as shown.
+func tryLines(natsURL, db string) []string {
+	conn := ""
+	if natsURL != "nats://127.0.0.1:4222" {
+		conn = " -nats-url " + natsURL
+	}
+	store := ""
+	if db != defaultDB {
+		store = " -db " + db
+	}
+	return []string{
+		`echo "Wendy Sherman met Sergei Ryabkov in Geneva on Monday." | newsflow publish -source demo -` + conn,
+		"newsflow tail --summary" + conn,
+		"newsflow search Geneva" + store,
+	}
 }

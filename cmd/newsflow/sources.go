@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -45,7 +47,11 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 			if len(pos) != 1 {
 				return fmt.Errorf("%w: sources add takes one URL", errUsage)
 			}
-			s, created, err := reg.Add(ctx, sources.Source{URL: pos[0], Name: *name, Kind: fetch.Kind(*kind), Every: sources.Duration{Duration: *every}})
+			want := sources.Source{URL: pos[0], Name: *name, Kind: fetch.Kind(*kind), Every: sources.Duration{Duration: *every}}
+			// Adding a source again changes only what the flags say: its
+			// name, kind and interval stay as they were otherwise.
+			kept := keepUnset(ctx, reg, fs, &want)
+			s, created, err := reg.Add(ctx, want)
 			if errors.Is(err, sources.ErrInvalid) {
 				return fmt.Errorf("%w: %w", errUsage, err)
 			}
@@ -57,6 +63,12 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 				verb = "updated"
 			}
 			fmt.Fprintf(e.stdout, "%s source %s (%s), polled every %s%s\n", verb, s.ID, s.Label(), s.Every, pausedNote(s))
+			if len(kept) > 0 {
+				fmt.Fprintf(e.stdout, "kept its %s (give %s to change)\n", strings.Join(kept, ", "), flagsFor(kept))
+			}
+			if host := hostOf(s.URL); isLocalHost(host) {
+				fmt.Fprintf(e.stderr, "note: %s is not a public address; the fetcher refuses it unless started with -fetch-allow-private (e.g. `newsflow run -fetch-allow-private 127.0.0.1`)\n", host)
+			}
 			return nil
 		}
 	case "list", "ls":
@@ -95,7 +107,7 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("%w: unknown subcommand %q\nusage: %s", errUsage, sub, sourcesUsage)
 	}
-	pos, err := parseInterspersed(fs, args, e.getenv)
+	pos, err := parseArgs(fs, args, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -105,24 +117,6 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeConn()
 	return run(ctx, reg, pos)
-}
-
-// parseInterspersed parses flags wherever they are among the arguments
-// (`sources add URL --every 5m`), then the environment, and returns the
-// positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string, getenv func(string) string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	return pos, svc.Parse(fs, nil, getenv)
 }
 
 func openRegistry(ctx context.Context, conn *svc.Config) (*sources.Registry, func(), error) {
@@ -203,7 +197,79 @@ func listSources(ctx context.Context, w io.Writer, reg *sources.Registry, asJSON
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, truncate(s.Name, 30), kind, s.Every, status, last, next, st.Published, s.URL)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The errors in full: the table has only room for their start.
+	header := false
+	for _, l := range listings {
+		if l.State != nil && l.State.Failures > 0 && !l.Source.Paused && len([]rune(l.State.LastError)) > 60 {
+			if !header {
+				fmt.Fprintln(w, "\nlast errors:")
+				header = true
+			}
+			fmt.Fprintf(w, "  %s: %s\n", l.Source.ID, l.State.LastError)
+		}
+	}
+	return nil
+}
+
+// keepUnset fills the fields of want whose flags were not given from the
+// source already registered at its URL, and names them.
+func keepUnset(ctx context.Context, reg *sources.Registry, fs *flag.FlagSet, want *sources.Source) []string {
+	id, err := sources.ID(want.URL)
+	if err != nil {
+		return nil
+	}
+	cur, err := reg.Get(ctx, id)
+	if err != nil {
+		return nil
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var kept []string
+	if !set["name"] && cur.Name != "" {
+		want.Name = cur.Name
+		kept = append(kept, "name")
+	}
+	if !set["every"] {
+		want.Every = cur.Every
+		kept = append(kept, "interval")
+	}
+	if !set["kind"] && cur.Kind != "" {
+		want.Kind = cur.Kind
+		kept = append(kept, "kind")
+	}
+	return kept
+}
+
+func flagsFor(kept []string) string {
+	var flags []string
+	for _, k := range kept {
+		if k == "interval" {
+			k = "every"
+		}
+		flags = append(flags, "--"+k)
+	}
+	return strings.Join(flags, ", ")
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// isLocalHost reports whether host names this machine or a private
+// network, which the fetcher's guard refuses by default.
+func isLocalHost(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified())
 }
 
 func ago(d time.Duration) string {

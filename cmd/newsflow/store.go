@@ -5,7 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
+	"strings"
+
+	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/services/sink/api"
 	"github.com/newsflow/newsflow/services/sink/store"
@@ -14,34 +18,230 @@ import (
 // defaultDB is the store `newsflow run` keeps by default.
 var defaultDB = "sqlite://" + filepath.Join(defaultAllInOne().DataDir, "newsflow.db")
 
-func searchCmd(ctx context.Context, e *env, args []string) error {
-	return withStore(ctx, e, args, api.SearchCommand)
+// articleQuery is what search and export share: the filters, read into URL
+// parameters so they are checked exactly as the API checks them, and where
+// the articles are.
+type articleQuery struct {
+	v       url.Values
+	db, api *string
 }
 
-func exportCmd(ctx context.Context, e *env, args []string) error {
-	return withStore(ctx, e, args, api.ExportCommand)
+// queryFlags declares the flags search and export share.
+func queryFlags(fs *flag.FlagSet) *articleQuery {
+	q := &articleQuery{v: url.Values{}, db: new(string), api: new(string)}
+	fs.StringVar(q.db, "db", defaultDB, "the store to read (`newsflow run` keeps it in newsflow-data/newsflow.db)")
+	fs.StringVar(q.api, "api", "", "read through the sink's HTTP API at this URL instead of a store file\n(e.g. http://localhost:8080 for `make up`)")
+	fs.Func("entity", "only articles mentioning this entity: id, name or surname (repeat for all of several)", addParam(q.v, "entity"))
+	fs.Func("source", "only articles from this source (repeat for any of several)", addParam(q.v, "source"))
+	fs.Func("story", "only articles of this story id", setParam(q.v, "story"))
+	fs.Func("from", "only articles at or after this date or RFC 3339 time", setParam(q.v, "from"))
+	fs.Func("to", "only articles before this time, or up to the end of this date", setParam(q.v, "to"))
+	fs.Func("q", "full-text query, the same as the QUERY arguments", setParam(q.v, "q"))
+	fs.BoolFunc("copies", "list copies of articles (duplicate_of) too, not only the originals", setParam(q.v, "copies"))
+	fs.Func("copies_of", "only the copies of the article with this id", setParam(q.v, "copies_of"))
+	return q
 }
 
-// withStore takes a leading -db flag (or NEWSFLOW_DB), opens that store
-// and hands it and the remaining arguments to cmd.
-func withStore(ctx context.Context, e *env, args []string, cmd func(context.Context, store.Reader, []string, io.Writer) error) error {
-	db := defaultDB
-	if v := e.getenv("NEWSFLOW_DB"); v != "" {
-		db = v
-	}
-	if len(args) >= 2 && (args[0] == "-db" || args[0] == "--db") {
-		db, args = args[1], args[2:]
-	}
-	st, err := store.Open(ctx, db, store.WithExistingOnly())
+func addParam(v url.Values, key string) func(string) error {
+	return func(s string) error { v.Add(key, s); return nil }
+}
+
+func setParam(v url.Values, key string) func(string) error {
+	return func(s string) error { v.Set(key, s); return nil }
+}
+
+// parse reads args, the query words among them.
+func (q *articleQuery) parse(e *env, fs *flag.FlagSet, args []string) error {
+	// The environment fills only the flags not on the command line; note
+	// which, so that -db given there beats NEWSFLOW_API.
+	asked, fromEnv := map[string]bool{}, map[string]bool{}
+	words, err := parseArgs(fs, args, func(k string) string {
+		v := e.getenv(k)
+		asked[k], fromEnv[k] = true, v != ""
+		return v
+	})
 	if err != nil {
-		return fmt.Errorf("opening %s (set -db or NEWSFLOW_DB): %w", db, err)
-	}
-	defer st.Close()
-	if err := cmd(ctx, st, args, e.stdout); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
 		return err
+	}
+	if fromEnv["NEWSFLOW_API"] && !asked["NEWSFLOW_DB"] {
+		*q.api = ""
+	}
+	if len(words) > 0 {
+		text := strings.Join(words, " ")
+		if prev := q.v.Get("q"); prev != "" {
+			text = prev + " " + text
+		}
+		q.v.Set("q", text)
 	}
 	return nil
 }
+
+// articles is where search and export read articles from.
+type articles interface {
+	// Page is one page of summaries matching v (the API's parameters).
+	Page(ctx context.Context, v url.Values) (store.ArticlePage, error)
+	// Export writes every article matching v as JSON lines.
+	Export(ctx context.Context, v url.Values, w io.Writer) error
+	// Entities lists entities whose name contains name, most mentioned first.
+	Entities(ctx context.Context, name string) ([]store.EntityStat, error)
+	Close() error
+}
+
+// open opens the store the flags name, or the API.
+func (q *articleQuery) open(ctx context.Context) (articles, error) {
+	if *q.api != "" {
+		return newRemoteArticles(*q.api)
+	}
+	st, err := store.Open(ctx, *q.db, store.WithExistingOnly())
+	if err != nil {
+		return nil, fmt.Errorf("opening %s (set -db or NEWSFLOW_DB): %w", *q.db, err)
+	}
+	return localArticles{st}, nil
+}
+
+// resolveEntities makes every -entity that names no entity exactly but is
+// part of one's name — a surname, "Putin" for "Vladimir Putin" — name that
+// entity, the most mentioned when several match, and says so on stderr.
+func resolveEntities(ctx context.Context, e *env, src articles, v url.Values) error {
+	given := v["entity"]
+	for i, name := range given {
+		cands, err := src.Entities(ctx, name)
+		if err != nil {
+			return err
+		}
+		var words []store.EntityStat
+		exact := false
+		for _, c := range cands {
+			if strings.EqualFold(c.Name, name) || c.ID == name {
+				exact = true
+				break
+			}
+			if containsWords(c.Name, name) {
+				words = append(words, c)
+			}
+		}
+		if exact || len(words) == 0 {
+			continue
+		}
+		given[i] = words[0].ID
+		note := ""
+		if len(words) > 1 {
+			var others []string
+			for _, c := range words[1:min(len(words), 4)] {
+				others = append(others, c.Name)
+			}
+			note = fmt.Sprintf("; also %s (give the full name or id to choose)", strings.Join(others, ", "))
+		}
+		fmt.Fprintf(e.stderr, "entity %q: %s (%s)%s\n", name, words[0].Name, words[0].ID, note)
+	}
+	return nil
+}
+
+// containsWords reports whether part is a run of whole words of name,
+// case-insensitively.
+func containsWords(name, part string) bool {
+	n, p := strings.Fields(strings.ToLower(name)), strings.Fields(strings.ToLower(part))
+	if len(p) == 0 {
+		return false
+	}
+	for i := 0; i+len(p) <= len(n); i++ {
+		if strings.Join(n[i:i+len(p)], " ") == strings.Join(p, " ") {
+			return true
+		}
+	}
+	return false
+}
+
+func searchCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "search", "[QUERY...]")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: newsflow search [flags] [QUERY...]\n\n"+
+			"Searches the stored articles, newest first. QUERY uses web-search syntax:\n"+
+			"words (all required), \"quoted phrases\", -excluded words, OR between\n"+
+			"alternatives; put it after -- when it starts with a dash.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	q := queryFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON lines (one article summary per line) instead of a table")
+	fs.Func("cursor", "continue from the cursor printed after the previous page", setParam(q.v, "cursor"))
+	fs.Func("limit", fmt.Sprintf("articles per page (default %d, at most %d)", store.DefaultLimit, store.MaxLimit), setParam(q.v, "limit"))
+	if err := q.parse(e, fs, args); err != nil {
+		return err
+	}
+	src, err := q.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := resolveEntities(ctx, e, src, q.v); err != nil {
+		return err
+	}
+	page, err := src.Page(ctx, q.v)
+	if err != nil {
+		return err
+	}
+	if !*asJSON {
+		return api.WriteTable(e.stdout, page)
+	}
+	for _, a := range page.Articles {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(e.stdout, "%s\n", b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func exportCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "export", "[QUERY...]")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: newsflow export [flags] [QUERY...] > articles.jsonl\n\n"+
+			"Writes the stored articles matching the query and filters (all of them by\n"+
+			"default) as JSON lines, each exactly as stored, newest first. QUERY is\n"+
+			"search's.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	q := queryFlags(fs)
+	fs.Func("limit", "stop after this many articles (default: all)", setParam(q.v, "limit"))
+	if err := q.parse(e, fs, args); err != nil {
+		return err
+	}
+	src, err := q.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := resolveEntities(ctx, e, src, q.v); err != nil {
+		return err
+	}
+	return src.Export(ctx, q.v, e.stdout)
+}
+
+// localArticles reads a store directly.
+type localArticles struct{ st store.Store }
+
+func (l localArticles) Page(ctx context.Context, v url.Values) (store.ArticlePage, error) {
+	q, err := api.ParseArticleQuery(v)
+	if err != nil {
+		return store.ArticlePage{}, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	return l.st.Articles(ctx, q)
+}
+
+func (l localArticles) Export(ctx context.Context, v url.Values, w io.Writer) error {
+	q, err := api.ParseArticleQuery(v)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	_, err = store.ExportJSONL(ctx, l.st, w, q)
+	return err
+}
+
+func (l localArticles) Entities(ctx context.Context, name string) ([]store.EntityStat, error) {
+	return l.st.Entities(ctx, store.EntityQuery{Name: name, Limit: 50})
+}
+
+func (l localArticles) Close() error { return l.st.Close() }

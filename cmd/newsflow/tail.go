@@ -10,7 +10,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/svc"
 )
 
 func tailCmd(ctx context.Context, e *env, args []string) error {
@@ -21,8 +20,12 @@ func tailCmd(ctx context.Context, e *env, args []string) error {
 	summary := fs.Bool("summary", false, "one readable line per article instead of its JSON")
 	count := fs.Int("count", 0, "exit after this many messages (0: run until interrupted)")
 	wait := fs.Duration("wait", 0, "with -count, fail if they have not all arrived after this long (0: wait forever)")
-	if err := svc.Parse(fs, args, e.getenv); err != nil {
+	pos, err := parseArgs(fs, args, e.getenv)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: tail takes no arguments, got %q", errUsage, pos)
 	}
 	nc, err := dialNATS(conn, "tail", nats.MaxReconnects(-1))
 	if err != nil {

@@ -371,6 +371,25 @@ func TestRobotsTxtServerErrorMeansCrawlNothing(t *testing.T) {
 	if _, err := c.Get(context.Background(), Request{URL: missing.URL + "/a"}); err != nil {
 		t.Fatalf("robots.txt 404 should allow everything: %v", err)
 	}
+	if !strings.Contains(err.Error(), "500") {
+		t.Errorf("robots_unavailable refusal does not say what robots.txt answered: %v", err)
+	}
+}
+
+// A site that does not answer at all (offline, nothing listening) reports
+// the network error, not a robots.txt refusal.
+func TestUnreachableSiteReportsTheNetworkError(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	c := New(testOptions())
+	_, err = c.Get(context.Background(), Request{URL: "http://" + addr + "/a"})
+	if err == nil || errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "connection refused") || !Temporary(err) {
+		t.Fatalf("err = %v; want the network error (connection refused), temporary, not a refusal", err)
+	}
 }
 
 func TestCrawlDelaySlowsTheHost(t *testing.T) {

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"sync"
 	"time"
@@ -29,7 +30,9 @@ type robotsEntry struct {
 	// unavailable: the site answered 5xx or not at all. Google's rule,
 	// which we follow: crawl nothing there until it answers.
 	unavailable bool
-	expires     time.Time
+	// cause is why it is unavailable: a 5xx answer or a network error.
+	cause   error
+	expires time.Time
 }
 
 // unavailableTTL is how soon an unavailable robots.txt is asked again.
@@ -48,7 +51,17 @@ func (rc *robotsCache) check(ctx context.Context, u *url.URL) error {
 		return err
 	}
 	if e.unavailable {
-		return rc.c.refuse(u.String(), ReasonRobotsUnavailable, site+"/robots.txt could not be read; crawling nothing there for now")
+		var status *StatusError
+		if e.cause != nil && !errors.As(e.cause, &status) && !errors.Is(e.cause, ErrRetryLater) {
+			// No answer at all (offline, DNS, refused connection): that
+			// network error is the news, not robots.txt.
+			return fmt.Errorf("%s/robots.txt unreachable, so not fetching %s: %w", site, u, e.cause)
+		}
+		detail := site + "/robots.txt could not be read; crawling nothing there for now"
+		if e.cause != nil {
+			detail += " (" + e.cause.Error() + ")"
+		}
+		return rc.c.refuse(u.String(), ReasonRobotsUnavailable, detail)
 	}
 	path := u.EscapedPath()
 	if path == "" {
@@ -136,6 +149,6 @@ func (rc *robotsCache) load(ctx context.Context, site string) (*robotsEntry, err
 	default:
 		rc.c.log.Info("robots.txt unavailable", zap.String("site", site), zap.Error(err))
 		metricRobots.WithLabelValues("unavailable").Inc()
-		return &robotsEntry{unavailable: true, expires: now.Add(unavailableTTL)}, nil
+		return &robotsEntry{unavailable: true, cause: err, expires: now.Add(unavailableTTL)}, nil
 	}
 }

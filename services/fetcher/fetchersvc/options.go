@@ -134,3 +134,19 @@ func (o *Options) clientOptions() fetch.Options {
 		HostConcurrency: o.HostConcurrency, RobotsTTL: o.RobotsTTL,
 	}
 }
+
+// explain adds to a refusal of a non-public address how to allow it: the
+// operator trying a feed served from this machine or the office network
+// needs -fetch-allow-private, and the refusal is where they look.
+// Instance-metadata endpoints get no such hint: they stay refused.
+func explain(err error) error {
+	var refused *fetch.RefusedError
+	if !errors.As(err, &refused) {
+		return err
+	}
+	switch refused.Reason {
+	case fetch.ReasonLoopback, fetch.ReasonPrivate, fetch.ReasonLinkLocal, fetch.ReasonUnspecified:
+		return fmt.Errorf("%w (to fetch from such addresses, start the fetcher with -fetch-allow-private=ADDRESS or NEWSFLOW_FETCH_ALLOW_PRIVATE)", err)
+	}
+	return err
+}

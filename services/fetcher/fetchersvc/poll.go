@@ -234,7 +234,7 @@ func (f *Fetcher) failed(ctx context.Context, src sources.Source, st *sources.St
 	}
 	metricPolls.WithLabelValues("failed").Inc()
 	st.Failures++
-	st.LastStatus, st.LastError = "failed", err.Error()
+	st.LastStatus, st.LastError = "failed", explain(err).Error()
 	every := src.Every.Duration
 	st.NextPoll = now.Add(backoff.Exponential(every, max(every, time.Hour))(st.Failures))
 	var later *fetch.RetryLaterError

@@ -135,7 +135,7 @@ func (f *Fetcher) FetchNow(ctx context.Context, rawURL, source string) FetchRepl
 	}
 	r, err := f.collect(ctx, sources.Source{Name: source, URL: rawURL}, fetch.Link{URL: rawURL}, modeForce)
 	if err != nil {
-		reply := FetchReply{Error: err.Error()}
+		reply := FetchReply{Error: explain(err).Error()}
 		var refused *fetch.RefusedError
 		if errors.As(err, &refused) {
 			reply.Reason = string(refused.Reason)

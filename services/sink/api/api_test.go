@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -335,47 +334,6 @@ func TestEventsEndWithTheServer(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stream outlived the server's context")
-	}
-}
-
-func TestSearchAndExportCommands(t *testing.T) {
-	_, st := newServer(t)
-	var out bytes.Buffer
-	if err := api.SearchCommand(t.Context(), st, []string{"-entity", "Sergei Ryabkov", "-limit", "1", "tense", "negotiations"}, &out); err != nil {
-		t.Fatal(err)
-	}
-	if s := out.String(); !strings.Contains(s, "Nato and Russia begin tense negotiations") || !strings.Contains(s, "2022-01-12") ||
-		strings.Contains(s, "Sherman and Ryabkov") {
-		t.Errorf("search output:\n%s", s)
-	}
-	out.Reset()
-	if err := api.SearchCommand(t.Context(), st, []string{"-json", "-source", "reuters.com"}, &out); err != nil {
-		t.Fatal(err)
-	}
-	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 2 || !strings.Contains(lines[0], `"id":"a3"`) {
-		t.Errorf("search -json:\n%s", out.String())
-	}
-	if err := api.SearchCommand(t.Context(), st, []string{"-from", "soon"}, io.Discard); err == nil ||
-		!strings.Contains(err.Error(), `"from" must be a date`) {
-		t.Errorf("bad -from: %v", err)
-	}
-
-	out.Reset()
-	if err := api.ExportCommand(t.Context(), st, []string{"-to", "2022-01-12"}, &out); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("export -to 2022-01-12: %d lines", len(lines))
-	}
-	for i, id := range []string{"a2", "a1"} {
-		a, err := pipeline.DecodeArticle([]byte(lines[i]), nil)
-		if err != nil || a.ID != id || len(a.Entities) == 0 {
-			t.Errorf("export line %d: %v %+v", i, err, a.ID)
-		}
-	}
-	if err := api.ExportCommand(t.Context(), st, []string{"stray"}, io.Discard); err == nil {
-		t.Error("export accepted a stray argument")
 	}
 }
 

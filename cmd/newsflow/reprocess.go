@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/runner"
+)
+
+// reprocessInputs is where each stage that can be re-run reads from.
+var reprocessInputs = map[string]struct{ stream, subject string }{
+	pipeline.StageCleaner:  {pipeline.StreamRaw, pipeline.SubjectRaw},
+	pipeline.StageEnricher: {pipeline.StreamClean, pipeline.SubjectClean},
+}
+
+// reprocessCmd runs kept messages through a stage (and the stages after
+// it) again, without refetching: after a new cleaner or enricher, say.
+// It republishes the stage's input stream from a time, up to where it was
+// when the command started, each message with a fresh Nats-Msg-Id (so the
+// stage takes it as new) and its origin kept. New articles keep flowing
+// meanwhile; the store keeps the newest version of each article (the one
+// with the latest stage marks).
+func reprocessCmd(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "reprocess", "")
+	conn := natsFlags(fs)
+	stage := fs.String("stage", pipeline.StageCleaner, "re-run from this stage: cleaner (the raw stream: cleaning and enrichment) or enricher (the cleaned stream)")
+	since := fs.String("since", "", "only messages stored in the last DURATION (24h) or since this date or RFC 3339 time (default: all kept)")
+	pos, err := parseArgs(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: reprocess takes no arguments", errUsage)
+	}
+	in, ok := reprocessInputs[*stage]
+	if !ok {
+		return fmt.Errorf("%w: -stage %q: give cleaner or enricher", errUsage, *stage)
+	}
+	from, err := parseSince(*since, time.Now())
+	if err != nil {
+		return fmt.Errorf("%w: -since: %w", errUsage, err)
+	}
+	nc, err := dialNATS(conn, "reprocess")
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	stream, err := js.Stream(ctx, in.stream)
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", in.stream, err)
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return err
+	}
+	last := info.State.LastSeq
+	if info.State.Msgs == 0 {
+		fmt.Fprintf(e.stdout, "nothing to reprocess: %s is empty\n", in.stream)
+		return nil
+	}
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if !from.IsZero() {
+		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &from
+	}
+	cons, err := stream.OrderedConsumer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	run := strconv.FormatInt(time.Now().UnixNano(), 36) // this run's ids are new to the stream
+	bar := newProgress(e.stderr, int(info.State.Msgs))
+	defer bar.done()
+	sent := 0
+	for {
+		batch, err := cons.FetchNoWait(256)
+		if err != nil {
+			return err
+		}
+		n := 0
+		var seq uint64
+		for m := range batch.Messages() {
+			n++
+			meta, err := m.Metadata()
+			if err != nil {
+				return err
+			}
+			seq = meta.Sequence.Stream
+			if seq > last {
+				break
+			}
+			msg := nats.NewMsg(in.subject)
+			msg.Data = m.Data()
+			for k, vs := range m.Headers() {
+				msg.Header[k] = append([]string(nil), vs...)
+			}
+			if msg.Header.Get(pipeline.HeaderOrigin) == "" {
+				origin := msg.Header.Get(pipeline.HeaderMsgID)
+				if origin == "" {
+					origin = in.stream + ":" + strconv.FormatUint(seq, 10)
+				}
+				msg.Header.Set(pipeline.HeaderOrigin, origin)
+			}
+			msg.Header.Set(pipeline.HeaderMsgID, "reprocess:"+run+":"+strconv.FormatUint(seq, 10))
+			if _, err := runner.Publish(ctx, js, msg, nil); err != nil {
+				return fmt.Errorf("republishing %s message %d (%d done): %w", in.stream, seq, sent, err)
+			}
+			sent++
+			bar.add(1)
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
+			return err
+		}
+		if n == 0 || seq >= last {
+			break
+		}
+	}
+	fmt.Fprintf(e.stdout, "republished %d message(s) from %s to %s: the %s and the stages after it run them again (follow with `newsflow tail --summary`)\n",
+		sent, in.stream, in.subject, *stage)
+	return nil
+}

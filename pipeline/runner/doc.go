@@ -9,8 +9,11 @@
 //	outcome of decode / Func                  what the runner does
 //	---------------------------------------   ------------------------------------------------
 //	success                                   publish to To with Nats-Msg-Id, wait for the
-//	                                          PubAck, then ack the input
-//	pipeline.ErrDrop                          ack, publish nothing
+//	                                          PubAck, then ack the input and wait for the
+//	                                          server to confirm the ack (a double ack)
+//	ack not confirmed (NATS gone, at any      counted as not done; the server redelivers
+//	point, for any time)                      the input and its output is de-duplicated
+//	pipeline.ErrDrop                          ack (confirmed), publish nothing
 //	pipeline.Permanent error                  dead-letter at once, then Term
 //	undecodable message or wrong schema       dead-letter at once, then Term
 //	other error, timeout or recovered panic   NakWithDelay(Backoff(attempt)); on the last
@@ -27,8 +30,12 @@
 // reason, attempt, original subject and stream sequence. Nothing is ever
 // acked or terminated unless its output or its dead letter is stored.
 //
-// Outputs carry Nats-Msg-Id "<stage>:<input stream sequence>", so a
-// redelivered input never yields a second output inside the stream's
-// duplicate window, and the pipeline.HeaderOrigin header, so a publisher can
-// match a raw message with what became of it.
+// Outputs carry Nats-Msg-Id "<stage>:<input stream sequence>:<input stored
+// time, Unix ns>", the same on every redelivery of the input, and the
+// streams' duplicate window is by default as long as their retention
+// (Topology.DuplicateWindow): an input is only redelivered while its stream
+// holds it, so its second output is always recognised and dropped by the
+// server, however long the outage that lost the ack. Outputs also carry the
+// pipeline.HeaderOrigin header, so a publisher can match a raw message with
+// what became of it.
 package runner

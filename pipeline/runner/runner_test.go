@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/embedded"
@@ -40,7 +41,16 @@ func TestSuccessPublishesWithMsgIDThenAcks(t *testing.T) {
 	if a.Title != "processed" || len(a.Stages) != 1 || a.Stages[0].Stage != st.Name || a.Stages[0].Version != "test" {
 		t.Fatalf("output = %+v", a)
 	}
-	if got, want := out[0].Header.Get(pipeline.HeaderMsgID), st.Name+":"+strconv.FormatUint(seq, 10); got != want {
+	in, err := srv.JS.Stream(context.Background(), pipeline.StreamClean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := in.GetMsg(context.Background(), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := st.Name + ":" + strconv.FormatUint(seq, 10) + ":" + strconv.FormatInt(stored.Time.UnixNano(), 10)
+	if got := out[0].Header.Get(pipeline.HeaderMsgID); got != want {
 		t.Fatalf("Nats-Msg-Id = %q, want %q", got, want)
 	}
 	if got := out[0].Header.Get(pipeline.HeaderOrigin); got != "raw-1" {
@@ -575,5 +585,105 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 			t.Fatalf("timed out after %s waiting for: %s", timeout, what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// killAfterPublish is the stage's JetStream with one fault: the first
+// publish to the output stream is stored, and then NATS is killed before
+// the worker can ack its input — the audit's lost ack.
+type killAfterPublish struct {
+	jetstream.JetStream
+	once sync.Once
+	kill func()
+}
+
+func (k *killAfterPublish) PublishMsg(ctx context.Context, m *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
+	ack, err := k.JetStream.PublishMsg(ctx, m, opts...)
+	if err == nil && m.Subject == pipeline.SubjectEnriched {
+		k.once.Do(k.kill)
+	}
+	return ack, err
+}
+
+func TestAckLostInOutageLongerThanWindowIsNotDuplicated(t *testing.T) {
+	const outage = 2500 * time.Millisecond
+	for _, tc := range []struct {
+		name     string
+		topology runner.Topology
+		copies   uint64
+	}{
+		// The default window is the streams' retention: any redelivery is
+		// recognised, however long the outage.
+		{"default window", runner.Topology{}, 1},
+		// A window shorter than the outage (the old fixed 2 minutes against
+		// a 152 s outage, scaled down) lets the redelivery store a copy.
+		{"window shorter than the outage", runner.Topology{DuplicateWindow: time.Second}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			first := pipelinetest.StartJetStream(t, func(o *embedded.Options) { o.DataDir = dir })
+			if err := runner.EnsureTopology(context.Background(), first.JS, tc.topology); err != nil {
+				t.Fatal(err)
+			}
+			port := first.NS.Addr().(*net.TCPAddr).Port
+			// The stage's own connection reconnects forever and buffers
+			// nothing while disconnected, so its ack is lost, not replayed.
+			nc, err := nats.Connect(first.URL(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond), nats.ReconnectBufSize(-1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			js, _ := jetstream.New(nc)
+			down := make(chan struct{})
+			fault := &killAfterPublish{JetStream: js, kill: func() {
+				first.NC.Close()
+				first.NS.Shutdown()
+				first.NS.WaitForShutdown()
+				close(down)
+			}}
+			var calls atomic.Int32
+			st := stage(t, "outage", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+				calls.Add(1)
+				return a, nil
+			})
+			st.AckWait = time.Second
+			st.Log = zaptest.NewLogger(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- st.Run(ctx, fault) }()
+			defer func() { cancel(); <-done }()
+			eventually(t, 10*time.Second, "stage ready", st.Ready)
+			publishArticle(t, first, pipeline.SubjectClean, "a1", nil)
+
+			<-down
+			time.Sleep(outage)
+			ns, err := embedded.Start(embedded.Options{DataDir: dir, Host: "127.0.0.1", Port: port})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
+			check, err := nats.Connect(ns.ClientURL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer check.Close()
+			checkJS, _ := jetstream.New(check)
+			second := &pipelinetest.Server{NS: ns, NC: check, JS: checkJS}
+
+			waitSettled(t, second, st.Name, 1)
+			if n := calls.Load(); n < 2 {
+				t.Fatalf("Func called %d times: the input was not redelivered after the outage", n)
+			}
+			if got := streamMsgs(t, second, pipeline.StreamEnriched); got != tc.copies {
+				t.Fatalf("enriched stream holds %d copies, want %d", got, tc.copies)
+			}
+			// Only the confirmed ack counts the message as done.
+			expectCounter(t, "newsflow_stage_messages_out_total", st.Name, 1)
+			// The lost ack is counted when the client gives up on it: at
+			// once if it saw the connection go, else after its timeout.
+			eventually(t, 10*time.Second, "unconfirmed ack counted", func() bool {
+				return counter(t, "newsflow_stage_acks_unconfirmed_total", st.Name) == 1
+			})
+		})
 	}
 }

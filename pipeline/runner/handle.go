@@ -33,7 +33,7 @@ func newStageMetrics(name string) stageMetrics {
 	m := stageMetrics{
 		in: metricIn.WithLabelValues(name), out: metricOut.WithLabelValues(name),
 		dropped: metricDropped.WithLabelValues(name), retried: metricRetried.WithLabelValues(name),
-		publishRetries: metricPublishRetries.WithLabelValues(name),
+		publishRetries:  metricPublishRetries.WithLabelValues(name),
 		unconfirmedAcks: metricUnconfirmedAcks.WithLabelValues(name), inFlight: metricInFlight.WithLabelValues(name),
 		latency: map[string]prometheus.Observer{},
 	}

@@ -15,6 +15,10 @@
 //	point, for any time)                      the input and its output is de-duplicated
 //	pipeline.ErrDrop                          ack (confirmed), publish nothing
 //	pipeline.Permanent error                  dead-letter at once, then Term
+//	pipeline.OverBudget error (a wall-clock   retried like the row below (a stall of the
+//	budget overrun)                           process, not the input, may have caused it);
+//	                                          dead-lettered as over_budget only if it
+//	                                          overran on every allowed delivery
 //	undecodable message or wrong schema       dead-letter at once, then Term
 //	other error, timeout or recovered panic   NakWithDelay(Backoff(attempt)); on the last
 //	                                          allowed delivery, dead-letter and Term instead

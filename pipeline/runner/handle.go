@@ -207,13 +207,19 @@ func outputID(stage string, seq uint64, stored time.Time) string {
 	return stage + ":" + strconv.FormatUint(seq, 10) + ":" + strconv.FormatInt(stored.UnixNano(), 10)
 }
 
-// fail settles a failed attempt: dead-lettered at once if permanent or if
-// this was the last allowed delivery, otherwise handed back with a delay.
+// fail settles a failed attempt: dead-lettered at once if permanent, or
+// if this was the last allowed delivery, otherwise handed back with a
+// delay. A budget overrun is retried even though retrying the same work
+// on a healthy machine would overrun again: a stall of this process (not
+// the input) may have caused it.
 func (s *Stage) fail(ctx context.Context, js jetstream.JetStream, d delivery, err error) {
+	last := d.attempt() >= s.MaxDeliver
 	switch {
-	case pipeline.IsPermanent(err):
+	case pipeline.IsOverBudget(err) && last:
+		s.deadLetter(ctx, js, d, causeOverBudget, fmt.Sprintf("over budget on all %d deliveries, last: %v", d.attempt(), err))
+	case pipeline.IsPermanent(err) && !pipeline.IsOverBudget(err):
 		s.deadLetter(ctx, js, d, causePermanent, err.Error())
-	case d.attempt() >= s.MaxDeliver:
+	case last:
 		s.deadLetter(ctx, js, d, causeExhausted, fmt.Sprintf("failed %d times, last: %v", d.attempt(), err))
 	default:
 		delay := s.Backoff(d.attempt())

@@ -53,4 +53,5 @@ const (
 	causePermanent     = "permanent"
 	causeExhausted     = "retries_exhausted"
 	causeMaxDeliveries = "max_deliveries"
+	causeOverBudget    = "over_budget"
 )

@@ -185,6 +185,58 @@ func TestPermanentErrorIsDeadLetteredAtOnce(t *testing.T) {
 	expectCounterCause(t, st.Name, "permanent", 1)
 }
 
+func TestOverBudgetOnceIsRetriedNotDeadLettered(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	var calls atomic.Int32
+	st := stage(t, "stalled", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+		if calls.Add(1) == 1 {
+			// The process was paused mid-page: the budget ran out on the clock.
+			return a, pipeline.OverBudget(errors.New("article over the time budget (1s)"))
+		}
+		a.Title = "cleaned on the second try"
+		return a, nil
+	})
+	run(t, srv, st)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+
+	out := readAll(t, srv, pipeline.SubjectEnriched, 1)
+	a, err := pipeline.DecodeArticle(out[0].Data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "cleaned on the second try" {
+		t.Fatalf("output title %q", a.Title)
+	}
+	waitSettled(t, srv, st.Name, 1)
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("Func called %d times, want 2", n)
+	}
+	expectCounter(t, "newsflow_stage_messages_retried_total", st.Name, 1)
+	expectEmpty(t, srv, pipeline.StreamDeadLetter)
+}
+
+func TestOverBudgetOnEveryDeliveryIsDeadLettered(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	var calls atomic.Int32
+	st := stage(t, "overbudget", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+		calls.Add(1)
+		return a, pipeline.OverBudget(errors.New("article over the time budget (1s)"))
+	})
+	st.MaxDeliver = 3
+	run(t, srv, st)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+
+	dead := readAll(t, srv, pipeline.DeadLetterSubject(st.Name), 1)[0]
+	expectHeader(t, dead, pipeline.HeaderDeadCause, "over_budget")
+	expectHeader(t, dead, pipeline.HeaderDeadReason, "over budget on all 3 deliveries, last: article over the time budget (1s)")
+	waitSettled(t, srv, st.Name, 1)
+	if n := calls.Load(); n != 3 {
+		t.Fatalf("Func called %d times, want MaxDeliver=3", n)
+	}
+	expectCounterCause(t, st.Name, "over_budget", 1)
+	expectEmpty(t, srv, pipeline.StreamEnriched)
+}
+
 func TestUndecodableMessageIsDeadLetteredAtOnce(t *testing.T) {
 	srv := pipelinetest.StartJetStream(t)
 	var calls atomic.Int32

@@ -27,7 +27,10 @@
 //	no outcome within AckWait, MaxDeliver     the server's max-deliveries advisory, kept in
 //	times (worker crashed)                    a stream, is dead-lettered by a durable watcher
 //	shutdown (Run's ctx done)                 stop fetching, finish in-flight messages within
-//	                                          DrainTimeout, Nak buffered ones, return
+//	                                          DrainTimeout, Nak buffered ones, return; after
+//	                                          DrainTimeout (NATS gone, a Func still running)
+//	                                          return anyway, leaving what is in flight to
+//	                                          redelivery
 //
 // A dead letter is the original message's bytes and headers, republished to
 // pipeline.DeadLetterSubject(stage) with headers naming the stage, cause,

@@ -380,6 +380,46 @@ func TestShutdownLosesAndDuplicatesNothing(t *testing.T) {
 	expectEmpty(t, srv, pipeline.StreamDeadLetter)
 }
 
+func TestShutdownIsBoundedByDrainTimeout(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	release := make(chan struct{})
+	defer close(release)
+	stuck := stage(t, "stuck", func(context.Context, pipeline.Article) (pipeline.Article, error) {
+		<-release // a call that outlives the shutdown
+		return pipeline.Article{}, errors.New("released")
+	})
+	stuck.Timeout, stuck.DrainTimeout, stuck.AckWait = time.Minute, 500*time.Millisecond, time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- stuck.Run(ctx, srv.JS) }()
+	eventually(t, 10*time.Second, "stage ready", stuck.Ready)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+	eventually(t, 10*time.Second, "message in flight", func() bool {
+		return counter(t, "newsflow_stage_messages_in_total", stuck.Name) == 1
+	})
+	begin := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after DrainTimeout")
+	}
+	if took := time.Since(begin); took > 2*time.Second {
+		t.Fatalf("Run returned %s after its context was done, want about DrainTimeout (500ms)", took)
+	}
+
+	// The message left in flight is redelivered to the next instance.
+	next := stage(t, "stuck", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil })
+	next.Name, next.AckWait = stuck.Name, stuck.AckWait
+	run(t, srv, next)
+	readAll(t, srv, pipeline.SubjectEnriched, 1)
+	waitSettled(t, srv, next.Name, 1)
+	expectEmpty(t, srv, pipeline.StreamDeadLetter)
+}
+
 func TestMaxDeliveriesWithoutOutcomeIsDeadLettered(t *testing.T) {
 	srv := pipelinetest.StartJetStream(t)
 	ctx := context.Background()

@@ -30,6 +30,11 @@ type Config struct {
 	Workers    int
 	Timeout    time.Duration
 	MaxDeliver int
+	// DrainTimeout bounds a shutdown: in-flight messages get this long to
+	// publish and ack (those that do not are redelivered), so a SIGTERM
+	// while NATS is unreachable exits well inside a supervisor's grace
+	// period (docker's is 10 s; compose sets stop_grace_period: 15s).
+	DrainTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults the flags start from.
@@ -41,6 +46,8 @@ func DefaultConfig() Config {
 		LogFormat: "json",
 		Replicas:  1,
 		MaxAge:    7 * 24 * time.Hour,
+
+		DrainTimeout: 5 * time.Second,
 	}
 }
 
@@ -57,6 +64,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Workers, "workers", c.Workers, "messages processed at once per stage (0: 2×CPUs)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "time limit for one message in a stage (0: 30s)")
 	fs.IntVar(&c.MaxDeliver, "max-deliver", c.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
+	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on shutdown, how long in-flight messages may take to finish; the rest are redelivered")
 }
 
 // ErrInvalid reports a configuration that cannot work.
@@ -80,8 +88,8 @@ func (c Config) Validate() error {
 	if c.MaxAge < time.Minute {
 		errs = append(errs, fmt.Errorf("max-age %s: want at least 1m", c.MaxAge))
 	}
-	if c.Workers < 0 || c.MaxDeliver < 0 || c.Timeout < 0 {
-		errs = append(errs, errors.New("workers, timeout and max-deliver cannot be negative"))
+	if c.Workers < 0 || c.MaxDeliver < 0 || c.Timeout < 0 || c.DrainTimeout < 0 {
+		errs = append(errs, errors.New("workers, timeout, max-deliver and drain-timeout cannot be negative"))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
@@ -105,6 +113,9 @@ func (c Config) Tune(st *runner.Stage) {
 	}
 	if c.MaxDeliver > 0 {
 		st.MaxDeliver = c.MaxDeliver
+	}
+	if c.DrainTimeout > 0 {
+		st.DrainTimeout = c.DrainTimeout
 	}
 }
 

@@ -71,9 +71,14 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: entity model: %w", err)
 	}
-	mem, err := storykv.New(ctx, js, storykv.Config{Bucket: o.StoryBucket, TTL: o.StoryTTL, Replicas: o.StoryReplicas})
+	// NATS may be down or electing at start: wait for it, don't exit.
+	var mem *storykv.Memory
+	err = svc.Retry(ctx, log, "story memory", func(ctx context.Context) (err error) {
+		mem, err = storykv.New(ctx, js, storykv.Config{Bucket: o.StoryBucket, TTL: o.StoryTTL, Replicas: o.StoryReplicas})
+		return err
+	})
 	if err != nil {
-		return svc.Service{}, fmt.Errorf("enricher: story memory: %w", err)
+		return svc.Service{}, fmt.Errorf("enricher: %w", err)
 	}
 	e, err := enrich.New(enrich.Options{Recognizer: model, Memory: mem, Logger: log, StoryWindow: o.StoryWindow})
 	if err != nil {

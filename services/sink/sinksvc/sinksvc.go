@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
@@ -53,6 +54,11 @@ func (o Options) Validate() error {
 	if o.DB == "" {
 		return errors.New("db is empty")
 	}
+	// Caught here, not by opening the store, which is retried until the
+	// database answers.
+	if scheme, _, ok := strings.Cut(o.DB, "://"); ok && scheme != "sqlite" && scheme != "postgres" && scheme != "postgresql" {
+		return fmt.Errorf("db: unsupported scheme %q (want sqlite:// or postgres://)", scheme)
+	}
 	if o.SQLiteCacheMB < 0 {
 		return errors.New("sqlite-cache-mb cannot be negative")
 	}
@@ -64,7 +70,12 @@ func (o Options) Validate() error {
 // store. Concurrent saves are group-committed by
 // the store, so the stage runs many workers: each waits for its commit.
 func Build(ctx context.Context, o Options, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
-	st, err := store.Open(ctx, o.DB, store.WithLogger(log.Named("store")), store.WithSQLiteMemory(o.SQLiteCacheMB, o.SQLiteCacheMB, -1))
+	// The database may still be starting: wait for it, don't exit.
+	var st store.Store
+	err := svc.Retry(ctx, log, "store", func(ctx context.Context) (err error) {
+		st, err = store.Open(ctx, o.DB, store.WithLogger(log.Named("store")), store.WithSQLiteMemory(o.SQLiteCacheMB, o.SQLiteCacheMB, -1))
+		return err
+	})
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("sink: %w", err)
 	}

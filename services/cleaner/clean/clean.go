@@ -135,6 +135,9 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	if strings.TrimSpace(p.text) == "" {
 		return pipeline.Article{}, pipeline.Permanent(ErrNoText)
 	}
+	if err := checkProse(p.text); err != nil {
+		return pipeline.Article{}, pipeline.Permanent(err)
+	}
 	return merge(a, p), nil
 }
 

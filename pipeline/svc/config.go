@@ -41,7 +41,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		NATSURL:   "nats://127.0.0.1:4222",
-		OpsAddr:   ":9090",
+		OpsAddr:   "127.0.0.1:9090", // metrics and probes are not for the world; compose sets ":9090" on its network
 		LogLevel:  "info",
 		LogFormat: "json",
 		Replicas:  1,

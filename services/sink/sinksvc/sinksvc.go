@@ -40,7 +40,10 @@ type Options struct {
 }
 
 // DefaultOptions returns the defaults the flags start from.
-func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAddr: ":8080"} }
+// The API binds localhost by default: exposing it is a deployment's choice
+// (compose sets ":8080" on its internal network and publishes it on the
+// host's 127.0.0.1 only).
+func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAddr: "127.0.0.1:8080"} }
 
 // RegisterFlags binds o to flags on fs.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {

@@ -779,3 +779,22 @@ func TestAckLostInOutageLongerThanWindowIsNotDuplicated(t *testing.T) {
 		})
 	}
 }
+
+// Every stream's duplicate window covers its inputs' retention, and the
+// server accepts the topology with retention longer than the dead letters'.
+func TestDuplicateWindowIsTheRetention(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	topo := runner.Topology{MaxAge: 60 * 24 * time.Hour}
+	if err := runner.EnsureTopology(context.Background(), srv.JS, topo); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{pipeline.StreamRaw, pipeline.StreamClean, pipeline.StreamEnriched} {
+		s, err := srv.JS.Stream(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg := s.CachedInfo().Config; cfg.Duplicates != cfg.MaxAge {
+			t.Errorf("%s: duplicate window %s, retention %s", name, cfg.Duplicates, cfg.MaxAge)
+		}
+	}
+}

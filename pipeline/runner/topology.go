@@ -89,7 +89,7 @@ func (t Topology) Streams() []jetstream.StreamConfig {
 			Name: pipeline.StreamDeadLetter, Subjects: []string{pipeline.SubjectDeadLetters},
 			Description: "newsflow: messages a stage could not handle, with the reason in headers",
 			Retention:   jetstream.LimitsPolicy, MaxAge: t.DeadLetterMaxAge,
-			Duplicates: t.DuplicateWindow, Storage: t.Storage, Replicas: t.Replicas,
+			Duplicates: min(t.DuplicateWindow, t.DeadLetterMaxAge), Storage: t.Storage, Replicas: t.Replicas,
 		},
 		{
 			Name: StreamAdvisories,

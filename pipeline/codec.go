@@ -96,7 +96,9 @@ type envelope struct {
 //     which sets PublishedAt.
 //
 // For bare bodies the Newsflow-Url, Newsflow-Source and
-// Newsflow-Published-At headers fill URL, Source and PublishedAt.
+// Newsflow-Published-At headers fill URL, Source and PublishedAt; the URL
+// must pass the same check as an envelope's (http or https). Control
+// characters (NUL and the like) are removed from text fields on both paths.
 // The article's URL and ID are then decided by Identify, as every later
 // stage decides them.
 // Errors are permanent: empty messages, binary data, malformed envelopes.
@@ -116,7 +118,10 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		return Article{}, Permanent(fmt.Errorf("%w: %s", ErrBinary, why))
 	}
 
-	a := Article{Schema: SchemaVersion, URL: h.Get(HeaderURL), Source: h.Get(HeaderSource)}
+	a := Article{Schema: SchemaVersion, URL: h.Get(HeaderURL), Source: StripControls(h.Get(HeaderSource))}
+	if err := checkArticleURL(a.URL); err != nil {
+		return Article{}, Permanent(fmt.Errorf("header %s: %w", HeaderURL, err))
+	}
 	if v := h.Get(HeaderPublishedAt); v != "" {
 		t, err := parseTime(v)
 		if err != nil {
@@ -152,6 +157,7 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 			}
 			text = rest
 		}
+		text = StripControls(text) // past the first 8 KB binaryReason looked at
 		if !hasLetter(text) {
 			return Article{}, Permanent(ErrNoText)
 		}
@@ -185,13 +191,12 @@ func decodeEnvelope(data []byte) (Article, error) {
 		}
 		*f.dst = &t
 	}
+	stripArticleControls(&a)
 	if a.HTML == "" && strings.TrimSpace(a.Text) == "" && a.BodyRef == nil {
 		return Article{}, Permanent(fmt.Errorf("%w: none of html, text or body_ref is set", ErrEnvelope))
 	}
-	if a.URL != "" {
-		if _, err := CanonicalURL(a.URL); err != nil {
-			return Article{}, Permanent(fmt.Errorf("%w: url: %w", ErrEnvelope, err))
-		}
+	if err := checkArticleURL(a.URL); err != nil {
+		return Article{}, Permanent(fmt.Errorf("%w: url: %w", ErrEnvelope, err))
 	}
 	// The id is derived, never taken from the publisher: it must mean the
 	// same thing for every article in the system.

@@ -13,6 +13,8 @@ import (
 //   - nil: the result goes to the next subject and the input is acked;
 //   - ErrDrop (or an error wrapping it): the input is acked, nothing is published;
 //   - an error marked with Permanent: the input is dead-lettered at once;
+//   - an error marked with OverBudget: retried like any other error, and
+//     dead-lettered only if it overran on every allowed delivery;
 //   - any other error: the input is retried with backoff, and dead-lettered
 //     on its last allowed delivery.
 //
@@ -38,6 +40,29 @@ func IsPermanent(err error) bool {
 }
 
 type permanentError struct{ err error }
+
+// OverBudget marks err as the overrun of a wall-clock budget: work that
+// fits the budget on a healthy machine can overrun it when the process is
+// stalled (a VM pause, CPU throttling, SIGSTOP), so one overrun does not
+// prove the input bad. The runner retries it and dead-letters it only if
+// it overran on every allowed delivery. A nil err stays nil.
+func OverBudget(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &overBudgetError{err}
+}
+
+// IsOverBudget reports whether err, or an error it wraps, was marked OverBudget.
+func IsOverBudget(err error) bool {
+	var o *overBudgetError
+	return errors.As(err, &o)
+}
+
+type overBudgetError struct{ err error }
+
+func (e *overBudgetError) Error() string { return e.err.Error() }
+func (e *overBudgetError) Unwrap() error { return e.err }
 
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }

@@ -23,7 +23,7 @@ import (
 func (s *Stage) deadLetter(ctx context.Context, js jetstream.JetStream, d delivery, cause, reason string) {
 	err := s.publishDeadLetter(ctx, js, deadLetter{
 		data: d.msg.Data(), header: d.msg.Headers(), subject: d.msg.Subject(),
-		seq: d.meta.Sequence.Stream, attempt: d.attempt(), origin: origin(d),
+		seq: d.meta.Sequence.Stream, stored: d.meta.Timestamp, attempt: d.attempt(), origin: origin(d),
 		cause: cause, reason: reason,
 	})
 	if err != nil {
@@ -42,6 +42,7 @@ type deadLetter struct {
 	header  nats.Header
 	subject string
 	seq     uint64
+	stored  time.Time // when the original was stored: with seq, its identity
 	attempt int
 	origin  string
 	cause   string
@@ -69,7 +70,7 @@ func (s *Stage) publishDeadLetter(ctx context.Context, js jetstream.JetStream, d
 	msg.Header.Set(pipeline.HeaderOrigin, dl.origin)
 	// One dead letter per input message, however many replicas or
 	// advisories try to write it.
-	msg.Header.Set(pipeline.HeaderMsgID, "dead:"+s.Name+":"+strconv.FormatUint(dl.seq, 10))
+	msg.Header.Set(pipeline.HeaderMsgID, "dead:"+outputID(s.Name, dl.seq, dl.stored))
 	if _, err := Publish(ctx, js, msg, s.countPublishRetry); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (s *Stage) watchMaxDeliveries(ctx, drainCtx context.Context, js jetstream.J
 			orig = stream + ":" + strconv.FormatUint(raw.Sequence, 10)
 		}
 		err = s.publishDeadLetter(drainCtx, js, deadLetter{
-			data: raw.Data, header: raw.Header, subject: raw.Subject, seq: raw.Sequence,
+			data: raw.Data, header: raw.Header, subject: raw.Subject, seq: raw.Sequence, stored: raw.Time,
 			attempt: int(adv.Deliveries), origin: orig, cause: causeMaxDeliveries,
 			reason: fmt.Sprintf("no outcome after %d deliveries (every ack wait expired: worker crashed or stuck)", adv.Deliveries),
 		})

@@ -24,6 +24,7 @@ var errTimeout = errors.New("stage timed out")
 // once rather than per message.
 type stageMetrics struct {
 	in, out, dropped, retried, publishRetries prometheus.Counter
+	unconfirmedAcks                           prometheus.Counter
 	inFlight                                  prometheus.Gauge
 	latency                                   map[string]prometheus.Observer
 }
@@ -32,7 +33,8 @@ func newStageMetrics(name string) stageMetrics {
 	m := stageMetrics{
 		in: metricIn.WithLabelValues(name), out: metricOut.WithLabelValues(name),
 		dropped: metricDropped.WithLabelValues(name), retried: metricRetried.WithLabelValues(name),
-		publishRetries: metricPublishRetries.WithLabelValues(name), inFlight: metricInFlight.WithLabelValues(name),
+		publishRetries:  metricPublishRetries.WithLabelValues(name),
+		unconfirmedAcks: metricUnconfirmedAcks.WithLabelValues(name), inFlight: metricInFlight.WithLabelValues(name),
 		latency: map[string]prometheus.Observer{},
 	}
 	for _, outcome := range []string{"ok", "dropped", "retried", "dead_lettered"} {
@@ -104,9 +106,10 @@ func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl
 	case err == nil:
 		s.succeed(drainCtx, js, d, out, wire)
 	case errors.Is(err, pipeline.ErrDrop):
-		s.settle(d, d.msg.Ack, "ack")
-		s.metrics.dropped.Inc()
-		s.observe(d, "dropped")
+		if s.ack(drainCtx, d) {
+			s.metrics.dropped.Inc()
+			s.observe(d, "dropped")
+		}
 	default:
 		s.fail(drainCtx, js, d, err)
 	}
@@ -153,7 +156,7 @@ func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery,
 			return
 		}
 		msg := &nats.Msg{Subject: s.To, Data: data, Header: nats.Header{
-			pipeline.HeaderMsgID:  {s.Name + ":" + strconv.FormatUint(d.meta.Sequence.Stream, 10)},
+			pipeline.HeaderMsgID:  {outputID(s.Name, d.meta.Sequence.Stream, d.meta.Timestamp)},
 			pipeline.HeaderOrigin: {origin(d)},
 		}}
 		if _, err := Publish(ctx, js, msg, s.countPublishRetry); err != nil {
@@ -168,18 +171,55 @@ func (s *Stage) succeed(ctx context.Context, js jetstream.JetStream, d delivery,
 			return
 		}
 	}
-	s.settle(d, d.msg.Ack, "ack")
-	s.metrics.out.Inc()
-	s.observe(d, "ok")
+	if s.ack(ctx, d) {
+		s.metrics.out.Inc()
+		s.observe(d, "ok")
+	}
 }
 
-// fail settles a failed attempt: dead-lettered at once if permanent or if
-// this was the last allowed delivery, otherwise handed back with a delay.
+// ackTimeout bounds waiting for the server to confirm an ack.
+const ackTimeout = 5 * time.Second
+
+// ack acks the delivery and waits for the server to confirm it has
+// recorded the ack (a double ack): only then is the message done. An
+// unconfirmed ack is logged and the message left to redelivery, which
+// republishes its output under the same Nats-Msg-Id (a no-op, see
+// outputID); it reports whether the ack was confirmed.
+func (s *Stage) ack(ctx context.Context, d delivery) bool {
+	actx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	if err := d.msg.DoubleAck(actx); err != nil {
+		d.log().Warn("ack not confirmed; the message will be redelivered", zap.Error(err))
+		s.metrics.unconfirmedAcks.Inc()
+		s.observe(d, "retried")
+		return false
+	}
+	return true
+}
+
+// outputID is the Nats-Msg-Id of a stage's output for the input stored at
+// stream sequence seq at time stored: the same for every redelivery of
+// that input, and different for a message that reuses the sequence
+// number in a deleted and re-created stream (the duplicate window is as
+// long as the stream's retention, so a bare sequence number would make
+// the new stream's outputs look like duplicates of the old one's).
+func outputID(stage string, seq uint64, stored time.Time) string {
+	return stage + ":" + strconv.FormatUint(seq, 10) + ":" + strconv.FormatInt(stored.UnixNano(), 10)
+}
+
+// fail settles a failed attempt: dead-lettered at once if permanent, or
+// if this was the last allowed delivery, otherwise handed back with a
+// delay. A budget overrun is retried even though retrying the same work
+// on a healthy machine would overrun again: a stall of this process (not
+// the input) may have caused it.
 func (s *Stage) fail(ctx context.Context, js jetstream.JetStream, d delivery, err error) {
+	last := d.attempt() >= s.MaxDeliver
 	switch {
-	case pipeline.IsPermanent(err):
+	case pipeline.IsOverBudget(err) && last:
+		s.deadLetter(ctx, js, d, causeOverBudget, fmt.Sprintf("over budget on all %d deliveries, last: %v", d.attempt(), err))
+	case pipeline.IsPermanent(err) && !pipeline.IsOverBudget(err):
 		s.deadLetter(ctx, js, d, causePermanent, err.Error())
-	case d.attempt() >= s.MaxDeliver:
+	case last:
 		s.deadLetter(ctx, js, d, causeExhausted, fmt.Sprintf("failed %d times, last: %v", d.attempt(), err))
 	default:
 		delay := s.Backoff(d.attempt())
@@ -205,9 +245,10 @@ func (s *Stage) observe(d delivery, outcome string) {
 	s.metrics.latency[outcome].Observe(time.Since(d.start).Seconds())
 }
 
-// settle sends the message's outcome to the server. If it is lost the
-// server redelivers after AckWait, and the output's Nats-Msg-Id makes the
-// second publish a no-op, so a failure here is logged, not retried.
+// settle sends a retry or a termination to the server. If it is lost the
+// server redelivers after AckWait, and the output's or dead letter's
+// Nats-Msg-Id makes the second publish a no-op, so a failure here is
+// logged, not retried. Acks go through ack, which confirms them.
 func (s *Stage) settle(d delivery, f func() error, what string) {
 	if err := f(); err != nil {
 		d.log().Warn(what+" failed; the message will be redelivered", zap.Error(err))

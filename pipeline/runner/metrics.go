@@ -14,7 +14,7 @@ var (
 	}, []string{"stage"})
 	metricOut = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "newsflow_stage_messages_out_total",
-		Help: "Messages a stage completed: published downstream (or, for the last stage, processed) and acked.",
+		Help: "Messages a stage completed: published downstream (or, for the last stage, processed) and acked, the ack confirmed.",
 	}, []string{"stage"})
 	metricDropped = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "newsflow_stage_messages_dropped_total",
@@ -31,6 +31,10 @@ var (
 	metricPublishRetries = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "newsflow_stage_publish_retries_total",
 		Help: "Publishes the server rejected or did not acknowledge in time, then retried.",
+	}, []string{"stage"})
+	metricUnconfirmedAcks = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "newsflow_stage_acks_unconfirmed_total",
+		Help: "Acks the server did not confirm (NATS gone or slow); those messages are redelivered and their outputs de-duplicated.",
 	}, []string{"stage"})
 	metricInFlight = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "newsflow_stage_in_flight",
@@ -49,4 +53,5 @@ const (
 	causePermanent     = "permanent"
 	causeExhausted     = "retries_exhausted"
 	causeMaxDeliveries = "max_deliveries"
+	causeOverBudget    = "over_budget"
 )

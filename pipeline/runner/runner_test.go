@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/embedded"
@@ -40,7 +41,16 @@ func TestSuccessPublishesWithMsgIDThenAcks(t *testing.T) {
 	if a.Title != "processed" || len(a.Stages) != 1 || a.Stages[0].Stage != st.Name || a.Stages[0].Version != "test" {
 		t.Fatalf("output = %+v", a)
 	}
-	if got, want := out[0].Header.Get(pipeline.HeaderMsgID), st.Name+":"+strconv.FormatUint(seq, 10); got != want {
+	in, err := srv.JS.Stream(context.Background(), pipeline.StreamClean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := in.GetMsg(context.Background(), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := st.Name + ":" + strconv.FormatUint(seq, 10) + ":" + strconv.FormatInt(stored.Time.UnixNano(), 10)
+	if got := out[0].Header.Get(pipeline.HeaderMsgID); got != want {
 		t.Fatalf("Nats-Msg-Id = %q, want %q", got, want)
 	}
 	if got := out[0].Header.Get(pipeline.HeaderOrigin); got != "raw-1" {
@@ -173,6 +183,58 @@ func TestPermanentErrorIsDeadLetteredAtOnce(t *testing.T) {
 		t.Fatalf("Func called %d times, want 1", n)
 	}
 	expectCounterCause(t, st.Name, "permanent", 1)
+}
+
+func TestOverBudgetOnceIsRetriedNotDeadLettered(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	var calls atomic.Int32
+	st := stage(t, "stalled", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+		if calls.Add(1) == 1 {
+			// The process was paused mid-page: the budget ran out on the clock.
+			return a, pipeline.OverBudget(errors.New("article over the time budget (1s)"))
+		}
+		a.Title = "cleaned on the second try"
+		return a, nil
+	})
+	run(t, srv, st)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+
+	out := readAll(t, srv, pipeline.SubjectEnriched, 1)
+	a, err := pipeline.DecodeArticle(out[0].Data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "cleaned on the second try" {
+		t.Fatalf("output title %q", a.Title)
+	}
+	waitSettled(t, srv, st.Name, 1)
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("Func called %d times, want 2", n)
+	}
+	expectCounter(t, "newsflow_stage_messages_retried_total", st.Name, 1)
+	expectEmpty(t, srv, pipeline.StreamDeadLetter)
+}
+
+func TestOverBudgetOnEveryDeliveryIsDeadLettered(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	var calls atomic.Int32
+	st := stage(t, "overbudget", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+		calls.Add(1)
+		return a, pipeline.OverBudget(errors.New("article over the time budget (1s)"))
+	})
+	st.MaxDeliver = 3
+	run(t, srv, st)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+
+	dead := readAll(t, srv, pipeline.DeadLetterSubject(st.Name), 1)[0]
+	expectHeader(t, dead, pipeline.HeaderDeadCause, "over_budget")
+	expectHeader(t, dead, pipeline.HeaderDeadReason, "over budget on all 3 deliveries, last: article over the time budget (1s)")
+	waitSettled(t, srv, st.Name, 1)
+	if n := calls.Load(); n != 3 {
+		t.Fatalf("Func called %d times, want MaxDeliver=3", n)
+	}
+	expectCounterCause(t, st.Name, "over_budget", 1)
+	expectEmpty(t, srv, pipeline.StreamEnriched)
 }
 
 func TestUndecodableMessageIsDeadLetteredAtOnce(t *testing.T) {
@@ -315,6 +377,46 @@ func TestShutdownLosesAndDuplicatesNothing(t *testing.T) {
 	if got := streamMsgs(t, srv, pipeline.StreamEnriched); got != n {
 		t.Fatalf("after a restart mid-stream the output holds %d messages, want exactly %d", got, n)
 	}
+	expectEmpty(t, srv, pipeline.StreamDeadLetter)
+}
+
+func TestShutdownIsBoundedByDrainTimeout(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	release := make(chan struct{})
+	defer close(release)
+	stuck := stage(t, "stuck", func(context.Context, pipeline.Article) (pipeline.Article, error) {
+		<-release // a call that outlives the shutdown
+		return pipeline.Article{}, errors.New("released")
+	})
+	stuck.Timeout, stuck.DrainTimeout, stuck.AckWait = time.Minute, 500*time.Millisecond, time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- stuck.Run(ctx, srv.JS) }()
+	eventually(t, 10*time.Second, "stage ready", stuck.Ready)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+	eventually(t, 10*time.Second, "message in flight", func() bool {
+		return counter(t, "newsflow_stage_messages_in_total", stuck.Name) == 1
+	})
+	begin := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after DrainTimeout")
+	}
+	if took := time.Since(begin); took > 2*time.Second {
+		t.Fatalf("Run returned %s after its context was done, want about DrainTimeout (500ms)", took)
+	}
+
+	// The message left in flight is redelivered to the next instance.
+	next := stage(t, "stuck", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil })
+	next.Name, next.AckWait = stuck.Name, stuck.AckWait
+	run(t, srv, next)
+	readAll(t, srv, pipeline.SubjectEnriched, 1)
+	waitSettled(t, srv, next.Name, 1)
 	expectEmpty(t, srv, pipeline.StreamDeadLetter)
 }
 
@@ -575,5 +677,124 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 			t.Fatalf("timed out after %s waiting for: %s", timeout, what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// killAfterPublish is the stage's JetStream with one fault: the first
+// publish to the output stream is stored, and then NATS is killed before
+// the worker can ack its input — the audit's lost ack.
+type killAfterPublish struct {
+	jetstream.JetStream
+	once sync.Once
+	kill func()
+}
+
+func (k *killAfterPublish) PublishMsg(ctx context.Context, m *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
+	ack, err := k.JetStream.PublishMsg(ctx, m, opts...)
+	if err == nil && m.Subject == pipeline.SubjectEnriched {
+		k.once.Do(k.kill)
+	}
+	return ack, err
+}
+
+func TestAckLostInOutageLongerThanWindowIsNotDuplicated(t *testing.T) {
+	const outage = 2500 * time.Millisecond
+	for _, tc := range []struct {
+		name     string
+		topology runner.Topology
+		copies   uint64
+	}{
+		// The default window is the streams' retention: any redelivery is
+		// recognised, however long the outage.
+		{"default window", runner.Topology{}, 1},
+		// A window shorter than the outage (the old fixed 2 minutes against
+		// a 152 s outage, scaled down) lets the redelivery store a copy.
+		{"window shorter than the outage", runner.Topology{DuplicateWindow: time.Second}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			first := pipelinetest.StartJetStream(t, func(o *embedded.Options) { o.DataDir = dir })
+			if err := runner.EnsureTopology(context.Background(), first.JS, tc.topology); err != nil {
+				t.Fatal(err)
+			}
+			port := first.NS.Addr().(*net.TCPAddr).Port
+			// The stage's own connection reconnects forever and buffers
+			// nothing while disconnected, so its ack is lost, not replayed.
+			nc, err := nats.Connect(first.URL(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond), nats.ReconnectBufSize(-1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			js, _ := jetstream.New(nc)
+			down := make(chan struct{})
+			fault := &killAfterPublish{JetStream: js, kill: func() {
+				first.NC.Close()
+				first.NS.Shutdown()
+				first.NS.WaitForShutdown()
+				close(down)
+			}}
+			var calls atomic.Int32
+			st := stage(t, "outage", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+				calls.Add(1)
+				return a, nil
+			})
+			st.AckWait = time.Second
+			st.Log = zaptest.NewLogger(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- st.Run(ctx, fault) }()
+			defer func() { cancel(); <-done }()
+			eventually(t, 10*time.Second, "stage ready", st.Ready)
+			publishArticle(t, first, pipeline.SubjectClean, "a1", nil)
+
+			<-down
+			time.Sleep(outage)
+			ns, err := embedded.Start(embedded.Options{DataDir: dir, Host: "127.0.0.1", Port: port})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { ns.Shutdown(); ns.WaitForShutdown() }()
+			check, err := nats.Connect(ns.ClientURL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer check.Close()
+			checkJS, _ := jetstream.New(check)
+			second := &pipelinetest.Server{NS: ns, NC: check, JS: checkJS}
+
+			waitSettled(t, second, st.Name, 1)
+			if n := calls.Load(); n < 2 {
+				t.Fatalf("Func called %d times: the input was not redelivered after the outage", n)
+			}
+			if got := streamMsgs(t, second, pipeline.StreamEnriched); got != tc.copies {
+				t.Fatalf("enriched stream holds %d copies, want %d", got, tc.copies)
+			}
+			// Only the confirmed ack counts the message as done.
+			expectCounter(t, "newsflow_stage_messages_out_total", st.Name, 1)
+			// The lost ack is counted when the client gives up on it: at
+			// once if it saw the connection go, else after its timeout.
+			eventually(t, 10*time.Second, "unconfirmed ack counted", func() bool {
+				return counter(t, "newsflow_stage_acks_unconfirmed_total", st.Name) == 1
+			})
+		})
+	}
+}
+
+// Every stream's duplicate window covers its inputs' retention, and the
+// server accepts the topology with retention longer than the dead letters'.
+func TestDuplicateWindowIsTheRetention(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	topo := runner.Topology{MaxAge: 60 * 24 * time.Hour}
+	if err := runner.EnsureTopology(context.Background(), srv.JS, topo); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{pipeline.StreamRaw, pipeline.StreamClean, pipeline.StreamEnriched} {
+		s, err := srv.JS.Stream(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg := s.CachedInfo().Config; cfg.Duplicates != cfg.MaxAge {
+			t.Errorf("%s: duplicate window %s, retention %s", name, cfg.Duplicates, cfg.MaxAge)
+		}
 	}
 }

@@ -62,7 +62,8 @@ type Stage struct {
 	PullExpiry time.Duration
 	// DrainTimeout bounds how long, once Run's context is done, in-flight
 	// messages may take to publish and ack; after it they are left to
-	// redelivery. Default 30s.
+	// redelivery and Run returns. Default 5s, well inside docker's 10 s
+	// stop grace period.
 	DrainTimeout time.Duration
 	// ApplyConsumer makes this process the owner of the stage's durable
 	// consumer: it is created or updated to MaxDeliver and AckWait.
@@ -113,7 +114,7 @@ func (s *Stage) init() error {
 		s.PullExpiry = 5 * time.Second
 	}
 	if s.DrainTimeout <= 0 {
-		s.DrainTimeout = 30 * time.Second
+		s.DrainTimeout = 5 * time.Second
 	}
 	if s.Log == nil {
 		s.Log = zap.NewNop()
@@ -255,7 +256,17 @@ func (s *Stage) run(ctx context.Context, js jetstream.JetStream) error {
 	s.Log.Info("stage draining")
 	close(stopping)
 	cc.Drain() // buffered messages reach the callback, which gives them back
-	workers.Wait()
+	// A Func call is not cancelled by shutdown and may run to its Timeout,
+	// and a publish retries while NATS is away: the wait for them is
+	// bounded by DrainTimeout. A message still in flight after it is
+	// settled by nobody, and the server redelivers it after AckWait.
+	workersDone := make(chan struct{})
+	go func() { workers.Wait(); close(workersDone) }()
+	select {
+	case <-workersDone:
+	case <-drainCtx.Done():
+		s.Log.Warn("drain timed out; messages still in flight will be redelivered", zap.Duration("drain_timeout", s.DrainTimeout))
+	}
 	select {
 	case <-cc.Closed():
 	case <-drainCtx.Done():

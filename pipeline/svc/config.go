@@ -34,17 +34,24 @@ type Config struct {
 	Workers    int
 	Timeout    time.Duration
 	MaxDeliver int
+	// DrainTimeout bounds a shutdown: in-flight messages get this long to
+	// publish and ack (those that do not are redelivered), so a SIGTERM
+	// while NATS is unreachable exits well inside a supervisor's grace
+	// period (docker's is 10 s; compose sets stop_grace_period: 15s).
+	DrainTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults the flags start from.
 func DefaultConfig() Config {
 	return Config{
 		NATSURL:   "nats://127.0.0.1:4222",
-		OpsAddr:   ":9090",
+		OpsAddr:   "127.0.0.1:9090", // metrics and probes are not for the world; compose sets ":9090" on its network
 		LogLevel:  "info",
 		LogFormat: "json",
 		Replicas:  1,
 		MaxAge:    7 * 24 * time.Hour,
+
+		DrainTimeout: 5 * time.Second,
 	}
 }
 
@@ -76,6 +83,7 @@ func (c *Config) RegisterProcessFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Workers, "workers", c.Workers, "messages processed at once per stage (0: 2×CPUs)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "time limit for one message in a stage (0: 30s)")
 	fs.IntVar(&c.MaxDeliver, "max-deliver", c.MaxDeliver, "attempts before a message is dead-lettered (0: 5)")
+	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on shutdown, how long in-flight messages may take to finish; the rest are redelivered")
 }
 
 // ErrInvalid reports a configuration that cannot work.
@@ -99,8 +107,8 @@ func (c Config) Validate() error {
 	if c.MaxAge < time.Minute {
 		errs = append(errs, fmt.Errorf("max-age %s: want at least 1m", c.MaxAge))
 	}
-	if c.Workers < 0 || c.MaxDeliver < 0 || c.Timeout < 0 {
-		errs = append(errs, errors.New("workers, timeout and max-deliver cannot be negative"))
+	if c.Workers < 0 || c.MaxDeliver < 0 || c.Timeout < 0 || c.DrainTimeout < 0 {
+		errs = append(errs, errors.New("workers, timeout, max-deliver and drain-timeout cannot be negative"))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
@@ -125,6 +133,9 @@ func (c Config) Tune(st *runner.Stage) {
 	}
 	if c.MaxDeliver > 0 {
 		st.MaxDeliver = c.MaxDeliver
+	}
+	if c.DrainTimeout > 0 {
+		st.DrainTimeout = c.DrainTimeout
 	}
 }
 

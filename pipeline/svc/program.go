@@ -2,6 +2,7 @@ package svc
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 
@@ -61,6 +62,10 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 	s, err := p.Build(ctx, base, log, js)
 	if err != nil {
 		nc.Close()
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			log.Info("stopped while waiting for setup", zap.Error(err))
+			return nil // asked to stop while starting: a clean stop
+		}
 		return err
 	}
 	s.Name, s.Config, s.Log, s.Conn = p.Name, base, log, nc

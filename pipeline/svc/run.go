@@ -80,7 +80,7 @@ func Run(ctx context.Context, s Service) error {
 		}
 	}
 	defer func() {
-		drain(nc, log)
+		drain(nc, log, connDrainTimeout)
 		for _, c := range s.Closers {
 			if err := c.Close(); err != nil {
 				log.Warn("close", zap.Error(err))
@@ -206,7 +206,13 @@ func ensureTopology(ctx context.Context, js jetstream.JetStream, t runner.Topolo
 	}
 }
 
-func drain(nc *nats.Conn, log *zap.Logger) {
+// connDrainTimeout bounds draining the connection once the stages have
+// drained (each within its DrainTimeout): what is left then is only
+// unsubscribing and flushing, which takes milliseconds when NATS is there;
+// when it is not, waiting longer cannot help.
+const connDrainTimeout = 2 * time.Second
+
+func drain(nc *nats.Conn, log *zap.Logger, timeout time.Duration) {
 	closed := make(chan struct{})
 	nc.SetClosedHandler(func(*nats.Conn) { close(closed) })
 	if err := nc.Drain(); err != nil {
@@ -215,7 +221,7 @@ func drain(nc *nats.Conn, log *zap.Logger) {
 	}
 	select {
 	case <-closed:
-	case <-time.After(30 * time.Second):
+	case <-time.After(timeout):
 		log.Warn("NATS drain timed out")
 		nc.Close()
 	}

@@ -48,12 +48,7 @@ func (noOptions) Validate() error             { return nil }
 func TestSIGTERMDrainsAndExitsCleanly(t *testing.T) {
 	srv := pipelinetest.StartJetStream(t)
 	const n = 300
-	for i := range n {
-		msg := &nats.Msg{Subject: pipeline.SubjectClean, Data: []byte(`{"schema":1,"id":"a` + strconv.Itoa(i) + `","text":"t"}`)}
-		if _, err := runner.Publish(context.Background(), srv.JS, msg, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishClean(t, srv, n)
 	start := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-nats-url", srv.URL(), "-ops-addr=", "-log-level", "error")
 		cmd.Env = append(os.Environ(), "SVC_TEST_SERVICE=1")
@@ -92,6 +87,18 @@ func TestSIGTERMDrainsAndExitsCleanly(t *testing.T) {
 		t.Fatalf("%d outputs for %d inputs across a SIGTERM", got, n)
 	}
 }
+
+func publishClean(t *testing.T, srv *pipelinetest.Server, n int) {
+	t.Helper()
+	for i := range n {
+		msg := &nats.Msg{Subject: pipeline.SubjectClean, Data: []byte(`{"schema":1,"id":"a` + strconv.Itoa(i) + `","text":"t"}`)}
+		if _, err := runner.Publish(context.Background(), srv.JS, msg, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
 
 func enriched(t *testing.T, srv *pipelinetest.Server) int {
 	s, err := srv.JS.Stream(context.Background(), pipeline.StreamEnriched)

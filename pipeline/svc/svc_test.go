@@ -29,7 +29,7 @@ func TestParseCommandLineBeatsEnvBeatsDefault(t *testing.T) {
 	if err := svc.Parse(fs, []string{"-log-level", "warn"}, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if c.NATSURL != "nats://from-env:4222" || c.Workers != 7 || c.LogLevel != "warn" || c.OpsAddr != ":9090" {
+	if c.NATSURL != "nats://from-env:4222" || c.Workers != 7 || c.LogLevel != "warn" || c.OpsAddr != "127.0.0.1:9090" {
 		t.Fatalf("config = %+v", c)
 	}
 }

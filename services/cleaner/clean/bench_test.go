@@ -47,7 +47,7 @@ func benchmarkPages(b *testing.B, split string) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := c.Process(context.Background(), pipeline.Article{Schema: pipeline.SchemaVersion, HTML: pages[i%len(pages)]}); err != nil && !pipeline.IsPermanent(err) {
+		if _, err := c.Process(context.Background(), pipeline.Article{Schema: pipeline.SchemaVersion, HTML: pages[i%len(pages)]}); err != nil && !pipeline.IsPermanent(err) && !pipeline.IsOverBudget(err) {
 			b.Fatal(err)
 		}
 		i++

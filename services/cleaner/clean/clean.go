@@ -9,10 +9,13 @@
 // by the service (package claimcheck); an article reaching Process with
 // neither HTML nor text has nothing to clean.
 //
-// Input that can never be cleaned — over the size cap or the time
-// budget, a page with no article text, or one that makes extraction
-// panic — is returned as a pipeline.Permanent error naming the reason, so
-// the runner dead-letters it instead of retrying.
+// Input that can never be cleaned — over the size cap, a page with no
+// article text, or one that makes extraction panic — is returned as a
+// pipeline.Permanent error naming the reason, so the runner dead-letters
+// it instead of retrying. An article over the time budget is returned as
+// a pipeline.OverBudget error: the budget is wall-clock time, which a
+// stalled process overruns on a good page, so the runner retries it and
+// dead-letters it only if it overran on every delivery.
 package clean
 
 import (
@@ -40,8 +43,9 @@ const (
 	DefaultBudget   = time.Second
 )
 
-// Errors Process returns, always wrapped in pipeline.Permanent (except
-// a body store's own errors, which may be retried).
+// Errors Process returns, wrapped in pipeline.Permanent (ErrBudget in
+// pipeline.OverBudget; a body store's own errors in neither, so they are
+// retried).
 var (
 	ErrNoText   = pipeline.ErrNoText // the page has no article text
 	ErrTooLarge = errors.New("article over the size cap")
@@ -55,7 +59,8 @@ type Options struct {
 	// articles are dead-lettered. Zero means DefaultMaxBytes.
 	MaxBytes int
 	// Budget is the time one article may take; an article still being
-	// extracted after it is dead-lettered. Zero means DefaultBudget.
+	// extracted after it is retried, and dead-lettered if it overruns on
+	// every delivery. Zero means DefaultBudget.
 	Budget time.Duration
 }
 
@@ -133,10 +138,15 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 			// The runner's deadline, not ours: let it retry.
 			return pipeline.Article{}, context.DeadlineExceeded
 		}
-		return pipeline.Article{}, pipeline.Permanent(fmt.Errorf("%w (%v): %w", ErrBudget, c.budget, err))
+		// Wall-clock: a stalled process overruns on a good page, so the
+		// runner retries this before dead-lettering it.
+		return pipeline.Article{}, pipeline.OverBudget(fmt.Errorf("%w (%v): %w", ErrBudget, c.budget, err))
 	}
 	if strings.TrimSpace(p.text) == "" {
 		return pipeline.Article{}, pipeline.Permanent(ErrNoText)
+	}
+	if err := checkProse(p.text); err != nil {
+		return pipeline.Article{}, pipeline.Permanent(err)
 	}
 	return merge(a, p), nil
 }

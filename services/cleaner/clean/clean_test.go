@@ -284,13 +284,22 @@ func TestPermanentErrors(t *testing.T) {
 		{"no text in the page", Options{}, pipeline.Article{HTML: "<html><body><nav><a href=/>Home</a></nav></body></html>"}, ErrNoText},
 		{"only boilerplate text", Options{}, pipeline.Article{Text: "Advertisement\n\nShare this article"}, ErrNoText},
 		{"over the size cap", Options{MaxBytes: 100}, pipeline.Article{HTML: big}, ErrTooLarge},
-		{"over the time budget", Options{Budget: time.Nanosecond}, pipeline.Article{HTML: strings.Repeat(big, 200)}, ErrBudget},
 		{"nothing to clean", Options{}, pipeline.Article{BodyRef: &pipeline.BodyRef{Key: "unresolved"}}, ErrNoText},
 	} {
 		_, err := New(tc.opts).Process(context.Background(), tc.in)
 		if !errors.Is(err, tc.want) || !pipeline.IsPermanent(err) {
 			t.Errorf("%s: got %v, want a permanent %v", tc.name, err, tc.want)
 		}
+	}
+}
+
+// The budget is wall-clock time, which a paused process overruns on a good
+// page: an overrun is retried by the runner, not dead-lettered at once.
+func TestOverBudgetIsRetriable(t *testing.T) {
+	big := "<html><body><article>" + strings.Repeat("<p>The council met on Tuesday to discuss the budget for the new school year.</p>", 2000) + "</article></body></html>"
+	_, err := New(Options{Budget: time.Nanosecond}).Process(context.Background(), pipeline.Article{HTML: big})
+	if !errors.Is(err, ErrBudget) || !pipeline.IsOverBudget(err) || pipeline.IsPermanent(err) {
+		t.Fatalf("got %v, want an over-budget (not permanent) ErrBudget", err)
 	}
 }
 

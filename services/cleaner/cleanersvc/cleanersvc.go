@@ -35,7 +35,7 @@ func DefaultOptions() Options {
 // RegisterFlags binds o to flags on fs.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.MaxPageBytes, "max-page-bytes", o.MaxPageBytes, "largest page the cleaner accepts; larger ones are dead-lettered")
-	fs.DurationVar(&o.PageBudget, "page-budget", o.PageBudget, "time one page may take to clean; slower ones are dead-lettered")
+	fs.DurationVar(&o.PageBudget, "page-budget", o.PageBudget, "wall-clock time one page may take to clean; slower ones are retried, and dead-lettered if slow on every delivery")
 }
 
 // Validate reports settings that cannot work.

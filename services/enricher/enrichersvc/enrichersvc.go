@@ -114,15 +114,23 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: entity model: %w", err)
 	}
-	mem, err := storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles})
+	// NATS may be down or electing at start: wait for it, don't exit.
+	var mem *storykv.Memory
+	err = svc.Retry(ctx, log, "story memory", func(ctx context.Context) (err error) {
+		mem, err = storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles})
+		return err
+	})
 	if err != nil {
-		return svc.Service{}, fmt.Errorf("enricher: story memory: %w", err)
+		return svc.Service{}, fmt.Errorf("enricher: %w", err)
 	}
 	var ents canon.Memory = canon.NewLocalMemory(o.EntityMax)
 	if o.EntityMemory == "kv" {
-		ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas})
+		err = svc.Retry(ctx, log, "entity memory", func(ctx context.Context) (err error) {
+			ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas})
+			return err
+		})
 		if err != nil {
-			return svc.Service{}, fmt.Errorf("enricher: entity memory: %w", err)
+			return svc.Service{}, fmt.Errorf("enricher: %w", err)
 		}
 	}
 	e, err := enrich.New(enrich.Options{Recognizer: model, Memory: mem, Entities: ents, Logger: log, StoryWindow: o.StoryWindow})

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
@@ -39,7 +40,10 @@ type Options struct {
 }
 
 // DefaultOptions returns the defaults the flags start from.
-func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAddr: ":8080"} }
+// The API binds localhost by default: exposing it is a deployment's choice
+// (compose sets ":8080" on its internal network and publishes it on the
+// host's 127.0.0.1 only).
+func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAddr: "127.0.0.1:8080"} }
 
 // RegisterFlags binds o to flags on fs.
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
@@ -53,6 +57,11 @@ func (o Options) Validate() error {
 	if o.DB == "" {
 		return errors.New("db is empty")
 	}
+	// Caught here, not by opening the store, which is retried until the
+	// database answers.
+	if scheme, _, ok := strings.Cut(o.DB, "://"); ok && scheme != "sqlite" && scheme != "postgres" && scheme != "postgresql" {
+		return fmt.Errorf("db: unsupported scheme %q (want sqlite:// or postgres://)", scheme)
+	}
 	if o.SQLiteCacheMB < 0 {
 		return errors.New("sqlite-cache-mb cannot be negative")
 	}
@@ -65,7 +74,12 @@ func (o Options) Validate() error {
 // store. Concurrent saves are group-committed by
 // the store, so the stage runs many workers: each waits for its commit.
 func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-	st, err := store.Open(ctx, o.DB, store.WithLogger(log.Named("store")), store.WithSQLiteMemory(o.SQLiteCacheMB, o.SQLiteCacheMB, -1))
+	// The database may still be starting: wait for it, don't exit.
+	var st store.Store
+	err := svc.Retry(ctx, log, "store", func(ctx context.Context) (err error) {
+		st, err = store.Open(ctx, o.DB, store.WithLogger(log.Named("store")), store.WithSQLiteMemory(o.SQLiteCacheMB, o.SQLiteCacheMB, -1))
+		return err
+	})
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("sink: %w", err)
 	}

@@ -319,3 +319,26 @@ func waitReady(t *testing.T, p *pipelineProcess) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A second process run on the same -data-dir enriches its inputs again: the
+// streams remember message ids as long as they keep messages, so each run's
+// ids must be its own.
+func TestProcessTwiceOnOneDataDir(t *testing.T) {
+	dir := t.TempDir()
+	for run, text := range []string{
+		"Wendy Sherman met Sergei Ryabkov in Geneva on Monday, officials said.\n\nThe talks lasted seven hours.",
+		"Josep Borrell spoke in Brussels on Tuesday, his office said.\n\nThe meeting lasted two hours.",
+	} {
+		code, out, stderr := newsflow(t, text, nil, "process", "-data-dir", dir, "-wait", "2m", "-")
+		if code != 0 {
+			t.Fatalf("run %d: exit %d: %s", run, code, stderr)
+		}
+		a, err := pipeline.DecodeArticle([]byte(strings.TrimSpace(out)), nil)
+		if err != nil {
+			t.Fatalf("run %d: %v (output %q)", run, err, out)
+		}
+		if want := strings.Fields(text)[0]; !strings.HasPrefix(a.Text, want) {
+			t.Errorf("run %d gave the article %q, want its own input", run, a.Text)
+		}
+	}
+}

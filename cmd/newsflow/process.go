@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,8 +111,17 @@ func feed(ctx context.Context, p *pipelineProcess, stdin io.Reader, paths []stri
 		enriched int
 		settled  = make(chan struct{}, 1)
 	)
+	// Inputs are published as "process:<run>:<index>". The run token keeps a
+	// second run on the same -data-dir apart from the first: the streams
+	// remember message ids for as long as they keep messages, and the
+	// watches below read the streams from their start.
+	run := "process:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
 	index := func(origin string) (int, bool) {
-		i, err := strconv.Atoi(origin)
+		rest, ok := strings.CutPrefix(origin, run)
+		if !ok {
+			return 0, false
+		}
+		i, err := strconv.Atoi(rest)
 		return i, err == nil && i >= 0 && i < len(paths)
 	}
 	notify := func() {
@@ -161,7 +171,7 @@ func feed(ctx context.Context, p *pipelineProcess, stdin io.Reader, paths []stri
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		// The index is the origin: it comes back on the output or dead letter.
-		msg.Header.Set(pipeline.HeaderMsgID, strconv.Itoa(i))
+		msg.Header.Set(pipeline.HeaderMsgID, run+strconv.Itoa(i))
 		if _, err := runner.Publish(ctx, p.js, msg, nil); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

@@ -41,6 +41,29 @@ import (
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
 func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
+	cands := find(d, ents)
+	out := make([]pipeline.Quote, 0, len(cands))
+	for _, c := range cands {
+		if model.Prob(c.Features) >= model.Threshold {
+			out = append(out, c.Quote)
+		}
+	}
+	return out
+}
+
+// Candidate is a quotation the rules keep, with the classifier's features.
+type Candidate struct {
+	Quote    pipeline.Quote
+	Features []float64
+}
+
+// Candidates returns the quotations of d the rules keep, before the
+// classifier decides: what ./gen fits the model on.
+func Candidates(d *doc.Doc, ents []*canon.Entity) []Candidate {
+	return find(d, ents)
+}
+
+func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -137,7 +160,8 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			}
 		}
 	}
-	out := make([]pipeline.Quote, 0, len(segs))
+	out := make([]Candidate, 0, len(segs))
+	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
 		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
 			!speakers[i].found() && a.isLabel(&segs[i]) {
@@ -150,7 +174,9 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		} else {
 			q.Speaker = speakers[i].text
 		}
-		out = append(out, q)
+		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
+		a.features(&segs[i], speakers[i], f)
+		out = append(out, Candidate{Quote: q, Features: f})
 	}
 	return out
 }

@@ -76,6 +76,10 @@ func (m *Model) Prob(f []float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
+// Prob is the classifier's probability that c is an attributed
+// quotation; Find keeps c when it is at least the model's threshold.
+func (c Candidate) Prob() float64 { return model.Prob(c.Features) }
+
 // labelWords come right before a label in quotation marks: the term
 // “…”, so-called “…”.
 var labelWords = wordSet(`called dubbed so-called term terms word words phrase slogan nicknamed named titled known as`)

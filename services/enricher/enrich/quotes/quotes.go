@@ -44,7 +44,7 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 	cands := find(d, ents)
 	out := make([]pipeline.Quote, 0, len(cands))
 	for _, c := range cands {
-		if model.Prob(c.Features) >= model.Threshold {
+		if c.Prob() >= model.Threshold {
 			out = append(out, c.Quote)
 		}
 	}

@@ -153,3 +153,29 @@ func TestSpeakerTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifier: an attributed sentence is kept with a higher
+// probability than a one-word scare quote nobody is credited with.
+func TestClassifier(t *testing.T) {
+	prob := func(text string) float64 {
+		d := doc.Parse(text)
+		var ms []canon.Mention
+		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
+		}
+		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}))
+		if len(cs) != 1 {
+			t.Fatalf("%q: %d candidates, want 1", text, len(cs))
+		}
+		return cs[0].Prob()
+	}
+	said := prob("“We will not allow it, and we have told them so,” Julianne Smith said on Tuesday.")
+	scare := prob("The fund has been a “disaster” for the state’s finances since 2012.")
+	if said <= scare {
+		t.Errorf("attributed quotation %.2f, scare quote %.2f: want the quotation higher", said, scare)
+	}
+	if kept := find("“We will not allow it, and we have told them so,” Julianne Smith said on Tuesday."); len(kept) != 1 {
+		t.Errorf("attributed quotation dropped: %v", kept)
+	}
+	t.Logf("said %.2f, scare %.2f", said, scare)
+}

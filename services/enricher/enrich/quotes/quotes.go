@@ -128,6 +128,13 @@ func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 		if !speakers[i].found() && segs[i].prev == -1 {
 			speakers[i] = a.sentenceSubject(&segs[i])
 			speakers[i].how = bySubject
+			// A second quotation of the same sentence has the first one's
+			// speaker: Obama condemned the test as “provocative” and a
+			// “grave threat”.
+			if !speakers[i].found() && i > 0 && speakers[i-1].found() && sameSentence(d, &segs[i-1], &segs[i]) {
+				speakers[i] = speakers[i-1]
+				speakers[i].how = bySubject
+			}
 		}
 	}
 	// The same words quoted elsewhere: exactly, or one of five words or
@@ -234,4 +241,9 @@ func normalise(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// sameSentence reports whether two quotations open in one sentence.
+func sameSentence(d *doc.Doc, x, y *segment) bool {
+	return x.open >= 0 && y.open >= 0 && d.Tokens[x.open].Sent == d.Tokens[y.open].Sent
 }

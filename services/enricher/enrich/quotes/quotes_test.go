@@ -179,3 +179,17 @@ func TestClassifier(t *testing.T) {
 	}
 	t.Logf("said %.2f, scare %.2f", said, scare)
 }
+
+// TestSecondQuotationOfSentence: the second quotation of a sentence has
+// the speaker of the first, found as the sentence's subject.
+func TestSecondQuotationOfSentence(t *testing.T) {
+	got := find("In a White House statement, President Obama condemned Friday's test as “provocative and destabilizing” and a “grave threat” to regional stability.")
+	if len(got) != 2 {
+		t.Fatalf("got %v, want two quotations", got)
+	}
+	first, _, _ := strings.Cut(got[0], "|")
+	second, _, _ := strings.Cut(got[1], "|")
+	if !strings.Contains(first, "Obama") || second != first {
+		t.Errorf("got %v, want both credited to Obama", got)
+	}
+}

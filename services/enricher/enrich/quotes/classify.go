@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
@@ -90,6 +91,26 @@ var firstPerson = wordSet(`i me my mine we us our ours i'm i've i'd i'll we're w
 
 var secondPerson = wordSet(`you your yours you're you've you'll yourself`)
 
+// segWords merges smallWords, firstPerson and secondPerson, each word in
+// lower case and capitalised, for the features' one look-up per word.
+var segWords, maxSegWordLen = func() (map[string]uint8, int) {
+	m, longest := map[string]uint8{}, 0
+	for bit, set := range []map[string]bool{smallWords, firstPerson, secondPerson} {
+		for w := range set {
+			m[w] |= 1 << bit
+			m[strings.ToUpper(w[:1])+w[1:]] |= 1 << bit
+			longest = max(longest, len(w))
+		}
+	}
+	return m, longest
+}()
+
+const (
+	segSmall uint8 = 1 << iota
+	segFirstPerson
+	segSecondPerson
+)
+
 // features describes segment s, whose speaker is sp, for the classifier.
 func (a *attributor) features(s *segment, sp speaker, f []float64) {
 	d := a.d
@@ -101,21 +122,27 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 		t := d.Tokens[i]
 		switch t.Kind {
 		case doc.Word, doc.Number:
-			w := a.word(i)
+			// One look-up per word, of the text as written (quotations
+			// are long: no lower-casing; the map has both forms), and
+			// only words as short as the longest entry.
+			var kind uint8
+			if t.End-t.Start <= maxSegWordLen {
+				kind = segWords[d.TokenText(i)]
+			}
 			words++
 			if t.Cap {
 				caps++
-			} else if !smallWords[w] || first {
+			} else if kind&segSmall == 0 || first {
 				titled = false
 			}
 			if first {
 				f[5] = b2f(t.Cap)
 				first = false
 			}
-			if firstPerson[w] {
+			if kind&segFirstPerson != 0 {
 				f[8] = 1
 			}
-			if secondPerson[w] {
+			if kind&segSecondPerson != 0 {
 				f[9] = 1
 			}
 			lastPunct = false

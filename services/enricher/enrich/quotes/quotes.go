@@ -28,6 +28,11 @@
 // representative") is kept as the speaker's text without an id. When a
 // person and an organisation are both credited ("Mr Ryabkov said the
 // meeting had been “complex”, Interfax said"), the person is the speaker.
+//
+// Quotations the rules keep then go to a small classifier (classify.go,
+// data/model.json, fitted by go generate on the PolNeAR dev set), which
+// drops those it is confident are scare quotes, terms or titles rather
+// than words somebody said.
 package quotes
 
 import (

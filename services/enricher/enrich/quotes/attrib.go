@@ -9,10 +9,13 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
-// speechVerbs introduce or follow reported speech. Source: common English
-// reporting verbs, extended by the frequent words between a source and its
-// content in the PolNeAR dev set's attributions (counted, then chosen by
-// hand; the verbs, not the text).
+// speechVerbs introduce or follow reported speech. Source: hand-written
+// common English reporting verbs, extended by hand from a one-off count
+// (no generator) of the frequent words between a source and its content
+// in the PolNeAR dev set's attributions; only the verbs were kept, with
+// their inflections. The list is not rebuilt by any command; its effect
+// was measured as a whole (commit b4bde2a: dev speaker accuracy 0.824 ->
+// 0.829).
 var speechVerbs = wordSet(`said say says saying told tell tells telling added adds adding
 	stated stating warned warn warns warning declared declare declares insisted insist insists
 	argued argue argues explained explain explains noted wrote writes tweeted

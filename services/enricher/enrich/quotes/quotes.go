@@ -28,6 +28,11 @@
 // representative") is kept as the speaker's text without an id. When a
 // person and an organisation are both credited ("Mr Ryabkov said the
 // meeting had been “complex”, Interfax said"), the person is the speaker.
+//
+// Quotations the rules keep then go to a small classifier (classify.go,
+// data/model.json, fitted by go generate on the PolNeAR dev set), which
+// drops those it is confident are scare quotes, terms or titles rather
+// than words somebody said.
 package quotes
 
 import (
@@ -41,6 +46,29 @@ import (
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
 func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
+	cands := find(d, ents)
+	out := make([]pipeline.Quote, 0, len(cands))
+	for _, c := range cands {
+		if c.Prob() >= model.Threshold {
+			out = append(out, c.Quote)
+		}
+	}
+	return out
+}
+
+// Candidate is a quotation the rules keep, with the classifier's features.
+type Candidate struct {
+	Quote    pipeline.Quote
+	Features []float64
+}
+
+// Candidates returns the quotations of d the rules keep, before the
+// classifier decides: what ./gen fits the model on.
+func Candidates(d *doc.Doc, ents []*canon.Entity) []Candidate {
+	return find(d, ents)
+}
+
+func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -105,6 +133,13 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		if !speakers[i].found() && segs[i].prev == -1 {
 			speakers[i] = a.sentenceSubject(&segs[i])
 			speakers[i].how = bySubject
+			// A second quotation of the same sentence has the first one's
+			// speaker: Obama condemned the test as “provocative” and a
+			// “grave threat”.
+			if !speakers[i].found() && i > 0 && speakers[i-1].found() && sameSentence(d, &segs[i-1], &segs[i]) {
+				speakers[i] = speakers[i-1]
+				speakers[i].how = bySubject
+			}
 		}
 	}
 	// The same words quoted elsewhere: exactly, or one of five words or
@@ -137,7 +172,8 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 			}
 		}
 	}
-	out := make([]pipeline.Quote, 0, len(segs))
+	out := make([]Candidate, 0, len(segs))
+	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
 		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
 			!speakers[i].found() && a.isLabel(&segs[i]) {
@@ -150,7 +186,9 @@ func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
 		} else {
 			q.Speaker = speakers[i].text
 		}
-		out = append(out, q)
+		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
+		a.features(&segs[i], speakers[i], f)
+		out = append(out, Candidate{Quote: q, Features: f})
 	}
 	return out
 }
@@ -208,4 +246,9 @@ func normalise(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// sameSentence reports whether two quotations open in one sentence.
+func sameSentence(d *doc.Doc, x, y *segment) bool {
+	return x.open >= 0 && y.open >= 0 && d.Tokens[x.open].Sent == d.Tokens[y.open].Sent
 }

@@ -153,3 +153,43 @@ func TestSpeakerTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifier: an attributed sentence is kept with a higher
+// probability than a one-word scare quote nobody is credited with.
+func TestClassifier(t *testing.T) {
+	prob := func(text string) float64 {
+		d := doc.Parse(text)
+		var ms []canon.Mention
+		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
+		}
+		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}))
+		if len(cs) != 1 {
+			t.Fatalf("%q: %d candidates, want 1", text, len(cs))
+		}
+		return cs[0].Prob()
+	}
+	said := prob("“We will not allow it, and we have told them so,” Julianne Smith said on Tuesday.")
+	scare := prob("The fund has been a “disaster” for the state’s finances since 2012.")
+	if said <= scare {
+		t.Errorf("attributed quotation %.2f, scare quote %.2f: want the quotation higher", said, scare)
+	}
+	if kept := find("“We will not allow it, and we have told them so,” Julianne Smith said on Tuesday."); len(kept) != 1 {
+		t.Errorf("attributed quotation dropped: %v", kept)
+	}
+	t.Logf("said %.2f, scare %.2f", said, scare)
+}
+
+// TestSecondQuotationOfSentence: the second quotation of a sentence has
+// the speaker of the first, found as the sentence's subject.
+func TestSecondQuotationOfSentence(t *testing.T) {
+	got := find("In a White House statement, President Obama condemned Friday's test as “provocative and destabilizing” and a “grave threat” to regional stability.")
+	if len(got) != 2 {
+		t.Fatalf("got %v, want two quotations", got)
+	}
+	first, _, _ := strings.Cut(got[0], "|")
+	second, _, _ := strings.Cut(got[1], "|")
+	if !strings.Contains(first, "Obama") || second != first {
+		t.Errorf("got %v, want both credited to Obama", got)
+	}
+}

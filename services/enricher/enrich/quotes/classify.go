@@ -1,0 +1,222 @@
+package quotes
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
+)
+
+// The quotation classifier decides whether a quote-marked segment that
+// survived the rules is words somebody said or a scare quote, a term, a
+// title or a slogan. It is a logistic regression over the features below,
+// fitted on the PolNeAR development set by ./gen (go generate); see
+// data/model.json for the weights, the cross-validated figures and the
+// threshold. A segment is dropped only when the model is confident.
+
+//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json
+
+// FeatureNames names the classifier's features, in order.
+var FeatureNames = []string{
+	"log_words", "one_word", "two_three_words", "cap_share", "title_case", "first_cap",
+	"ends_punct", "inner_comma", "first_person", "second_person",
+	"sent_initial", "sent_final", "para_start", "runs_on", "single_marks",
+	"before_article", "before_label_word", "before_colon", "before_comma",
+	"verb_left", "verb_right", "describe_left", "outside_words",
+	"by_cue", "by_chain", "by_continuation", "by_subject", "by_same_words", "no_speaker", "pronoun_speaker",
+}
+
+// Model is the fitted classifier.
+type Model struct {
+	Features []string  `json:"features"`
+	Mean     []float64 `json:"mean"`
+	Scale    []float64 `json:"scale"`
+	Weights  []float64 `json:"weights"`
+	Bias     float64   `json:"bias"`
+	// Trees are gradient-boosted on what the linear part leaves, over the
+	// raw features (interactions such as "short, lower case, nobody
+	// credited").
+	Trees     []keywords.Tree `json:"trees,omitempty"`
+	Threshold float64         `json:"threshold"`
+	// Source and figures of the fit, for the reader.
+	Note map[string]any `json:"note,omitempty"`
+}
+
+//go:embed data/model.json
+var modelJSON []byte
+
+var model = mustModel(modelJSON)
+
+func mustModel(b []byte) *Model {
+	var m Model
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Errorf("quotes: data/model.json: %w", err))
+	}
+	if !slices.Equal(m.Features, FeatureNames) || len(m.Weights) != len(FeatureNames) ||
+		len(m.Mean) != len(FeatureNames) || len(m.Scale) != len(FeatureNames) {
+		panic("quotes: data/model.json does not match FeatureNames; run go generate")
+	}
+	return &m
+}
+
+// Prob is the model's probability that a segment with features f is an
+// attributed quotation.
+func (m *Model) Prob(f []float64) float64 {
+	z := m.Bias
+	for i, x := range f {
+		z += m.Weights[i] * (x - m.Mean[i]) / m.Scale[i]
+	}
+	for _, t := range m.Trees {
+		z += t.Eval(f)
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// Prob is the classifier's probability that c is an attributed
+// quotation; Find keeps c when it is at least the model's threshold.
+func (c Candidate) Prob() float64 { return model.Prob(c.Features) }
+
+// labelWords come right before a label in quotation marks: the term
+// “…”, so-called “…”.
+var labelWords = wordSet(`called dubbed so-called term terms word words phrase slogan nicknamed named titled known as`)
+
+var articles = wordSet(`a an the his her their its our my this that these those`)
+
+var firstPerson = wordSet(`i me my mine we us our ours i'm i've i'd i'll we're we've we'll myself ourselves`)
+
+var secondPerson = wordSet(`you your yours you're you've you'll yourself`)
+
+// segWords merges smallWords, firstPerson and secondPerson, each word in
+// lower case and capitalised, for the features' one look-up per word.
+var segWords, maxSegWordLen = func() (map[string]uint8, int) {
+	m, longest := map[string]uint8{}, 0
+	for bit, set := range []map[string]bool{smallWords, firstPerson, secondPerson} {
+		for w := range set {
+			m[w] |= 1 << bit
+			m[strings.ToUpper(w[:1])+w[1:]] |= 1 << bit
+			longest = max(longest, len(w))
+		}
+	}
+	return m, longest
+}()
+
+const (
+	segSmall uint8 = 1 << iota
+	segFirstPerson
+	segSecondPerson
+)
+
+// features describes segment s, whose speaker is sp, for the classifier.
+func (a *attributor) features(s *segment, sp speaker, f []float64) {
+	d := a.d
+	clear(f)
+	words, caps, titled := 0, 0, true
+	first := true
+	lastPunct := false
+	for i := d.TokenAt(s.start); i < len(d.Tokens) && d.Tokens[i].Start < s.end; i++ {
+		t := d.Tokens[i]
+		switch t.Kind {
+		case doc.Word, doc.Number:
+			// One look-up per word, of the text as written (quotations
+			// are long: no lower-casing; the map has both forms), and
+			// only words as short as the longest entry.
+			var kind uint8
+			if t.End-t.Start <= maxSegWordLen {
+				kind = segWords[d.TokenText(i)]
+			}
+			words++
+			if t.Cap {
+				caps++
+			} else if kind&segSmall == 0 || first {
+				titled = false
+			}
+			if first {
+				f[5] = b2f(t.Cap)
+				first = false
+			}
+			if kind&segFirstPerson != 0 {
+				f[8] = 1
+			}
+			if kind&segSecondPerson != 0 {
+				f[9] = 1
+			}
+			lastPunct = false
+		case doc.Punct:
+			if a.isPunct(i, ",") {
+				f[7] = 1
+			}
+			lastPunct = a.isPunct(i, ".", ",", "?", "!", ";", ":")
+		}
+	}
+	f[0] = math.Log1p(float64(words))
+	f[1] = b2f(words == 1)
+	f[2] = b2f(words >= 2 && words <= 3)
+	if words > 0 {
+		f[3] = float64(caps) / float64(words)
+	}
+	f[4] = b2f(titled && words > 0)
+	f[6] = b2f(lastPunct)
+	lFrom, lTo, rFrom, rTo := a.context(s)
+	f[10] = b2f(lTo-lFrom == 0)
+	f[11] = b2f(rTo-rFrom == 0 || rTo-rFrom == 1 && d.Tokens[rFrom].Kind == doc.Punct)
+	f[12] = b2f(a.standsAlone(s))
+	f[13] = b2f(s.close == -1)
+	if s.open >= 0 {
+		f[14] = b2f(a.isPunct(s.open, "\u2018", "'"))
+		if j := s.open - 1; j >= lFrom && j >= 0 {
+			w := a.word(j)
+			f[15] = b2f(articles[w])
+			f[16] = b2f(labelWords[w])
+			f[17] = b2f(a.isPunct(j, ":"))
+			f[18] = b2f(a.isPunct(j, ","))
+		}
+	}
+	outside := 0
+	for _, r := range [2][2]int{{lFrom, lTo}, {rFrom, rTo}} {
+		for i := r[0]; i < r[1]; i++ {
+			if d.Tokens[i].Kind != doc.Word {
+				continue
+			}
+			outside++
+			w := a.word(i)
+			if speechVerbs[w] {
+				if r[0] == lFrom {
+					f[19] = 1
+				} else {
+					f[20] = 1
+				}
+			}
+			if describeVerbs[w] && r[0] == lFrom {
+				f[21] = 1
+			}
+		}
+	}
+	f[22] = math.Log1p(float64(outside))
+	switch {
+	case !sp.found():
+		f[28] = 1
+	case sp.how == byCue:
+		f[23] = 1
+	case sp.how == byChain:
+		f[24] = 1
+	case sp.how == byContinuation:
+		f[25] = 1
+	case sp.how == bySubject:
+		f[26] = 1
+	case sp.how == bySameWords:
+		f[27] = 1
+	}
+	f[29] = b2f(sp.pronoun)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -706,10 +706,10 @@ func TestAckLostInOutageLongerThanWindowIsNotDuplicated(t *testing.T) {
 	}{
 		// The default window is the streams' retention: any redelivery is
 		// recognised, however long the outage.
-		{"default window", runner.Topology{}, 1},
+		{"default window", runner.Topology{Apply: true}, 1},
 		// A window shorter than the outage (the old fixed 2 minutes against
 		// a 152 s outage, scaled down) lets the redelivery store a copy.
-		{"window shorter than the outage", runner.Topology{DuplicateWindow: time.Second}, 2},
+		{"window shorter than the outage", runner.Topology{DuplicateWindow: time.Second, Apply: true}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -784,7 +784,7 @@ func TestAckLostInOutageLongerThanWindowIsNotDuplicated(t *testing.T) {
 // server accepts the topology with retention longer than the dead letters'.
 func TestDuplicateWindowIsTheRetention(t *testing.T) {
 	srv := pipelinetest.StartJetStream(t)
-	topo := runner.Topology{MaxAge: 60 * 24 * time.Hour}
+	topo := runner.Topology{MaxAge: 60 * 24 * time.Hour, Apply: true}
 	if err := runner.EnsureTopology(context.Background(), srv.JS, topo); err != nil {
 		t.Fatal(err)
 	}

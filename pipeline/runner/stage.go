@@ -28,7 +28,8 @@ type Stage struct {
 	From string
 	// To is the subject results are published to; "" for the last stage.
 	To string
-	// Version is recorded with Name in each article's Stages.
+	// Version is recorded with Name in each article's Stages when the
+	// stage publishes (To is set); the last stage has none to record.
 	Version string
 
 	Func pipeline.Func

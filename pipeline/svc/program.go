@@ -25,7 +25,7 @@ type Program struct {
 	// Build wires the service once configuration is parsed and valid and
 	// NATS is connected (js is ready for stages that need more than their
 	// subjects, such as the object store or a KV bucket).
-	Build func(ctx context.Context, base Config, log *zap.Logger, js jetstream.JetStream) (Service, error)
+	Build func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (Service, error)
 }
 
 // Run parses flags and environment into the shared Config and the
@@ -59,7 +59,7 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 		nc.Close()
 		return err
 	}
-	s, err := p.Build(ctx, base, log, js)
+	s, err := p.Build(ctx, log, js)
 	if err != nil {
 		nc.Close()
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {

@@ -16,7 +16,7 @@ import (
 func main() {
 	opts := enrichersvc.DefaultOptions()
 	svc.Main(svc.Program{Name: "enricher", Options: &opts,
-		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
 			return enrichersvc.Build(ctx, opts, log, js)
 		}}.Run)
 }

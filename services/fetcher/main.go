@@ -15,7 +15,7 @@ import (
 func main() {
 	opts := fetchersvc.DefaultOptions()
 	svc.Main(svc.Program{Name: "fetcher", Options: &opts,
-		Build: func(ctx context.Context, _ svc.Config, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
 			return fetchersvc.Build(ctx, opts, log, js)
 		}}.Run)
 }

@@ -23,9 +23,6 @@ import (
 	"github.com/newsflow/newsflow/services/sink/web"
 )
 
-// Version is recorded with the sink's stage name.
-const Version = "0.1.0"
-
 // Options are the sink's own settings.
 type Options struct {
 	// DB is the store: sqlite://path or postgres://... (see store.Open).
@@ -87,7 +84,6 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	stage := &runner.Stage{
 		Name:    pipeline.StageSink,
 		From:    pipeline.SubjectEnriched,
-		Version: Version,
 		Workers: 64,
 		Func: func(ctx context.Context, a pipeline.Article) (pipeline.Article, error) {
 			if err := st.Save(ctx, a); err != nil {

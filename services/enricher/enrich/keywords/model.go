@@ -8,44 +8,20 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 )
 
 // Model scores a candidate's features: the log-odds that it is a key are
 // a bias, a linear term and a sum of small regression trees (boosted).
 type Model struct {
 	// Features are the names the weights belong to (FeatureNames when fitted).
-	Features []string  `json:"features"`
-	Bias     float64   `json:"bias"`
-	Weights  []float64 `json:"weights"`
-	Trees    []Tree    `json:"trees,omitempty"`
+	Features []string     `json:"features"`
+	Bias     float64      `json:"bias"`
+	Weights  []float64    `json:"weights"`
+	Trees    []trees.Tree `json:"trees,omitempty"`
 	// Source says what the model was fitted on and how it was checked.
 	Source string `json:"source,omitempty"`
-}
-
-// Tree is a regression tree: Nodes[0] is the root.
-type Tree []Node
-
-// Node is a split (Left > 0: feature < Threshold goes Left, else Right)
-// or a leaf with its Value.
-type Node struct {
-	Feature   int     `json:"f,omitempty"`
-	Threshold float64 `json:"t,omitempty"`
-	Left      int     `json:"l,omitempty"`
-	Right     int     `json:"r,omitempty"`
-	Value     float64 `json:"v,omitempty"`
-}
-
-// Eval returns the tree's value for features f.
-func (t Tree) Eval(f []float64) float64 {
-	n := &t[0]
-	for n.Left > 0 {
-		if f[n.Feature] < n.Threshold {
-			n = &t[n.Left]
-		} else {
-			n = &t[n.Right]
-		}
-	}
-	return n.Value
 }
 
 // treeCandidates is how many candidates, the best by the linear term,

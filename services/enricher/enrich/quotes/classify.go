@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
-	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
+	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 )
 
 // The quotation classifier decides whether a quote-marked segment that
@@ -41,8 +41,8 @@ type Model struct {
 	// Trees are gradient-boosted on what the linear part leaves, over the
 	// raw features (interactions such as "short, lower case, nobody
 	// credited").
-	Trees     []keywords.Tree `json:"trees,omitempty"`
-	Threshold float64         `json:"threshold"`
+	Trees     []trees.Tree `json:"trees,omitempty"`
+	Threshold float64      `json:"threshold"`
 	// Source and figures of the fit, for the reader.
 	Note map[string]any `json:"note,omitempty"`
 }

@@ -39,18 +39,19 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
+	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
-var bp boostParams
+var bp trees.Params
 
 func init() {
-	flag.IntVar(&bp.rounds, "trees", 100, "boosted trees added to the linear model")
-	flag.IntVar(&bp.depth, "depth", 3, "depth of each tree")
-	flag.Float64Var(&bp.shrink, "shrink", 0.1, "shrinkage of each tree's values")
-	flag.Float64Var(&bp.lambda, "leaf-l2", 1, "L2 penalty on leaf values")
-	flag.Float64Var(&bp.minWeight, "min-weight", 5, "least hessian sum in a leaf")
-	flag.IntVar(&bp.bins, "bins", 32, "candidate thresholds per feature")
+	flag.IntVar(&bp.Rounds, "trees", 100, "boosted trees added to the linear model")
+	flag.IntVar(&bp.Depth, "depth", 3, "depth of each tree")
+	flag.Float64Var(&bp.Shrink, "shrink", 0.1, "shrinkage of each tree's values")
+	flag.Float64Var(&bp.Lambda, "leaf-l2", 1, "L2 penalty on leaf values")
+	flag.Float64Var(&bp.MinWeight, "min-weight", 5, "least hessian sum in a leaf")
+	flag.IntVar(&bp.Bins, "bins", 32, "candidate thresholds per feature")
 }
 
 type story struct {
@@ -259,8 +260,15 @@ func fit(stories []*story, lambda float64) *keywords.Model {
 		m.Bias -= w[j] * mean[j] / sd[j]
 	}
 	m.Bias = round(m.Bias)
-	if bp.rounds > 0 {
-		boost(m, xs, ys, bp)
+	if bp.Rounds > 0 {
+		base := make([]float64, len(xs))
+		for i, x := range xs {
+			base[i] = m.Bias
+			for j, w := range m.Weights {
+				base[i] += w * x[j]
+			}
+		}
+		m.Trees = trees.Fit(base, xs, ys, bp)
 	}
 	return m
 }

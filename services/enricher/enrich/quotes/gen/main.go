@@ -35,6 +35,7 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
+	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
@@ -44,15 +45,15 @@ type example struct {
 	fold int
 }
 
-var bp boostParams
+var bp trees.Params
 
 func init() {
-	flag.IntVar(&bp.rounds, "trees", 100, "boosted trees added to the linear model")
-	flag.IntVar(&bp.depth, "depth", 3, "depth of each tree")
-	flag.Float64Var(&bp.shrink, "shrink", 0.1, "shrinkage of each tree's values")
-	flag.Float64Var(&bp.lambda, "leaf-l2", 1, "L2 penalty on leaf values")
-	flag.Float64Var(&bp.minWeight, "min-weight", 5, "least hessian sum in a leaf")
-	flag.IntVar(&bp.bins, "bins", 32, "candidate thresholds per feature")
+	flag.IntVar(&bp.Rounds, "trees", 100, "boosted trees added to the linear model")
+	flag.IntVar(&bp.Depth, "depth", 3, "depth of each tree")
+	flag.Float64Var(&bp.Shrink, "shrink", 0.1, "shrinkage of each tree's values")
+	flag.Float64Var(&bp.Lambda, "leaf-l2", 1, "L2 penalty on leaf values")
+	flag.Float64Var(&bp.MinWeight, "min-weight", 5, "least hessian sum in a leaf")
+	flag.IntVar(&bp.Bins, "bins", 32, "candidate thresholds per feature")
 }
 
 func main() {
@@ -112,7 +113,7 @@ func main() {
 		"cv_folds":     *folds,
 		"cv_gold_kept": tp, "cv_gold_dropped": fn, "cv_false_alarms_before": fp0, "cv_false_alarms_after": fp,
 		"fit_gold_dropped": afn, "fit_false_alarms_after": afp,
-		"l2": *lambda, "maxloss": *maxLoss, "trees": bp.rounds, "depth": bp.depth,
+		"l2": *lambda, "maxloss": *maxLoss, "trees": bp.Rounds, "depth": bp.Depth,
 	}
 	b, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
@@ -216,7 +217,7 @@ func fit(exs []*example, lambda float64) *quotes.Model {
 	}
 	copy(m.Weights, w[:nf])
 	m.Bias = w[nf]
-	if bp.rounds > 0 {
+	if bp.Rounds > 0 {
 		base := make([]float64, len(exs))
 		raw := make([][]float64, len(exs))
 		ys := make([]float64, len(exs))
@@ -230,7 +231,7 @@ func fit(exs []*example, lambda float64) *quotes.Model {
 				ys[i] = 1
 			}
 		}
-		m.Trees = boost(base, raw, ys, bp)
+		m.Trees = trees.Fit(base, raw, ys, bp)
 	}
 	return m
 }

@@ -1,27 +1,26 @@
-// Copied from ../../keywords/gen/boost.go (the same trees, on a base score).
-package main
+package trees
 
 import (
 	"math"
 	"slices"
-
-	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
 )
 
-// boostParams shape the boosted trees.
-type boostParams struct {
-	rounds    int
-	depth     int
-	shrink    float64
-	lambda    float64 // L2 penalty on leaf values
-	minWeight float64 // least hessian sum in a leaf
-	bins      int     // candidate thresholds per feature
+// Params shape the boosted trees.
+type Params struct {
+	Rounds    int     // trees to grow
+	Depth     int     // of each tree
+	Shrink    float64 // shrinkage of each tree's values
+	Lambda    float64 // L2 penalty on leaf values
+	MinWeight float64 // least hessian sum in a leaf
+	Bins      int     // candidate thresholds per feature
 }
 
-// boost adds gradient-boosted regression trees for the logistic loss
-// (second-order leaf values, as XGBoost) on top of m's linear score.
-func boost(base []float64, xs [][]float64, ys []float64, p boostParams) []keywords.Tree {
-	var trees []keywords.Tree
+// Fit grows gradient-boosted regression trees for the logistic loss
+// (second-order leaf values, as XGBoost) on top of a base score (log-odds)
+// for examples xs with labels ys in {0, 1}. Leaf values are rounded to 5
+// decimals, so that a model file is the same on every machine.
+func Fit(base []float64, xs [][]float64, ys []float64, p Params) []Tree {
+	var trees []Tree
 	nf := len(xs[0])
 	cuts := make([][]float64, nf)
 	for j := range nf {
@@ -31,15 +30,15 @@ func boost(base []float64, xs [][]float64, ys []float64, p boostParams) []keywor
 		}
 		slices.Sort(vals)
 		vals = slices.Compact(vals)
-		if len(vals) <= p.bins {
+		if len(vals) <= p.Bins {
 			// thresholds between the distinct values
 			for k := 1; k < len(vals); k++ {
 				cuts[j] = append(cuts[j], (vals[k-1]+vals[k])/2)
 			}
 			continue
 		}
-		for k := 1; k < p.bins; k++ {
-			v := vals[k*len(vals)/p.bins]
+		for k := 1; k < p.Bins; k++ {
+			v := vals[k*len(vals)/p.Bins]
 			if len(cuts[j]) == 0 || v > cuts[j][len(cuts[j])-1] {
 				cuts[j] = append(cuts[j], v)
 			}
@@ -60,13 +59,13 @@ func boost(base []float64, xs [][]float64, ys []float64, p boostParams) []keywor
 	score := slices.Clone(base)
 	g, h := make([]float64, len(xs)), make([]float64, len(xs))
 	rows := make([]int, len(xs))
-	for range p.rounds {
+	for range p.Rounds {
 		for i := range xs {
 			q := 1 / (1 + math.Exp(-score[i]))
 			g[i], h[i] = ys[i]-q, q*(1-q)
 			rows[i] = i
 		}
-		var t keywords.Tree
+		var t Tree
 		grow(&t, rows, 0, bin, cuts, g, h, p)
 		for i, x := range xs {
 			score[i] += t.Eval(x)
@@ -77,19 +76,19 @@ func boost(base []float64, xs [][]float64, ys []float64, p boostParams) []keywor
 }
 
 // grow appends to t the node for rows and returns its index.
-func grow(t *keywords.Tree, rows []int, depth int, bin [][]uint8, cuts [][]float64, g, h []float64, p boostParams) int {
+func grow(t *Tree, rows []int, depth int, bin [][]uint8, cuts [][]float64, g, h []float64, p Params) int {
 	var G, H float64
 	for _, i := range rows {
 		G += g[i]
 		H += h[i]
 	}
 	self := len(*t)
-	*t = append(*t, keywords.Node{Value: round(p.shrink * G / (H + p.lambda))})
-	if depth == p.depth || H < 2*p.minWeight {
+	*t = append(*t, Node{Value: round(p.Shrink * G / (H + p.Lambda))})
+	if depth == p.Depth || H < 2*p.MinWeight {
 		return self
 	}
 	bestGain, bestF, bestK := 0.0, -1, 0
-	parent := G * G / (H + p.lambda)
+	parent := G * G / (H + p.Lambda)
 	for j := range cuts {
 		nb := len(cuts[j]) + 1
 		if nb < 2 {
@@ -106,10 +105,10 @@ func grow(t *keywords.Tree, rows []int, depth int, bin [][]uint8, cuts [][]float
 			lg += hg[k]
 			lh += hh[k]
 			rg, rh := G-lg, H-lh
-			if lh < p.minWeight || rh < p.minWeight {
+			if lh < p.MinWeight || rh < p.MinWeight {
 				continue
 			}
-			if gain := lg*lg/(lh+p.lambda) + rg*rg/(rh+p.lambda) - parent; gain > bestGain {
+			if gain := lg*lg/(lh+p.Lambda) + rg*rg/(rh+p.Lambda) - parent; gain > bestGain {
 				bestGain, bestF, bestK = gain, j, k
 			}
 		}
@@ -127,6 +126,8 @@ func grow(t *keywords.Tree, rows []int, depth int, bin [][]uint8, cuts [][]float
 	}
 	l := grow(t, left, depth+1, bin, cuts, g, h, p)
 	r := grow(t, right, depth+1, bin, cuts, g, h, p)
-	(*t)[self] = keywords.Node{Feature: bestF, Threshold: cuts[bestF][bestK], Left: l, Right: r}
+	(*t)[self] = Node{Feature: bestF, Threshold: cuts[bestF][bestK], Left: l, Right: r}
 	return self
 }
+
+func round(v float64) float64 { return math.Round(v*1e5) / 1e5 }

@@ -324,9 +324,17 @@ func isASCII(s string) bool {
 	return true
 }
 
+// accentStrippers reuses the chains stripAccents runs (transform.String
+// resets one before use): building a chain per name cost an allocation
+// per non-ASCII name.
+var accentStrippers = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
 func stripAccents(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := accentStrippers.Get().(transform.Transformer)
 	out, _, err := transform.String(t, s)
+	accentStrippers.Put(t)
 	if err != nil {
 		return s
 	}

@@ -265,6 +265,10 @@ func (g *Gazetteer) ByNominal(nominal string) []*Known { return g.byNominal[stri
 func Key(name string) string {
 	if !isASCII(name) {
 		name = stripAccents(name)
+	} else if foldedASCII(name) {
+		// Most names reach here already folded (keys of keys, lower-case
+		// words): no copy to make.
+		return trimKey(name)
 	}
 	var b strings.Builder
 	b.Grow(len(name))
@@ -285,11 +289,30 @@ func Key(name string) string {
 		}
 		b.WriteRune(unicode.ToLower(r))
 	}
-	k := b.String()
+	return trimKey(b.String())
+}
+
+// trimKey drops a possessive and a leading "the" from a folded name.
+func trimKey(k string) string {
 	k = strings.TrimSuffix(k, "'s")
 	k = strings.TrimSuffix(k, "'")
 	k = strings.TrimPrefix(k, "the ")
 	return k
+}
+
+// foldedASCII reports whether Key's folding loop would return the ASCII
+// string s unchanged: no capitals, dots, hyphens or backquotes, and single
+// spaces between words only.
+func foldedASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c == '.', c == '-', c == '`', c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {
@@ -301,9 +324,17 @@ func isASCII(s string) bool {
 	return true
 }
 
+// accentStrippers reuses the chains stripAccents runs (transform.String
+// resets one before use): building a chain per name cost an allocation
+// per non-ASCII name.
+var accentStrippers = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
 func stripAccents(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := accentStrippers.Get().(transform.Transformer)
 	out, _, err := transform.String(t, s)
+	accentStrippers.Put(t)
 	if err != nil {
 		return s
 	}

@@ -90,13 +90,36 @@ func (r *Remembered) Merge(o Remembered) {
 	}
 }
 
+// mergeScanMax is the number of counts up to which mergeCounts finds a key
+// by scanning rather than through a map.
+const mergeScanMax = 16
+
 func mergeCounts(a, b []Count, limit int) []Count {
 	out := slices.Clone(a)
-	for _, c := range b {
-		if i := slices.IndexFunc(out, func(x Count) bool { return x.Key == c.Key }); i >= 0 {
-			out[i].N += c.N
-		} else {
-			out = append(out, c)
+	if len(out)+len(b) > mergeScanMax {
+		// An article's clues are every other entity in it, for each
+		// entity: a scan per count would be cubic in the entities.
+		at := make(map[string]int, len(out)+len(b))
+		for i, x := range out {
+			if _, ok := at[x.Key]; !ok {
+				at[x.Key] = i
+			}
+		}
+		for _, c := range b {
+			if i, ok := at[c.Key]; ok {
+				out[i].N += c.N
+			} else {
+				at[c.Key] = len(out)
+				out = append(out, c)
+			}
+		}
+	} else {
+		for _, c := range b {
+			if i := slices.IndexFunc(out, func(x Count) bool { return x.Key == c.Key }); i >= 0 {
+				out[i].N += c.N
+			} else {
+				out = append(out, c)
+			}
 		}
 	}
 	// Stable: among equal counts the older entry stays first, so the

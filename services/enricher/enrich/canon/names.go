@@ -146,8 +146,12 @@ func isOfficePlace(g *Gazetteer, w string) bool {
 // honorifics, middle initials and generational suffixes dropped, so that
 // "Wendy R. Sherman" and "Wendy Sherman" share it.
 func PersonKey(name string) string {
+	k := Key(name)
+	if personKeyAsIs(k) {
+		return k
+	}
 	var parts []string
-	for _, w := range strings.Fields(Key(name)) {
+	for _, w := range strings.Fields(k) {
 		if suffixes[w] {
 			continue
 		}
@@ -164,6 +168,23 @@ func PersonKey(name string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// personKeyAsIs reports whether PersonKey's word loop would keep the
+// folded name k as it is: at most two words, no suffix, no initial after
+// the first word.
+func personKeyAsIs(k string) bool {
+	n := 0
+	for w := range strings.SplitSeq(k, " ") {
+		if w == "" || suffixes[w] || (n > 0 && utf8.RuneCountInString(w) == 1) {
+			return false
+		}
+		n++
+		if n > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 // surname returns the folded surname of a full name, or "" for a single word.

@@ -3,7 +3,8 @@
 # binaries (initdb, postgres; the tests start their own throwaway server),
 # headless Chromium (the web view's end-to-end tests), and docker-compose
 # and curl (the compose smoke test; the Docker engine itself must be
-# running). Debian/Ubuntu. Idempotent: installs only what is missing.
+# running), and iso-codes (the ISO 3166-2 list the enricher's US state
+# names are checked against). Debian/Ubuntu. Idempotent: installs only what is missing.
 # `make test` (and so CI) runs it first.
 set -euo pipefail
 
@@ -22,13 +23,14 @@ have_postgres || packages+=(postgresql)
 have_chromium || packages+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
 command -v curl >/dev/null 2>&1 || packages+=(curl)
+[ -f /usr/share/iso-codes/json/iso_3166-2.json ] || packages+=(iso-codes)
 
 check_docker() {
 	docker info >/dev/null 2>&1 || { echo "test-deps: the Docker engine is not running (the compose smoke test needs it)" >&2; exit 1; }
 }
 
 if [ ${#packages[@]} -eq 0 ]; then
-	echo "test-deps: PostgreSQL, Chromium, docker-compose and curl are already installed"
+	echo "test-deps: PostgreSQL, Chromium, docker-compose, curl and iso-codes are already installed"
 	check_docker
 	exit 0
 fi

@@ -93,15 +93,11 @@ func deadCmd(ctx context.Context, e *env, args []string) error {
 	case (sub == "list" || sub == "ls") && len(seqs) > 0:
 		return fmt.Errorf("%w: dead list takes no arguments", errUsage)
 	}
-	nc, err := dialNATS(conn, "dead")
+	nc, js, err := dialJetStream(conn, "dead")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
 	stream, err := js.Stream(ctx, pipeline.StreamDeadLetter)
 	if err != nil {
 		return fmt.Errorf("dead-letter stream %s: %w", pipeline.StreamDeadLetter, err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline/svc"
 )
@@ -31,4 +32,19 @@ func dialNATS(c *svc.Config, name string, opts ...nats.Option) (*nats.Conn, erro
 		return nil, fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", c.NATSURL, err)
 	}
 	return nc, nil
+}
+
+// dialJetStream connects as dialNATS does and opens JetStream on the
+// connection, which the caller closes.
+func dialJetStream(c *svc.Config, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := dialNATS(c, name, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
 }

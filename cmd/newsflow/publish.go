@@ -41,15 +41,11 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 	if *url != "" && len(paths) != 1 {
 		return fmt.Errorf("%w: -url names one article but %d files were given", errUsage, len(paths))
 	}
-	nc, err := dialNATS(conn, "publish")
+	nc, js, err := dialJetStream(conn, "publish")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
 	p := publisher{js: js, stdin: e.stdin, maxBody: claimcheck.Threshold(nc.MaxPayload()), source: *source, url: *url, contentType: *contentType}
 	bar := newProgress(e.stderr, len(paths))
 	var stored, dup int

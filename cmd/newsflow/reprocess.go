@@ -47,15 +47,11 @@ func reprocessCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: -since: %w", errUsage, err)
 	}
-	nc, err := dialNATS(conn, "reprocess")
+	nc, js, err := dialJetStream(conn, "reprocess")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
 	stream, err := js.Stream(ctx, in.stream)
 	if err != nil {
 		return fmt.Errorf("stream %s: %w", in.stream, err)

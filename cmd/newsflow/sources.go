@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/pipeline/svc"
@@ -120,13 +119,8 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 }
 
 func openRegistry(ctx context.Context, conn *svc.Config) (*sources.Registry, func(), error) {
-	nc, err := dialNATS(conn, "sources")
+	nc, js, err := dialJetStream(conn, "sources")
 	if err != nil {
-		return nil, nil, err
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		nc.Close()
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -99,6 +99,23 @@ func (q *articleQuery) open(ctx context.Context) (articles, error) {
 	return localArticles{st}, nil
 }
 
+// start parses args, opens where the articles are and resolves -entity
+// names: what search and export do before they read.
+func (q *articleQuery) start(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (articles, error) {
+	if err := q.parse(e, fs, args); err != nil {
+		return nil, err
+	}
+	src, err := q.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := resolveEntities(ctx, e, src, q.v); err != nil {
+		src.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
 // resolveEntities makes every -entity that names no entity exactly but is
 // part of one's name — a surname, "Putin" for "Vladimir Putin" — name that
 // entity, the most mentioned when several match, and says so on stderr.
@@ -165,17 +182,11 @@ func searchCmd(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON lines (one article summary per line) instead of a table")
 	fs.Func("cursor", "continue from the cursor printed after the previous page", setParam(q.v, "cursor"))
 	fs.Func("limit", fmt.Sprintf("articles per page (default %d, at most %d)", store.DefaultLimit, store.MaxLimit), setParam(q.v, "limit"))
-	if err := q.parse(e, fs, args); err != nil {
-		return err
-	}
-	src, err := q.open(ctx)
+	src, err := q.start(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if err := resolveEntities(ctx, e, src, q.v); err != nil {
-		return err
-	}
 	page, err := src.Page(ctx, q.v)
 	if err != nil {
 		return err
@@ -206,17 +217,11 @@ func exportCmd(ctx context.Context, e *env, args []string) error {
 	}
 	q := queryFlags(fs)
 	fs.Func("limit", "stop after this many articles (default: all)", setParam(q.v, "limit"))
-	if err := q.parse(e, fs, args); err != nil {
-		return err
-	}
-	src, err := q.open(ctx)
+	src, err := q.start(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if err := resolveEntities(ctx, e, src, q.v); err != nil {
-		return err
-	}
 	return src.Export(ctx, q.v, e.stdout)
 }
 

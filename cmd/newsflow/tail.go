@@ -27,15 +27,11 @@ func tailCmd(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: tail takes no arguments, got %q", errUsage, pos)
 	}
-	nc, err := dialNATS(conn, "tail", nats.MaxReconnects(-1))
+	nc, js, err := dialJetStream(conn, "tail", nats.MaxReconnects(-1))
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
 	stream, show := pipeline.StreamEnriched, func(m jetstream.Msg) { printArticle(e, m.Data(), *summary) }
 	if *dead {
 		stream, show = pipeline.StreamDeadLetter, func(m jetstream.Msg) { printDeadLetter(e, m.Headers(), m.Data(), *summary) }

@@ -39,7 +39,8 @@ func benchE2ECmd(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&c.latN, "latency-n", 300, "pages published at half the measured end-to-end rate, for the latency figures")
 	deploys := fs.String("deployments", "stages,services,aio", "what to run, comma-separated: stages (each stage alone), services (the three binaries), aio (newsflow run)")
 	variants := fs.String("variants", "", "semicolon-separated sets of extra flags given to every service and to newsflow run, each run as its own column\n"+
-		`after the defaults (e.g. "-max-age=1h"); "" runs the defaults only`)
+		`after the defaults (e.g. "-max-age=1h"); "" runs the defaults only. A field bin=DIR runs that variant's binaries from DIR\n`+
+		"(another build, for a before/after of code in the same run)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -153,17 +154,25 @@ func runE2E(ctx context.Context, c e2eConfig) (e2eResults, error) {
 		if vi > 0 {
 			suffix = " " + strings.Join(v, " ")
 		}
-		var alone *e2eResult
+		vc := c
+		var flags []string
+		for _, f := range v {
+			if dir, ok := strings.CutPrefix(f, "bin="); ok {
+				vc.bin = dir
+				continue
+			}
+			flags = append(flags, f)
+		}
+		v = flags
 		for _, d := range c.deployments {
 			fmt.Fprintf(c.log, "bench e2e: %s%s\n", d, suffix)
 			var r *e2eResult
 			var err error
 			switch d {
 			case "stages":
-				r, err = runStagesAlone(ctx, c, v)
-				alone = r
+				r, err = runStagesAlone(ctx, vc, v)
 			case "services", "aio":
-				r, err = runDeployment(ctx, c, d, v)
+				r, err = runDeployment(ctx, vc, d, v)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s%s: %w", d, suffix, err)
@@ -171,7 +180,6 @@ func runE2E(ctx context.Context, c e2eConfig) (e2eResults, error) {
 			r.name = d + suffix
 			out = append(out, r)
 		}
-		_ = alone
 	}
 	return out, nil
 }
@@ -444,6 +452,16 @@ func (cl *client) publish(ctx context.Context, run string, pages [][]byte, from,
 		m.Header.Set(pipeline.HeaderContentType, "text/html")
 		sent[id] = time.Now()
 		f, err := cl.js.PublishMsgAsync(m)
+		for errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+			// JetStream is behind: wait for the acks, then go on.
+			select {
+			case <-cl.js.PublishAsyncComplete():
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			f, err = cl.js.PublishMsgAsync(m)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -71,12 +71,24 @@ func benchE2ECmd(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %s: run `make build` first or set -bin", errUsage, err)
 		}
 	}
+	before := loadAverage()
 	res, err := runE2E(ctx, c)
 	if err != nil {
 		return err
 	}
 	res.print(e.stdout, c)
+	fmt.Fprintf(e.stdout, "Load average (1 min) at the start %s, at the end %s.\n", before, loadAverage())
 	return nil
+}
+
+// loadAverage is the machine's one-minute load average, for the record:
+// the figures mean little without it on a shared machine.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 type e2eConfig struct {
@@ -141,6 +153,7 @@ type e2eResult struct {
 	jsBytes    int64
 	storeBytes int64
 	streams    map[string]int64 // bytes per article stream, as the server reports them
+	streamDisk map[string]int64 // bytes on disk per article stream
 	mem        map[string]procMem
 	peak       map[string]int64
 }
@@ -718,6 +731,17 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 	if r.storeBytes, err = diskUsage(storeDir, "jetstream"); err != nil {
 		return nil, err
 	}
+	r.streamDisk = map[string]int64{}
+	for _, h := range hops {
+		dirs, _ := filepath.Glob(filepath.Join(jsDir, "*", "streams", h.stream))
+		for _, d := range dirs {
+			n, err := diskUsage(d)
+			if err != nil {
+				return nil, err
+			}
+			r.streamDisk[h.stream] += n
+		}
+	}
 	return r, nil
 }
 
@@ -886,6 +910,13 @@ func (rs e2eResults) print(w io.Writer, c e2eConfig) {
 		fmt.Fprintf(w, "| dead-lettered (all phases); latency phase not stored | %d; %d |\n", r.dead, max(r.lost, 0))
 		fmt.Fprintf(w, "| disk per article (KB): JetStream + store = total | %s + %s = **%s** |\n",
 			kb(r.jsBytes, r.articles), kb(r.storeBytes, r.articles), kb(r.jsBytes+r.storeBytes, r.articles))
+		other := r.jsBytes
+		for _, n := range r.streamDisk {
+			other -= n
+		}
+		fmt.Fprintf(w, "| JetStream on disk per article (KB): raw / clean / enriched / the rest (KV buckets, other streams) | %s / %s / %s / %s |\n",
+			kb(r.streamDisk[pipeline.StreamRaw], r.articles), kb(r.streamDisk[pipeline.StreamClean], r.articles),
+			kb(r.streamDisk[pipeline.StreamEnriched], r.articles), kb(other, r.articles))
 		fmt.Fprintf(w, "| stream bytes per article (KB, server's count): raw / clean / enriched | %s / %s / %s |\n",
 			kb(r.streams[pipeline.StreamRaw], r.articles), kb(r.streams[pipeline.StreamClean], r.articles), kb(r.streams[pipeline.StreamEnriched], r.articles))
 		names := make([]string, 0, len(r.mem))

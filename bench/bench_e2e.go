@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ func benchE2ECmd(ctx context.Context, e *env, args []string) error {
 	deploys := fs.String("deployments", "stages,services,aio", "what to run, comma-separated: stages (each stage alone), services (the three binaries), aio (newsflow run)")
 	variants := fs.String("variants", "", "semicolon-separated sets of extra flags given to every service and to newsflow run, each run as its own column\n"+
 		`after the defaults (e.g. "-max-age=1h"); "" runs the defaults only. A field bin=DIR runs that variant's binaries from DIR\n`+
-		"(another build, for a before/after of code in the same run)")
+		"(another build, for a before/after of code in the same run); a field NAME=VALUE (upper case) is set in their environment (GOMEMLIMIT=200MiB)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,6 +92,9 @@ func loadAverage() string {
 	return strings.Fields(string(b))[0]
 }
 
+// envVar is a variant's field that sets an environment variable.
+var envVar = regexp.MustCompile(`^[A-Z][A-Z0-9_]*=`)
+
 type e2eConfig struct {
 	bin         string
 	pagesDir    string
@@ -98,6 +102,7 @@ type e2eConfig struct {
 	n, latN     int
 	deployments []string   // stages, services, aio
 	variants    [][]string // extra flags; the first is the defaults (nil)
+	env         []string   // the variant's environment for the services and newsflow run
 	log         io.Writer
 }
 
@@ -172,6 +177,10 @@ func runE2E(ctx context.Context, c e2eConfig) (e2eResults, error) {
 		for _, f := range v {
 			if dir, ok := strings.CutPrefix(f, "bin="); ok {
 				vc.bin = dir
+				continue
+			}
+			if envVar.MatchString(f) {
+				vc.env = append(vc.env, f)
 				continue
 			}
 			flags = append(flags, f)
@@ -521,7 +530,7 @@ func startService(ctx context.Context, c e2eConfig, name, url, dir string, owner
 	if name == "sink" {
 		args = append(args, "-db", "sqlite://"+filepath.Join(dir, "store", "newsflow.db"), "-api-addr=")
 	}
-	return startProc(ctx, c.log, name, filepath.Join(c.bin, name), nil, args...)
+	return startProc(ctx, c.log, name, filepath.Join(c.bin, name), c.env, args...)
 }
 
 // runStagesAlone measures each stage alone: raw is pre-filled, then the
@@ -666,7 +675,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 		}
 		data := filepath.Join(dir, "data")
 		args := append([]string{"run", "-data-dir", data, "-nats-port", strconv.Itoa(port), "-ops-addr=", "-api-addr=", "-fetch-api-addr=", "-log-level", "warn"}, variant...)
-		p, err := startProc(ctx, c.log, "newsflow run", filepath.Join(c.bin, "newsflow"), nil, args...)
+		p, err := startProc(ctx, c.log, "newsflow run", filepath.Join(c.bin, "newsflow"), c.env, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -74,10 +74,10 @@ func benchE2ECmd(ctx context.Context, e *env, args []string) error {
 	}
 	before := loadAverage()
 	res, err := runE2E(ctx, c)
+	res.print(e.stdout, c) // what was measured before an error, too
 	if err != nil {
 		return err
 	}
-	res.print(e.stdout, c)
 	fmt.Fprintf(e.stdout, "Load average (1 min) at the start %s, at the end %s.\n", before, loadAverage())
 	return nil
 }
@@ -197,7 +197,7 @@ func runE2E(ctx context.Context, c e2eConfig) (e2eResults, error) {
 				r, err = runDeployment(ctx, vc, d, v)
 			}
 			if err != nil {
-				return nil, fmt.Errorf("%s%s: %w", d, suffix, err)
+				return out, fmt.Errorf("%s%s: %w", d, suffix, err)
 			}
 			r.name = d + suffix
 			out = append(out, r)

@@ -742,7 +742,11 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 	}
 	r.streamDisk = map[string]int64{}
 	for _, h := range hops {
+		// <store dir>/jetstream/<account>/streams/<name>, the store dir
+		// being jsDir (services) or within it.
 		dirs, _ := filepath.Glob(filepath.Join(jsDir, "*", "streams", h.stream))
+		more, _ := filepath.Glob(filepath.Join(jsDir, "*", "*", "streams", h.stream))
+		dirs = append(dirs, more...)
 		for _, d := range dirs {
 			n, err := diskUsage(d)
 			if err != nil {

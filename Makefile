@@ -101,6 +101,7 @@ bench: build
 	$(GO) build -o bin/newsflow-bench ./bench
 	./bin/newsflow-bench runner
 	./bin/newsflow-bench services -bin bin
+	./bin/newsflow-bench e2e -bin bin -pages ../shared/extraction -n 1000 -latency-n 300
 	./bin/newsflow-bench ner ../shared/ner/conll2003/eng.testa
 
 ## tidy: go mod tidy in every module (-e: a test-only dependency of

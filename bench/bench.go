@@ -9,6 +9,7 @@ import (
 
 func benchCmd(ctx context.Context, e *env, args []string) error {
 	benches := map[string]func(context.Context, *env, []string) error{
+		"e2e":      benchE2ECmd,
 		"extract":  benchExtractCmd,
 		"fetch":    benchFetchCmd,
 		"ner":      benchNERCmd,
@@ -16,7 +17,7 @@ func benchCmd(ctx context.Context, e *env, args []string) error {
 		"services": benchServicesCmd,
 	}
 	if len(args) == 0 {
-		return fmt.Errorf("%w: newsflow-bench runner|services|extract|ner|fetch [flags]", errUsage)
+		return fmt.Errorf("%w: newsflow-bench e2e|runner|services|extract|ner|fetch [flags]", errUsage)
 	}
 	b, ok := benches[args[0]]
 	if !ok {

@@ -31,6 +31,9 @@ type env struct {
 var errUsage = errors.New("usage")
 
 func main() {
+	if serveNATSIfAsked() {
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	err := benchCmd(ctx, e, os.Args[1:])

@@ -21,7 +21,7 @@ func TestTopologyHasOneOwner(t *testing.T) {
 	srv := pipelinetest.StartJetStream(t) // created by a non-owner: nothing was there
 	ctx := context.Background()
 	maxAge := func() time.Duration {
-		s, err := srv.JS.Stream(ctx, pipeline.StreamRaw)
+		s, err := srv.JS.Stream(ctx, pipeline.StreamClean)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestTopologyHasOneOwner(t *testing.T) {
 	if !errors.Is(err, runner.ErrTopologyMismatch) {
 		t.Fatalf("a replica with another max age: %v, want ErrTopologyMismatch", err)
 	}
-	for _, want := range []string{"stream " + pipeline.StreamRaw, "max_age is 168h0m0s on the server, 24h0m0s here", "-apply-topology"} {
+	for _, want := range []string{"stream " + pipeline.StreamClean, "max_age is 168h0m0s on the server, 24h0m0s here", "-apply-topology"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -62,6 +62,54 @@ func TestTopologyHasOneOwner(t *testing.T) {
 	}
 	if err := runner.EnsureTopology(ctx, srv.JS, runner.Topology{}); !errors.Is(err, runner.ErrTopologyMismatch) {
 		t.Fatalf("a replica left at the default after the owner changed it: %v", err)
+	}
+}
+
+// By default the streams are S2-compressed and raw articles are kept for
+// DefaultRawMaxAge, the others for MaxAge; compression is a setting a
+// non-owner verifies like the others, and the owner can change it.
+func TestTopologyCompressionAndRawRetention(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	config := func(name string) jetstream.StreamConfig {
+		s, err := srv.JS.Stream(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.CachedInfo().Config
+	}
+	for _, name := range []string{pipeline.StreamRaw, pipeline.StreamClean, pipeline.StreamEnriched, pipeline.StreamDeadLetter} {
+		if c := config(name); c.Compression != jetstream.S2Compression {
+			t.Errorf("%s: compression %v, want s2", name, c.Compression)
+		}
+	}
+	if c := config(pipeline.StreamRaw); c.MaxAge != runner.DefaultRawMaxAge || c.Duplicates != runner.DefaultRawMaxAge {
+		t.Errorf("raw: max age %s, duplicate window %s, want %s", c.MaxAge, c.Duplicates, runner.DefaultRawMaxAge)
+	}
+	if c := config(pipeline.StreamClean); c.MaxAge != 7*24*time.Hour {
+		t.Errorf("clean: max age %s, want 7 days", c.MaxAge)
+	}
+
+	plain := runner.Topology{Uncompressed: true}
+	err := runner.EnsureTopology(ctx, srv.JS, plain)
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "compression is S2 on the server, None here") {
+		t.Fatalf("a replica configured without compression: %v, want a compression mismatch", err)
+	}
+	plain.Apply = true
+	if err := runner.EnsureTopology(ctx, srv.JS, plain); err != nil {
+		t.Fatal(err)
+	}
+	if c := config(pipeline.StreamRaw); c.Compression != jetstream.NoCompression {
+		t.Errorf("the owner's compression was not applied: %v", c.Compression)
+	}
+
+	// A raw retention longer than MaxAge is cut to it.
+	long := runner.Topology{MaxAge: time.Hour, RawMaxAge: 24 * time.Hour, Apply: true}
+	if err := runner.EnsureTopology(ctx, srv.JS, long); err != nil {
+		t.Fatal(err)
+	}
+	if c := config(pipeline.StreamRaw); c.MaxAge != time.Hour {
+		t.Errorf("raw max age %s, want MaxAge (1h)", c.MaxAge)
 	}
 }
 

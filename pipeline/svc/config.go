@@ -28,6 +28,8 @@ type Config struct {
 	// when the server's settings differ from its own (runner.Topology).
 	Replicas      int
 	MaxAge        time.Duration
+	RawMaxAge     time.Duration // raw HTML's retention (runner.Topology.RawMaxAge)
+	Compression   string        // s2 or none
 	ApplyTopology bool
 
 	// Stage tuning; zero keeps the runner's defaults.
@@ -44,12 +46,14 @@ type Config struct {
 // DefaultConfig returns the defaults the flags start from.
 func DefaultConfig() Config {
 	return Config{
-		NATSURL:   "nats://127.0.0.1:4222",
-		OpsAddr:   "127.0.0.1:9090", // metrics and probes are not for the world; compose sets ":9090" on its network
-		LogLevel:  "info",
-		LogFormat: "json",
-		Replicas:  1,
-		MaxAge:    7 * 24 * time.Hour,
+		NATSURL:     "nats://127.0.0.1:4222",
+		OpsAddr:     "127.0.0.1:9090", // metrics and probes are not for the world; compose sets ":9090" on its network
+		LogLevel:    "info",
+		LogFormat:   "json",
+		Replicas:    1,
+		MaxAge:      7 * 24 * time.Hour,
+		RawMaxAge:   runner.DefaultRawMaxAge,
+		Compression: "s2",
 
 		DrainTimeout: 5 * time.Second,
 	}
@@ -77,7 +81,10 @@ func (c *Config) RegisterProcessFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or console")
 	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of each stream (3 on a clustered JetStream)")
-	fs.DurationVar(&c.MaxAge, "max-age", c.MaxAge, "how long articles stay in the streams for replay")
+	fs.DurationVar(&c.MaxAge, "max-age", c.MaxAge, "how long clean and enriched articles stay in the streams for replay")
+	fs.DurationVar(&c.RawMaxAge, "raw-max-age", c.RawMaxAge,
+		"how long raw articles (fetched HTML) stay, for reprocessing and for a cleaner outage to be ridden out; at most -max-age")
+	fs.StringVar(&c.Compression, "stream-compression", c.Compression, "compression of the streams on disk: s2 or none")
 	fs.BoolVar(&c.ApplyTopology, "apply-topology", c.ApplyTopology,
 		"own the stream layout: create or update the streams and this service's consumers to these flags (otherwise they are only created if missing, and a difference stops the service)")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "messages processed at once per stage (0: 2×CPUs)")
@@ -107,6 +114,12 @@ func (c Config) Validate() error {
 	if c.MaxAge < time.Minute {
 		errs = append(errs, fmt.Errorf("max-age %s: want at least 1m", c.MaxAge))
 	}
+	if c.RawMaxAge < time.Minute {
+		errs = append(errs, fmt.Errorf("raw-max-age %s: want at least 1m", c.RawMaxAge))
+	}
+	if c.Compression != "s2" && c.Compression != "none" {
+		errs = append(errs, fmt.Errorf("stream-compression %q: want s2 or none", c.Compression))
+	}
 	if c.Workers < 0 || c.MaxDeliver < 0 || c.Timeout < 0 || c.DrainTimeout < 0 {
 		errs = append(errs, errors.New("workers, timeout, max-deliver and drain-timeout cannot be negative"))
 	}
@@ -118,7 +131,8 @@ func (c Config) Validate() error {
 
 // Topology is the stream layout c asks for.
 func (c Config) Topology() runner.Topology {
-	return runner.Topology{Replicas: c.Replicas, MaxAge: c.MaxAge, Apply: c.ApplyTopology}
+	return runner.Topology{Replicas: c.Replicas, MaxAge: c.MaxAge, RawMaxAge: c.RawMaxAge,
+		Uncompressed: c.Compression == "none", Apply: c.ApplyTopology}
 }
 
 // Tune applies the stage settings c sets (non-zero) to st, over the

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -134,46 +135,120 @@ func hash(s string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// Recall implements canon.Memory.
+// Recall implements canon.Memory. Its reads go out at once, not one
+// round trip after another: the index keys, then the entities they name.
 func (m *Memory) Recall(ctx context.Context, keys []string) ([]canon.Remembered, error) {
-	var ids []string
-	for _, k := range keys {
-		var members []string
-		if _, err := m.get(ctx, indexKey(k), &members); err != nil {
-			return nil, fmt.Errorf("entitykv: recall %q: %w", k, err)
+	members := make([][]string, len(keys))
+	err := each(len(keys), func(i int) error {
+		if _, err := m.get(ctx, indexKey(keys[i]), &members[i]); err != nil {
+			return fmt.Errorf("entitykv: recall %q: %w", keys[i], err)
 		}
-		for _, id := range members {
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, ms := range members {
+		for _, id := range ms {
 			if !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
 		}
 	}
-	out := make([]canon.Remembered, 0, len(ids))
-	for _, id := range ids {
-		var r canon.Remembered
-		rev, err := m.get(ctx, entityKey(id), &r)
+	recs := make([]canon.Remembered, len(ids))
+	revs := make([]uint64, len(ids))
+	err = each(len(ids), func(i int) error {
+		rev, err := m.get(ctx, entityKey(ids[i]), &recs[i])
 		if err != nil {
-			return nil, fmt.Errorf("entitykv: recall %s: %w", id, err)
+			return fmt.Errorf("entitykv: recall %s: %w", ids[i], err)
 		}
-		if rev != 0 {
+		revs[i] = rev
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]canon.Remembered, 0, len(ids))
+	for i, r := range recs {
+		if revs[i] != 0 {
 			out = append(out, r)
 		}
 	}
 	return out, nil
 }
 
-// Remember implements canon.Memory.
+// Remember implements canon.Memory. Each key is written once, its
+// changes applied in the records' order as one compare-and-set, and the
+// keys are written at once, not one round trip after another.
 func (m *Memory) Remember(ctx context.Context, recs []canon.Remembered) error {
+	var entities, index []string // keys, in first-seen order
+	merges := map[string][]canon.Remembered{}
+	adds := map[string][]string{}
+	named := map[string]string{} // index key → the canon key it hashes
 	for _, r := range recs {
-		err := m.update(ctx, entityKey(r.ID), func(stored *canon.Remembered) { stored.Merge(r) }, func() any { return &canon.Remembered{ID: r.ID, Type: r.Type} })
-		if err != nil {
-			return fmt.Errorf("entitykv: remember %s: %w", r.ID, err)
+		k := entityKey(r.ID)
+		if _, ok := merges[k]; !ok {
+			entities = append(entities, k)
 		}
-		for _, k := range r.Keys {
-			err := m.updateMembers(ctx, indexKey(k), r.ID)
-			if err != nil {
-				return fmt.Errorf("entitykv: index %q: %w", k, err)
+		merges[k] = append(merges[k], r)
+		for _, key := range r.Keys {
+			ik := indexKey(key)
+			if _, ok := adds[ik]; !ok {
+				index = append(index, ik)
+				named[ik] = key
 			}
+			adds[ik] = append(adds[ik], r.ID)
+		}
+	}
+	return each(len(entities)+len(index), func(i int) error {
+		if i < len(entities) {
+			k := merges[entities[i]]
+			err := m.update(ctx, entities[i], func(stored *canon.Remembered) {
+				for _, r := range k {
+					stored.Merge(r)
+				}
+			}, func() any { return &canon.Remembered{ID: k[0].ID, Type: k[0].Type} })
+			if err != nil {
+				return fmt.Errorf("entitykv: remember %s: %w", k[0].ID, err)
+			}
+			return nil
+		}
+		ik := index[i-len(entities)]
+		if err := m.updateMembers(ctx, ik, adds[ik]); err != nil {
+			return fmt.Errorf("entitykv: index %q: %w", named[ik], err)
+		}
+		return nil
+	})
+}
+
+// inFlight bounds the requests one Recall or Remember has out at once.
+const inFlight = 32
+
+// each runs f(0..n-1) with up to inFlight at once and returns the first
+// error (by index), after all have returned.
+func each(n int, f func(i int) error) error {
+	if n <= 1 {
+		if n == 1 {
+			return f(0)
+		}
+		return nil
+	}
+	errs := make([]error, n)
+	sem := make(chan struct{}, inFlight)
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -232,20 +307,29 @@ func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remem
 	return errConflict
 }
 
-func (m *Memory) updateMembers(ctx context.Context, key, id string) error {
+// updateMembers adds ids to the index key's members in order, each one
+// moved to the end (newest last) if it is there already.
+func (m *Memory) updateMembers(ctx context.Context, key string, ids []string) error {
 	for range m.cfg.Retries {
 		var members []string
 		rev, err := m.get(ctx, key, &members)
 		if err != nil {
 			return err
 		}
-		if n := len(members); n > 0 && members[n-1] == id {
-			return nil // already the newest: nothing to write
+		changed := false
+		for _, id := range ids {
+			if n := len(members); n > 0 && members[n-1] == id {
+				continue // already the newest
+			}
+			members = slices.DeleteFunc(members, func(x string) bool { return x == id })
+			members = append(members, id)
+			if len(members) > canon.MaxKeyMembers {
+				members = members[len(members)-canon.MaxKeyMembers:]
+			}
+			changed = true
 		}
-		members = slices.DeleteFunc(members, func(x string) bool { return x == id })
-		members = append(members, id)
-		if len(members) > canon.MaxKeyMembers {
-			members = members[len(members)-canon.MaxKeyMembers:]
+		if !changed {
+			return nil // nothing to write
 		}
 		ok, err := m.cas(ctx, key, rev, members)
 		if err != nil || ok {

@@ -138,9 +138,13 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 	}
 	var parts []svc.Service
 	for _, build := range []func() (svc.Service, error){
-		func() (svc.Service, error) { return fetchersvc.Build(ctx, o.Fetcher, log.Named("fetcher"), p.js) },
+		func() (svc.Service, error) {
+			return fetchersvc.Build(ctx, o.Fetcher, log.Named("fetcher"), p.js, o.Base.ApplyTopology)
+		},
 		func() (svc.Service, error) { return cleanersvc.Build(ctx, o.Cleaner, log.Named("cleaner"), p.js) },
-		func() (svc.Service, error) { return enrichersvc.Build(ctx, o.Enricher, log.Named("enricher"), p.js) },
+		func() (svc.Service, error) {
+			return enrichersvc.Build(ctx, o.Enricher, log.Named("enricher"), p.js, o.Base.ApplyTopology)
+		},
 		func() (svc.Service, error) { return sinksvc.Build(ctx, o.Sink, log.Named("sink"), p.js) },
 	} {
 		part, err := build()

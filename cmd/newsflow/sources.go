@@ -125,7 +125,7 @@ func openRegistry(ctx context.Context, conn *svc.Config) (*sources.Registry, fun
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	reg, err := sources.Open(ctx, js)
+	reg, err := sources.Open(ctx, js, false)
 	if err != nil {
 		nc.Close()
 		return nil, nil, fmt.Errorf("source registry: %w", err)

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SVC_TEST_SERVICE") == "1" {
 		slow := noOptions{}
 		svc.Main(svc.Program{Name: "slow", Options: &slow,
-			Build: func(_ context.Context, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
+			Build: func(_ context.Context, log *zap.Logger, _ jetstream.JetStream, _ bool) (svc.Service, error) {
 				return svc.Service{Stages: []*runner.Stage{{
 					Name: "sigterm", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
 					Func: func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {

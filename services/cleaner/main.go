@@ -15,7 +15,7 @@ import (
 func main() {
 	opts := cleanersvc.DefaultOptions()
 	svc.Main(svc.Program{Name: "cleaner", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, _ bool) (svc.Service, error) {
 			return cleanersvc.Build(ctx, opts, log, js)
 		}}.Run)
 }

@@ -16,7 +16,7 @@ import (
 func main() {
 	opts := enrichersvc.DefaultOptions()
 	svc.Main(svc.Program{Name: "enricher", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-			return enrichersvc.Build(ctx, opts, log, js)
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, apply bool) (svc.Service, error) {
+			return enrichersvc.Build(ctx, opts, log, js, apply)
 		}}.Run)
 }

@@ -15,7 +15,7 @@ import (
 func main() {
 	opts := fetchersvc.DefaultOptions()
 	svc.Main(svc.Program{Name: "fetcher", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-			return fetchersvc.Build(ctx, opts, log, js)
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, apply bool) (svc.Service, error) {
+			return fetchersvc.Build(ctx, opts, log, js, apply)
 		}}.Run)
 }

@@ -15,7 +15,7 @@ import (
 func main() {
 	opts := sinksvc.DefaultOptions()
 	svc.Main(svc.Program{Name: "sink", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, _ bool) (svc.Service, error) {
 			return sinksvc.Build(ctx, opts, log, js)
 		}}.Run)
 }

@@ -108,8 +108,10 @@ func (o Options) Validate() error {
 }
 
 // Build loads the entity model, opens the story memory and wires the
-// enricher stage: clean subject in, enriched subject out.
-func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+// enricher stage: clean subject in, enriched subject out. With apply
+// (-apply-topology) this replica owns the memories' stream and bucket and
+// updates them to o; otherwise it verifies them (runner.ErrTopologyMismatch).
+func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream, apply bool) (svc.Service, error) {
 	model, err := ner.Load()
 	if err != nil {
 		return svc.Service{}, fmt.Errorf("enricher: entity model: %w", err)
@@ -117,7 +119,7 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	// NATS may be down or electing at start: wait for it, don't exit.
 	var mem *storykv.Memory
 	err = svc.Retry(ctx, log, "story memory", func(ctx context.Context) (err error) {
-		mem, err = storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles})
+		mem, err = storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles, Apply: apply})
 		return err
 	})
 	if err != nil {
@@ -126,7 +128,7 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 	var ents canon.Memory = canon.NewLocalMemory(o.EntityMax)
 	if o.EntityMemory == "kv" {
 		err = svc.Retry(ctx, log, "entity memory", func(ctx context.Context) (err error) {
-			ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas})
+			ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas, Apply: apply})
 			return err
 		})
 		if err != nil {

@@ -43,7 +43,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 	"github.com/newsflow/newsflow/services/fetcher/sources"
 )
@@ -93,13 +93,13 @@ func New(o Options, log *zap.Logger) (*Fetcher, error) {
 // Build wires a fetcher as a service component: the shape every service's
 // Build has, for cmd/fetcher's main and the all-in-one binary. apply is
 // the shared -apply-topology (Options.ApplyTopology).
-func Build(_ context.Context, o Options, log *zap.Logger, _ jetstream.JetStream, apply bool) (svc.Service, error) {
+func Build(_ context.Context, o Options, log *zap.Logger, _ jetstream.JetStream, apply bool) (service.Service, error) {
 	o.ApplyTopology = apply
 	f, err := New(o, log)
 	if err != nil {
-		return svc.Service{}, err
+		return service.Service{}, err
 	}
-	return svc.Service{Components: []svc.Component{f.Run}, Ready: []func() error{f.Ready}}, nil
+	return service.Service{Components: []service.Component{f.Run}, Ready: []func() error{f.Ready}}, nil
 }
 
 // Ready reports whether the fetcher is watching the registry and serving
@@ -142,7 +142,7 @@ func (f *Fetcher) Run(ctx context.Context, js jetstream.JetStream) error {
 			return fmt.Errorf("sources API: %w", err)
 		}
 		f.log.Info("sources API listening", zap.String("addr", ln.Addr().String()))
-		g.Go(func() error { return svc.ServeHTTP(gctx, ln, f.API()) })
+		g.Go(func() error { return service.ServeHTTP(gctx, ln, f.API()) })
 	}
 	statesLoaded := make(chan struct{})
 	g.Go(func() error {
@@ -189,7 +189,7 @@ func (f *Fetcher) Run(ctx context.Context, js jetstream.JetStream) error {
 
 // setup opens the registry and the seen bucket and seeds the registry,
 // retrying while JetStream is not answering (a compose start, a leader
-// election), as every service's setup does (svc.Retry: a bucket whose
+// election), as every service's setup does (service.Retry: a bucket whose
 // settings differ from this replica's is not retried).
 func (f *Fetcher) setup(ctx context.Context) error {
 	f.maxBody = claimcheck.Threshold(f.js.Conn().MaxPayload())
@@ -200,7 +200,7 @@ func (f *Fetcher) setup(ctx context.Context) error {
 			return err
 		}
 	}
-	return svc.Retry(ctx, f.log, "fetcher buckets", func(ctx context.Context) error { return f.open(ctx, seed) })
+	return service.Retry(ctx, f.log, "fetcher buckets", func(ctx context.Context) error { return f.open(ctx, seed) })
 }
 
 func (f *Fetcher) open(ctx context.Context, seed []sources.Source) error {

@@ -99,10 +99,11 @@ type page struct {
 // input's truncated one ("…") is a prefix of.
 //
 // Identity rule: URL and ID are pipeline.Identify's, decided from the
-// article as it arrived — the same decision DecodeRaw and the fetcher
-// made, so the id does not change here. URL becomes the page's canonical
-// URL when it gives one (pipeline.CanonicalHref: same site, not a deep
-// link sent home), canonicalised.
+// article as it arrived. An article from the raw subject was identified by
+// its decoder (pipeline.DecodeRaw) and keeps that identity; one given here
+// without an id is identified now, by the same rule: URL becomes the
+// page's canonical URL when it gives one (pipeline.CanonicalHref: same
+// site, not a deep link sent home), canonicalised.
 func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline.Article, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -121,11 +122,13 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	if hasCtxDeadline && ctxDeadline.Before(deadline) {
 		deadline = ctxDeadline
 	}
-	if u, id := pipeline.Identify(a); id != "" {
-		if u != "" {
-			a.URL = u
+	if a.ID == "" {
+		if u, id := pipeline.Identify(a); id != "" {
+			if u != "" {
+				a.URL = u
+			}
+			a.ID = id
 		}
-		a.ID = id
 	}
 	var p page
 	if a.HTML != "" {

@@ -211,3 +211,38 @@ func TestServiceStreamHasOneOwner(t *testing.T) {
 		t.Fatalf("the owner's max age was not applied: %s", got)
 	}
 }
+
+// The consumer that dead-letters what a stage never settled has the same
+// owner as the stage's consumer: a replica that finds it otherwise
+// configured stops instead of rewriting it.
+func TestAdvisoryConsumerHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	first := stage(t, "advised", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil })
+	run(t, srv, first)
+	durable := first.Name + "-max-deliveries"
+	c, err := srv.JS.Consumer(ctx, runner.StreamAdvisories, durable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := c.CachedInfo().Config
+	changed.AckWait = time.Minute
+	if _, err := srv.JS.UpdateConsumer(ctx, runner.StreamAdvisories, changed); err != nil {
+		t.Fatal(err)
+	}
+
+	again := &runner.Stage{Name: first.Name, From: first.From, To: first.To, Version: first.Version, Func: first.Func,
+		Backoff: first.Backoff, DrainTimeout: first.DrainTimeout}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err = again.Run(cctx, srv.JS)
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "consumer "+runner.StreamAdvisories+"/"+durable+": ack_wait is 1m0s on the server, 30s here") {
+		t.Fatalf("a replica finding the advisory consumer changed: %v", err)
+	}
+	owner := &runner.Stage{Name: first.Name, From: first.From, To: first.To, Version: first.Version, Func: first.Func,
+		Backoff: first.Backoff, DrainTimeout: first.DrainTimeout, ApplyConsumer: true}
+	run(t, srv, owner)
+	if c, err = srv.JS.Consumer(ctx, runner.StreamAdvisories, durable); err != nil || c.CachedInfo().Config.AckWait != 30*time.Second {
+		t.Fatalf("the owner did not restore the advisory consumer: %v", err)
+	}
+}

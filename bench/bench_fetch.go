@@ -258,7 +258,7 @@ func measureFetcher(ctx context.Context, js jetstream.JetStream, pages []fetchte
 		return 0, err
 	}
 	defer stop()
-	reg, err := sources.Open(ctx, js)
+	reg, err := sources.Open(ctx, js, false)
 	if err != nil {
 		return 0, err
 	}
@@ -355,7 +355,7 @@ func measureFetcherMemory(ctx context.Context, js jetstream.JetStream, pages []f
 	var m fetcherMemory
 	site := fetchtest.NewSite(pages)
 	defer site.Close()
-	reg, err := sources.Open(ctx, js)
+	reg, err := sources.Open(ctx, js, false)
 	if err != nil {
 		return m, err
 	}

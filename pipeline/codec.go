@@ -89,18 +89,23 @@ type envelope struct {
 //     text or body_ref must be present; published_at and fetched_at may
 //     be RFC 3339 or YYYY-MM-DD;
 //   - a bare HTML page, detected by sniffing or forced by a Content-Type
-//     header; its bytes are kept as they are for the cleaner to decode,
-//     unless Content-Type names a charset;
-//   - bare plain text, decoded as UTF-8 (or, when it is not valid UTF-8,
-//     by package charset's rule: mostly windows-1252), optionally starting with a "date YYYY-MM-DD" line,
+//     header;
+//   - bare plain text, optionally starting with a "date YYYY-MM-DD" line,
 //     which sets PublishedAt.
+//
+// A bare body is first decoded to UTF-8 by package charset's one rule
+// (valid UTF-8 as is; else a byte-order mark, the Content-Type's charset,
+// the page's own declaration, else windows-1252), so that a UTF-16 page
+// is read as text, not refused as binary, and its canonical link is found
+// whatever its encoding.
 //
 // For bare bodies the Newsflow-Url, Newsflow-Source and
 // Newsflow-Published-At headers fill URL, Source and PublishedAt; the URL
 // must pass the same check as an envelope's (http or https). Control
 // characters (NUL and the like) are removed from text fields on both paths.
-// The article's URL and ID are then decided by Identify, as every later
-// stage decides them.
+// The article's identity is then decided by Identify, once: URL becomes the
+// canonical URL (when the article has a usable one) and ID its id, which
+// later stages keep.
 // Errors are permanent: empty messages, binary data, malformed envelopes.
 func DecodeRaw(data []byte, h Header) (Article, error) {
 	if h == nil {
@@ -114,7 +119,16 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 	if looksLikeJSON(trimmed) {
 		return decodeEnvelope(trimmed)
 	}
-	if why := binaryReason(data); why != "" {
+
+	contentType := h.Get(HeaderContentType)
+	mediaType, label := parseContentType(contentType)
+	if label != "" && charset.Lookup(label) == "" {
+		return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, label))
+	}
+	body, _ := charset.DecodeHTTP(string(data), contentType)
+	// Binary data stays binary decoded as windows-1252 (NUL and control
+	// bytes map to themselves); text in UTF-16 stops looking binary.
+	if why := binaryReason(body); why != "" {
 		return Article{}, Permanent(fmt.Errorf("%w: %s", ErrBinary, why))
 	}
 
@@ -129,28 +143,12 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		}
 		a.PublishedAt = &t
 	}
-	contentType := h.Get(HeaderContentType)
-	mediaType, label := parseContentType(contentType)
-	body := string(data)
-	if label != "" {
-		if charset.Lookup(label) == "" {
-			return Article{}, Permanent(fmt.Errorf("header %s: unknown charset %q", HeaderContentType, label))
-		}
-		body, _ = charset.DecodeHTTP(body, contentType)
-	}
-
 	isHTML := mediaType == "text/html" || mediaType == "application/xhtml+xml" ||
-		(mediaType != "text/plain" && sniffHTML(trimmed))
+		(mediaType != "text/plain" && sniffHTML(body))
 	if isHTML {
-		// Without a declared charset the page's bytes are kept: the
-		// cleaner decodes them (package charset) with the page's own
-		// declaration.
 		a.HTML = body
 	} else {
 		text := body
-		if label == "" {
-			text, _ = charset.Decode(text)
-		}
 		if date, rest, ok := cutDateHeader(text); ok {
 			if a.PublishedAt == nil {
 				a.PublishedAt = &date
@@ -163,7 +161,7 @@ func DecodeRaw(data []byte, h Header) (Article, error) {
 		}
 		a.Text = text
 	}
-	_, a.ID = Identify(a)
+	identify(&a)
 	return a, nil
 }
 
@@ -200,8 +198,19 @@ func decodeEnvelope(data []byte) (Article, error) {
 	}
 	// The id is derived, never taken from the publisher: it must mean the
 	// same thing for every article in the system.
-	_, a.ID = Identify(a)
+	identify(&a)
 	return a, nil
+}
+
+// identify gives a decoded article its identity (see Identify): the
+// canonical URL, when it has a usable one, and the id. Decoding is where
+// it is decided, once; the stages keep it.
+func identify(a *Article) {
+	u, id := Identify(*a)
+	if u != "" {
+		a.URL = u
+	}
+	a.ID = id
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -225,13 +234,13 @@ func looksLikeJSON(b []byte) bool {
 // 8 KB: a NUL byte, or more than 1% C0 control characters other than
 // whitespace, is not something a text or HTML article contains (random
 // bytes have about 11%).
-func binaryReason(data []byte) string {
+func binaryReason(data string) string {
 	if len(data) > 8<<10 {
 		data = data[:8<<10]
 	}
 	controls := 0
-	for i, c := range data {
-		switch {
+	for i := range len(data) {
+		switch c := data[i]; {
 		case c == 0:
 			return fmt.Sprintf("NUL byte at offset %d", i)
 		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v', c == 0x7f:
@@ -244,14 +253,13 @@ func binaryReason(data []byte) string {
 	return ""
 }
 
-// sniffHTML reports whether a body is an HTML document or fragment.
-func sniffHTML(b []byte) bool {
-	if strings.HasPrefix(http.DetectContentType(b), "text/html") {
+// sniffHTML reports whether a body is an HTML document or fragment, from
+// its first 4 KB.
+func sniffHTML(body string) bool {
+	body = strings.TrimLeftFunc(body, unicode.IsSpace)
+	head := []byte(body[:min(len(body), 4<<10)])
+	if strings.HasPrefix(http.DetectContentType(head), "text/html") {
 		return true
-	}
-	head := b
-	if len(head) > 4<<10 {
-		head = head[:4<<10]
 	}
 	lower := bytes.ToLower(head)
 	for _, marker := range [][]byte{[]byte("<html"), []byte("<body"), []byte("<!doctype html"), []byte("</p>"), []byte("</div>")} {

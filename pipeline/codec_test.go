@@ -61,7 +61,7 @@ func TestDecodeRaw(t *testing.T) {
 			body:   "Plain words about the world.",
 			header: hdr(pipeline.HeaderURL, "https://Example.com/a?utm_source=x", pipeline.HeaderSource, "example"),
 			check: func(t *testing.T, a pipeline.Article) {
-				eq(t, a.URL, "https://Example.com/a?utm_source=x")
+				eq(t, a.URL, "https://example.com/a") // the header's, canonicalised: the article's identity
 				eq(t, a.Source, "example")
 				eq(t, a.ID, pipeline.ArticleID("https://example.com/a", ""))
 			},

@@ -12,7 +12,7 @@ import (
 // The contract is imported by programs that are not newsflow's (the
 // README invites Go clients): it must not change a library's behaviour for
 // them. The CPU-feature fix for segmentio/asm lives in package noavx2,
-// which newsflow's own binaries import (through package svc).
+// which newsflow's own binaries import (through package service).
 func TestContractLeavesCPUFeaturesAlone(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -9,11 +9,12 @@ import (
 
 // An article's identity — its canonical URL and the id derived from it —
 // is decided here and nowhere else. The fetcher (before it remembers and
-// publishes a page), DecodeRaw (for everything on the raw subject), the
-// claim check (once it has the body) and the cleaner all call Identify, so
-// an article keeps one id from the first stage that sees it to the store.
-// (DecodeRaw sets only the id; the URL a publisher gave stays as given
-// until the cleaner replaces it by the canonical one.)
+// publishes a page) and DecodeRaw (for everything on the raw subject; the
+// claim check decodes a stored body with it) call Identify, and the
+// cleaner keeps what the decoder decided (it identifies only an article
+// given to it without an id), so an article keeps one id from the first
+// stage that sees it to the store, and its page is scanned for its
+// canonical link once per stage.
 
 // headScanLimit bounds how far into a page the canonical link is looked
 // for; it lives in <head>, which inline scripts can make long.

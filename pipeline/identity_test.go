@@ -1,7 +1,9 @@
 package pipeline_test
 
 import (
+	"encoding/binary"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/newsflow/newsflow/pipeline"
 )
@@ -84,13 +86,45 @@ func TestIdentifyIsIdempotent(t *testing.T) {
 }
 
 // DecodeRaw identifies what it decodes: a page published with one URL and
-// a canonical link to another has the canonical URL's id from the start.
+// a canonical link to another has the canonical URL and its id from the
+// start (the cleaner keeps them).
 func TestDecodeRawIdentifies(t *testing.T) {
 	a, err := pipeline.DecodeRaw([]byte(`{"url":"https://example.com/amp/a","html":"<head><meta property=\"og:url\" content=\"https://example.com/a\"></head><p>Words.</p>"}`), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.URL != "https://example.com/amp/a" || a.ID != pipeline.ArticleID("https://example.com/a", "") {
-		t.Errorf("url %q id %s, want the URL as given and the og:url's id", a.URL, a.ID)
+	if a.URL != "https://example.com/a" || a.ID != pipeline.ArticleID("https://example.com/a", "") {
+		t.Errorf("url %q id %s, want the og:url and its id", a.URL, a.ID)
+	}
+}
+
+// A bare page in UTF-16 is decoded before anything reads it: it is text,
+// not binary, and its canonical link decides its identity as it would in
+// UTF-8.
+func TestDecodeRawUTF16Identifies(t *testing.T) {
+	page := `<html><head><link rel="canonical" href="https://example.com/world/geneva"></head><body><p>Negotiators left Geneva without an agreement.</p></body></html>`
+	utf8Page, err := pipeline.DecodeRaw([]byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []struct {
+		name  string
+		bom   []byte
+		order binary.AppendByteOrder
+	}{{"utf-16le", []byte{0xff, 0xfe}, binary.LittleEndian}, {"utf-16be", []byte{0xfe, 0xff}, binary.BigEndian}} {
+		body := enc.bom
+		for _, u := range utf16.Encode([]rune(page)) {
+			body = enc.order.AppendUint16(body, u)
+		}
+		a, err := pipeline.DecodeRaw(body, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", enc.name, err)
+		}
+		if a.HTML != page {
+			t.Errorf("%s: html %.80q, want the page in UTF-8", enc.name, a.HTML)
+		}
+		if a.URL != "https://example.com/world/geneva" || a.ID != utf8Page.ID {
+			t.Errorf("%s: url %q id %s, want the canonical link's, %s", enc.name, a.URL, a.ID, utf8Page.ID)
+		}
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 )
 
 // errBadFlag is a command line the flag package rejected; it has printed
@@ -39,5 +39,5 @@ func parseArgs(fs *flag.FlagSet, args []string, getenv func(string) string) ([]s
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-	return slices.Clip(pos), svc.Parse(fs, nil, getenv)
+	return slices.Clip(pos), service.Parse(fs, nil, getenv)
 }

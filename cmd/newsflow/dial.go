@@ -8,21 +8,21 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 )
 
 // natsFlags registers the flags a client command reaches a running
-// pipeline with — svc's -nats-url and -nats-creds, as the services have
+// pipeline with — service's -nats-url and -nats-creds, as the services have
 // them (and NEWSFLOW_NATS_URL, NEWSFLOW_NATS_CREDS) — and returns what
 // they will hold.
-func natsFlags(fs *flag.FlagSet) *svc.Config {
-	c := svc.DefaultConfig()
+func natsFlags(fs *flag.FlagSet) *service.Config {
+	c := service.DefaultConfig()
 	c.RegisterConnFlags(fs)
 	return &c
 }
 
 // dialNATS connects a client command (named name) as c says.
-func dialNATS(c *svc.Config, name string, opts ...nats.Option) (*nats.Conn, error) {
+func dialNATS(c *service.Config, name string, opts ...nats.Option) (*nats.Conn, error) {
 	opts = append([]nats.Option{nats.Name("newsflow-" + name), nats.Timeout(5 * time.Second)}, opts...)
 	if c.NATSCreds != "" {
 		opts = append(opts, nats.UserCredentials(c.NATSCreds))
@@ -36,7 +36,7 @@ func dialNATS(c *svc.Config, name string, opts ...nats.Option) (*nats.Conn, erro
 
 // dialJetStream connects as dialNATS does and opens JetStream on the
 // connection, which the caller closes.
-func dialJetStream(c *svc.Config, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
+func dialJetStream(c *service.Config, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
 	nc, err := dialNATS(c, name, opts...)
 	if err != nil {
 		return nil, nil, err

@@ -15,7 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsflow/newsflow/pipeline/embedded"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/cleaner/cleanersvc"
 	"github.com/newsflow/newsflow/services/enricher/enrichersvc"
 	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
@@ -25,7 +25,7 @@ import (
 // allInOne is the configuration of the whole pipeline in one process: the
 // same services as the deployment, on an embedded server.
 type allInOne struct {
-	Base     svc.Config
+	Base     service.Config
 	DataDir  string
 	Host     string
 	Port     int
@@ -37,7 +37,7 @@ type allInOne struct {
 }
 
 func defaultAllInOne() allInOne {
-	base := svc.DefaultConfig()
+	base := service.DefaultConfig()
 	base.LogFormat = "console"
 	base.LogLevel = "warn"
 	base.OpsAddr = "127.0.0.1:9090" // a laptop's pipeline is for this machine, like its API
@@ -69,18 +69,18 @@ func (o *allInOne) validate() error {
 	}
 	for _, err := range []error{o.Base.Validate(), o.Fetcher.Validate(), o.Cleaner.Validate(), o.Enricher.Validate(), o.Sink.Validate()} {
 		if err != nil {
-			return fmt.Errorf("%w: %w", svc.ErrInvalid, err)
+			return fmt.Errorf("%w: %w", service.ErrInvalid, err)
 		}
 	}
 	return nil
 }
 
-// pipelineProcess is a started all-in-one pipeline, ready for svc.Run.
+// pipelineProcess is a started all-in-one pipeline, ready for service.Run.
 type pipelineProcess struct {
 	ns      *server.Server
 	nc      *nats.Conn
 	js      jetstream.JetStream
-	service svc.Service
+	service service.Service
 	unlock  func() // releases the data directory
 }
 
@@ -136,12 +136,16 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 	if p.js, err = jetstream.New(p.nc); err != nil {
 		return fail(err)
 	}
-	var parts []svc.Service
-	for _, build := range []func() (svc.Service, error){
-		func() (svc.Service, error) { return fetchersvc.Build(ctx, o.Fetcher, log.Named("fetcher"), p.js) },
-		func() (svc.Service, error) { return cleanersvc.Build(ctx, o.Cleaner, log.Named("cleaner"), p.js) },
-		func() (svc.Service, error) { return enrichersvc.Build(ctx, o.Enricher, log.Named("enricher"), p.js) },
-		func() (svc.Service, error) { return sinksvc.Build(ctx, o.Sink, log.Named("sink"), p.js) },
+	var parts []service.Service
+	for _, build := range []func() (service.Service, error){
+		func() (service.Service, error) {
+			return fetchersvc.Build(ctx, o.Fetcher, log.Named("fetcher"), p.js, o.Base.ApplyTopology)
+		},
+		func() (service.Service, error) { return cleanersvc.Build(ctx, o.Cleaner, log.Named("cleaner"), p.js) },
+		func() (service.Service, error) {
+			return enrichersvc.Build(ctx, o.Enricher, log.Named("enricher"), p.js, o.Base.ApplyTopology)
+		},
+		func() (service.Service, error) { return sinksvc.Build(ctx, o.Sink, log.Named("sink"), p.js) },
 	} {
 		part, err := build()
 		if err != nil {
@@ -154,7 +158,7 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 		}
 		parts = append(parts, part)
 	}
-	p.service = svc.Merge(parts...)
+	p.service = service.Merge(parts...)
 	p.service.Name, p.service.Config, p.service.Log, p.service.Conn = "newsflow", o.Base, log, p.nc
 	for _, st := range p.service.Stages {
 		o.Base.Tune(st)
@@ -169,5 +173,5 @@ func (p *pipelineProcess) run(ctx context.Context) error {
 		p.ns.WaitForShutdown()
 		p.unlock()
 	}()
-	return svc.Run(ctx, p.service)
+	return service.Run(ctx, p.service)
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/cleaner/clean"
@@ -81,5 +83,28 @@ func TestArticleKeepsOneIDFromFetcherToCleaner(t *testing.T) {
 		if raw.ID == "" || cleaned.ID != raw.ID {
 			t.Errorf("%.40q: raw id %q, cleaned id %q", in, raw.ID, cleaned.ID)
 		}
+	}
+	// A bare page in UTF-16, published as it is: the fetcher's id (its
+	// UTF-8 copy's) from the decoder to the cleaner.
+	page := "<!DOCTYPE html><html><head><title>Talks</title>" + `<link rel="canonical" href="https://www.example.com/world/geneva">` + "</head>" + body + "</html>"
+	fetched, err := fetcher.Article(&fetch.Response{URL: amp, ContentType: "text/html; charset=utf-8",
+		Body: []byte(page), FetchedAt: time.Now()}, fetch.Link{}, "example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune(page)) {
+		bare = binary.LittleEndian.AppendUint16(bare, u)
+	}
+	raw, err := pipeline.DecodeRaw(bare, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleaned, err := cleaner.Process(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cleaned.ID != fetched.ID || cleaned.URL != canonical {
+		t.Errorf("utf-16 page: cleaned %s %s, want the fetcher's %s %s", cleaned.ID, cleaned.URL, fetched.ID, canonical)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 )
 
 // command is one `newsflow NAME` subcommand.
@@ -81,7 +81,7 @@ func run(ctx context.Context, e *env, args []string) int {
 			return 0
 		case errors.Is(err, errBadFlag):
 			return 2 // the flag package has said why
-		case errors.Is(err, errUsage), errors.Is(err, svc.ErrInvalid):
+		case errors.Is(err, errUsage), errors.Is(err, service.ErrInvalid):
 			fmt.Fprintf(e.stderr, "newsflow %s: %v\n", c.name, err)
 			return 2
 		case errors.Is(err, errDeadLettered):

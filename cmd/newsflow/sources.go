@@ -14,7 +14,7 @@ import (
 
 	"github.com/segmentio/encoding/json"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 	"github.com/newsflow/newsflow/services/fetcher/sources"
 )
@@ -118,14 +118,14 @@ func sourcesCmd(ctx context.Context, e *env, args []string) error {
 	return run(ctx, reg, pos)
 }
 
-func openRegistry(ctx context.Context, conn *svc.Config) (*sources.Registry, func(), error) {
+func openRegistry(ctx context.Context, conn *service.Config) (*sources.Registry, func(), error) {
 	nc, js, err := dialJetStream(conn, "sources")
 	if err != nil {
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	reg, err := sources.Open(ctx, js)
+	reg, err := sources.Open(ctx, js, false)
 	if err != nil {
 		nc.Close()
 		return nil, nil, fmt.Errorf("source registry: %w", err)

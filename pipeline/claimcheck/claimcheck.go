@@ -73,10 +73,14 @@ func Resolve(ctx context.Context, js jetstream.JetStream, a *pipeline.Article) e
 		return fmt.Errorf("claim check: fetching %s/%s: %w", ref.Bucket, ref.Key, err)
 	}
 	// The body is what a bare message on the raw subject would have been:
-	// decode it the same way (sniffing, charset, seed date line).
+	// decode it the same way (charset, sniffing, seed date line), under the
+	// envelope's URL, so that the decoder's identity is the article's.
 	h := http.Header{}
 	if ref.ContentType != "" {
 		h.Set(pipeline.HeaderContentType, ref.ContentType)
+	}
+	if a.URL != "" {
+		h.Set(pipeline.HeaderURL, a.URL)
 	}
 	dec, err := pipeline.DecodeRaw(body, h)
 	if err != nil {
@@ -89,6 +93,6 @@ func Resolve(ctx context.Context, js jetstream.JetStream, a *pipeline.Article) e
 	a.BodyRef = nil
 	// The envelope had no body to identify the article by (its canonical
 	// link, or its content when it has no URL): now it has.
-	_, a.ID = pipeline.Identify(*a)
+	a.URL, a.ID = dec.URL, dec.ID
 	return nil
 }

@@ -3,7 +3,7 @@
 //
 //	import _ "github.com/newsflow/newsflow/pipeline/noavx2"
 //
-// Package svc does, so every service, the all-in-one binary and its CLI
+// Package service does, so every service, the all-in-one binary and its CLI
 // get it; test binaries whose benchmarks should measure what ships import
 // it in a _test.go file. The contract package (pipeline) does not: a
 // program that imports the contract to talk to newsflow keeps its CPU

@@ -93,14 +93,25 @@ type maxDeliveriesAdvisory struct {
 // StreamAdvisories and read through a durable consumer, so one raised while
 // no replica was connected is handled at the next start.
 func (s *Stage) watchMaxDeliveries(ctx, drainCtx context.Context, js jetstream.JetStream, stream string) (jetstream.ConsumeContext, error) {
-	cons, err := js.CreateOrUpdateConsumer(ctx, StreamAdvisories, jetstream.ConsumerConfig{
+	cfg := jetstream.ConsumerConfig{
 		Durable:       s.Name + "-max-deliveries",
 		Description:   "newsflow: dead-letters what stage " + s.Name + " never settled",
 		FilterSubject: maxDeliveriesSubject(stream, s.Name),
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+	// No flag sets it, but a replica of another version may want it
+	// otherwise: the owner of the stage's consumer owns this one too.
+	cons, err := ensureConsumer(ctx, js, StreamAdvisories, cfg, s.ApplyConsumer, func(have jetstream.ConsumerConfig) []setting {
+		return []setting{
+			{"filter_subject", have.FilterSubject, cfg.FilterSubject},
+			{"ack_wait", have.AckWait, cfg.AckWait},
+		}
 	})
+	if errors.Is(err, ErrTopologyMismatch) {
+		return nil, fmt.Errorf("stage %s: %w", s.Name, refuse(err))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("stage %s: advisory consumer: %w", s.Name, err)
 	}

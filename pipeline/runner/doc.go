@@ -48,5 +48,7 @@
 //
 // Dead letters are written in deadletter.go. The streams, and the rule
 // that one process owns them (Topology.Apply, Stage.ApplyConsumer; others
-// verify and refuse a difference), are in topology.go.
+// verify and refuse a difference), are in topology.go, which applies the
+// same rule to the buckets and streams services keep beside them
+// (EnsureKeyValue, EnsureStream).
 package runner

@@ -138,25 +138,13 @@ func (s *Stage) consumer(ctx context.Context, js jetstream.JetStream, stream str
 		MaxAckPending: max(1000, 4*s.Prefetch),
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 	}
-	if s.ApplyConsumer {
-		return js.CreateOrUpdateConsumer(ctx, stream, cfg)
-	}
-	cons, err := js.Consumer(ctx, stream, s.Name)
-	if errors.Is(err, jetstream.ErrConsumerNotFound) {
-		cons, err = js.CreateConsumer(ctx, stream, cfg)
-		if errors.Is(err, jetstream.ErrConsumerExists) { // another replica was first
-			cons, err = js.Consumer(ctx, stream, s.Name)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
 	// MaxAckPending follows each replica's prefetch and is not checked.
-	have := cons.CachedInfo().Config
-	return cons, mismatches("consumer "+stream+"/"+s.Name, []setting{
-		{"filter_subject", have.FilterSubject, cfg.FilterSubject},
-		{"ack_wait", have.AckWait, cfg.AckWait},
-		{"max_deliver", have.MaxDeliver, cfg.MaxDeliver},
+	return ensureConsumer(ctx, js, stream, cfg, s.ApplyConsumer, func(have jetstream.ConsumerConfig) []setting {
+		return []setting{
+			{"filter_subject", have.FilterSubject, cfg.FilterSubject},
+			{"ack_wait", have.AckWait, cfg.AckWait},
+			{"max_deliver", have.MaxDeliver, cfg.MaxDeliver},
+		}
 	})
 }
 

@@ -192,15 +192,107 @@ func EnsureTopology(ctx context.Context, js jetstream.JetStream, t Topology) err
 		return err
 	}
 	for _, cfg := range t.Streams() {
-		if err := keep(ensureStream(ctx, js, cfg, t.Apply)); err != nil {
+		if _, err := ensureStream(ctx, js, cfg, t.Apply); keep(err) != nil {
 			return err
 		}
 	}
-	if len(differ) > 0 {
-		return fmt.Errorf("%w (only the topology owner, started with -apply-topology, changes it; start this service with the server's settings): %w",
-			ErrTopologyMismatch, errors.Join(differ...))
+	return refuse(errors.Join(differ...))
+}
+
+// ownerAdvice is what a refusal tells the operator to do.
+const ownerAdvice = "only the topology owner, started with -apply-topology, changes it; start this service with the server's settings"
+
+// refuse turns the differences mismatches found into the error a service
+// stops with: ErrTopologyMismatch, what to do, and every difference.
+func refuse(err error) error {
+	if err == nil || !errors.Is(err, ErrTopologyMismatch) {
+		return err
 	}
-	return nil
+	return fmt.Errorf("%w (%s): %w", ErrTopologyMismatch, ownerAdvice, err)
+}
+
+// The pipeline's streams are not the only JetStream state: services keep
+// their own buckets and streams beside them (the fetcher's registry and
+// seen-memory, the enricher's entity and story memories). EnsureStream and
+// EnsureKeyValue give those the topology's rule, so that a replica with
+// stale flags cannot change them for the fleet either: with apply (the
+// process started with -apply-topology) the object is created or updated
+// to cfg; otherwise it is created if absent, and if present must have
+// cfg's settings, or the call fails with ErrTopologyMismatch naming the
+// object and every setting that differs, changing nothing.
+
+// EnsureStream creates, updates (apply) or verifies the stream cfg names.
+// Verified are the settings that decide what the stream keeps and for how
+// long: subjects, retention, discard, max age, max bytes, storage,
+// replicas, and the duplicate window when cfg sets one.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig, apply bool) (jetstream.Stream, error) {
+	stream, err := ensureStream(ctx, js, cfg, apply)
+	if err != nil {
+		return nil, refuse(err)
+	}
+	return stream, nil
+}
+
+// EnsureKeyValue creates, updates (apply) or verifies the key-value bucket
+// cfg names. Verified are history, TTL, max bytes, storage and replicas.
+func EnsureKeyValue(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig, apply bool) (jetstream.KeyValue, error) {
+	if apply {
+		kv, err := js.CreateOrUpdateKeyValue(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("bucket %s: %w", cfg.Bucket, err)
+		}
+		return kv, nil
+	}
+	kv, err := js.KeyValue(ctx, cfg.Bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		kv, err = js.CreateKeyValue(ctx, cfg)
+		if errors.Is(err, jetstream.ErrBucketExists) { // another process was first
+			kv, err = js.KeyValue(ctx, cfg.Bucket)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", cfg.Bucket, err)
+	}
+	st, err := kv.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", cfg.Bucket, err)
+	}
+	bs, ok := st.(*jetstream.KeyValueBucketStatus)
+	if !ok {
+		return nil, fmt.Errorf("bucket %s: status of type %T has no configuration", cfg.Bucket, st)
+	}
+	have := bs.Config()
+	// The client's defaults stand in for what cfg leaves unset.
+	if err := mismatches("bucket "+cfg.Bucket, []setting{
+		{"history", max(have.History, 1), max(cfg.History, 1)},
+		{"ttl", have.TTL, cfg.TTL},
+		{"max_bytes", unlimited(have.MaxBytes), unlimited(cfg.MaxBytes)},
+		{"storage", have.Storage, cfg.Storage},
+		{"replicas", max(have.Replicas, 1), max(cfg.Replicas, 1)},
+	}); err != nil {
+		return nil, refuse(err)
+	}
+	return kv, nil
+}
+
+// ensureConsumer creates, updates (apply) or verifies a durable consumer
+// by the same rule; checked are the settings check lists.
+func ensureConsumer(ctx context.Context, js jetstream.JetStream, stream string, cfg jetstream.ConsumerConfig, apply bool,
+	check func(have jetstream.ConsumerConfig) []setting) (jetstream.Consumer, error) {
+	if apply {
+		return js.CreateOrUpdateConsumer(ctx, stream, cfg)
+	}
+	cons, err := js.Consumer(ctx, stream, cfg.Durable)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		cons, err = js.CreateConsumer(ctx, stream, cfg)
+		if errors.Is(err, jetstream.ErrConsumerExists) { // another replica was first
+			cons, err = js.Consumer(ctx, stream, cfg.Durable)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cons, mismatches("consumer "+stream+"/"+cfg.Durable, check(cons.CachedInfo().Config))
 }
 
 func ensureBodies(ctx context.Context, js jetstream.JetStream, t Topology) error {
@@ -236,17 +328,17 @@ func ensureBodies(ctx context.Context, js jetstream.JetStream, t Topology) error
 	})
 }
 
-func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig, apply bool) error {
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig, apply bool) (jetstream.Stream, error) {
 	if apply {
-		_, err := js.CreateOrUpdateStream(ctx, cfg)
+		stream, err := js.CreateOrUpdateStream(ctx, cfg)
 		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
 			// Another replica created it between our lookup and create.
-			_, err = js.CreateOrUpdateStream(ctx, cfg)
+			stream, err = js.CreateOrUpdateStream(ctx, cfg)
 		}
 		if err != nil {
-			return fmt.Errorf("stream %s: %w", cfg.Name, err)
+			return nil, fmt.Errorf("stream %s: %w", cfg.Name, err)
 		}
-		return nil
+		return stream, nil
 	}
 	stream, err := js.Stream(ctx, cfg.Name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
@@ -256,10 +348,10 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("stream %s: %w", cfg.Name, err)
+		return nil, fmt.Errorf("stream %s: %w", cfg.Name, err)
 	}
 	have := stream.CachedInfo().Config
-	return mismatches("stream "+cfg.Name, streamSettings(have, cfg))
+	return stream, mismatches("stream "+cfg.Name, streamSettings(have, cfg))
 }
 
 // streamSettings are the settings of a stream that decide what it keeps and

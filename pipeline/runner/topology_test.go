@@ -185,3 +185,112 @@ func TestConsumerHasOneOwner(t *testing.T) {
 		t.Fatalf("the owner's MaxDeliver was not applied: %d", got)
 	}
 }
+
+// A service's own bucket follows the same rule as the pipeline's streams:
+// a non-owner creates it when missing, refuses one with other settings
+// without changing it, and the owner updates it.
+func TestKeyValueHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	cfg := jetstream.KeyValueConfig{Bucket: "test_owned", History: 1, TTL: time.Hour}
+	if _, err := runner.EnsureKeyValue(ctx, srv.JS, cfg, false); err != nil {
+		t.Fatalf("creating the missing bucket: %v", err)
+	}
+	if _, err := runner.EnsureKeyValue(ctx, srv.JS, cfg, false); err != nil {
+		t.Fatalf("a replica agreeing with the bucket: %v", err)
+	}
+	ttl := func() time.Duration {
+		kv, err := srv.JS.KeyValue(ctx, cfg.Bucket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := kv.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.TTL()
+	}
+
+	stale := cfg
+	stale.TTL, stale.History = 2*time.Hour, 3
+	_, err := runner.EnsureKeyValue(ctx, srv.JS, stale, false)
+	if !errors.Is(err, runner.ErrTopologyMismatch) {
+		t.Fatalf("a replica with another TTL: %v, want ErrTopologyMismatch", err)
+	}
+	for _, want := range []string{"bucket test_owned", "ttl is 1h0m0s on the server, 2h0m0s here", "history is 1 on the server, 3 here", "-apply-topology"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if got := ttl(); got != time.Hour {
+		t.Fatalf("a non-owner changed the TTL to %s", got)
+	}
+
+	if _, err := runner.EnsureKeyValue(ctx, srv.JS, stale, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := ttl(); got != 2*time.Hour {
+		t.Fatalf("the owner's TTL was not applied: %s", got)
+	}
+	if _, err := runner.EnsureKeyValue(ctx, srv.JS, cfg, false); !errors.Is(err, runner.ErrTopologyMismatch) {
+		t.Fatalf("a replica with the old TTL after the owner changed it: %v", err)
+	}
+}
+
+// And a service's own stream.
+func TestServiceStreamHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	cfg := jetstream.StreamConfig{Name: "TEST_OWNED", Subjects: []string{"test.owned"}, MaxAge: time.Hour, Discard: jetstream.DiscardOld}
+	if _, err := runner.EnsureStream(ctx, srv.JS, cfg, false); err != nil {
+		t.Fatalf("creating the missing stream: %v", err)
+	}
+	stale := cfg
+	stale.MaxAge, stale.Replicas = 2*time.Hour, 1
+	_, err := runner.EnsureStream(ctx, srv.JS, stale, false)
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "stream TEST_OWNED: max_age is 1h0m0s on the server, 2h0m0s here") {
+		t.Fatalf("a replica with another max age: %v", err)
+	}
+	st, err := runner.EnsureStream(ctx, srv.JS, stale, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.CachedInfo().Config.MaxAge; got != 2*time.Hour {
+		t.Fatalf("the owner's max age was not applied: %s", got)
+	}
+}
+
+// The consumer that dead-letters what a stage never settled has the same
+// owner as the stage's consumer: a replica that finds it otherwise
+// configured stops instead of rewriting it.
+func TestAdvisoryConsumerHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	first := stage(t, "advised", func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil })
+	run(t, srv, first)
+	durable := first.Name + "-max-deliveries"
+	c, err := srv.JS.Consumer(ctx, runner.StreamAdvisories, durable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := c.CachedInfo().Config
+	changed.AckWait = time.Minute
+	if _, err := srv.JS.UpdateConsumer(ctx, runner.StreamAdvisories, changed); err != nil {
+		t.Fatal(err)
+	}
+
+	again := &runner.Stage{Name: first.Name, From: first.From, To: first.To, Version: first.Version, Func: first.Func,
+		Backoff: first.Backoff, DrainTimeout: first.DrainTimeout}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err = again.Run(cctx, srv.JS)
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "consumer "+runner.StreamAdvisories+"/"+durable+": ack_wait is 1m0s on the server, 30s here") {
+		t.Fatalf("a replica finding the advisory consumer changed: %v", err)
+	}
+	owner := &runner.Stage{Name: first.Name, From: first.From, To: first.To, Version: first.Version, Func: first.Func,
+		Backoff: first.Backoff, DrainTimeout: first.DrainTimeout, ApplyConsumer: true}
+	run(t, srv, owner)
+	if c, err = srv.JS.Consumer(ctx, runner.StreamAdvisories, durable); err != nil || c.CachedInfo().Config.AckWait != 30*time.Second {
+		t.Fatalf("the owner did not restore the advisory consumer: %v", err)
+	}
+}

@@ -9,14 +9,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/enricher/enrichersvc"
 )
 
 func main() {
 	opts := enrichersvc.DefaultOptions()
-	svc.Main(svc.Program{Name: "enricher", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-			return enrichersvc.Build(ctx, opts, log, js)
+	service.Main(service.Program{Name: "enricher", Options: &opts,
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, apply bool) (service.Service, error) {
+			return enrichersvc.Build(ctx, opts, log, js, apply)
 		}}.Run)
 }

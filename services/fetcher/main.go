@@ -8,14 +8,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
 )
 
 func main() {
 	opts := fetchersvc.DefaultOptions()
-	svc.Main(svc.Program{Name: "fetcher", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
-			return fetchersvc.Build(ctx, opts, log, js)
+	service.Main(service.Program{Name: "fetcher", Options: &opts,
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, apply bool) (service.Service, error) {
+			return fetchersvc.Build(ctx, opts, log, js, apply)
 		}}.Run)
 }

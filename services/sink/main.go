@@ -8,14 +8,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/sink/sinksvc"
 )
 
 func main() {
 	opts := sinksvc.DefaultOptions()
-	svc.Main(svc.Program{Name: "sink", Options: &opts,
-		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+	service.Main(service.Program{Name: "sink", Options: &opts,
+		Build: func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, _ bool) (service.Service, error) {
 			return sinksvc.Build(ctx, opts, log, js)
 		}}.Run)
 }

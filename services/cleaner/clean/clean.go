@@ -28,9 +28,9 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/charset"
-	"github.com/newsflow/newsflow/services/cleaner/dates"
 	"github.com/newsflow/newsflow/services/cleaner/extract"
 	"github.com/newsflow/newsflow/services/cleaner/lang"
+	"github.com/newsflow/newsflow/services/cleaner/pubdate"
 	"github.com/newsflow/newsflow/services/cleaner/textclean"
 )
 
@@ -86,7 +86,7 @@ func New(opts Options) *Cleaner {
 type page struct {
 	text, title, description, site, lang string
 	authors                              []string
-	published                            dates.Date
+	published                            pubdate.Date
 }
 
 // Process cleans one article; it is a pipeline.Func.
@@ -99,10 +99,11 @@ type page struct {
 // input's truncated one ("…") is a prefix of.
 //
 // Identity rule: URL and ID are pipeline.Identify's, decided from the
-// article as it arrived — the same decision DecodeRaw and the fetcher
-// made, so the id does not change here. URL becomes the page's canonical
-// URL when it gives one (pipeline.CanonicalHref: same site, not a deep
-// link sent home), canonicalised.
+// article as it arrived. An article from the raw subject was identified by
+// its decoder (pipeline.DecodeRaw) and keeps that identity; one given here
+// without an id is identified now, by the same rule: URL becomes the
+// page's canonical URL when it gives one (pipeline.CanonicalHref: same
+// site, not a deep link sent home), canonicalised.
 func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline.Article, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -121,11 +122,13 @@ func (c *Cleaner) Process(ctx context.Context, a pipeline.Article) (out pipeline
 	if hasCtxDeadline && ctxDeadline.Before(deadline) {
 		deadline = ctxDeadline
 	}
-	if u, id := pipeline.Identify(a); id != "" {
-		if u != "" {
-			a.URL = u
+	if a.ID == "" {
+		if u, id := pipeline.Identify(a); id != "" {
+			if u != "" {
+				a.URL = u
+			}
+			a.ID = id
 		}
-		a.ID = id
 	}
 	var p page
 	if a.HTML != "" {
@@ -223,7 +226,7 @@ func truncatedPrefix(feed, page string) bool {
 
 // pickPublished keeps the input's time unless the page's is more
 // precise and agrees with it to within 36 hours.
-func pickPublished(in *time.Time, page dates.Date) *time.Time {
+func pickPublished(in *time.Time, page pubdate.Date) *time.Time {
 	if page.IsZero() {
 		return in
 	}
@@ -231,9 +234,9 @@ func pickPublished(in *time.Time, page dates.Date) *time.Time {
 	if in == nil {
 		return &t
 	}
-	inPrec := dates.Second
+	inPrec := pubdate.Second
 	if u := in.UTC(); u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0 {
-		inPrec = dates.Day
+		inPrec = pubdate.Day
 	}
 	if page.Precision > inPrec && absDuration(t.Sub(*in)) <= 36*time.Hour {
 		return &t
@@ -258,10 +261,10 @@ func hostName(u string) string {
 
 // urlDate reads a date from a URL path: /2019/11/19/, /2019-11-19-,
 // /20191119/.
-func urlDate(u string) dates.Date {
+func urlDate(u string) pubdate.Date {
 	p, err := url.Parse(u)
 	if err != nil {
-		return dates.Date{}
+		return pubdate.Date{}
 	}
 	segs := strings.Split(p.Path, "/")
 	for i := 0; i+2 < len(segs); i++ {
@@ -270,24 +273,24 @@ func urlDate(u string) dates.Date {
 			if len(day) > 2 {
 				day = day[:2]
 			}
-			if d, ok := dates.Parse(segs[i] + "-" + pad2(segs[i+1]) + "-" + pad2(day)); ok {
+			if d, ok := pubdate.Parse(segs[i] + "-" + pad2(segs[i+1]) + "-" + pad2(day)); ok {
 				return d
 			}
 		}
 	}
 	for _, s := range segs {
 		if len(s) >= 10 {
-			if d, ok := dates.Parse(s[:10]); ok {
+			if d, ok := pubdate.Parse(s[:10]); ok {
 				return d
 			}
 		}
 		if len(s) == 8 {
-			if d, ok := dates.Parse(s[:4] + "-" + s[4:6] + "-" + s[6:]); ok {
+			if d, ok := pubdate.Parse(s[:4] + "-" + s[4:6] + "-" + s[6:]); ok {
 				return d
 			}
 		}
 	}
-	return dates.Date{}
+	return pubdate.Date{}
 }
 
 func pad2(s string) string {

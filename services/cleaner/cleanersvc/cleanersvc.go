@@ -15,7 +15,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/cleaner/clean"
 )
 
@@ -52,9 +52,9 @@ func (o Options) Validate() error {
 // Build wires the cleaner stage: raw subject in, clean subject out. Bodies
 // too large for a message arrive as references into the object store (see
 // package claimcheck) and are fetched through js before cleaning.
-func Build(_ context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+func Build(_ context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (service.Service, error) {
 	c := clean.New(clean.Options{MaxBytes: o.MaxPageBytes, Budget: o.PageBudget})
-	return svc.Service{Stages: []*runner.Stage{{
+	return service.Service{Stages: []*runner.Stage{{
 		Name:    pipeline.StageCleaner,
 		From:    pipeline.SubjectRaw,
 		To:      pipeline.SubjectClean,

@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/newsflow/newsflow/services/cleaner/dates"
+	"github.com/newsflow/newsflow/services/cleaner/pubdate"
 )
 
 // Result is what Extract finds in a page.
@@ -29,7 +29,7 @@ type Result struct {
 	// Authors are the names in the byline, in order.
 	Authors []string
 	// Published is the publication date as precisely as the page gives it.
-	Published dates.Date
+	Published pubdate.Date
 	// Lang is the language the page declares (ISO 639-1), or "".
 	Lang string
 	// SiteName is the publication's name as the page gives it.

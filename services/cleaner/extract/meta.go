@@ -7,7 +7,7 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/services/cleaner/byline"
-	"github.com/newsflow/newsflow/services/cleaner/dates"
+	"github.com/newsflow/newsflow/services/cleaner/pubdate"
 )
 
 // Metadata comes from, in order of trust: the page's JSON-LD article
@@ -295,13 +295,13 @@ func pickAuthors(d *document, ld []string, m *rawMeta, site string) []string {
 
 // pickPublished reads the publication date from JSON-LD, meta tags,
 // <time> elements, then a dateline written near the top of the article.
-func pickPublished(d *document, a *analysis, root int32, ld string, m *rawMeta) dates.Date {
-	if t, ok := dates.Parse(ld); ok {
+func pickPublished(d *document, a *analysis, root int32, ld string, m *rawMeta) pubdate.Date {
+	if t, ok := pubdate.Parse(ld); ok {
 		return t
 	}
 	for _, p := range m.metas {
 		if p.key == "published" {
-			if t, ok := dates.Parse(p.value); ok {
+			if t, ok := pubdate.Parse(p.value); ok {
 				return t
 			}
 		}
@@ -309,7 +309,7 @@ func pickPublished(d *document, a *analysis, root int32, ld string, m *rawMeta) 
 	for _, want := range []bool{true, false} {
 		for _, tr := range m.times {
 			if tr.published == want {
-				if t, ok := dates.Parse(tr.value); ok {
+				if t, ok := pubdate.Parse(tr.value); ok {
 					return t
 				}
 			}
@@ -324,12 +324,12 @@ func pickPublished(d *document, a *analysis, root int32, ld string, m *rawMeta) 
 			if bl.words > 16 {
 				continue
 			}
-			if t, ok := dates.Find(string(d.text[bl.start:bl.end])); ok {
+			if t, ok := pubdate.Find(string(d.text[bl.start:bl.end])); ok {
 				return t
 			}
 		}
 	}
-	return dates.Date{}
+	return pubdate.Date{}
 }
 
 // normaliseLang turns "en-US", "de_DE", "EN" into ISO 639-1 "en", or "".

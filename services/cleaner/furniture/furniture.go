@@ -21,7 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pipeline/boilerplate"
-	"github.com/newsflow/newsflow/services/cleaner/dates"
+	"github.com/newsflow/newsflow/services/cleaner/pubdate"
 )
 
 // Kind is what a paragraph is, as far as its words tell.
@@ -134,7 +134,7 @@ func classify(p string, ctx Context) (Kind, string) {
 			}
 		}
 		if strings.ContainsAny(p, "0123456789") {
-			if _, ok := dates.Parse(p); ok || isClock(norm) {
+			if _, ok := pubdate.Parse(p); ok || isClock(norm) {
 				return Dateline, "" // a date or a time and nothing else
 			}
 		}
@@ -307,7 +307,7 @@ const creditWords = 40
 func creditKind(p string, ctx Context) Kind {
 	lower := strings.ToLower(p)
 	if hasLead(lower, datelineLeadsByFirst) {
-		if _, ok := dates.Find(p); ok {
+		if _, ok := pubdate.Find(p); ok {
 			return Dateline
 		}
 	}
@@ -333,7 +333,7 @@ func creditKind(p string, ctx Context) Kind {
 	if countWords(p, 9) <= 8 {
 		// "24. März 2004, 19:49 | Genesis": a date and a name.
 		if before, _, ok := strings.Cut(p, " | "); ok {
-			if _, ok := dates.Parse(before); ok {
+			if _, ok := pubdate.Parse(before); ok {
 				return Dateline
 			}
 		}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline/boilerplate"
 	"github.com/newsflow/newsflow/services/cleaner/byline"
-	"github.com/newsflow/newsflow/services/cleaner/dates"
+	"github.com/newsflow/newsflow/services/cleaner/pubdate"
 )
 
 // A scraped article page starts with its header: a breadcrumb, the
@@ -39,7 +39,7 @@ func (r *Result) header(units []unit) []unit {
 		u := un.text
 		switch {
 		case r.Published.IsZero() && isDateLine(u):
-			d, _ := dates.Find(u)
+			d, _ := pubdate.Find(u)
 			r.Published = d
 			pastTitle = true
 		case len(r.Authors) == 0 && isBylineLine(u):
@@ -71,13 +71,13 @@ func isProse(u string) bool {
 // isDateLine: the line is a date ("Tuesday 11 January 2022 19:51 GMT"),
 // or a short stamp that holds one ("Published: 3 March 2021").
 func isDateLine(u string) bool {
-	if _, ok := dates.Parse(u); ok {
+	if _, ok := pubdate.Parse(u); ok {
 		return true
 	}
 	if len(strings.Fields(u)) > 8 {
 		return false
 	}
-	_, ok := dates.Find(u)
+	_, ok := pubdate.Find(u)
 	return ok
 }
 

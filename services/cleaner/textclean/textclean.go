@@ -21,8 +21,8 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/newsflow/newsflow/services/cleaner/dates"
 	"github.com/newsflow/newsflow/services/cleaner/furniture"
+	"github.com/newsflow/newsflow/services/cleaner/pubdate"
 )
 
 // Result is the article found in a text.
@@ -33,7 +33,7 @@ type Result struct {
 	// of the text; they are empty when there is none.
 	Title     string
 	Authors   []string
-	Published dates.Date
+	Published pubdate.Date
 }
 
 // ErrBudget reports that cleaning ran past its deadline.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 	"github.com/newsflow/newsflow/services/enricher/entitykv"
@@ -108,36 +108,38 @@ func (o Options) Validate() error {
 }
 
 // Build loads the entity model, opens the story memory and wires the
-// enricher stage: clean subject in, enriched subject out.
-func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+// enricher stage: clean subject in, enriched subject out. With apply
+// (-apply-topology) this replica owns the memories' stream and bucket and
+// updates them to o; otherwise it verifies them (runner.ErrTopologyMismatch).
+func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream, apply bool) (service.Service, error) {
 	model, err := ner.Load()
 	if err != nil {
-		return svc.Service{}, fmt.Errorf("enricher: entity model: %w", err)
+		return service.Service{}, fmt.Errorf("enricher: entity model: %w", err)
 	}
 	// NATS may be down or electing at start: wait for it, don't exit.
 	var mem *storykv.Memory
-	err = svc.Retry(ctx, log, "story memory", func(ctx context.Context) (err error) {
-		mem, err = storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles})
+	err = service.Retry(ctx, log, "story memory", func(ctx context.Context) (err error) {
+		mem, err = storykv.New(ctx, js, storykv.Config{Stream: o.StoryStream, TTL: o.StoryTTL, Replicas: o.StoryReplicas, MaxArticles: o.StoryMaxArticles, Apply: apply})
 		return err
 	})
 	if err != nil {
-		return svc.Service{}, fmt.Errorf("enricher: %w", err)
+		return service.Service{}, fmt.Errorf("enricher: %w", err)
 	}
 	var ents canon.Memory = canon.NewLocalMemory(o.EntityMax)
 	if o.EntityMemory == "kv" {
-		err = svc.Retry(ctx, log, "entity memory", func(ctx context.Context) (err error) {
-			ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas})
+		err = service.Retry(ctx, log, "entity memory", func(ctx context.Context) (err error) {
+			ents, err = entitykv.New(ctx, js, entitykv.Config{Bucket: o.EntityBucket, TTL: o.EntityTTL, MaxBytes: o.EntityMaxBytes, Replicas: o.StoryReplicas, Apply: apply})
 			return err
 		})
 		if err != nil {
-			return svc.Service{}, fmt.Errorf("enricher: %w", err)
+			return service.Service{}, fmt.Errorf("enricher: %w", err)
 		}
 	}
 	e, err := enrich.New(enrich.Options{Recognizer: model, Memory: mem, Entities: ents, Logger: log, StoryWindow: o.StoryWindow})
 	if err != nil {
-		return svc.Service{}, fmt.Errorf("enricher: %w", err)
+		return service.Service{}, fmt.Errorf("enricher: %w", err)
 	}
-	return svc.Service{Stages: []*runner.Stage{{
+	return service.Service{Stages: []*runner.Stage{{
 		Name:    pipeline.StageEnricher,
 		From:    pipeline.SubjectClean,
 		To:      pipeline.SubjectEnriched,

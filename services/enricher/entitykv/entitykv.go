@@ -33,6 +33,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 )
 
@@ -54,6 +55,12 @@ type Config struct {
 	Storage jetstream.StorageType
 	// Retries of a compare-and-set that lost to another replica (default 8).
 	Retries int
+	// Apply makes this process the bucket's owner (-apply-topology): New
+	// creates or updates the bucket to this Config. Otherwise New creates
+	// it if absent and refuses one with other settings
+	// (runner.ErrTopologyMismatch), so a replica with stale flags cannot
+	// change it for the others.
+	Apply bool
 }
 
 func (c *Config) defaults() error {
@@ -98,13 +105,13 @@ type Memory struct {
 
 var _ canon.Memory = (*Memory)(nil)
 
-// New creates the bucket if it does not exist (or updates its
-// configuration) and returns a Memory on it.
+// New creates the bucket if it does not exist (and updates or verifies its
+// configuration, see Config.Apply) and returns a Memory on it.
 func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := runner.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket:      cfg.Bucket,
 		Description: "newsflow enricher entity memory: entities' spellings and context, and their index",
 		History:     1,
@@ -112,9 +119,9 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, erro
 		MaxBytes:    cfg.MaxBytes,
 		Storage:     cfg.Storage,
 		Replicas:    cfg.Replicas,
-	})
+	}, cfg.Apply)
 	if err != nil {
-		return nil, fmt.Errorf("entitykv: bucket %s: %w", cfg.Bucket, err)
+		return nil, fmt.Errorf("entitykv: %w", err)
 	}
 	return &Memory{kv: kv, cfg: cfg}, nil
 }

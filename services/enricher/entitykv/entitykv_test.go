@@ -2,7 +2,9 @@ package entitykv_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon/canontest"
 	"github.com/newsflow/newsflow/services/enricher/entitykv"
@@ -103,4 +106,27 @@ func TestServerGoneIsAnError(t *testing.T) {
 
 func canonEntities(t *testing.T) []*canon.Entity {
 	return canontest.Resolve(t, canon.NewResolver(nil), canon.NewLocalMemory(0), 0)
+}
+
+// A replica with another TTL neither starts nor changes the bucket; the
+// owner (-apply-topology) updates it.
+func TestBucketHasOneOwner(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	if _, err := entitykv.New(ctx, connect(t, s), entitykv.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := entitykv.New(ctx, connect(t, s), entitykv.Config{TTL: time.Hour})
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "bucket "+entitykv.DefaultBucket+": ttl is 2160h0m0s on the server, 1h0m0s here") {
+		t.Fatalf("a replica with another TTL: %v, want ErrTopologyMismatch naming the ttl", err)
+	}
+	if _, err := entitykv.New(ctx, connect(t, s), entitykv.Config{TTL: time.Hour, Apply: true}); err != nil {
+		t.Fatalf("the owner: %v", err)
+	}
+	if _, err := entitykv.New(ctx, connect(t, s), entitykv.Config{TTL: time.Hour}); err != nil {
+		t.Fatalf("a replica agreeing with the owner: %v", err)
+	}
+	if _, err := entitykv.New(ctx, connect(t, s), entitykv.Config{}); !errors.Is(err, runner.ErrTopologyMismatch) {
+		t.Fatalf("a replica left at the old TTL after the owner changed it: %v", err)
+	}
 }

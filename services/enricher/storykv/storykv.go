@@ -34,6 +34,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/segmentio/encoding/json"
 
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
 )
@@ -57,6 +58,12 @@ type Config struct {
 	// Wait bounds the time Link spends retrying when other replicas keep
 	// linking first (default 10s); then it fails with ErrBusy.
 	Wait time.Duration
+	// Apply makes this process the stream's owner (-apply-topology): New
+	// creates or updates the stream to this Config. Otherwise New creates
+	// it if absent and refuses one with other settings
+	// (runner.ErrTopologyMismatch), so a replica with stale flags cannot
+	// change retention for the others.
+	Apply bool
 }
 
 // DefaultStream is the stream name when Config.Stream is empty, and
@@ -119,14 +126,14 @@ type Memory struct {
 
 var _ enrich.Memory = (*Memory)(nil)
 
-// New creates the stream if it does not exist (or updates its
-// configuration), reads it into memory and follows it. Close stops
+// New creates the stream if it does not exist (and updates or verifies its
+// configuration, see Config.Apply), reads it into memory and follows it. Close stops
 // following.
 func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	st, err := runner.EnsureStream(ctx, js, jetstream.StreamConfig{
 		Name:        cfg.Stream,
 		Description: "newsflow enricher story memory: every linked article's signature and story, in linking order",
 		Subjects:    []string{Subject},
@@ -135,9 +142,9 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, erro
 		Storage:     cfg.Storage,
 		Replicas:    cfg.Replicas,
 		Discard:     jetstream.DiscardOld,
-	})
+	}, cfg.Apply)
 	if err != nil {
-		return nil, fmt.Errorf("storykv: stream %s: %w", cfg.Stream, err)
+		return nil, fmt.Errorf("storykv: %w", err)
 	}
 	m := &Memory{js: js, stream: st, cfg: cfg,
 		index: story.NewIndex(story.IndexOptions{TTL: cfg.TTL, MaxArticles: cfg.MaxArticles})}

@@ -2,7 +2,9 @@ package storykv_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/memtest"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
@@ -199,5 +202,25 @@ func TestMemoryExpires(t *testing.T) {
 	}
 	if _, err := late.Link(ctx, &rule, memtest.Article("c", memtest.Other)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A replica with another story TTL neither starts nor changes the
+// stream's retention; the owner (-apply-topology) updates it.
+func TestStreamHasOneOwner(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	newMemory(t, connect(t, s), storykv.Config{Stream: "owned"})
+	_, err := storykv.New(ctx, connect(t, s), storykv.Config{Stream: "owned", TTL: time.Hour})
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "stream owned: max_age is 168h0m0s on the server, 1h0m0s here") {
+		t.Fatalf("a replica with another TTL: %v, want ErrTopologyMismatch naming the max age", err)
+	}
+	newMemory(t, connect(t, s), storykv.Config{Stream: "owned", TTL: time.Hour, Apply: true})
+	st, err := connect(t, s).Stream(ctx, "owned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.CachedInfo().Config.MaxAge; got != time.Hour {
+		t.Fatalf("the owner's TTL was not applied: %s", got)
 	}
 }

@@ -41,9 +41,9 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/newsflow/newsflow/pipeline/backoff"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/runner"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 	"github.com/newsflow/newsflow/services/fetcher/sources"
 )
@@ -91,13 +91,15 @@ func New(o Options, log *zap.Logger) (*Fetcher, error) {
 }
 
 // Build wires a fetcher as a service component: the shape every service's
-// Build has, for cmd/fetcher's main and the all-in-one binary.
-func Build(_ context.Context, o Options, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
+// Build has, for cmd/fetcher's main and the all-in-one binary. apply is
+// the shared -apply-topology (Options.ApplyTopology).
+func Build(_ context.Context, o Options, log *zap.Logger, _ jetstream.JetStream, apply bool) (service.Service, error) {
+	o.ApplyTopology = apply
 	f, err := New(o, log)
 	if err != nil {
-		return svc.Service{}, err
+		return service.Service{}, err
 	}
-	return svc.Service{Components: []svc.Component{f.Run}, Ready: []func() error{f.Ready}}, nil
+	return service.Service{Components: []service.Component{f.Run}, Ready: []func() error{f.Ready}}, nil
 }
 
 // Ready reports whether the fetcher is watching the registry and serving
@@ -140,7 +142,7 @@ func (f *Fetcher) Run(ctx context.Context, js jetstream.JetStream) error {
 			return fmt.Errorf("sources API: %w", err)
 		}
 		f.log.Info("sources API listening", zap.String("addr", ln.Addr().String()))
-		g.Go(func() error { return svc.ServeHTTP(gctx, ln, f.API()) })
+		g.Go(func() error { return service.ServeHTTP(gctx, ln, f.API()) })
 	}
 	statesLoaded := make(chan struct{})
 	g.Go(func() error {
@@ -187,7 +189,8 @@ func (f *Fetcher) Run(ctx context.Context, js jetstream.JetStream) error {
 
 // setup opens the registry and the seen bucket and seeds the registry,
 // retrying while JetStream is not answering (a compose start, a leader
-// election), as the streams' own setup does.
+// election), as every service's setup does (service.Retry: a bucket whose
+// settings differ from this replica's is not retried).
 func (f *Fetcher) setup(ctx context.Context) error {
 	f.maxBody = claimcheck.Threshold(f.js.Conn().MaxPayload())
 	var seed []sources.Source
@@ -197,34 +200,22 @@ func (f *Fetcher) setup(ctx context.Context) error {
 			return err
 		}
 	}
-	wait := backoff.Exponential(250*time.Millisecond, 5*time.Second)
-	for attempt := 1; ; attempt++ {
-		err := f.open(ctx, seed)
-		if err == nil {
-			return nil
-		}
-		f.log.Warn("waiting for JetStream", zap.Int("attempt", attempt), zap.Error(err))
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("fetcher setup: %w (last error: %w)", ctx.Err(), err)
-		case <-time.After(wait(attempt)):
-		}
-	}
+	return service.Retry(ctx, f.log, "fetcher buckets", func(ctx context.Context) error { return f.open(ctx, seed) })
 }
 
 func (f *Fetcher) open(ctx context.Context, seed []sources.Source) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	reg, err := sources.Open(ctx, f.js)
+	reg, err := sources.Open(ctx, f.js, f.o.ApplyTopology)
 	if err != nil {
 		return err
 	}
-	seen, err := f.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	seen, err := runner.EnsureKeyValue(ctx, f.js, jetstream.KeyValueConfig{
 		Bucket: SeenBucket, Description: "newsflow: articles the fetcher has published, by article id",
 		TTL: f.o.SeenTTL, History: 1, Storage: jetstream.FileStorage, Replicas: sources.Replicas(ctx, f.js),
-	})
+	}, f.o.ApplyTopology)
 	if err != nil {
-		return fmt.Errorf("bucket %s: %w", SeenBucket, err)
+		return err
 	}
 	if len(seed) > 0 {
 		n, err := reg.Seed(ctx, seed)

@@ -2,6 +2,7 @@ package fetchersvc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 	"github.com/newsflow/newsflow/pipeline/pipelinetest"
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 	"github.com/newsflow/newsflow/services/fetcher/fetchtest"
 	"github.com/newsflow/newsflow/services/fetcher/sources"
@@ -57,7 +59,7 @@ func startFetcher(t *testing.T, js jetstream.JetStream, o Options) *Fetcher {
 
 func registry(t *testing.T, js jetstream.JetStream) *sources.Registry {
 	t.Helper()
-	r, err := sources.Open(context.Background(), js)
+	r, err := sources.Open(context.Background(), js, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,3 +437,50 @@ func summary(a pipeline.Article) pipeline.Article {
 }
 
 func writeFile(path, body string) error { return os.WriteFile(path, []byte(body), 0o644) }
+
+// A replica started with another -seen-ttl does not change the seen
+// bucket for the others: it stops at once with ErrTopologyMismatch (no
+// retrying), and the replica owning the layout applies its TTL.
+func TestSeenBucketHasOneOwner(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	startFetcher(t, srv.JS, testOptions()) // the first creates it
+	seenTTL := func() time.Duration {
+		kv, err := srv.JS.KeyValue(context.Background(), SeenBucket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := kv.Status(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.TTL()
+	}
+	if got := seenTTL(); got != DefaultOptions().SeenTTL {
+		t.Fatalf("seen bucket created with TTL %s", got)
+	}
+
+	stale := testOptions()
+	stale.SeenTTL = time.Hour
+	f, err := New(stale, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = f.Run(ctx, srv.JS)
+	if !errors.Is(err, runner.ErrTopologyMismatch) || !strings.Contains(err.Error(), "bucket "+SeenBucket+": ttl") {
+		t.Fatalf("a replica with another seen TTL: %v, want ErrTopologyMismatch naming the bucket's ttl", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the mismatch was retried until the deadline instead of stopping the replica")
+	}
+	if got := seenTTL(); got != DefaultOptions().SeenTTL {
+		t.Fatalf("a non-owner changed the seen TTL to %s", got)
+	}
+
+	stale.ApplyTopology = true
+	startFetcher(t, srv.JS, stale)
+	if got := seenTTL(); got != time.Hour {
+		t.Fatalf("the owner's seen TTL was not applied: %s", got)
+	}
+}

@@ -55,6 +55,13 @@ type Options struct {
 	// APIAddr serves the registry's HTTP API (see Fetcher.API); "" for none.
 	APIAddr string
 
+	// ApplyTopology makes this replica the owner of the fetcher's buckets
+	// (registry, state, seen): they are created or updated to these
+	// options; otherwise created if absent and verified
+	// (runner.ErrTopologyMismatch). Not a flag of its own: Build sets it
+	// from the shared -apply-topology.
+	ApplyTopology bool
+
 	allow []netip.Prefix
 }
 

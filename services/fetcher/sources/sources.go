@@ -39,6 +39,7 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/fetcher/fetch"
 )
 
@@ -181,24 +182,28 @@ type Registry struct {
 	state   jetstream.KeyValue
 }
 
-// Open opens the registry, creating or updating its buckets. Their
-// replica count follows the pipeline's raw stream (1 if it does not exist
-// yet), so a clustered deployment keeps sources as safely as articles.
-func Open(ctx context.Context, js jetstream.JetStream) (*Registry, error) {
+// Open opens the registry, creating its buckets if absent. Their replica
+// count follows the pipeline's raw stream (1 if it does not exist yet), so
+// a clustered deployment keeps sources as safely as articles. With apply
+// (the fetcher started with -apply-topology) existing buckets are updated
+// to that; otherwise they are verified, and a difference is refused
+// (runner.ErrTopologyMismatch): a client or a stale replica does not
+// change them for the fleet.
+func Open(ctx context.Context, js jetstream.JetStream, apply bool) (*Registry, error) {
 	replicas := Replicas(ctx, js)
-	sources, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	sources, err := runner.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket: RegistryBucket, Description: "newsflow: sources the fetcher polls",
 		History: 5, Storage: jetstream.FileStorage, Replicas: replicas,
-	})
+	}, apply)
 	if err != nil {
-		return nil, fmt.Errorf("bucket %s: %w", RegistryBucket, err)
+		return nil, err
 	}
-	state, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	state, err := runner.EnsureKeyValue(ctx, js, jetstream.KeyValueConfig{
 		Bucket: StateBucket, Description: "newsflow: fetcher state and leases, per source",
 		History: 1, Storage: jetstream.FileStorage, Replicas: replicas,
-	})
+	}, apply)
 	if err != nil {
-		return nil, fmt.Errorf("bucket %s: %w", StateBucket, err)
+		return nil, err
 	}
 	return &Registry{sources: sources, state: state}, nil
 }

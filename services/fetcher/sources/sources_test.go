@@ -20,12 +20,12 @@ func openRegistry(t *testing.T) *sources.Registry {
 	srv := pipelinetest.StartJetStream(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	r, err := sources.Open(ctx, srv.JS)
+	r, err := sources.Open(ctx, srv.JS, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Opening again (another replica, the CLI) changes nothing.
-	if _, err := sources.Open(ctx, srv.JS); err != nil {
+	if _, err := sources.Open(ctx, srv.JS, false); err != nil {
 		t.Fatalf("second Open: %v", err)
 	}
 	return r

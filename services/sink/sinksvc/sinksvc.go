@@ -17,7 +17,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/sink/api"
 	"github.com/newsflow/newsflow/services/sink/store"
 	"github.com/newsflow/newsflow/services/sink/web"
@@ -70,15 +70,15 @@ func (o Options) Validate() error {
 // pipeline.StorySubject — and the HTTP API and web view over the
 // store. Concurrent saves are group-committed by
 // the store, so the stage runs many workers: each waits for its commit.
-func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (svc.Service, error) {
+func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStream) (service.Service, error) {
 	// The database may still be starting: wait for it, don't exit.
 	var st store.Store
-	err := svc.Retry(ctx, log, "store", func(ctx context.Context) (err error) {
+	err := service.Retry(ctx, log, "store", func(ctx context.Context) (err error) {
 		st, err = store.Open(ctx, o.DB, store.WithLogger(log.Named("store")), store.WithSQLiteMemory(o.SQLiteCacheMB, o.SQLiteCacheMB, -1))
 		return err
 	})
 	if err != nil {
-		return svc.Service{}, fmt.Errorf("sink: %w", err)
+		return service.Service{}, fmt.Errorf("sink: %w", err)
 	}
 	stories := NewStoryPublisher(js, st)
 	stage := &runner.Stage{
@@ -95,22 +95,22 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 		},
 		Log: log,
 	}
-	service := svc.Service{Stages: []*runner.Stage{stage}, Closers: []io.Closer{st}}
+	built := service.Service{Stages: []*runner.Stage{stage}, Closers: []io.Closer{st}}
 	if o.APIAddr != "" {
 		ln, err := net.Listen("tcp", o.APIAddr)
 		if err != nil {
 			st.Close()
-			return svc.Service{}, fmt.Errorf("sink API: %w", err)
+			return service.Service{}, fmt.Errorf("sink API: %w", err)
 		}
 		log.Info("API and web view listening", zap.String("addr", ln.Addr().String()))
 		if o.APIListening != nil {
 			o.APIListening(ln.Addr())
 		}
-		service.Components = append(service.Components, func(ctx context.Context, _ jetstream.JetStream) error {
+		built.Components = append(built.Components, func(ctx context.Context, _ jetstream.JetStream) error {
 			// Live streams (server-sent events) end with the service, so a
 			// shutdown is not held up by open browser tabs.
-			return svc.ServeHTTP(ctx, ln, web.New(st, web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx))))
+			return service.ServeHTTP(ctx, ln, web.New(st, web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx))))
 		})
 	}
-	return service, nil
+	return built, nil
 }

@@ -1,4 +1,4 @@
-package svc
+package service
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 // doubling to 5 s), logging each failure. A service started before its
 // NATS server or database, or while they restart, waits for them instead
 // of exiting (and being restarted in a loop by its supervisor). Errors that
-// no retry can fix stop it at once: ErrInvalid, runner.ErrConfig and
-// errors marked pipeline.Permanent.
+// no retry can fix stop it at once: ErrInvalid, runner.ErrConfig,
+// runner.ErrTopologyMismatch and errors marked pipeline.Permanent.
 //
 // Retry sets no deadline on an attempt (a first migration of a large
 // database may take long): setup bounds its own calls, as the JetStream
@@ -36,7 +36,7 @@ func Retry(ctx context.Context, log *zap.Logger, what string, setup func(ctx con
 			}
 			return nil
 		}
-		if errors.Is(err, ErrInvalid) || errors.Is(err, runner.ErrConfig) || pipeline.IsPermanent(err) {
+		if errors.Is(err, ErrInvalid) || errors.Is(err, runner.ErrConfig) || errors.Is(err, runner.ErrTopologyMismatch) || pipeline.IsPermanent(err) {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		if ctx.Err() != nil {

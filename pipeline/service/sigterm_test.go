@@ -1,4 +1,4 @@
-package svc_test
+package service_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/pipelinetest"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 )
 
 // TestMain lets the test binary run as a service process: the SIGTERM
@@ -25,9 +25,9 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("SVC_TEST_SERVICE") == "1" {
 		slow := noOptions{}
-		svc.Main(svc.Program{Name: "slow", Options: &slow,
-			Build: func(_ context.Context, log *zap.Logger, _ jetstream.JetStream) (svc.Service, error) {
-				return svc.Service{Stages: []*runner.Stage{{
+		service.Main(service.Program{Name: "slow", Options: &slow,
+			Build: func(_ context.Context, log *zap.Logger, _ jetstream.JetStream, _ bool) (service.Service, error) {
+				return service.Service{Stages: []*runner.Stage{{
 					Name: "sigterm", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
 					Func: func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
 						time.Sleep(20 * time.Millisecond)

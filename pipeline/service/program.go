@@ -1,4 +1,4 @@
-package svc
+package service
 
 import (
 	"context"
@@ -24,8 +24,12 @@ type Program struct {
 	Options Options
 	// Build wires the service once configuration is parsed and valid and
 	// NATS is connected (js is ready for stages that need more than their
-	// subjects, such as the object store or a KV bucket).
-	Build func(ctx context.Context, log *zap.Logger, js jetstream.JetStream) (Service, error)
+	// subjects, such as the object store or a KV bucket). apply is
+	// -apply-topology: this process owns the layout, so it creates or
+	// updates the service's own buckets and streams too (runner.EnsureKeyValue,
+	// runner.EnsureStream); otherwise it creates what is missing and
+	// verifies the rest.
+	Build func(ctx context.Context, log *zap.Logger, js jetstream.JetStream, apply bool) (Service, error)
 }
 
 // Run parses flags and environment into the shared Config and the
@@ -59,7 +63,7 @@ func (p Program) Run(ctx context.Context, args []string, getenv func(string) str
 		nc.Close()
 		return err
 	}
-	s, err := p.Build(ctx, log, js)
+	s, err := p.Build(ctx, log, js, base.ApplyTopology)
 	if err != nil {
 		nc.Close()
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {

@@ -1,4 +1,4 @@
-package svc_test
+package service_test
 
 import (
 	"context"
@@ -14,11 +14,11 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/pipelinetest"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 )
 
 func TestParseCommandLineBeatsEnvBeatsDefault(t *testing.T) {
-	c := svc.DefaultConfig()
+	c := service.DefaultConfig()
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	c.RegisterFlags(fs)
 	env := map[string]string{
@@ -26,7 +26,7 @@ func TestParseCommandLineBeatsEnvBeatsDefault(t *testing.T) {
 		"NEWSFLOW_WORKERS":   "7",
 		"NEWSFLOW_LOG_LEVEL": "debug",
 	}
-	if err := svc.Parse(fs, []string{"-log-level", "warn"}, func(k string) string { return env[k] }); err != nil {
+	if err := service.Parse(fs, []string{"-log-level", "warn"}, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
 	if c.NATSURL != "nats://from-env:4222" || c.Workers != 7 || c.LogLevel != "warn" || c.OpsAddr != "127.0.0.1:9090" {
@@ -35,10 +35,10 @@ func TestParseCommandLineBeatsEnvBeatsDefault(t *testing.T) {
 }
 
 func TestParseRejectsBadEnv(t *testing.T) {
-	c := svc.DefaultConfig()
+	c := service.DefaultConfig()
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	c.RegisterFlags(fs)
-	err := svc.Parse(fs, nil, func(k string) string {
+	err := service.Parse(fs, nil, func(k string) string {
 		if k == "NEWSFLOW_MAX_AGE" {
 			return "forever"
 		}
@@ -50,13 +50,13 @@ func TestParseRejectsBadEnv(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	if err := svc.DefaultConfig().Validate(); err != nil {
+	if err := service.DefaultConfig().Validate(); err != nil {
 		t.Fatal(err)
 	}
-	bad := svc.DefaultConfig()
+	bad := service.DefaultConfig()
 	bad.LogLevel, bad.Replicas, bad.Workers = "loud", 0, -1
 	err := bad.Validate()
-	if !errors.Is(err, svc.ErrInvalid) {
+	if !errors.Is(err, service.ErrInvalid) {
 		t.Fatalf("err = %v", err)
 	}
 	for _, want := range []string{"log-level", "replicas", "negative"} {
@@ -68,7 +68,7 @@ func TestValidate(t *testing.T) {
 
 func TestServiceServesOpsEndpointsAndStopsCleanly(t *testing.T) {
 	srv := pipelinetest.StartJetStream(t)
-	cfg := svc.DefaultConfig()
+	cfg := service.DefaultConfig()
 	cfg.NATSURL = srv.URL()
 	cfg.OpsAddr = "127.0.0.1:0"
 	st := &runner.Stage{Name: "ops-test", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
@@ -77,7 +77,7 @@ func TestServiceServesOpsEndpointsAndStopsCleanly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- svc.Run(ctx, svc.Service{Name: "test", Config: cfg, Stages: []*runner.Stage{st},
+		done <- service.Run(ctx, service.Service{Name: "test", Config: cfg, Stages: []*runner.Stage{st},
 			OpsListening: func(a net.Addr) { addr <- a }})
 	}()
 	base := "http://" + (<-addr).String()

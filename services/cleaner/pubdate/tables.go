@@ -1,4 +1,4 @@
-package dates
+package pubdate
 
 // months maps month names and abbreviations, lower-cased, to numbers:
 // English, German, French, Spanish, Italian, Portuguese, Dutch, Polish.

@@ -1,4 +1,4 @@
-// Package dates reads publication dates as pages write them: in metadata
+// Package pubdate reads publication dates as pages write them: in metadata
 // (RFC 3339 and its many near-misses, RFC 1123) and in running text
 // ("Tuesday 11 January 2022 19:51 GMT", "Nov. 19, 2019, 10:43 AM EST",
 // "19.11.2019, 09:01 Uhr"), in the main languages of the web.
@@ -6,7 +6,7 @@
 // Every result carries its precision, so a caller can tell a day from a
 // moment: a feed's "2022-01-11" and a page's "2022-01-11T19:51Z" are the
 // same date, the second more precisely.
-package dates
+package pubdate
 
 import (
 	"strconv"

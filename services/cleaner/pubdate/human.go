@@ -1,4 +1,4 @@
-package dates
+package pubdate
 
 import "time"
 

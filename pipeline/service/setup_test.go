@@ -1,4 +1,4 @@
-package svc_test
+package service_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 	"github.com/newsflow/newsflow/pipeline/pipelinetest"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 )
 
 // A service started before its NATS server waits for it: the setup (here
@@ -43,7 +43,7 @@ func TestSetupRetriesUntilNATSIsUp(t *testing.T) {
 	done := make(chan error, 1)
 	var attempts int
 	go func() {
-		done <- svc.Retry(context.Background(), zaptest.NewLogger(t), "story bucket", func(ctx context.Context) error {
+		done <- service.Retry(context.Background(), zaptest.NewLogger(t), "story bucket", func(ctx context.Context) error {
 			attempts++
 			_, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "stories_test"})
 			return err
@@ -80,13 +80,13 @@ func TestSetupStopsOnCancelAndOnPermanentErrors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	unreachable := errors.New("no route to NATS")
-	err := svc.Retry(ctx, zaptest.NewLogger(t), "bucket", func(context.Context) error { return unreachable })
+	err := service.Retry(ctx, zaptest.NewLogger(t), "bucket", func(context.Context) error { return unreachable })
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, unreachable) {
 		t.Fatalf("got %v, want the context's error and the last failure", err)
 	}
 	calls := 0
 	bad := pipeline.Permanent(errors.New("bucket name has a space"))
-	err = svc.Retry(context.Background(), zaptest.NewLogger(t), "bucket", func(context.Context) error { calls++; return bad })
+	err = service.Retry(context.Background(), zaptest.NewLogger(t), "bucket", func(context.Context) error { calls++; return bad })
 	if !errors.Is(err, bad) || calls != 1 {
 		t.Fatalf("got %v after %d calls, want the permanent error after 1", err, calls)
 	}

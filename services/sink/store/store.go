@@ -82,6 +82,11 @@ type Reader interface {
 	StorySummary(ctx context.Context, id string) (StorySummary, error)
 	// Sources lists the sources articles came from, with their counts.
 	Sources(ctx context.Context) ([]SourceStat, error)
+	// Facets counts the articles matching q (its Limit and Cursor aside)
+	// by source, entity type and entity.
+	Facets(ctx context.Context, q ArticleQuery) (Facets, error)
+	// Quotes lists the quotes matching q, newest first.
+	Quotes(ctx context.Context, q QuoteQuery) (QuotePage, error)
 }
 
 // Store is a Writer and Reader whose commits can be watched.

@@ -57,8 +57,11 @@ func (r remoteArticles) get(ctx context.Context, path string, v url.Values, out 
 			e.Error = strings.TrimSpace(string(body))
 		}
 		err := fmt.Errorf("%s: %s: %s", path, resp.Status, e.Error)
-		if resp.StatusCode == http.StatusBadRequest {
+		switch resp.StatusCode {
+		case http.StatusBadRequest:
 			err = fmt.Errorf("%w: %w", errUsage, err)
+		case http.StatusNotFound:
+			err = fmt.Errorf("%w: %w", store.ErrNotFound, err)
 		}
 		return err
 	}
@@ -122,12 +125,12 @@ func (r remoteArticles) Export(ctx context.Context, v url.Values, w io.Writer) e
 	}
 }
 
-func (r remoteArticles) Entities(ctx context.Context, name string) ([]store.EntityStat, error) {
-	var list struct {
-		Entities []store.EntityStat `json:"entities"`
-	}
-	err := r.get(ctx, "/api/entities", url.Values{"q": {name}, "limit": {"50"}}, &list)
-	return list.Entities, err
+// Resolve asks the API which entity ref stands for; the API's 404 is
+// store.ErrNotFound.
+func (r remoteArticles) Resolve(ctx context.Context, ref string) (store.EntityMatch, error) {
+	var m store.EntityMatch
+	err := r.get(ctx, "/api/resolve", url.Values{"entity": {ref}}, &m)
+	return m, err
 }
 
 func (r remoteArticles) Close() error { return nil }

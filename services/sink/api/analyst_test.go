@@ -208,3 +208,32 @@ func TestExportCSVNeutralisesFormulas(t *testing.T) {
 		t.Errorf("title cell %q", got)
 	}
 }
+
+func TestResolveEndpoint(t *testing.T) {
+	onBothBackends(t, func(t *testing.T, srv *httptest.Server) {
+		var m store.EntityMatch
+		get(t, srv, "/api/resolve?entity=Rybakov", http.StatusOK, &m)
+		if m.Entity.ID != "per:sergei-ryabkov" || m.How != store.MatchSpelling || !slices.Equal(m.IDs, []string{"per:sergei-ryabkov"}) {
+			t.Errorf("resolve Rybakov: %+v", m)
+		}
+		m = store.EntityMatch{}
+		get(t, srv, "/api/resolve?entity=sherman", http.StatusOK, &m)
+		if m.Entity.Name != "Wendy Sherman" || m.How != store.MatchWords {
+			t.Errorf("resolve sherman: %+v", m)
+		}
+		get(t, srv, "/api/resolve?entity=Nobody", http.StatusNotFound, nil)
+		get(t, srv, "/api/resolve", http.StatusBadRequest, nil)
+		// Every entity filter resolves so, and the entity page too.
+		var page store.ArticlePage
+		get(t, srv, "/api/articles?entity=Sherman&entity=Rybakov", http.StatusOK, &page)
+		if got := articleIDs(page); !slices.Equal(got, []string{"a2", "a1"}) {
+			t.Errorf("articles of Sherman and Rybakov: %v", got)
+		}
+		var d store.EntityDetail
+		get(t, srv, "/api/entities/Sherman", http.StatusOK, &d)
+		if d.ID != "per:wendy-sherman" {
+			t.Errorf("/api/entities/Sherman: %+v", d.EntityStat)
+		}
+		get(t, srv, "/api/entities/per:nobody", http.StatusNotFound, nil)
+	})
+}

@@ -85,6 +85,7 @@ func New(st store.Store, opts ...Option) http.Handler {
 	mux.HandleFunc("GET /api/facets", reply(s, articleParams, s.facets))
 	mux.HandleFunc("GET /api/quotes", reply(s, []string{"q", "speaker", "from", "to", "limit", "offset"}, s.quotes))
 	mux.HandleFunc("GET /api/export", s.export)
+	mux.HandleFunc("GET /api/resolve", reply(s, []string{"entity"}, s.resolve))
 	mux.HandleFunc("GET /api/sources", reply(s, nil, s.sources))
 	mux.HandleFunc("GET /api/stats", reply(s, nil, s.stats))
 	mux.HandleFunc("GET /api/events", s.events)
@@ -468,8 +469,33 @@ func (s *server) entities(r *http.Request, v url.Values) (entityList, error) {
 	return entityList{es}, err
 }
 
+// entity answers an entity by id or, failing that, whatever entity the
+// reference resolves to (a name, a surname, a spelling), so that
+// /entities/Putin finds Vladimir Putin; the answer's id says which.
 func (s *server) entity(r *http.Request, _ url.Values) (store.EntityDetail, error) {
-	return s.st.Entity(r.Context(), r.PathValue("id"))
+	ref := r.PathValue("id")
+	d, err := s.st.Entity(r.Context(), ref)
+	if !errors.Is(err, store.ErrNotFound) {
+		return d, err
+	}
+	m, rerr := s.st.ResolveEntity(r.Context(), ref)
+	if rerr != nil {
+		return d, err
+	}
+	return s.st.Entity(r.Context(), m.Entity.ID)
+}
+
+// resolve says which entity a reference stands for (store.ResolveEntity):
+// what every entity filter of the API does with it.
+func (s *server) resolve(r *http.Request, v url.Values) (store.EntityMatch, error) {
+	ref, err := single(v, "entity")
+	if err == nil && ref == "" {
+		err = badf("parameter \"entity\" is required: an id, a name, part of a name or a spelling")
+	}
+	if err != nil {
+		return store.EntityMatch{}, err
+	}
+	return s.st.ResolveEntity(r.Context(), ref)
 }
 
 func (s *server) stories(r *http.Request, v url.Values) (store.StoryPage, error) {

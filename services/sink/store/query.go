@@ -23,8 +23,9 @@ type ArticleQuery struct {
 	// words (all required, stemmed, case- and accent-insensitive),
 	// "quoted phrases", -excluded words and OR between alternatives.
 	Text string
-	// Entities are entity ids or names (case-insensitive); the article must
-	// mention every one of them.
+	// Entities are entity ids, names (case-insensitive), surnames or
+	// written forms (see Reader.ResolveEntity); the article must mention
+	// every one of them.
 	Entities []string
 	// Sources: the article comes from any one of them.
 	Sources []string

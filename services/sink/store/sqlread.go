@@ -159,21 +159,19 @@ func (r *sqlReader) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// resolveEntities turns each entity given in a query (an id or a name) into
-// the ids it stands for. ok is false when one of them names nothing, so no
-// article can match.
+// resolveEntities turns each entity given in a query (see ResolveEntity)
+// into the ids it stands for. ok is false when one of them names nothing,
+// so no article can match.
 func (r *sqlReader) resolveEntities(ctx context.Context, vals []string) (groups [][]string, ok bool, err error) {
 	for _, v := range vals {
-		q := r.newQuery().add(`SELECT id FROM entities WHERE (id = ? OR name_fold = ?) AND articles > 0 ORDER BY id`,
-			v, strings.ToLower(v))
-		ids, err := r.strings(ctx, q)
-		if err != nil {
-			return nil, false, fmt.Errorf("store: resolving entity %q: %w", v, err)
-		}
-		if len(ids) == 0 {
+		m, err := r.ResolveEntity(ctx, v)
+		if errors.Is(err, ErrNotFound) {
 			return nil, false, nil
 		}
-		groups = append(groups, ids)
+		if err != nil {
+			return nil, false, err
+		}
+		groups = append(groups, m.IDs)
 	}
 	return groups, true, nil
 }

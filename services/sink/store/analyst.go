@@ -254,7 +254,7 @@ func (r *sqlReader) timeline(ctx context.Context, id string) ([]DayCount, error)
 }
 
 // FacetWindow is how many of a search's newest matches Facets counts.
-const FacetWindow = 2000
+const FacetWindow = 1000
 
 // facetEntities is how many entities of each type Facets names.
 const facetEntities = 10

@@ -74,10 +74,10 @@ func (r *sqlReader) ResolveEntity(ctx context.Context, ref string) (EntityMatch,
 	if len(words) > 0 {
 		return matchOf(words, MatchWords), nil
 	}
-	// A form some article wrote it in: the last resort, as it reads the
-	// mentions.
-	es, err = r.entityStats(ctx, r.newQuery().add(cols+` AND e.id IN (SELECT DISTINCT m.entity_id FROM mentions m WHERE lower(m.text) = ?)
-		ORDER BY e.mentions DESC, e.id LIMIT ?`, fold, resolveCandidates))
+	// A form some article wrote it in: the full-text index finds the
+	// newest articles holding those words, and their mentions say which
+	// entity was written so.
+	es, err = r.spelledAs(ctx, ref)
 	if err != nil {
 		return EntityMatch{}, err
 	}
@@ -85,6 +85,35 @@ func (r *sqlReader) ResolveEntity(ctx context.Context, ref string) (EntityMatch,
 		return matchOf(es, MatchSpelling), nil
 	}
 	return EntityMatch{}, fmt.Errorf("entity %q: %w", ref, ErrNotFound)
+}
+
+// spellingWindow is how many of the newest articles containing a
+// spelling's words are looked at for mentions written so.
+const spellingWindow = 200
+
+// spelledAs lists the entities some of the newest articles containing
+// ref's words mention as ref exactly (case-insensitively).
+func (r *sqlReader) spelledAs(ctx context.Context, ref string) ([]EntityStat, error) {
+	words := searchWords(ref)
+	if len(words) == 0 || len(words) > maxSearchTerms {
+		return nil, nil
+	}
+	f := articleFilter{search: &searchQuery{any: [][]searchTerm{{{words: words}}}}, copies: true, limit: spellingWindow}
+	sums, err := r.pageRows(ctx, f, nil)
+	if err != nil || len(sums) == 0 {
+		return nil, err
+	}
+	q := r.newQuery().add(`SELECT e.id, e.name, e.type, e.articles, e.mentions, e.last_at FROM entities e
+		WHERE e.articles > 0 AND e.id IN (SELECT DISTINCT m.entity_id FROM mentions m WHERE lower(m.text) = ? AND m.article_rid IN (`,
+		strings.ToLower(ref))
+	for i, s := range sums {
+		if i > 0 {
+			q.add(",")
+		}
+		q.add("?", s.rid)
+	}
+	q.add(`)) ORDER BY e.mentions DESC, e.id LIMIT ?`, resolveCandidates)
+	return r.entityStats(ctx, q)
 }
 
 func matchOf(es []EntityStat, how string) EntityMatch {

@@ -88,6 +88,15 @@ func TestAnalystTools(t *testing.T) {
 	if got := eval[string](t, ctx, `document.querySelector('#export-jsonl').getAttribute('href')`); got != "/api/export?q=negotiation&source=bbc.co.uk&from=2022-01-05&format=jsonl" {
 		t.Errorf("export link after refining: %q", got)
 	}
+	// An entity facet too; its filter is named by the entity's name.
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#facets ul[data-facet="ORG"] a[data-entity="org:nato"]`))), "click entity facet")
+	waitFor(t, ctx, `location.search === '?q=negotiation&from=2022-01-05&source=bbc.co.uk&entity=org%3Anato' && document.querySelectorAll('#feed li.card').length === 1`)
+	waitFor(t, ctx, `document.querySelector('.filter-chip .entity-filter').textContent === 'Nato'`)
+	// A spelling an article used filters as the entity it stands for.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?entity=Rybakov")), "entity by spelling")
+	waitFor(t, ctx, `document.querySelectorAll('#feed li.card').length === 2 && document.querySelector('.filter-chip .entity-filter').textContent === 'Sergei Ryabkov'`)
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?q=negotiation&from=2022-01-05")), "search again")
+	waitFor(t, ctx, `document.querySelector('#search-quotes') !== null`)
 
 	// Search inside quotes: by words, then by speaker too.
 	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("search-quotes"))), "search quotes")

@@ -228,7 +228,13 @@
     const dateInput = (name) => h('input', { type: 'date', value: filters[name], 'aria-label': name, onchange: e => setParam(name, e.target.value) });
     const active = [];
     if (filters.q) active.push(['q', filters.q, 'text: ' + filters.q]);
-    for (const e of filters.entity) active.push(['entity', e, e]);
+    for (const e of filters.entity) {
+      // The chip names the entity the filter resolves to (an id, a
+      // surname or a spelling all do).
+      const label = h('span', { class: 'entity-filter' }, e);
+      active.push(['entity', e, label]);
+      api('/resolve', { entity: e }).then(m => { label.textContent = m.entity.name; }).catch(() => {});
+    }
     const storyChip = h('span', null, 'story');
     if (filters.story) {
       active.push(['story', filters.story, storyChip]);

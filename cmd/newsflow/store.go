@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/segmentio/encoding/json"
@@ -191,17 +192,25 @@ func exportCmd(ctx context.Context, e *env, args []string) error {
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "usage: newsflow export [flags] [QUERY...] > articles.jsonl\n\n"+
 			"Writes the stored articles matching the query and filters (all of them by\n"+
-			"default) as JSON lines, each exactly as stored, newest first. QUERY is\n"+
-			"search's.\n\nflags:\n")
+			"default) as JSON lines, each exactly as stored, newest first; or, with\n"+
+			"-csv, one CSV row per article (the web view's export). QUERY is search's.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	q := queryFlags(fs)
 	fs.Func("limit", "stop after this many articles (default: all)", setParam(q.v, "limit"))
+	fs.BoolFunc("csv", "write CSV (id, time, source, title, url, entities by type, keywords, …) instead of JSON lines", setParam(q.v, "format"))
 	src, err := q.start(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	if f := q.v.Get("format"); f != "" {
+		if b, _ := strconv.ParseBool(f); b {
+			q.v.Set("format", "csv")
+		} else {
+			q.v.Del("format")
+		}
+	}
 	return src.Export(ctx, q.v, e.stdout)
 }
 
@@ -217,12 +226,28 @@ func (l localArticles) Page(ctx context.Context, v url.Values) (store.ArticlePag
 }
 
 func (l localArticles) Export(ctx context.Context, v url.Values, w io.Writer) error {
+	write := store.ExportJSONL
+	if v.Get("format") == "csv" {
+		write = store.ExportCSV
+	}
+	v = withoutFormat(v)
 	q, err := api.ParseArticleQuery(v)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	_, err = store.ExportJSONL(ctx, l.st, w, q)
+	_, err = write(ctx, l.st, w, q)
 	return err
+}
+
+// withoutFormat is v less the export's format, which no query takes.
+func withoutFormat(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if k != "format" {
+			out[k] = vs
+		}
+	}
+	return out
 }
 
 func (l localArticles) Resolve(ctx context.Context, ref string) (store.EntityMatch, error) {

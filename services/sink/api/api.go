@@ -397,9 +397,11 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	case err != nil && !out.started:
 		s.fail(w, r, err)
 	case err != nil:
-		// The status is sent: all that is left is to stop, which the
-		// client sees as a cut download.
+		// The status is sent: all that is left is to break the
+		// connection, so the client sees a cut download rather than a
+		// complete one.
 		s.log.Error("export", zap.Int("written", n), zap.Error(err))
+		panic(http.ErrAbortHandler)
 	case !out.started: // nothing matched: an empty file
 		out.start()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -209,6 +211,17 @@ func searchAndExport(t *testing.T, db string, env map[string]string) {
 	}
 	if _, _, stderr := newsflow(t, "", env, "search", "-entity", "Putin"); !strings.Contains(stderr, "Vladimir Putin") {
 		t.Errorf("search -entity Putin does not say which entity it took: %q", stderr)
+	}
+	// -csv: the web view's CSV, a row per article.
+	code, out, stderr := newsflow(t, "", env, "export", "talks", "-csv")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || len(rows) != 3 || !reflect.DeepEqual(rows[0], store.CSVHeader) || rows[1][0] != "a2" || rows[2][0] != "a1" {
+		t.Errorf("export talks -csv: exit %d, %v, %q (stderr %q)", code, err, rows, stderr)
+	}
+	if len(rows) == 3 {
+		if people := rows[2][slices.Index(store.CSVHeader, "people")]; people != "Vladimir Putin" {
+			t.Errorf("export -csv: a1's people %q", people)
+		}
 	}
 }
 

@@ -57,8 +57,11 @@ func (r remoteArticles) get(ctx context.Context, path string, v url.Values, out 
 			e.Error = strings.TrimSpace(string(body))
 		}
 		err := fmt.Errorf("%s: %s: %s", path, resp.Status, e.Error)
-		if resp.StatusCode == http.StatusBadRequest {
+		switch resp.StatusCode {
+		case http.StatusBadRequest:
 			err = fmt.Errorf("%w: %w", errUsage, err)
+		case http.StatusNotFound:
+			err = fmt.Errorf("%w: %w", store.ErrNotFound, err)
 		}
 		return err
 	}
@@ -78,56 +81,54 @@ func (r remoteArticles) Page(ctx context.Context, v url.Values) (store.ArticlePa
 	return page, err
 }
 
-// Export pages through the matching articles and fetches each one whole,
-// as the API stored it.
+// Export streams the API's export of the matching articles (GET
+// /api/export: JSON lines as stored, or CSV with format=csv).
 func (r remoteArticles) Export(ctx context.Context, v url.Values, w io.Writer) error {
-	limit := 0
 	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
+		if n, err := strconv.Atoi(s); err != nil || n < 0 {
 			return fmt.Errorf("%w: -limit %q is not a count", errUsage, s)
 		}
-		limit = n
 	}
-	q := url.Values{}
-	for k, vs := range v {
-		q[k] = vs
+	target := r.base + "/api/export"
+	if len(v) > 0 {
+		target += "?" + v.Encode()
 	}
-	q.Set("limit", strconv.Itoa(store.MaxLimit))
-	written := 0
-	var doc bytes.Buffer
-	for {
-		page, err := r.Page(ctx, q)
-		if err != nil {
-			return err
-		}
-		for _, a := range page.Articles {
-			if limit > 0 && written == limit {
-				return nil
-			}
-			doc.Reset()
-			if err := r.get(ctx, "/api/articles/"+url.PathEscape(a.ID), nil, &doc); err != nil {
-				return err
-			}
-			line := bytes.TrimSpace(doc.Bytes())
-			if _, err := w.Write(append(line, '\n')); err != nil {
-				return err
-			}
-			written++
-		}
-		if page.Next == "" {
-			return nil
-		}
-		q.Set("cursor", page.Next)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return err
 	}
+	// An export may take longer than one answer is given.
+	client := *r.client
+	client.Timeout = 0
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("asking the API (is it at %s? set -api or NEWSFLOW_API): %w", r.base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		var e struct{ Error string }
+		if json.Unmarshal(body, &e) != nil || e.Error == "" {
+			e.Error = strings.TrimSpace(string(body))
+		}
+		err := fmt.Errorf("/api/export: %s: %s", resp.Status, e.Error)
+		if resp.StatusCode == http.StatusBadRequest {
+			err = fmt.Errorf("%w: %w", errUsage, err)
+		}
+		return err
+	}
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("/api/export: %w", err)
+	}
+	return nil
 }
 
-func (r remoteArticles) Entities(ctx context.Context, name string) ([]store.EntityStat, error) {
-	var list struct {
-		Entities []store.EntityStat `json:"entities"`
-	}
-	err := r.get(ctx, "/api/entities", url.Values{"q": {name}, "limit": {"50"}}, &list)
-	return list.Entities, err
+// Resolve asks the API which entity ref stands for; the API's 404 is
+// store.ErrNotFound.
+func (r remoteArticles) Resolve(ctx context.Context, ref string) (store.EntityMatch, error) {
+	var m store.EntityMatch
+	err := r.get(ctx, "/api/resolve", url.Values{"entity": {ref}}, &m)
+	return m, err
 }
 
 func (r remoteArticles) Close() error { return nil }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/segmentio/encoding/json"
@@ -82,8 +84,8 @@ type articles interface {
 	Page(ctx context.Context, v url.Values) (store.ArticlePage, error)
 	// Export writes every article matching v as JSON lines.
 	Export(ctx context.Context, v url.Values, w io.Writer) error
-	// Entities lists entities whose name contains name, most mentioned first.
-	Entities(ctx context.Context, name string) ([]store.EntityStat, error)
+	// Resolve says which entity ref stands for (store.Reader.ResolveEntity).
+	Resolve(ctx context.Context, ref string) (store.EntityMatch, error)
 	Close() error
 }
 
@@ -116,57 +118,36 @@ func (q *articleQuery) start(ctx context.Context, e *env, fs *flag.FlagSet, args
 	return src, nil
 }
 
-// resolveEntities makes every -entity that names no entity exactly but is
-// part of one's name — a surname, "Putin" for "Vladimir Putin" — name that
-// entity, the most mentioned when several match, and says so on stderr.
+// resolveEntities asks the store (or the API) which entity each -entity
+// stands for, by the store's one rule (store.Reader.ResolveEntity: id,
+// name, whole words of a name such as a surname, a spelling, the most
+// mentioned first), and when it was not the id or the name says on stderr
+// which entity it took: "Putin" for "Vladimir Putin".
 func resolveEntities(ctx context.Context, e *env, src articles, v url.Values) error {
 	given := v["entity"]
-	for i, name := range given {
-		cands, err := src.Entities(ctx, name)
+	for i, ref := range given {
+		m, err := src.Resolve(ctx, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // the query then matches nothing, as it should
+		}
 		if err != nil {
 			return err
 		}
-		var words []store.EntityStat
-		exact := false
-		for _, c := range cands {
-			if strings.EqualFold(c.Name, name) || c.ID == name {
-				exact = true
-				break
-			}
-			if containsWords(c.Name, name) {
-				words = append(words, c)
-			}
-		}
-		if exact || len(words) == 0 {
+		if m.How == store.MatchID || m.How == store.MatchName {
 			continue
 		}
-		given[i] = words[0].ID
+		given[i] = m.Entity.ID
 		note := ""
-		if len(words) > 1 {
+		if len(m.Others) > 0 {
 			var others []string
-			for _, c := range words[1:min(len(words), 4)] {
+			for _, c := range m.Others {
 				others = append(others, c.Name)
 			}
 			note = fmt.Sprintf("; also %s (give the full name or id to choose)", strings.Join(others, ", "))
 		}
-		fmt.Fprintf(e.stderr, "entity %q: %s (%s)%s\n", name, words[0].Name, words[0].ID, note)
+		fmt.Fprintf(e.stderr, "entity %q: %s (%s)%s\n", ref, m.Entity.Name, m.Entity.ID, note)
 	}
 	return nil
-}
-
-// containsWords reports whether part is a run of whole words of name,
-// case-insensitively.
-func containsWords(name, part string) bool {
-	n, p := strings.Fields(strings.ToLower(name)), strings.Fields(strings.ToLower(part))
-	if len(p) == 0 {
-		return false
-	}
-	for i := 0; i+len(p) <= len(n); i++ {
-		if strings.Join(n[i:i+len(p)], " ") == strings.Join(p, " ") {
-			return true
-		}
-	}
-	return false
 }
 
 func searchCmd(ctx context.Context, e *env, args []string) error {
@@ -211,17 +192,25 @@ func exportCmd(ctx context.Context, e *env, args []string) error {
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "usage: newsflow export [flags] [QUERY...] > articles.jsonl\n\n"+
 			"Writes the stored articles matching the query and filters (all of them by\n"+
-			"default) as JSON lines, each exactly as stored, newest first. QUERY is\n"+
-			"search's.\n\nflags:\n")
+			"default) as JSON lines, each exactly as stored, newest first; or, with\n"+
+			"-csv, one CSV row per article (the web view's export). QUERY is search's.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	q := queryFlags(fs)
 	fs.Func("limit", "stop after this many articles (default: all)", setParam(q.v, "limit"))
+	fs.BoolFunc("csv", "write CSV (id, time, source, title, url, entities by type, keywords, …) instead of JSON lines", setParam(q.v, "format"))
 	src, err := q.start(ctx, e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	if f := q.v.Get("format"); f != "" {
+		if b, _ := strconv.ParseBool(f); b {
+			q.v.Set("format", "csv")
+		} else {
+			q.v.Del("format")
+		}
+	}
 	return src.Export(ctx, q.v, e.stdout)
 }
 
@@ -237,16 +226,32 @@ func (l localArticles) Page(ctx context.Context, v url.Values) (store.ArticlePag
 }
 
 func (l localArticles) Export(ctx context.Context, v url.Values, w io.Writer) error {
+	write := store.ExportJSONL
+	if v.Get("format") == "csv" {
+		write = store.ExportCSV
+	}
+	v = withoutFormat(v)
 	q, err := api.ParseArticleQuery(v)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	_, err = store.ExportJSONL(ctx, l.st, w, q)
+	_, err = write(ctx, l.st, w, q)
 	return err
 }
 
-func (l localArticles) Entities(ctx context.Context, name string) ([]store.EntityStat, error) {
-	return l.st.Entities(ctx, store.EntityQuery{Name: name, Limit: 50})
+// withoutFormat is v less the export's format, which no query takes.
+func withoutFormat(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if k != "format" {
+			out[k] = vs
+		}
+	}
+	return out
+}
+
+func (l localArticles) Resolve(ctx context.Context, ref string) (store.EntityMatch, error) {
+	return l.st.ResolveEntity(ctx, ref)
 }
 
 func (l localArticles) Close() error { return l.st.Close() }

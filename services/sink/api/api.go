@@ -1,6 +1,7 @@
 // Package api is the sink's HTTP JSON API over the article store: articles
-// (full-text search and filters), entities, stories, sources, one of each,
-// and a server-sent event stream of articles as they are committed.
+// (full-text search and filters, with snippets, facets and exports as CSV
+// or JSON lines), quotes, entities, stories, sources, one of each, and a
+// server-sent event stream of articles as they are committed.
 // docs/API.md is the reference.
 //
 // Every parameter is validated before the store sees it; a bad one gets a
@@ -81,6 +82,10 @@ func New(st store.Store, opts ...Option) http.Handler {
 	mux.HandleFunc("GET /api/entities/{id...}", reply(s, nil, s.entity))
 	mux.HandleFunc("GET /api/stories", reply(s, []string{"from", "to", "limit", "cursor"}, s.stories))
 	mux.HandleFunc("GET /api/stories/{id...}", reply(s, nil, s.story))
+	mux.HandleFunc("GET /api/facets", reply(s, articleParams, s.facets))
+	mux.HandleFunc("GET /api/quotes", reply(s, []string{"q", "speaker", "from", "to", "limit", "offset"}, s.quotes))
+	mux.HandleFunc("GET /api/export", s.export)
+	mux.HandleFunc("GET /api/resolve", reply(s, []string{"entity"}, s.resolve))
 	mux.HandleFunc("GET /api/sources", reply(s, nil, s.sources))
 	mux.HandleFunc("GET /api/stats", reply(s, nil, s.stats))
 	mux.HandleFunc("GET /api/events", s.events)
@@ -311,6 +316,113 @@ func (s *server) articles(r *http.Request, v url.Values) (store.ArticlePage, err
 	return s.st.Articles(r.Context(), q)
 }
 
+func (s *server) facets(r *http.Request, v url.Values) (store.Facets, error) {
+	q, err := ParseArticleQuery(v)
+	if err != nil {
+		return store.Facets{}, err
+	}
+	return s.st.Facets(r.Context(), q)
+}
+
+func (s *server) quotes(r *http.Request, v url.Values) (store.QuotePage, error) {
+	var (
+		q   store.QuoteQuery
+		err error
+	)
+	q.Text, err = single(v, "q")
+	if err == nil {
+		q.Speaker, err = single(v, "speaker")
+	}
+	if err == nil {
+		q.From, err = timeParam(v, "from", false)
+	}
+	if err == nil {
+		q.To, err = timeParam(v, "to", true)
+	}
+	if err == nil {
+		q.Limit, err = intParam(v, "limit")
+	}
+	if err == nil {
+		q.Offset, err = intParam(v, "offset")
+	}
+	if err == nil && len(q.Text) > 500 {
+		err = badf("parameter \"q\" is %d bytes long; at most 500", len(q.Text))
+	}
+	if err != nil {
+		return store.QuotePage{}, err
+	}
+	return s.st.Quotes(r.Context(), q)
+}
+
+// export streams every article matching the article parameters (copies
+// included, as `newsflow export` does; limit 0 or none means all) as a
+// download: format=jsonl (the default), the articles as stored, one a
+// line, or format=csv, one row per article (store.CSVHeader).
+func (s *server) export(w http.ResponseWriter, r *http.Request) {
+	v, err := params(r, append([]string{"format"}, articleParams...)...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format, err := single(v, "format")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	delete(v, "format")
+	q, err := ParseArticleQuery(v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	write, ctype, ext := store.ExportJSONL, "application/x-ndjson; charset=utf-8", "jsonl"
+	switch format {
+	case "", "jsonl", "json":
+	case "csv":
+		write, ctype, ext = store.ExportCSV, "text/csv; charset=utf-8", "csv"
+	default:
+		s.fail(w, r, badf("parameter \"format\" must be jsonl or csv, got %q", format))
+		return
+	}
+	out := &lazyWriter{w: w, start: func() {
+		h := w.Header()
+		h.Set("Content-Type", ctype)
+		h.Set("Content-Disposition", `attachment; filename="newsflow-articles.`+ext+`"`)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	}}
+	n, err := write(r.Context(), s.st, out, q)
+	switch {
+	case err != nil && !out.started:
+		s.fail(w, r, err)
+	case err != nil:
+		// The status is sent: all that is left is to break the
+		// connection, so the client sees a cut download rather than a
+		// complete one.
+		s.log.Error("export", zap.Int("written", n), zap.Error(err))
+		panic(http.ErrAbortHandler)
+	case !out.started: // nothing matched: an empty file
+		out.start()
+	}
+}
+
+// lazyWriter sends the headers with the first byte, so that an error
+// before any byte can still be answered with a status and a JSON body.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	start   func()
+	started bool
+}
+
+func (l *lazyWriter) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.start()
+	}
+	return l.w.Write(p)
+}
+
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
 	if _, err := params(r); err != nil {
 		s.fail(w, r, err)
@@ -359,8 +471,33 @@ func (s *server) entities(r *http.Request, v url.Values) (entityList, error) {
 	return entityList{es}, err
 }
 
+// entity answers an entity by id or, failing that, whatever entity the
+// reference resolves to (a name, a surname, a spelling), so that
+// /entities/Putin finds Vladimir Putin; the answer's id says which.
 func (s *server) entity(r *http.Request, _ url.Values) (store.EntityDetail, error) {
-	return s.st.Entity(r.Context(), r.PathValue("id"))
+	ref := r.PathValue("id")
+	d, err := s.st.Entity(r.Context(), ref)
+	if !errors.Is(err, store.ErrNotFound) {
+		return d, err
+	}
+	m, rerr := s.st.ResolveEntity(r.Context(), ref)
+	if rerr != nil {
+		return d, err
+	}
+	return s.st.Entity(r.Context(), m.Entity.ID)
+}
+
+// resolve says which entity a reference stands for (store.ResolveEntity):
+// what every entity filter of the API does with it.
+func (s *server) resolve(r *http.Request, v url.Values) (store.EntityMatch, error) {
+	ref, err := single(v, "entity")
+	if err == nil && ref == "" {
+		err = badf("parameter \"entity\" is required: an id, a name, part of a name or a spelling")
+	}
+	if err != nil {
+		return store.EntityMatch{}, err
+	}
+	return s.st.ResolveEntity(r.Context(), ref)
 }
 
 func (s *server) stories(r *http.Request, v url.Values) (store.StoryPage, error) {

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -210,6 +212,46 @@ func BenchmarkQuery(b *testing.B) {
 			ents := benchEntities(c)
 			latencies(b, func(i int) error {
 				_, err := c.st.Entity(context.Background(), ents[i%len(ents)])
+				return err
+			})
+		})
+		b.Run(engine+"/search-facets", func(b *testing.B) {
+			c := benchCorpus(b, engine)
+			latencies(b, func(i int) error {
+				_, err := c.st.Facets(context.Background(), store.ArticleQuery{Text: searches[i%len(searches)]})
+				return err
+			})
+		})
+		b.Run(engine+"/quote-search", func(b *testing.B) {
+			c := benchCorpus(b, engine)
+			qs := []store.QuoteQuery{{Text: "serious decisions"}, {Text: "pressure"}, {Speaker: "Ryabkov"}, {Text: "escalate", Speaker: "Sherman"}}
+			latencies(b, func(i int) error {
+				_, err := c.st.Quotes(context.Background(), qs[i%len(qs)])
+				return err
+			})
+		})
+		// Surnames resolve over the entities; a reference no name holds
+		// falls back to the written forms (the mentions).
+		b.Run(engine+"/resolve-surname", func(b *testing.B) {
+			c := benchCorpus(b, engine)
+			ents := benchEntities(c)
+			latencies(b, func(i int) error {
+				d, err := c.st.Entity(context.Background(), ents[i%len(ents)])
+				if err != nil {
+					return err
+				}
+				words := strings.Fields(d.Name)
+				_, err = c.st.ResolveEntity(context.Background(), words[len(words)-1])
+				return err
+			})
+		})
+		b.Run(engine+"/resolve-unknown", func(b *testing.B) {
+			c := benchCorpus(b, engine)
+			latencies(b, func(i int) error {
+				_, err := c.st.ResolveEntity(context.Background(), "Nobody Atall"+strconv.Itoa(i%7))
+				if errors.Is(err, store.ErrNotFound) {
+					err = nil
+				}
 				return err
 			})
 		})

@@ -23,8 +23,9 @@ type ArticleQuery struct {
 	// words (all required, stemmed, case- and accent-insensitive),
 	// "quoted phrases", -excluded words and OR between alternatives.
 	Text string
-	// Entities are entity ids or names (case-insensitive); the article must
-	// mention every one of them.
+	// Entities are entity ids, names (case-insensitive), surnames or
+	// written forms (see Reader.ResolveEntity); the article must mention
+	// every one of them.
 	Entities []string
 	// Sources: the article comes from any one of them.
 	Sources []string
@@ -74,6 +75,10 @@ type ArticleSummary struct {
 	Copies int `json:"copies,omitempty"`
 	// Lede is the article's summary, or the start of its text.
 	Lede string `json:"lede"`
+	// Snippet, in the answer to a full-text query, is the passage of the
+	// text around the query's first word, with its words marked (nil when
+	// only the title matched).
+	Snippet []Fragment `json:"snippet,omitempty"`
 	// Entities are its most salient entities (up to eight).
 	Entities    []EntityRef `json:"entities"`
 	EntityCount int         `json:"entity_count"`
@@ -138,6 +143,16 @@ type EntityDetail struct {
 	// Related are the entities most often in the same articles, counted
 	// over its latest 1000 articles (up to 25).
 	Related []Related `json:"related"`
+	// Timeline counts its articles and mentions per day of article time
+	// (originals only), oldest first; days without any are left out.
+	Timeline []DayCount `json:"timeline"`
+}
+
+// DayCount is how often an entity was in the news on one day (UTC).
+type DayCount struct {
+	Day      string `json:"day"` // 2022-01-12
+	Articles int    `json:"articles"`
+	Mentions int    `json:"mentions"`
 }
 
 // NameCount is one way an entity is written, and how often.

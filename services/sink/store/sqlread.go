@@ -159,21 +159,19 @@ func (r *sqlReader) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// resolveEntities turns each entity given in a query (an id or a name) into
-// the ids it stands for. ok is false when one of them names nothing, so no
-// article can match.
+// resolveEntities turns each entity given in a query (see ResolveEntity)
+// into the ids it stands for. ok is false when one of them names nothing,
+// so no article can match.
 func (r *sqlReader) resolveEntities(ctx context.Context, vals []string) (groups [][]string, ok bool, err error) {
 	for _, v := range vals {
-		q := r.newQuery().add(`SELECT id FROM entities WHERE (id = ? OR name_fold = ?) AND articles > 0 ORDER BY id`,
-			v, strings.ToLower(v))
-		ids, err := r.strings(ctx, q)
-		if err != nil {
-			return nil, false, fmt.Errorf("store: resolving entity %q: %w", v, err)
-		}
-		if len(ids) == 0 {
+		m, err := r.ResolveEntity(ctx, v)
+		if errors.Is(err, ErrNotFound) {
 			return nil, false, nil
 		}
-		groups = append(groups, ids)
+		if err != nil {
+			return nil, false, err
+		}
+		groups = append(groups, m.IDs)
 	}
 	return groups, true, nil
 }
@@ -202,7 +200,12 @@ func (r *sqlReader) strings(ctx context.Context, q *query) ([]string, error) {
 // articles there are; the full-text index when the engine's can; the
 // articles themselves otherwise.
 func (r *sqlReader) selectArticles(f articleFilter, groups [][]string, cols string, limit int) *query {
-	q := r.newQuery()
+	return r.appendArticles(r.newQuery(), f, groups, cols, limit)
+}
+
+// appendArticles writes selectArticles' query into q, as a subquery of
+// what q already holds.
+func (r *sqlReader) appendArticles(q *query, f articleFilter, groups [][]string, cols string, limit int) *query {
 	order := "a.rid"
 	search := f.search
 	switch from, col, arg, ok := r.searchScan(search); {
@@ -300,6 +303,11 @@ func (r *sqlReader) articlePage(ctx context.Context, f articleFilter, groups [][
 	}
 	if err := r.attachStoryLabels(ctx, page.Articles); err != nil {
 		return ArticlePage{}, err
+	}
+	if f.search != nil {
+		if err := r.attachSnippets(ctx, page.Articles, f.search); err != nil {
+			return ArticlePage{}, err
+		}
 	}
 	return page, nil
 }
@@ -669,6 +677,9 @@ func (r *sqlReader) Entity(ctx context.Context, id string) (EntityDetail, error)
 		FROM quotes q JOIN articles a ON a.rid = q.article_rid WHERE q.speaker_id = ? AND a.duplicate_of = ''
 		ORDER BY q.article_rid DESC, q.ord LIMIT ?`, id, entityQuotes)
 	if d.Quotes, err = r.quotes(ctx, q); err != nil {
+		return d, err
+	}
+	if d.Timeline, err = r.timeline(ctx, id); err != nil {
 		return d, err
 	}
 	// Count over the window first, then name the few that made the cut.

@@ -82,6 +82,16 @@ type Reader interface {
 	StorySummary(ctx context.Context, id string) (StorySummary, error)
 	// Sources lists the sources articles came from, with their counts.
 	Sources(ctx context.Context) ([]SourceStat, error)
+	// Facets counts the articles matching q (its Limit and Cursor aside)
+	// by source, entity type and entity.
+	Facets(ctx context.Context, q ArticleQuery) (Facets, error)
+	// Quotes lists the quotes matching q, newest first.
+	Quotes(ctx context.Context, q QuoteQuery) (QuotePage, error)
+	// ResolveEntity says which entity ref stands for: an id, a name, whole
+	// words of a name (a surname) or a way an article wrote it, the most
+	// mentioned when several match, or ErrNotFound. Every query taking
+	// entities (ArticleQuery.Entities) resolves them so.
+	ResolveEntity(ctx context.Context, ref string) (EntityMatch, error)
 }
 
 // Store is a Writer and Reader whose commits can be watched.

@@ -1,7 +1,9 @@
 // Package web is the sink's web view: a page a newsroom analyst keeps open,
 // with articles appearing live as they are stored, full-text search and
 // filters, articles with their people, organisations and places
-// highlighted and their quotes listed, and entity and story pages.
+// highlighted and their quotes listed, entity pages with their mentions
+// over time, story pages, search results with the query's words marked,
+// facets and exports, and a search inside quotes.
 //
 // It is plain HTML, CSS and JavaScript embedded in the binary (no build
 // step), talking to the JSON API of package api. Nothing from an article is
@@ -87,7 +89,7 @@ func New(st store.Store, opts ...Option) http.Handler {
 		h.Set("Cache-Control", "no-cache")
 		w.Write(index)
 	}
-	for _, p := range []string{"GET /{$}", "GET /articles/", "GET /entities", "GET /entities/", "GET /stories", "GET /stories/"} {
+	for _, p := range []string{"GET /{$}", "GET /articles/", "GET /entities", "GET /entities/", "GET /stories", "GET /stories/", "GET /quotes"} {
 		mux.HandleFunc(p, page)
 	}
 	return secure(mux)

@@ -384,6 +384,23 @@ func TestHostileArticle(t *testing.T) {
 		t.Errorf("no CSP: %q, %v", csp, err)
 	}
 	screenshot(t, ctx, "9-hostile-article")
+
+	// A search marks its words in a passage of the hostile text: the
+	// passage's markup stays text, and the facets name it as text too.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?q=statement+officials")), "search hostile")
+	waitFor(t, ctx, `document.querySelector('#feed li.card[data-id="hostile"] .snippet mark.hit') !== null && document.querySelector('#facet-total') !== null`)
+	must(t, chromedp.Do(ctx, chromedp.Sleep(300*time.Millisecond)), "sleep")
+	check("search results")
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll('.snippet mark.hit')].map(m => m.textContent)`); !slices.Equal(got, []string{"Officials", "statement"}) {
+		t.Errorf("marked words in the hostile passage: %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('.snippet').textContent`); !strings.Contains(got, payload) {
+		t.Errorf("the passage lost the markup as text: %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#facets ul[data-facet="PERSON"] a').textContent`); got != mallory.Name {
+		t.Errorf("the facet names %q, want %q as text", got, mallory.Name)
+	}
+	screenshot(t, ctx, "9b-hostile-search")
 }
 
 func TestServesPageRoutesAndAssets(t *testing.T) {

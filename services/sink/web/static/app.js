@@ -104,6 +104,7 @@
     [/^\/entities\/(.+)$/, viewEntity, 'entities'],
     [/^\/stories$/, viewStories, 'stories'],
     [/^\/stories\/(.+)$/, viewStory, 'stories'],
+    [/^\/quotes$/, viewQuotes, 'quotes'],
   ];
 
   async function route() {
@@ -163,10 +164,14 @@
         a.copies ? copiesLink(a) : null,
         a.quote_count ? h('span', null, plural(a.quote_count, 'quote')) : null),
       h('h3', null, nav(path('articles', a.id), a.title || '(untitled)')),
-      a.lede ? h('p', { class: 'lede' }, a.lede) : null,
+      a.snippet && a.snippet.length ? snippet(a.snippet) : a.lede ? h('p', { class: 'lede' }, a.lede) : null,
       h('div', { class: 'chips' }, (a.entities || []).map(e => chip(e))));
     return li;
   }
+
+  // snippet shows a search result's passage, the query's words marked.
+  // The fragments are text from the article: text nodes, never markup.
+  const snippet = frags => h('p', { class: 'lede snippet' }, frags.map(f => (f.hit ? h('mark', { class: 'hit' }, f.text) : f.text)));
 
   // copiesLink lists the copies of an original (the same article fetched
   // again elsewhere), which lists and counts show once.
@@ -223,7 +228,13 @@
     const dateInput = (name) => h('input', { type: 'date', value: filters[name], 'aria-label': name, onchange: e => setParam(name, e.target.value) });
     const active = [];
     if (filters.q) active.push(['q', filters.q, 'text: ' + filters.q]);
-    for (const e of filters.entity) active.push(['entity', e, e]);
+    for (const e of filters.entity) {
+      // The chip names the entity the filter resolves to (an id, a
+      // surname or a spelling all do).
+      const label = h('span', { class: 'entity-filter' }, e);
+      active.push(['entity', e, label]);
+      api('/resolve', { entity: e }).then(m => { label.textContent = m.entity.name; }).catch(() => {});
+    }
     const storyChip = h('span', null, 'story');
     if (filters.story) {
       active.push(['story', filters.story, storyChip]);
@@ -246,10 +257,22 @@
     const heading = filters.copies_of ? 'Copies of an article' : filtered ? 'Matching articles' : 'Latest articles';
     const sideTop = h('div');
     const sideStories = h('div');
+    // A search can be refined (facets), taken away (export) and looked
+    // for among the quotes too.
+    const asked = { ...filters };
+    const exportHref = format => '/api/export' + query({ ...asked, format });
+    const tools = filtered ? h('div', { class: 'tools', id: 'search-tools' },
+      h('span', { class: 'small muted' }, 'Export these results:'),
+      h('a', { href: exportHref('csv'), download: 'newsflow-articles.csv', id: 'export-csv', class: 'button' }, 'CSV'),
+      h('a', { href: exportHref('jsonl'), download: 'newsflow-articles.jsonl', id: 'export-jsonl', class: 'button' }, 'JSON lines'),
+      filters.q ? nav('/quotes' + query({ q: filters.q }), h('span', { id: 'search-quotes' }, 'Search quotes for “' + filters.q + '” →')) : null) : null;
+    const facetsBox = h('div', { id: 'facets' }, h('p', { class: 'loading' }, 'Counting…'));
+    const aside = filtered
+      ? h('aside', null, h('div', { class: 'panel' }, h('h2', null, 'Refine'), facetsBox))
+      : h('aside', null, h('div', { class: 'panel' }, h('h2', null, 'Most mentioned'), sideTop),
+        h('div', { class: 'panel' }, h('h2', null, 'Active stories'), sideStories));
     app.replaceChildren(h('div', { class: 'layout' },
-      h('section', null, h('h2', null, heading), filterBar, banner, feed, more),
-      h('aside', null, h('div', { class: 'panel' }, h('h2', null, 'Most mentioned'), sideTop),
-        h('div', { class: 'panel' }, h('h2', null, 'Active stories'), sideStories))));
+      h('section', null, h('h2', null, heading), filterBar, tools, banner, feed, more), aside));
     document.title = filters.q ? filters.q + ' · newsflow' : 'newsflow';
 
     onLive = (ev) => {
@@ -269,13 +292,32 @@
       feed.prepend(card(ev.article, true));
     };
 
+    if (filtered) {
+      const addFilter = (k, v) => setParam(k, [...filters[k].filter(x => x !== v), v]);
+      api('/facets', filters).then(f => {
+        if (!current(seq)) return;
+        facetsBox.replaceChildren(h('div', null,
+          h('p', { class: 'small muted', id: 'facet-total' }, plural(f.total, 'matching article') + (f.capped ? ' (the newest counted)' : '')),
+          f.sources.length ? [h('div', { class: 'group-title' }, 'Sources'),
+            h('ul', { class: 'ent-list facet', 'data-facet': 'source' }, f.sources.map(s => h('li', null,
+              h('a', { href: '#', onclick: ev => { ev.preventDefault(); addFilter('source', s.source); } }, s.source),
+              h('span', { class: 'n' }, s.count))))] : null,
+          f.types.map(t => [
+            h('div', { class: 'group-title g-' + t.type }, TYPE_NAMES[t.type] || t.type, ' ', h('span', { class: 'n', title: 'articles mentioning one' }, t.count)),
+            h('ul', { class: 'ent-list facet', 'data-facet': t.type }, t.entities.map(e => h('li', null,
+              h('a', { href: '#', 'data-entity': e.id, onclick: ev => { ev.preventDefault(); addFilter('entity', e.id); } }, e.name || e.id),
+              h('span', { class: 'n' }, e.count))))]),
+          f.total ? null : h('p', { class: 'empty' }, 'Nothing to count.')));
+      }).catch(err => facetsBox.replaceChildren(errorBox(err)));
+    }
+
     api('/sources').then(({ sources }) => {
       if (!current(seq)) return;
       for (const s of sources) {
         sourceSel.append(h('option', { value: s.source, selected: filters.source.includes(s.source) }, s.source + ' (' + s.article_count + ')'));
       }
     }).catch(() => {});
-    Promise.all(['PERSON', 'ORG', 'LOC'].map(t => api('/entities', { type: t, limit: 6 }))).then(groups => {
+    if (!filtered) Promise.all(['PERSON', 'ORG', 'LOC'].map(t => api('/entities', { type: t, limit: 6 }))).then(groups => {
       if (!current(seq)) return;
       groups.forEach((g, i) => {
         if (!g.entities.length) return;
@@ -285,7 +327,7 @@
       });
       if (!sideTop.children.length) sideTop.append(h('p', { class: 'empty' }, 'No entities yet.'));
     }).catch(err => sideTop.append(errorBox(err)));
-    api('/stories', { limit: 8 }).then(({ stories }) => {
+    if (!filtered) api('/stories', { limit: 8 }).then(({ stories }) => {
       if (!current(seq)) return;
       sideStories.append(stories.length ? h('ul', { class: 'ent-list' }, stories.map(s => h('li', null,
         nav(path('stories', s.id), s.label || s.title || 'untitled story'), h('span', { class: 'n', title: 'articles' }, s.article_count))))
@@ -415,38 +457,59 @@
 
   // ---------- Entities ----------
 
+  // The entities page ranks who is in the news over a period of article
+  // time (publication time): from and to dates, or a preset counted back
+  // from the newest article stored, so an archive of 2022 shows 2022.
   async function viewEntities({ seq, params }) {
     const type = (params.get('type') || '').toUpperCase();
     const name = params.get('q') || '';
     const period = params.get('period') || '';
-    const set = (k, v) => {
+    const set = (k, v, drop = []) => {
       const p = new URLSearchParams(location.search);
       if (v) p.set(k, v); else p.delete(k);
+      for (const d of drop) p.delete(d);
       const s = p.toString();
       go('/entities' + (s ? '?' + s : ''));
     };
-    const from = period ? new Date(Date.now() - Number(period) * 86400000).toISOString() : '';
+    let from = params.get('from') || '';
+    let to = params.get('to') || '';
+    let anchor = null;
+    if (period) {
+      const { articles } = await api('/articles', { limit: 1 });
+      if (!current(seq)) return;
+      anchor = articles.length ? new Date(articles[0].at) : new Date();
+      // Whole days, through the newest article's day.
+      const end = new Date(Date.UTC(anchor.getUTCFullYear(), anchor.getUTCMonth(), anchor.getUTCDate() + 1));
+      from = new Date(end.getTime() - Number(period) * 86400000).toISOString().slice(0, 10);
+      to = new Date(end.getTime() - 86400000).toISOString().slice(0, 10);
+    }
     const tbody = h('tbody');
     const limit = 50;
     const { more, load } = pager(tbody, async (cursor) => {
       const offset = Number(cursor || 0);
-      const { entities } = await api('/entities', { type, q: name, from, limit, offset });
+      const { entities } = await api('/entities', { type, q: name, from, to, limit, offset });
       return { items: entities, next: entities.length === limit ? String(offset + limit) : null };
     }, e => h('tr', null,
       h('td', null, chip(e)), h('td', null, typeTag(e.type)),
       h('td', { class: 'num' }, e.article_count), h('td', { class: 'num' }, e.mentions),
       h('td', { class: 'muted small' }, when(e.last_seen))), seq);
     let typing;
+    const dateInput = (k, v) => h('input', { type: 'date', value: v, 'aria-label': k, id: 'entities-' + k,
+      onchange: ev => set(k, ev.target.value, ['period']) });
     app.replaceChildren(h('section', { class: 'panel' },
       h('h1', null, 'Entities'),
       h('div', { class: 'tabs' },
         [['', 'All'], ...TYPES.map(t => [t, TYPE_NAMES[t]])].map(([t, label]) =>
           h('button', { type: 'button', class: t === type ? 'active' : '', onclick: () => set('type', t) }, label)),
-        h('select', { 'aria-label': 'Period', onchange: e => set('period', e.target.value) },
-          [['', 'All time'], ['1', 'Last 24 hours'], ['7', 'Last 7 days'], ['30', 'Last 30 days']].map(([v, l]) =>
+        h('select', { 'aria-label': 'Period', id: 'entities-period', onchange: e => set('period', e.target.value, ['from', 'to']) },
+          [['', from || to ? 'Dates' : 'All time'], ['1', 'Latest day'], ['7', 'Latest 7 days'], ['30', 'Latest 30 days'], ['365', 'Latest year']].map(([v, l]) =>
             h('option', { value: v, selected: v === period }, l))),
+        h('label', { class: 'small muted' }, 'from'), dateInput('from', from),
+        h('label', { class: 'small muted' }, 'to'), dateInput('to', to),
         h('input', { type: 'search', placeholder: 'Filter by name', value: name, 'aria-label': 'Filter by name',
           oninput: e => { clearTimeout(typing); typing = setTimeout(() => set('q', e.target.value.trim()), 350); } })),
+      anchor ? h('p', { class: 'small muted', id: 'period-note' }, 'Articles published ' + day(from) + ' – ' + day(to) +
+        ', the days up to the newest article stored.') : null,
       h('table', { class: 'grid' },
         h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Type'), h('th', { class: 'num' }, 'Articles'),
           h('th', { class: 'num' }, 'Mentions'), h('th', null, 'Last seen'))),
@@ -454,6 +517,75 @@
       more));
     document.title = 'Entities · newsflow';
     await load();
+  }
+
+  // ---------- charts ----------
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, ...kids) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+    for (const kid of kids.flat(Infinity)) if (kid != null) el.append(kid instanceof Node ? kid : String(kid));
+    return el;
+  }
+
+  // bins groups an entity's per-day counts into days, weeks or months,
+  // whichever gives a readable number of bars, with the empty ones in
+  // between, so the x axis is time.
+  function bins(timeline) {
+    if (!timeline.length) return { unit: 'day', bars: [] };
+    const first = new Date(timeline[0].day + 'T00:00:00Z');
+    const last = new Date(timeline[timeline.length - 1].day + 'T00:00:00Z');
+    const days = Math.round((last - first) / 86400000) + 1;
+    const unit = days <= 92 ? 'day' : days <= 700 ? 'week' : 'month';
+    const start = d => {
+      if (unit === 'day') return d;
+      if (unit === 'week') return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86400000);
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+    };
+    const step = d => unit === 'day' ? new Date(d.getTime() + 86400000)
+      : unit === 'week' ? new Date(d.getTime() + 7 * 86400000)
+        : new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    const bars = [];
+    const index = new Map();
+    for (let d = start(first); d <= last; d = step(d)) {
+      const key = d.toISOString().slice(0, 10);
+      index.set(key, bars.length);
+      bars.push({ key, start: d, articles: 0, mentions: 0 });
+    }
+    for (const c of timeline) {
+      const b = bars[index.get(start(new Date(c.day + 'T00:00:00Z')).toISOString().slice(0, 10))];
+      b.articles += c.articles;
+      b.mentions += c.mentions;
+    }
+    return { unit, bars };
+  }
+
+  const monthFmt = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const dayFmtUTC = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+  // mentionsChart draws mentions over time as bars (SVG built node by
+  // node: no markup from data), each with its count in a tooltip.
+  function mentionsChart(timeline) {
+    const { unit, bars } = bins(timeline || []);
+    if (!bars.length) return h('p', { class: 'empty' }, 'No dated mentions.');
+    const W = 640, H = 180, left = 36, bottom = 22, top = 8;
+    const max = Math.max(...bars.map(b => b.mentions), 1);
+    const bw = (W - left - 4) / bars.length;
+    const y = v => top + (H - top - bottom) * (1 - v / max);
+    const label = b => (unit === 'month' ? monthFmt.format(b.start) : (unit === 'week' ? 'week of ' : '') + dayFmtUTC.format(b.start));
+    const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', id: 'mentions-chart', role: 'img',
+      'aria-label': 'Mentions per ' + unit, 'data-unit': unit },
+      svg('line', { x1: left, x2: W - 4, y1: y(0), y2: y(0), class: 'axis' }),
+      svg('text', { x: left - 6, y: y(max) + 4, 'text-anchor': 'end', class: 'tick' }, max),
+      svg('text', { x: left - 6, y: y(0), 'text-anchor': 'end', class: 'tick' }, 0),
+      svg('text', { x: left, y: H - 6, class: 'tick' }, label(bars[0])),
+      bars.length > 1 ? svg('text', { x: W - 4, y: H - 6, 'text-anchor': 'end', class: 'tick' }, label(bars[bars.length - 1])) : null,
+      bars.map((b, i) => svg('rect', { x: left + i * bw + (bw > 3 ? 1 : 0), y: y(b.mentions), width: Math.max(bw - (bw > 3 ? 2 : 0), 1),
+        height: y(0) - y(b.mentions), class: 'bar', 'data-day': b.key, 'data-mentions': b.mentions },
+      svg('title', null, label(b) + ': ' + plural(b.mentions, 'mention') + ' in ' + plural(b.articles, 'article')))));
+    return h('figure', { class: 'chart-box' }, chart,
+      h('figcaption', { class: 'small muted' }, 'Mentions per ' + unit + ', by publication date'));
   }
 
   async function viewEntity({ seq, arg }) {
@@ -478,7 +610,9 @@
             h('div', { class: 'stat' }, h('b', null, e.mentions), 'mentions'),
             h('div', { class: 'stat' }, h('b', null, day(e.last_seen)), 'last seen')),
           e.names.length > 1 ? h('p', { class: 'small muted' }, 'Written as: ', e.names.map((n, i) => [i ? ', ' : '', h('b', null, n.text), ' (' + n.count + ')'])) : null,
-          h('p', { class: 'small' }, nav('/' + query({ entity: e.id }), 'Search articles mentioning ' + e.name + ' →'))),
+          h('p', { class: 'small' }, nav('/' + query({ entity: e.id }), 'Search articles mentioning ' + e.name + ' →'),
+            e.type === 'PERSON' ? [' · ', nav('/quotes' + query({ speaker: e.id }), 'Quotes by ' + e.name + ' →')] : null)),
+        h('div', { class: 'panel' }, h('h2', null, 'Mentions over time'), mentionsChart(e.timeline)),
         h('h2', { class: 'section-title' }, 'Articles'), feed, more),
       h('aside', null,
         h('div', { class: 'panel' }, h('h2', null, 'Quotes'), e.quotes.length
@@ -488,6 +622,33 @@
         h('div', { class: 'panel' }, h('h2', null, 'Appears with'), e.related.length
           ? h('div', { class: 'chips' }, e.related.map(r => chip(r, r.shared_articles)))
           : h('p', { class: 'empty' }, 'Nobody yet.')))));
+  }
+
+  // ---------- Quotes ----------
+
+  // Search inside quotes: by what was said and by who said it.
+  async function viewQuotes({ seq, params }) {
+    const q = params.get('q') || '';
+    const speaker = params.get('speaker') || '';
+    const list = h('ul', { class: 'quotes feed', id: 'quote-results' });
+    const { more, load } = pager(list, async (cursor) => {
+      const page = await api('/quotes', { q, speaker, limit: 30, offset: cursor || 0 });
+      return { items: page.quotes, next: page.next ? String(page.next) : null };
+    }, x => h('li', { class: 'card' }, h('blockquote', null, '“' + x.text + '”'),
+      h('div', { class: 'who' }, '— ', x.speaker_id ? nav(path('entities', x.speaker_id), x.speaker || x.speaker_id) : (x.speaker || 'unattributed'),
+        x.speaker_title ? ', ' + x.speaker_title : '', ' · ', nav(path('articles', x.article_id), x.article_title || x.article_id), ' · ', day(x.at))), seq);
+    const form = h('form', { class: 'filters', id: 'quote-search', onsubmit: ev => {
+      ev.preventDefault();
+      const f = new FormData(ev.target);
+      go('/quotes' + query({ q: String(f.get('q')).trim(), speaker: String(f.get('speaker')).trim() }));
+    } },
+    h('input', { type: 'search', name: 'q', value: q, placeholder: 'Words said', 'aria-label': 'Words said' }),
+    h('input', { type: 'search', name: 'speaker', value: speaker, placeholder: 'Speaker', 'aria-label': 'Speaker' }),
+    h('button', { type: 'submit' }, 'Search quotes'));
+    app.replaceChildren(h('section', null, h('div', { class: 'panel' }, h('h1', null, 'Quotes'), form,
+      q ? h('p', { class: 'small' }, nav('/' + query({ q }), 'Articles matching “' + q + '” →')) : null), list, more));
+    document.title = 'Quotes · newsflow';
+    await load();
   }
 
   // ---------- Stories ----------

@@ -13,7 +13,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner"
-	"github.com/newsflow/newsflow/pipeline/svc"
+	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/sink/store"
 )
 
@@ -144,7 +144,7 @@ func reprocessCmd(ctx context.Context, e *env, args []string) error {
 // enriches it again, and the store keeps that version, its stage marks
 // being the newest. Raw HTML is not in the store, so the cleaner cannot
 // run again this way.
-func reprocessStore(ctx context.Context, e *env, conn *svc.Config, dsn string, from time.Time) error {
+func reprocessStore(ctx context.Context, e *env, conn *service.Config, dsn string, from time.Time) error {
 	st, err := store.Open(ctx, dsn, store.WithExistingOnly())
 	if err != nil {
 		return fmt.Errorf("opening %s (set -db or NEWSFLOW_DB): %w", dsn, err)

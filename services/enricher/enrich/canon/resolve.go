@@ -119,6 +119,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 		}
 	}
 	r.qualifyInstitutions(ps)
+	r.teams(text, ps)
 	r.ownAcronyms(text, ps)
 	res := &resolution{g: r.g, text: text, byKnown: map[*Known]*Entity{}, byKey: map[string]*Entity{}}
 	// Full names first, so that a bare surname finds its person wherever
@@ -237,7 +238,7 @@ func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
 			// A place the recogniser reads as an organisation is its
 			// team, university or government ("Alabama beat LSU"): an
 			// entity apart from the place, one per place.
-			p.qualified = k.Name + " (organisation)"
+			p.qualified = k.Name + orgSuffix
 			p.key = Key(p.qualified)
 		case k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start):
 			p.known = k
@@ -512,10 +513,18 @@ func genderAgrees(e *Entity, g lexicon.Gender) bool {
 // joinShortForms joins a one-word organisation name to the one longer
 // organisation name in the article that has it as a word ("Dominion" is
 // "Dominion Textile", "Philips" is "NV Philips Gloeilampenfabrieken"),
-// unless the word is an ordinary English word or several names have it.
+// unless several names have it. An ordinary English word, or a word the
+// recogniser took for a place or a person, joins only the one longer name
+// that ends with it, the way a club or a brand is called by its last word
+// ("Heat" is the Miami Heat, "Tide" the Crimson Tide), and not after "of"
+// ("Portland" is not the "Archdiocese of Portland").
 func (res *resolution) joinShortForms() {
 	for _, short := range res.entities {
-		if short.Type != pipeline.Organization || short.Known != nil || len(short.Mentions) == 0 {
+		if short.Known != nil || len(short.Mentions) == 0 {
+			continue
+		}
+		org := short.Type == pipeline.Organization
+		if !org && short.Type != pipeline.Location && short.Type != pipeline.Person {
 			continue
 		}
 		var w string
@@ -526,9 +535,10 @@ func (res *resolution) joinShortForms() {
 				w = "-"
 			}
 		}
-		if w == "" || w == "-" || lexicon.IsCommon(w) || utf8.RuneCountInString(w) < 3 {
+		if w == "" || w == "-" || utf8.RuneCountInString(w) < 3 {
 			continue
 		}
+		strict := !org || lexicon.IsCommon(w)
 		// Several longer names with the word: the first named of those
 		// that start with it ("Dominion Textile" before "Dominion Textiles
 		// Inc of Canada"), else none.
@@ -539,7 +549,7 @@ func (res *resolution) joinShortForms() {
 				continue
 			}
 			at, ok := l.nameWord(w)
-			if !ok {
+			if !ok || strict && !l.endsWith(w) {
 				continue
 			}
 			n++
@@ -549,12 +559,27 @@ func (res *resolution) joinShortForms() {
 			}
 		}
 		if n > 1 {
+			if strict {
+				continue
+			}
 			long = firstHead
 		}
 		if long != nil {
 			long.absorb(short)
 		}
 	}
+}
+
+// endsWith reports whether one of e's names of several words ends with w,
+// not after "of".
+func (e *Entity) endsWith(w string) bool {
+	for k := range e.keys {
+		ws := strings.Fields(OrgKey(k))
+		if n := len(ws); n > 1 && ws[n-1] == w && ws[n-2] != "of" && ws[n-2] != "de" {
+			return true
+		}
+	}
+	return false
 }
 
 // nameWord reports whether one of e's names of several words has w, and

@@ -529,8 +529,8 @@ func (res *resolution) joinShortForms() {
 		}
 		var w string
 		for k := range short.keys {
-			if ws := strings.Fields(OrgKey(k)); len(ws) == 1 && w == "" {
-				w = ws[0]
+			if ok := OrgKey(k); ok != "" && !strings.Contains(ok, " ") && w == "" {
+				w = ok
 			} else {
 				w = "-"
 			}
@@ -548,8 +548,14 @@ func (res *resolution) joinShortForms() {
 			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 {
 				continue
 			}
-			at, ok := l.nameWord(w)
-			if !ok || strict && !l.endsWith(w) {
+			at := -1
+			if strict {
+				if !l.endsWith(w) {
+					continue
+				}
+			} else if i, ok := l.nameWord(w); ok {
+				at = i
+			} else {
 				continue
 			}
 			n++
@@ -574,8 +580,9 @@ func (res *resolution) joinShortForms() {
 // not after "of".
 func (e *Entity) endsWith(w string) bool {
 	for k := range e.keys {
-		ws := strings.Fields(OrgKey(k))
-		if n := len(ws); n > 1 && ws[n-1] == w && ws[n-2] != "of" && ws[n-2] != "de" {
+		ok := OrgKey(k)
+		head, found := strings.CutSuffix(ok, " "+w)
+		if found && !strings.HasSuffix(head, " of") && !strings.HasSuffix(head, " de") && head != "of" && head != "de" && head != "" {
 			return true
 		}
 	}

@@ -180,7 +180,8 @@ func teamCue(text string, p *prepared) bool {
 			break
 		}
 	}
-	next := nextWords(after, 3)
+	var buf [3]string
+	next := nextWords(after, buf[:])
 	if len(next) > 0 && teamRoles[next[0]] {
 		return true
 	}
@@ -198,20 +199,25 @@ func teamCue(text string, p *prepared) bool {
 	return teamWordsBefore[strings.ToLower(strings.TrimSuffix(wordBefore(text, p.Start), "."))]
 }
 
-// nextWords returns up to n lower-case words at the start of s.
-func nextWords(s string, n int) []string {
-	var out []string
-	for _, f := range strings.Fields(s) {
-		if len(out) == n {
-			break
+// nextWords fills buf with up to len(buf) lower-case words at the start
+// of s, stopping at punctuation that stands alone, and returns them.
+func nextWords(s string, buf []string) []string {
+	n := 0
+	for n < len(buf) {
+		s = strings.TrimLeft(s, " \t\n")
+		end := strings.IndexAny(s, " \t\n")
+		if end < 0 {
+			end = len(s)
 		}
-		f = strings.ToLower(strings.Trim(f, ".,;:!?\"'()`’“”"))
+		f := strings.Trim(s[:end], ".,;:!?\"'()`’“”")
 		if f == "" {
 			break
 		}
-		out = append(out, f)
+		buf[n] = strings.ToLower(f)
+		n++
+		s = s[end:]
 	}
-	return out
+	return buf[:n]
 }
 
 // teams makes the places an article uses as teams those teams (see above).

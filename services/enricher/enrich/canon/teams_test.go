@@ -67,3 +67,18 @@ func TestLastWordJoin(t *testing.T) {
 		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// TestPlacesAfterComma: the state or country after a city and a comma is
+// a place when the gazetteer writes it so; "La." is not "LA".
+func TestPlacesAfterComma(t *testing.T) {
+	text := "Columbus, Ohio; Sioux Falls, S.D.; Baton Rouge, La.; and the Smiths, Ohio.\nFRESNO, Calif. - A man, Apple said."
+	g := canon.Default()
+	var got []string
+	for _, m := range g.PlacesAfterComma(text, nil, func(int, int) bool { return true }) {
+		got = append(got, text[m.Start:m.End]+"/"+string(m.Type))
+	}
+	want := "Ohio/LOC S.D./LOC Ohio/LOC Calif./LOC"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
+	}
+}

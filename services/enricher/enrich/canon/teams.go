@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 	"github.com/newsflow/newsflow/services/enricher/names"
 )
 
@@ -61,10 +62,12 @@ type sportsData struct {
 	// words by sport; sport "sport" holds the words of sport in general.
 	words map[string][]string
 	order []string
+	// clubs by sport: a club the text names says its sport.
+	clubs map[string][]string
 }
 
 var sportsOnce = sync.OnceValue(func() *sportsData {
-	d := &sportsData{teams: map[string][]team{}, words: map[string][]string{}}
+	d := &sportsData{teams: map[string][]team{}, words: map[string][]string{}, clubs: map[string][]string{}}
 	sport := ""
 	for l := range strings.SplitSeq(names.Teams, "\n") {
 		l = strings.TrimSpace(l)
@@ -73,6 +76,9 @@ var sportsOnce = sync.OnceValue(func() *sportsData {
 		case l[0] == '@':
 			sport = strings.TrimSpace(l[1:])
 		case sport != "-" && sport != "":
+			if len(l) >= 4 {
+				d.clubs[sport] = append(d.clubs[sport], l)
+			}
 			ws := strings.Fields(Key(l))
 			for i := 1; i < len(ws); i++ {
 				k := strings.Join(ws[:i], " ")
@@ -95,9 +101,9 @@ var sportsOnce = sync.OnceValue(func() *sportsData {
 	return d
 })
 
-// sportOf reports whether text is about sport (one of its words is
-// enough next to a team cue), and which sport when its words say one more
-// than any other ("" if none or a tie).
+// sportOf reports whether text is about sport (one of its words, or a
+// club it names, is enough next to a team cue), and which sport when its
+// words and clubs say one more than any other ("" if none or a tie).
 func (d *sportsData) sportOf(text string) (string, bool) {
 	lower := strings.ToLower(text)
 	hits := func(ws []string) int {
@@ -113,6 +119,13 @@ func (d *sportsData) sportOf(text string) (string, bool) {
 	best, bestN, tie := "", 0, false
 	for _, s := range d.order {
 		n := hits(d.words[s])
+		for _, c := range d.clubs[s] {
+			// As written, and a one-word club only if no place or
+			// ordinary word is spelt so ("Bath", "Kent", "Wasps").
+			if containsWord(text, c) && (strings.Contains(c, " ") || !lexicon.IsCommon(c) && !Default().isPlace(c)) {
+				n++
+			}
+		}
 		switch {
 		case n > bestN:
 			best, bestN, tie = s, n, false
@@ -305,4 +318,10 @@ func (d *sportsData) club(text, place, sport string) (string, bool) {
 		return ofSport[0], true
 	}
 	return "", false
+}
+
+// isPlace reports whether the gazetteer knows name as a place.
+func (g *Gazetteer) isPlace(name string) bool {
+	k, ok := g.Lookup(name)
+	return ok && k.Type == pipeline.Location
 }

@@ -1,12 +1,13 @@
 // Package names is the one source of the name lists that both the
 // recogniser (package ner, as gazetteer features) and the resolver
 // (packages canon and lexicon) use: countries with their other names,
-// demonyms and capitals, nationality-like group words, and given names with
-// the gender they signal.
+// demonyms and capitals, nationality-like group words, given names with
+// the gender they signal, sports clubs with the sport they play, and the
+// words that say a text is about a sport.
 //
 // The files here are the source. The recogniser's flat lists
-// ner/gazetteer/loc.country.txt, misc.nationality.txt and per.given.txt are
-// generated from them (make names, which runs ./names/gen; a test checks
+// ner/gazetteer/loc.country.txt, misc.nationality.txt, per.given.txt and
+// org.sport.txt are generated from them (make names, which runs ./names/gen; a test checks
 // they match), and the model is trained with those (make model). canon and
 // lexicon read these files directly.
 //

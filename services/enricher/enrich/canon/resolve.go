@@ -15,7 +15,12 @@
 //     same first name if one is given, is that person ("Sergei Rybakov" is
 //     Sergei Ryabkov);
 //   - acronyms: "OSCE" joins a long form in the same article whose initials
-//     spell it, written anywhere, in brackets or not.
+//     spell it, written anywhere, in brackets or not;
+//   - sport: a place a sports article uses as a team is that team
+//     ("Baltimore beat the Red Sox" is the Baltimore Orioles; teams.go);
+//   - short forms: a one-word company name joins the longer name in the
+//     article, and a last word joins the one name it ends ("Heat" is the
+//     Miami Heat).
 //
 // Before that, recogniser spans are repaired with the gazetteer: a
 // hyphenated word of known names is those names ("US-Russia"), affixes

@@ -179,13 +179,10 @@ func (g *Gazetteer) PlacesAfterComma(text string, ms []Mention, ok func(start, e
 			if e == len(text) || strings.IndexByte(",;:\n()", text[e]) >= 0 || end < e || strings.HasPrefix(text[e:], " -") || strings.HasPrefix(text[e:], " —") {
 				// Written as the gazetteer writes it, case and dots
 				// included: "La." is not "LA" (Los Angeles).
-				if k, known := g.Lookup(text[s:end]); known && k.Type == pipeline.Location {
-					for _, n := range k.Names {
-						if n == text[s:end] || n == text[s:e] {
-							best = s + len(n)
-							break
-						}
-					}
+				if g.placeForms[text[s:e]] != nil {
+					best = e
+				} else if g.placeForms[text[s:end]] != nil {
+					best = end
 				}
 			}
 			if e >= len(text) || text[e] != ' ' {

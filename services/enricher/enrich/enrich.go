@@ -247,7 +247,9 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 		spans = e.opts.Recognizer.Recognize(d.Text)
 	}
 	mentions := checkSpans(d, spans, e.opts.Gazetteer)
-	mentions = canon.Propagate(d.Text, mentions, func(start, end int) bool { return !d.IsJunk(doc.Span{Start: start, End: end}) })
+	notJunk := func(start, end int) bool { return !d.IsJunk(doc.Span{Start: start, End: end}) }
+	mentions = canon.Propagate(d.Text, mentions, notJunk)
+	mentions = e.resolver.Gazetteer().PlacesAfterComma(d.Text, mentions, notJunk)
 	// The lead is the first sentence with words that are not junk.
 	leadEnd := 0
 	for _, t := range d.Tokens {

@@ -1,12 +1,13 @@
 // Package names is the one source of the name lists that both the
 // recogniser (package ner, as gazetteer features) and the resolver
 // (packages canon and lexicon) use: countries with their other names,
-// demonyms and capitals, nationality-like group words, and given names with
-// the gender they signal.
+// demonyms and capitals, nationality-like group words, given names with
+// the gender they signal, sports clubs with the sport they play, and the
+// words that say a text is about a sport.
 //
 // The files here are the source. The recogniser's flat lists
-// ner/gazetteer/loc.country.txt, misc.nationality.txt and per.given.txt are
-// generated from them (make names, which runs ./names/gen; a test checks
+// ner/gazetteer/loc.country.txt, misc.nationality.txt, per.given.txt and
+// org.sport.txt are generated from them (make names, which runs ./names/gen; a test checks
 // they match), and the model is trained with those (make model). canon and
 // lexicon read these files directly.
 //
@@ -43,6 +44,17 @@ var (
 	//
 	//go:embed givennames.txt
 	GivenNames string
+	// Teams holds sports clubs and teams, one a line, under "@ sport"
+	// lines naming the sport the teams below play ("-": none).
+	//
+	//go:embed teams.txt
+	Teams string
+	// Sports holds "sport ; words" lines: the words that say a text is
+	// about that sport; the line of sport "sport" says only that it is
+	// about sport.
+	//
+	//go:embed sports.txt
+	Sports string
 )
 
 // Lines calls f with each non-blank line of data that is not a comment,
@@ -78,10 +90,11 @@ func RecogniserLists() map[string]string {
 	header := func(what string) string {
 		return "# " + what + "\n# Generated from services/enricher/names by `make names`; edit the source there.\n"
 	}
-	var country, nationality, given strings.Builder
+	var country, nationality, given, teams strings.Builder
 	country.WriteString(header("Countries, territories and former states with their other names."))
 	nationality.WriteString(header("Nationalities and demonyms, peoples, ethnic and religious groups, languages."))
 	given.WriteString(header("Given names."))
+	teams.WriteString(header("Sports clubs and teams (football, US leagues, rugby, cricket), and governing bodies."))
 	seen := map[string]bool{}
 	add := func(b *strings.Builder, list, name string) {
 		k := list + "\x00" + strings.ToLower(name)
@@ -106,7 +119,23 @@ func RecogniserLists() map[string]string {
 			add(&given, "g", n)
 		}
 	})
+	// Teams keep their section comments, not the file's header (the
+	// comments before the first sport line) or the sport lines, which are
+	// the resolver's.
+	inBody := false
+	for l := range strings.SplitSeq(Teams, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+		case l[0] == '@':
+			inBody = true
+		case inBody:
+			teams.WriteString(l)
+			teams.WriteByte('\n')
+		}
+	}
 	return map[string]string{
+		"org.sport.txt":        teams.String(),
 		"loc.country.txt":      country.String(),
 		"misc.nationality.txt": nationality.String(),
 		"per.given.txt":        given.String(),

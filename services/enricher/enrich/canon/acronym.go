@@ -111,6 +111,9 @@ func (res *resolution) mergeAcronyms() {
 			if l == a || l.Type == pipeline.Person || len(l.Mentions) == 0 || a.Known != nil && l.Known != nil {
 				continue
 			}
+			if a.Known != nil && a.Known.Type == pipeline.Location {
+				break // a place's abbreviation is the place: "S.D." is South Dakota, not San Diego
+			}
 			if !l.spells(acr) {
 				continue
 			}

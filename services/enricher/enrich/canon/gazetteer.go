@@ -60,6 +60,9 @@ type Gazetteer struct {
 	// a name starting with a given folded word has.
 	maxTokens int
 	byFirst   map[string]int
+	// placeForms holds every place name as written ("Ohio", "Calif."),
+	// for PlacesAfterComma.
+	placeForms map[string]*Known
 }
 
 // Default returns the gazetteer built from the embedded data files. It is
@@ -161,6 +164,12 @@ func (g *Gazetteer) add(k *Known) error {
 			return fmt.Errorf("%q is listed for both %q and %q", n, prev.Name, k.Name)
 		}
 		g.byKey[key] = k
+		if k.Type == pipeline.Location {
+			if g.placeForms == nil {
+				g.placeForms = map[string]*Known{}
+			}
+			g.placeForms[n] = k
+		}
 		fields := strings.Fields(key)
 		g.maxTokens = max(g.maxTokens, len(fields))
 		g.byFirst[fields[0]] = max(g.byFirst[fields[0]], len(fields))

@@ -135,3 +135,96 @@ func typeIndex(t pipeline.EntityType) int {
 	}
 	return 3
 }
+
+// maxPlaceWords is the most words PlacesAfterComma reads after a comma.
+const maxPlaceWords = 3
+
+// PlacesAfterComma adds the places news writes after a place and a comma
+// that the recogniser missed: "Columbus, Ohio", "Sioux Falls, S.D.",
+// "FRESNO, Calif." (the state or country that locates a city, in lists and
+// datelines). The words after the comma must be a place the gazetteer
+// knows, the word before it capitalised, and the place end at punctuation
+// or the end of the line; overlap no mention and be accepted by ok. ms
+// must be sorted and not overlap; so is the result.
+func (g *Gazetteer) PlacesAfterComma(text string, ms []Mention, ok func(start, end int) bool) []Mention {
+	var added []Mention
+	for off := 0; ; {
+		i := strings.Index(text[off:], ", ")
+		if i < 0 {
+			break
+		}
+		comma := off + i
+		off = comma + 2
+		if comma == 0 || !capitalisedBefore(text, comma) {
+			continue
+		}
+		s := off
+		if s >= len(text) || text[s] < 'A' || text[s] > 'Z' {
+			continue
+		}
+		// The longest known place of up to maxPlaceWords words that ends
+		// at punctuation.
+		best := -1
+		e := s
+		for w := 0; w < maxPlaceWords && e < len(text); w++ {
+			sp := strings.IndexAny(text[e:], " ,;:\n()")
+			if sp < 0 {
+				sp = len(text) - e
+			}
+			e += sp
+			end := e
+			for end > s && text[end-1] == '.' && !strings.Contains(text[s:end-1], ".") {
+				end-- // "Ohio." ends a sentence; "S.D." keeps its dots
+			}
+			if e == len(text) || strings.IndexByte(",;:\n()", text[e]) >= 0 || end < e || strings.HasPrefix(text[e:], " -") || strings.HasPrefix(text[e:], " —") {
+				// Written as the gazetteer writes it, case and dots
+				// included: "La." is not "LA" (Los Angeles).
+				if g.placeForms[text[s:e]] != nil {
+					best = e
+				} else if g.placeForms[text[s:end]] != nil {
+					best = end
+				}
+			}
+			if e >= len(text) || text[e] != ' ' {
+				break
+			}
+			e++
+		}
+		if best < 0 {
+			continue
+		}
+		if overlapsSorted(ms, s, best) || !ok(s, best) {
+			continue
+		}
+		added = append(added, Mention{Start: s, End: best, Type: pipeline.Location})
+	}
+	if len(added) == 0 {
+		return ms
+	}
+	out := append(slices.Clone(ms), added...)
+	slices.SortStableFunc(out, func(a, b Mention) int { return a.Start - b.Start })
+	return out
+}
+
+// capitalisedBefore reports whether the word ending at offset starts with
+// a capital letter.
+func capitalisedBefore(text string, offset int) bool {
+	start := offset
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:start])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		start -= size
+	}
+	if start == offset {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[start:])
+	return unicode.IsUpper(r)
+}
+
+func overlapsSorted(ms []Mention, s, e int) bool {
+	i, _ := slices.BinarySearchFunc(ms, s, func(m Mention, off int) int { return m.End - off - 1 })
+	return i < len(ms) && ms[i].Start < e
+}

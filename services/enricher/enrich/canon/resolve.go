@@ -15,7 +15,12 @@
 //     same first name if one is given, is that person ("Sergei Rybakov" is
 //     Sergei Ryabkov);
 //   - acronyms: "OSCE" joins a long form in the same article whose initials
-//     spell it, written anywhere, in brackets or not.
+//     spell it, written anywhere, in brackets or not;
+//   - sport: a place a sports article uses as a team is that team
+//     ("Baltimore beat the Red Sox" is the Baltimore Orioles; teams.go);
+//   - short forms: a one-word company name joins the longer name in the
+//     article, and a last word joins the one name it ends ("Heat" is the
+//     Miami Heat).
 //
 // Before that, recogniser spans are repaired with the gazetteer: a
 // hyphenated word of known names is those names ("US-Russia"), affixes
@@ -119,6 +124,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 		}
 	}
 	r.qualifyInstitutions(ps)
+	r.teams(text, ps)
 	r.ownAcronyms(text, ps)
 	res := &resolution{g: r.g, text: text, byKnown: map[*Known]*Entity{}, byKey: map[string]*Entity{}}
 	// Full names first, so that a bare surname finds its person wherever
@@ -237,7 +243,7 @@ func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
 			// A place the recogniser reads as an organisation is its
 			// team, university or government ("Alabama beat LSU"): an
 			// entity apart from the place, one per place.
-			p.qualified = k.Name + " (organisation)"
+			p.qualified = k.Name + orgSuffix
 			p.key = Key(p.qualified)
 		case k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start):
 			p.known = k
@@ -512,23 +518,32 @@ func genderAgrees(e *Entity, g lexicon.Gender) bool {
 // joinShortForms joins a one-word organisation name to the one longer
 // organisation name in the article that has it as a word ("Dominion" is
 // "Dominion Textile", "Philips" is "NV Philips Gloeilampenfabrieken"),
-// unless the word is an ordinary English word or several names have it.
+// unless several names have it. An ordinary English word, or a word the
+// recogniser took for a place or a person, joins only the one longer name
+// that ends with it, the way a club or a brand is called by its last word
+// ("Heat" is the Miami Heat, "Tide" the Crimson Tide), and not after "of"
+// ("Portland" is not the "Archdiocese of Portland").
 func (res *resolution) joinShortForms() {
 	for _, short := range res.entities {
-		if short.Type != pipeline.Organization || short.Known != nil || len(short.Mentions) == 0 {
+		if short.Known != nil || len(short.Mentions) == 0 {
+			continue
+		}
+		org := short.Type == pipeline.Organization
+		if !org && short.Type != pipeline.Location && short.Type != pipeline.Person {
 			continue
 		}
 		var w string
 		for k := range short.keys {
-			if ws := strings.Fields(OrgKey(k)); len(ws) == 1 && w == "" {
-				w = ws[0]
+			if ok := OrgKey(k); ok != "" && !strings.Contains(ok, " ") && w == "" {
+				w = ok
 			} else {
 				w = "-"
 			}
 		}
-		if w == "" || w == "-" || lexicon.IsCommon(w) || utf8.RuneCountInString(w) < 3 {
+		if w == "" || w == "-" || utf8.RuneCountInString(w) < 3 {
 			continue
 		}
+		strict := !org || lexicon.IsCommon(w)
 		// Several longer names with the word: the first named of those
 		// that start with it ("Dominion Textile" before "Dominion Textiles
 		// Inc of Canada"), else none.
@@ -538,8 +553,14 @@ func (res *resolution) joinShortForms() {
 			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 {
 				continue
 			}
-			at, ok := l.nameWord(w)
-			if !ok {
+			at := -1
+			if strict {
+				if !l.endsWith(w) {
+					continue
+				}
+			} else if i, ok := l.nameWord(w); ok {
+				at = i
+			} else {
 				continue
 			}
 			n++
@@ -549,12 +570,28 @@ func (res *resolution) joinShortForms() {
 			}
 		}
 		if n > 1 {
+			if strict {
+				continue
+			}
 			long = firstHead
 		}
 		if long != nil {
 			long.absorb(short)
 		}
 	}
+}
+
+// endsWith reports whether one of e's names of several words ends with w,
+// not after "of".
+func (e *Entity) endsWith(w string) bool {
+	for k := range e.keys {
+		ok := OrgKey(k)
+		head, found := strings.CutSuffix(ok, " "+w)
+		if found && !strings.HasSuffix(head, " of") && !strings.HasSuffix(head, " de") && head != "of" && head != "de" && head != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // nameWord reports whether one of e's names of several words has w, and

@@ -122,7 +122,7 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		lFrom, lTo = max(sf, pFrom), open
 		// Start after any quotation closed earlier in the sentence.
 		for i := lTo - 1; i >= lFrom; i-- {
-			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != doc.Punct) {
+			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != doc.Punct && !a.isPluralPossessive(i, lFrom)) {
 				lFrom = i + 1
 				break
 			}
@@ -148,6 +148,26 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		rFrom, rTo = pTo, pTo
 	}
 	return
+}
+
+// isPluralPossessive reports whether the single mark at token i is the
+// apostrophe of a plural possessive ("the United States' allies",
+// "Sanders' passion"), not a closing quotation mark: it follows a word
+// ending in s and no single mark opens a quotation in [from, i).
+func (a *attributor) isPluralPossessive(i, from int) bool {
+	d := a.d
+	if !a.isPunct(i, "'", "\u2019") || i == 0 || d.Tokens[i-1].Kind != doc.Word {
+		return false
+	}
+	if w := d.TokenText(i - 1); w[len(w)-1] != 's' && w[len(w)-1] != 'S' {
+		return false
+	}
+	for k := from; k < i; k++ {
+		if a.isPunct(k, "\u2018") || a.isPunct(k, "'") && (k == 0 || d.Tokens[k-1].End < d.Tokens[k].Start) {
+			return false
+		}
+	}
+	return true
 }
 
 // attribute finds the speaker of one quotation.
@@ -259,7 +279,17 @@ func (a *attributor) after(from, to int) speaker {
 	}
 	// X said
 	if !a.npStart(i) {
-		return speaker{}
+		// "super PAC spokeswoman Kellyanne Conway said": a description
+		// in lower case opening with no determiner, then the person.
+		k := i
+		for k < to && k-i < 4 && a.d.Tokens[k].Kind == doc.Word && a.ment[k] < 0 && !prepositions[a.word(k)] &&
+			!clauseBreakers[a.word(k)] && !speechVerbs[a.word(k)] && !skippable[a.word(k)] {
+			k++
+		}
+		if k == i || k >= to || a.speakerAt(k) == nil || a.speakerAt(k).Type != pipeline.Person {
+			return speaker{}
+		}
+		i = k
 	}
 	for v := i; v < to && v-i <= 8; v++ {
 		if a.d.Tokens[v].Kind == doc.Word && clauseBreakers[a.word(v)] && a.ment[v] < 0 {
@@ -800,12 +830,23 @@ func (a *attributor) isNameDot(i int) bool {
 		next.Kind == doc.Word && next.Cap && next.Sent == prev.Sent
 }
 
+// isAbbrevDot reports whether token i is the dot of an abbreviation
+// inside an apposition, followed by a comma: "of Allentown, Pa., said",
+// "Cambridge, Mass., said".
+func (a *attributor) isAbbrevDot(i int) bool {
+	if i < 1 || i+1 >= len(a.d.Tokens) || !a.isPunct(i, ".") || !a.isPunct(i+1, ",") {
+		return false
+	}
+	prev := a.d.Tokens[i-1]
+	return prev.Kind == doc.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start
+}
+
 // apposedSubject reads "X, <apposition>, said" after a quotation: the
 // apposition (", a former adviser who served in Iraq,") runs to the next
 // comma, and a speech verb follows it. comma is the first comma after X.
 func (a *attributor) apposedSubject(from, comma, to int) speaker {
 	for k := comma + 1; k < to && k-comma <= 30; k++ {
-		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) {
+		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) && !a.isAbbrevDot(k) {
 			return speaker{}
 		}
 		if !a.isPunct(k, ",") {

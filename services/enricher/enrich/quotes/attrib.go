@@ -942,6 +942,31 @@ func (a *attributor) previousSentence(s *segment) speaker {
 	return a.before(pf, pt)
 }
 
+// previousParagraph reads the speaker of a quotation opening its
+// paragraph from the last sentence of the paragraph before, when that
+// sentence has a speech verb and its subject and quotes nothing itself.
+func (a *attributor) previousParagraph(s *segment) speaker {
+	if s.para == 0 {
+		return speaker{}
+	}
+	d := a.d
+	pFrom, pTo := d.ParaTokens(s.para - 1)
+	if pTo <= pFrom {
+		return speaker{}
+	}
+	sf, _ := d.SentTokens(int(d.Tokens[pTo-1].Sent))
+	sf = max(sf, pFrom)
+	if pTo-sf > 60 {
+		return speaker{}
+	}
+	for i := sf; i < pTo; i++ {
+		if a.isQuoteMark(i) && !a.isPluralPossessive(i, sf) {
+			return speaker{}
+		}
+	}
+	return a.before(sf, pTo)
+}
+
 // calendarWords are capitalised but name no speaker.
 var calendarWords = wordSet(`monday tuesday wednesday thursday friday saturday sunday january february
 	march april may june july august september october november december`)

@@ -127,6 +127,17 @@ func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 			break
 		}
 	}
+	// A quotation standing alone at the start of its paragraph, after a
+	// paragraph whose last sentence reports somebody's words with no
+	// quotation of its own: "Ash argued in his email that …" / “…”.
+	for i := range segs {
+		if !speakers[i].found() && segs[i].prev == -1 && a.standsAlone(&segs[i]) {
+			if sp := a.previousParagraph(&segs[i]); sp.found() {
+				speakers[i] = sp
+				speakers[i].how = byContinuation
+			}
+		}
+	}
 	// A quotation with no cue belongs to the subject of its sentence:
 	// X called the plan “…”.
 	for i := range segs {

@@ -12,9 +12,10 @@ import (
 
 // speechVerbs introduce or follow reported speech: a hand-written core
 // of common English reporting verbs and their inflections (the list
-// below), and the verbs ./gencues derives from the PolNeAR attributions'
-// cues (data/cues.txt, rebuilt by go generate; see its header for the
-// rule).
+// below; earlier sessions extended it by hand from a one-off count of
+// PolNeAR cue words, commit b4bde2a), and the verbs ./gencues derives
+// from the PolNeAR attributions' cues (data/cues.txt, rebuilt by go
+// generate; see its header for the rule).
 var speechVerbs = cueWords(coreSpeechVerbs, cuesTxt)
 
 //go:embed data/cues.txt

@@ -228,7 +228,28 @@ func (a *attributor) attribute(s *segment) speaker {
 	if sp := a.laterClause(rFrom, rTo); sp.found() {
 		return sp
 	}
+	if sp := a.nextParagraphSignature(s); sp.found() {
+		return sp
+	}
 	return a.previousSentence(s)
+}
+
+// nextParagraphSignature reads a quotation's speaker from a paragraph of
+// its own right after it that is only a dash and a name, as fact-checks
+// and collected reactions set them: “…” / - Bernie Sanders.
+func (a *attributor) nextParagraphSignature(s *segment) speaker {
+	d := a.d
+	if s.close < 0 || s.para+1 >= len(d.Paragraphs) {
+		return speaker{}
+	}
+	if _, pTo := d.ParaTokens(s.para); pTo > s.close+2 || pTo == s.close+2 && !a.isPunct(s.close+1, ".") {
+		return speaker{}
+	}
+	from, to := d.ParaTokens(s.para + 1)
+	if to-from < 2 || to-from > 8 || !a.isPunct(from, "-", "\u2013", "\u2014", "\u2015") {
+		return speaker{}
+	}
+	return a.signature(from+1, to)
 }
 
 // colon reads a name and a colon right before the quotation, with no

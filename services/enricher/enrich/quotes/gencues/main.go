@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"log"
 	"os"
 	"regexp"
@@ -40,6 +41,7 @@ func main() {
 	gap := flag.Int("gap", 6, "most words between a source and its content")
 	minCount := flag.Int("min", 5, "least times a word is a cue")
 	share := flag.Float64("share", 0.4, "least share of a word's occurrences that are cues")
+	half := flag.Int("half", -1, "for cross-validation: use only the articles whose FNV-32a text hash is this modulo 2 (-1: all)")
 	flag.Parse()
 	f, err := os.Open(*goldPath)
 	if err != nil {
@@ -53,6 +55,11 @@ func main() {
 		var a article
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
 			log.Fatal(err)
+		}
+		h := fnv.New32a()
+		h.Write([]byte(a.Text))
+		if *half >= 0 && int(h.Sum32()%2) != *half {
+			continue
 		}
 		// Offsets are in characters.
 		text := []rune(a.Text)

@@ -10,7 +10,7 @@ GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose
 PROJECT    ?= newsflow
 
-.PHONY: run test deps vet unit race smoke build images up up-summary down logs model lexicon names bench tidy fmt clean
+.PHONY: run test deps vet unit race smoke build images up up-summary down logs model lexicon names quotes bench tidy fmt clean
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
@@ -94,6 +94,11 @@ names:
 ## lexicon: regenerate the enricher's word tables from ../shared/ner (a test checks they match)
 lexicon:
 	cd services/enricher && $(GO) run ./enrich/lexicon/gen
+
+## quotes: regenerate the quote cue verbs (gencues) and then the quote classifier (gen)
+## from ../shared/enrich/quotes (go generate runs attrib.go's directive before classify.go's)
+quotes:
+	cd services/enricher/enrich/quotes && $(GO) generate
 
 ## bench: the benchmarks recorded in docs/BENCHMARKS.md, by newsflow-bench
 ## (module ./bench: the peers it compares with never reach the product)

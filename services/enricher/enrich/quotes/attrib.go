@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	_ "embed"
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -9,14 +10,32 @@ import (
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
-// speechVerbs introduce or follow reported speech. Source: hand-written
-// common English reporting verbs, extended by hand from a one-off count
-// (no generator) of the frequent words between a source and its content
-// in the PolNeAR dev set's attributions; only the verbs were kept, with
-// their inflections. The list is not rebuilt by any command; its effect
-// was measured as a whole (commit b4bde2a: dev speaker accuracy 0.824 ->
-// 0.829).
-var speechVerbs = wordSet(`said say says saying told tell tells telling added adds adding
+// speechVerbs introduce or follow reported speech: a hand-written core
+// of common English reporting verbs and their inflections (the list
+// below; earlier sessions extended it by hand from a one-off count of
+// PolNeAR cue words, commit b4bde2a), and the verbs ./gencues derives
+// from the PolNeAR attributions' cues (data/cues.txt, rebuilt by go
+// generate; see its header for the rule).
+var speechVerbs = cueWords(coreSpeechVerbs, cuesTxt)
+
+//go:embed data/cues.txt
+var cuesTxt string
+
+//go:generate go run ./gencues -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/cues.txt
+
+// cueWords is the core list and the generated one (one word a line, #
+// comments) as one set.
+func cueWords(core, generated string) map[string]bool {
+	m := wordSet(core)
+	for _, l := range strings.Split(generated, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			m[l] = true
+		}
+	}
+	return m
+}
+
+var coreSpeechVerbs = `said say says saying told tell tells telling added adds adding
 	stated stating warned warn warns warning declared declare declares insisted insist insists
 	argued argue argues explained explain explains noted wrote writes tweeted
 	asked asks replied continued complained complain complains
@@ -31,7 +50,7 @@ var speechVerbs = wordSet(`said say says saying told tell tells telling added ad
 	chanted testified recounted recounts noting notes mentioned blasted criticized criticised accused
 	praised questioned defended denounced dismissed blamed revealed indicated cited citing lamented
 	laments mused boasted bragged scoffed remembered pressed barked interjected retorted snapped read reads tweeting writing explaining
-	insisting arguing declaring announcing warning`)
+	insisting arguing declaring announcing warning`
 
 // describeVerbs put a label in quotation marks that "by X" attributes.
 var describeVerbs = wordSet(`described describes called calls dubbed termed branded labelled labeled`)
@@ -122,7 +141,7 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		lFrom, lTo = max(sf, pFrom), open
 		// Start after any quotation closed earlier in the sentence.
 		for i := lTo - 1; i >= lFrom; i-- {
-			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != doc.Punct) {
+			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != doc.Punct && !a.isPluralPossessive(i, lFrom)) {
 				lFrom = i + 1
 				break
 			}
@@ -148,6 +167,26 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		rFrom, rTo = pTo, pTo
 	}
 	return
+}
+
+// isPluralPossessive reports whether the single mark at token i is the
+// apostrophe of a plural possessive ("the United States' allies",
+// "Sanders' passion"), not a closing quotation mark: it follows a word
+// ending in s and no single mark opens a quotation in [from, i).
+func (a *attributor) isPluralPossessive(i, from int) bool {
+	d := a.d
+	if !a.isPunct(i, "'", "\u2019") || i == 0 || d.Tokens[i-1].Kind != doc.Word {
+		return false
+	}
+	if w := d.TokenText(i - 1); w[len(w)-1] != 's' && w[len(w)-1] != 'S' {
+		return false
+	}
+	for k := from; k < i; k++ {
+		if a.isPunct(k, "\u2018") || a.isPunct(k, "'") && (k == 0 || d.Tokens[k-1].End < d.Tokens[k].Start) {
+			return false
+		}
+	}
+	return true
 }
 
 // attribute finds the speaker of one quotation.
@@ -189,7 +228,28 @@ func (a *attributor) attribute(s *segment) speaker {
 	if sp := a.laterClause(rFrom, rTo); sp.found() {
 		return sp
 	}
+	if sp := a.nextParagraphSignature(s); sp.found() {
+		return sp
+	}
 	return a.previousSentence(s)
+}
+
+// nextParagraphSignature reads a quotation's speaker from a paragraph of
+// its own right after it that is only a dash and a name, as fact-checks
+// and collected reactions set them: “…” / - Bernie Sanders.
+func (a *attributor) nextParagraphSignature(s *segment) speaker {
+	d := a.d
+	if s.close < 0 || s.para+1 >= len(d.Paragraphs) {
+		return speaker{}
+	}
+	if _, pTo := d.ParaTokens(s.para); pTo > s.close+2 || pTo == s.close+2 && !a.isPunct(s.close+1, ".") {
+		return speaker{}
+	}
+	from, to := d.ParaTokens(s.para + 1)
+	if to-from < 2 || to-from > 8 || !a.isPunct(from, "-", "\u2013", "\u2014", "\u2015") {
+		return speaker{}
+	}
+	return a.signature(from+1, to)
 }
 
 // colon reads a name and a colon right before the quotation, with no
@@ -259,7 +319,17 @@ func (a *attributor) after(from, to int) speaker {
 	}
 	// X said
 	if !a.npStart(i) {
-		return speaker{}
+		// "super PAC spokeswoman Kellyanne Conway said": a description
+		// in lower case opening with no determiner, then the person.
+		k := i
+		for k < to && k-i < 4 && a.d.Tokens[k].Kind == doc.Word && a.ment[k] < 0 && !prepositions[a.word(k)] &&
+			!clauseBreakers[a.word(k)] && !speechVerbs[a.word(k)] && !skippable[a.word(k)] {
+			k++
+		}
+		if k == i || k >= to || a.speakerAt(k) == nil || a.speakerAt(k).Type != pipeline.Person {
+			return speaker{}
+		}
+		i = k
 	}
 	for v := i; v < to && v-i <= 8; v++ {
 		if a.d.Tokens[v].Kind == doc.Word && clauseBreakers[a.word(v)] && a.ment[v] < 0 {
@@ -800,12 +870,23 @@ func (a *attributor) isNameDot(i int) bool {
 		next.Kind == doc.Word && next.Cap && next.Sent == prev.Sent
 }
 
+// isAbbrevDot reports whether token i is the dot of an abbreviation
+// inside an apposition, followed by a comma: "of Allentown, Pa., said",
+// "Cambridge, Mass., said".
+func (a *attributor) isAbbrevDot(i int) bool {
+	if i < 1 || i+1 >= len(a.d.Tokens) || !a.isPunct(i, ".") || !a.isPunct(i+1, ",") {
+		return false
+	}
+	prev := a.d.Tokens[i-1]
+	return prev.Kind == doc.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start
+}
+
 // apposedSubject reads "X, <apposition>, said" after a quotation: the
 // apposition (", a former adviser who served in Iraq,") runs to the next
 // comma, and a speech verb follows it. comma is the first comma after X.
 func (a *attributor) apposedSubject(from, comma, to int) speaker {
 	for k := comma + 1; k < to && k-comma <= 30; k++ {
-		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) {
+		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) && !a.isAbbrevDot(k) {
 			return speaker{}
 		}
 		if !a.isPunct(k, ",") {
@@ -899,6 +980,31 @@ func (a *attributor) previousSentence(s *segment) speaker {
 	// The verb ends the sentence, or nearly: "X agreed.", "X says.",
 	// "X said on Tuesday."
 	return a.before(pf, pt)
+}
+
+// previousParagraph reads the speaker of a quotation opening its
+// paragraph from the last sentence of the paragraph before, when that
+// sentence has a speech verb and its subject and quotes nothing itself.
+func (a *attributor) previousParagraph(s *segment) speaker {
+	if s.para == 0 {
+		return speaker{}
+	}
+	d := a.d
+	pFrom, pTo := d.ParaTokens(s.para - 1)
+	if pTo <= pFrom {
+		return speaker{}
+	}
+	sf, _ := d.SentTokens(int(d.Tokens[pTo-1].Sent))
+	sf = max(sf, pFrom)
+	if pTo-sf > 60 {
+		return speaker{}
+	}
+	for i := sf; i < pTo; i++ {
+		if a.isQuoteMark(i) && !a.isPluralPossessive(i, sf) {
+			return speaker{}
+		}
+	}
+	return a.before(sf, pTo)
 }
 
 // calendarWords are capitalised but name no speaker.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 )
@@ -19,7 +20,7 @@ import (
 // data/model.json for the weights, the cross-validated figures and the
 // threshold. A segment is dropped only when the model is confident.
 
-//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json
+//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json -maxloss 0.005 -trees 300 -depth 4 -shrink 0.05
 
 // FeatureNames names the classifier's features, in order.
 var FeatureNames = []string{
@@ -29,6 +30,7 @@ var FeatureNames = []string{
 	"before_article", "before_label_word", "before_colon", "before_comma",
 	"verb_left", "verb_right", "describe_left", "outside_words",
 	"by_cue", "by_chain", "by_continuation", "by_subject", "by_same_words", "no_speaker", "pronoun_speaker",
+	"word_after", "possessive_before", "prep_before", "in_list", "speaker_not_person", "short_para", "clause_word",
 }
 
 // Model is the fitted classifier.
@@ -91,11 +93,20 @@ var firstPerson = wordSet(`i me my mine we us our ours i'm i've i'd i'll we're w
 
 var secondPerson = wordSet(`you your yours you're you've you'll yourself`)
 
+// clauseWords are auxiliaries and copulas: a quotation holding one is
+// likely a clause somebody said, not a term or a title.
+var clauseWords = wordSet(`is are was were be been am will would can could should must may might
+	has have had do does did isn't aren't wasn't weren't won't wouldn't can't couldn't don't doesn't didn't
+	it's that's there's he's she's they're`)
+
+// afterWords may follow a closing mark directly in an attribution: “…” he said.
+var afterWords = wordSet(`he she they we i it said says say told adds added asked writes wrote according`)
+
 // segWords merges smallWords, firstPerson and secondPerson, each word in
 // lower case and capitalised, for the features' one look-up per word.
 var segWords, maxSegWordLen = func() (map[string]uint8, int) {
 	m, longest := map[string]uint8{}, 0
-	for bit, set := range []map[string]bool{smallWords, firstPerson, secondPerson} {
+	for bit, set := range []map[string]bool{smallWords, firstPerson, secondPerson, clauseWords} {
 		for w := range set {
 			m[w] |= 1 << bit
 			m[strings.ToUpper(w[:1])+w[1:]] |= 1 << bit
@@ -109,6 +120,7 @@ const (
 	segSmall uint8 = 1 << iota
 	segFirstPerson
 	segSecondPerson
+	segClause
 )
 
 // features describes segment s, whose speaker is sp, for the classifier.
@@ -144,6 +156,9 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 			}
 			if kind&segSecondPerson != 0 {
 				f[9] = 1
+			}
+			if kind&segClause != 0 {
+				f[36] = 1
 			}
 			lastPunct = false
 		case doc.Punct:
@@ -212,6 +227,41 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 		f[27] = 1
 	}
 	f[29] = b2f(sp.pronoun)
+	// After the closing mark: a word straight after it (the “Make
+	// America Great Again” hats) or another quotation in a list.
+	if s.close >= 0 && s.close+1 < len(d.Tokens) {
+		j := s.close + 1
+		if t := d.Tokens[j]; t.Kind == doc.Word && t.Para == d.Tokens[s.close].Para && !afterWords[a.word(j)] {
+			f[30] = 1
+		}
+		for k := j; k < len(d.Tokens) && k <= j+2 && d.Tokens[k].Para == d.Tokens[s.close].Para; k++ {
+			if w := a.word(k); w == "and" || w == "or" || a.isPunct(k, ",") {
+				continue
+			}
+			if a.isPunct(k, "\u201c", "\"", "'", "\u2018") {
+				f[33] = 1
+			}
+			break
+		}
+	}
+	if j := s.open - 1; s.open > 0 && d.Tokens[j].Para == d.Tokens[s.open].Para {
+		w := a.word(j)
+		f[31] = b2f(w == "s" && j > 0 && a.isPunct(j-1, "'", "\u2019") || strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "\u2019s"))
+		f[32] = b2f(prepositions[w] || w == "as" || w == "like")
+		// “attack,” “Benghazi” and “talking points”: a list of terms.
+		for k := j; k >= 0 && k >= j-2 && d.Tokens[k].Para == d.Tokens[s.open].Para; k-- {
+			if w := a.word(k); w == "and" || w == "or" || a.isPunct(k, ",") {
+				continue
+			}
+			if a.isPunct(k, "\u201d", "\"", "'", "\u2019") {
+				f[33] = 1
+			}
+			break
+		}
+	}
+	f[34] = b2f(sp.entity != nil && sp.entity.Type != pipeline.Person)
+	pFrom, pTo := d.ParaTokens(s.para)
+	f[35] = b2f(pTo-pFrom <= 20)
 }
 
 func b2f(b bool) float64 {

@@ -17,8 +17,16 @@
 //  4. "described as “…” by X";
 //  5. for a quotation standing alone at the start of a paragraph, the
 //     speaker of the quotation just before it, when nobody else has been
-//     named in between (news style for continuing a quote);
+//     named in between (news style for continuing a quote), or else the
+//     subject of a speech verb ending the paragraph before ("Ash argued
+//     in his email that …" / “…”);
 //  6. the same words quoted elsewhere in the article with a speaker.
+//
+// A quotation ending its paragraph can also be signed by the next
+// paragraph: a dash and a name ("- Bernie Sanders.").
+//
+// Speech verbs are a hand-written core and the cue verbs ./gencues learns
+// from the PolNeAR attributions (data/cues.txt, go generate).
 //
 // A speaker is a named person, organisation or place (a capital speaking
 // for its government), or he/she resolved to the most recent person of
@@ -125,6 +133,17 @@ func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 				speakers[i].how = byContinuation
 			}
 			break
+		}
+	}
+	// A quotation standing alone at the start of its paragraph, after a
+	// paragraph whose last sentence reports somebody's words with no
+	// quotation of its own: "Ash argued in his email that …" / “…”.
+	for i := range segs {
+		if !speakers[i].found() && segs[i].prev == -1 && a.standsAlone(&segs[i]) {
+			if sp := a.previousParagraph(&segs[i]); sp.found() {
+				speakers[i] = sp
+				speakers[i].how = byContinuation
+			}
 		}
 	}
 	// A quotation with no cue belongs to the subject of its sentence:

@@ -119,6 +119,18 @@ func TestFind(t *testing.T) {
 			[]string{"NATO|Arab Spring"}},
 		{"apostrophes are not quotes", "It’s the allies’ view and Nato’s, not the ’90s.", nil},
 		{"empty quotes dropped", "He said “” and left.", nil},
+		{"a plural possessive is not a closing mark", "Debbie Wasserman Schultz said the platform should back the United States' “stalwart allies” in the region.",
+			[]string{"Debbie Wasserman Schultz|stalwart allies"}},
+		{"an abbreviated state inside the apposition", "''I just don't think she has been truthful,'' Cecelia Purner, 67, a retired clerk in Allentown, Pa., said in an interview.",
+			[]string{"Cecelia Purner|I just don't think she has been truthful,"}},
+		{"a lower-case description before the name", "“There is some nagging concern about him,” super PAC spokeswoman Kellyanne Conway said.",
+			[]string{"Kellyanne Conway|There is some nagging concern about him,"}},
+		{"the paragraph before reports the speech", "Randy Evans argued in his email that the incident showed why the rules matter.\n\n“Is it prudent for the committee to give the chair such power?”",
+			[]string{"Randy Evans|Is it prudent for the committee to give the chair such power?"}},
+		{"a dash and a name in the next paragraph", "“I will look into it. I will certainly look into it.”\n\n- Hillary Clinton.\n\nShe has said so before.",
+			[]string{"Hillary Clinton|I will look into it. I will certainly look into it."}},
+		{"a cue verb learnt from PolNeAR", "“Your reputation is amazing,” Donald Trump assured the radio host.",
+			[]string{"Donald Trump|Your reputation is amazing,"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

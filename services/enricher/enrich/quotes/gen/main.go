@@ -94,6 +94,11 @@ func main() {
 		tp, fp, fn := count(exs, held, t)
 		log.Printf("cv at %.2f: gold kept %d dropped %d, false alarms %d", t, tp, fn, fp)
 	}
+	for _, ml := range []float64{0.001, 0.002, 0.003, 0.004, 0.005, 0.007, 0.01} {
+		t := threshold(exs, held, ml)
+		tp, fp, fn := count(exs, held, t)
+		log.Printf("cv maxloss %.3f: threshold %.2f, gold kept %d dropped %d, false alarms %d", ml, t, tp, fn, fp)
+	}
 	th := threshold(exs, held, *maxLoss)
 	tp, fp, fn := count(exs, held, th)
 	tp0, fp0, _ := count(exs, held, 0)

@@ -14,6 +14,7 @@ func benchCmd(ctx context.Context, e *env, args []string) error {
 		"ner":      benchNERCmd,
 		"runner":   benchRunnerCmd,
 		"services": benchServicesCmd,
+		"chaos":    chaosCmd,
 	}
 	if len(args) == 0 {
 		return fmt.Errorf("%w: newsflow-bench runner|services|extract|ner|fetch [flags]", errUsage)

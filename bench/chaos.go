@@ -195,7 +195,7 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 		procs.ensureRunning(s, func() error { return startService(s) })
 	}
 	logf("faults stopped; waiting for the pipeline to settle")
-	if err := waitSettled(ctx, ajs, 5*time.Minute); err != nil {
+	if err := waitSettled(ctx, ajs, 15*time.Minute); err != nil {
 		return err
 	}
 	procs.stop("sink")

@@ -22,7 +22,7 @@ var defaultDB = "sqlite://" + filepath.Join(defaultAllInOne().DataDir, "newsflow
 // parameters so they are checked exactly as the API checks them, and where
 // the articles are.
 type articleQuery struct {
-	v       url.Values
+	v              url.Values
 	db, api, token *string
 }
 

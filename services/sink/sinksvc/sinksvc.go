@@ -5,10 +5,10 @@ package sinksvc
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
-	"crypto/subtle"
 	"io"
 	"net"
 	"net/http"

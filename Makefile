@@ -10,7 +10,7 @@ GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose
 PROJECT    ?= newsflow
 
-.PHONY: run test deps vet unit race smoke build images up up-summary down logs model lexicon names quotes bench tidy fmt clean
+.PHONY: secrets chaos run test deps vet unit race smoke build images up up-summary down logs model lexicon names quotes bench tidy fmt clean
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
@@ -41,8 +41,25 @@ race:
 
 ## smoke: build the images, start the compose deployment, push the seeds
 ## through it and check they come out enriched and stored, then tear it down
-smoke: images
+smoke: images secrets
 	bash scripts/compose-smoke.sh
+
+## chaos: the fault suite (docs/RELIABILITY.md): services killed and paused,
+## NATS killed for CHAOS_OUTAGE, while CHAOS_PAGES real pages flow; fails on
+## anything lost, duplicated or wrongly dead-lettered
+CHAOS_PAGES  ?= 2000
+CHAOS_OUTAGE ?= 15s
+chaos:
+	@mkdir -p bin
+	for s in cleaner enricher sink; do CGO_ENABLED=0 $(GO) build -o bin/$$s ./services/$$s || exit 1; done
+	cd pipeline && CGO_ENABLED=0 $(GO) build -o ../bin/nats-server github.com/nats-io/nats-server/v2
+	$(GO) build -o bin/newsflow-bench ./bench
+	./bin/newsflow-bench chaos -bin bin -pages $(CHAOS_PAGES) -outage $(CHAOS_OUTAGE)
+
+## secrets: NATS users' passwords and the server's authorization file for
+## compose, in deploy/secrets/ (git-ignored; kept once generated)
+secrets:
+	$(GO) run ./cmd/newsflow credentials -container-readable deploy/secrets
 
 ## build: static binaries of every service and of newsflow in bin/
 build:
@@ -61,7 +78,7 @@ images:
 	for s in $(SERVICES); do docker build -q -f deploy/Dockerfile.service --build-arg BIN=$$s -t newsflow/$$s:dev $(BUILD) || exit 1; done
 
 ## up / down / logs: the compose deployment
-up: images
+up: images secrets
 	$(COMPOSE) -p $(PROJECT) -f deploy/compose.yaml up -d
 	@$(MAKE) -s up-summary
 # up-summary: where to reach what `make up` started (the ports compose.yaml publishes)
@@ -71,7 +88,7 @@ up-summary:
 	echo "  NATS      $$nats   (subjects: docs/CONTRACT.md)"; \
 	echo "  web, API  $$api/   (API reference: docs/API.md)"; \
 	echo; \
-	echo "  try:      export NEWSFLOW_NATS_URL=$$nats NEWSFLOW_API=$$api"; \
+	echo "  try:      export NEWSFLOW_NATS_URL=$$nats NEWSFLOW_API=$$api NEWSFLOW_NATS_USER=client NEWSFLOW_NATS_PASSWORD_FILE=$(CURDIR)/deploy/secrets/client.password"; \
 	echo "            echo 'Wendy Sherman met Sergei Ryabkov in Geneva on Monday.' | newsflow publish -source demo -"; \
 	echo "            newsflow tail --summary"; \
 	echo "            newsflow search Geneva"

@@ -15,6 +15,7 @@ func benchCmd(ctx context.Context, e *env, args []string) error {
 		"ner":      benchNERCmd,
 		"runner":   benchRunnerCmd,
 		"services": benchServicesCmd,
+		"chaos":    chaosCmd,
 	}
 	if len(args) == 0 {
 		return fmt.Errorf("%w: newsflow-bench e2e|runner|services|extract|ner|fetch [flags]", errUsage)

@@ -38,6 +38,24 @@ const (
 	StreamStories = "NEWSFLOW_STORIES"
 )
 
+// The services' own JetStream state: KV buckets and the story memory's
+// stream. Each is written by one service only (package access grants it),
+// so the names live here, beside the subjects, and the services use these.
+const (
+	// BucketSeen remembers what the fetcher published, by article id.
+	BucketSeen = "newsflow_seen"
+	// BucketSources is the fetcher's source registry (the CLI's `sources`
+	// writes it); BucketSourceState its per-source state and leases.
+	BucketSources     = "newsflow_sources"
+	BucketSourceState = "newsflow_source_state"
+	// BucketEntities is the enricher's shared entity memory.
+	BucketEntities = "newsflow-entities"
+	// StreamStoryMemory holds the enricher's story memory, on
+	// SubjectStoryMemory.
+	StreamStoryMemory  = "NEWSFLOW_STORY_MEMORY"
+	SubjectStoryMemory = "newsflow.storymemory"
+)
+
 // Stage names: durable consumer names, log fields and metric labels.
 const (
 	StageFetcher  = "fetcher"

@@ -11,6 +11,10 @@ seeds=("$shared"/seeds/*.txt)
 [ -e "${seeds[0]}" ] || { echo "smoke: no seeds in $shared/seeds" >&2; exit 1; }
 want=${#seeds[@]}
 
+# The client logs in as the client user (make secrets generated its password).
+[ -r deploy/secrets/client.password ] || { echo "smoke: no deploy/secrets (run make secrets)" >&2; exit 1; }
+export NEWSFLOW_NATS_USER=client NEWSFLOW_NATS_PASSWORD_FILE=$PWD/deploy/secrets/client.password
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export NEWSFLOW_NATS_PORT=$(free_port) NEWSFLOW_API_PORT=$(free_port)
 project=newsflow-smoke-$$

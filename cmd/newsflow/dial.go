@@ -12,8 +12,9 @@ import (
 )
 
 // natsFlags registers the flags a client command reaches a running
-// pipeline with — service's -nats-url and -nats-creds, as the services have
-// them (and NEWSFLOW_NATS_URL, NEWSFLOW_NATS_CREDS) — and returns what
+// pipeline with — service's -nats-url, -nats-user, -nats-password(-file) and
+// -nats-creds, as the services have them (and NEWSFLOW_NATS_URL,
+// NEWSFLOW_NATS_USER, ...) — and returns what
 // they will hold.
 func natsFlags(fs *flag.FlagSet) *service.Config {
 	c := service.DefaultConfig()
@@ -24,10 +25,11 @@ func natsFlags(fs *flag.FlagSet) *service.Config {
 // dialNATS connects a client command (named name) as c says.
 func dialNATS(c *service.Config, name string, opts ...nats.Option) (*nats.Conn, error) {
 	opts = append([]nats.Option{nats.Name("newsflow-" + name), nats.Timeout(5 * time.Second)}, opts...)
-	if c.NATSCreds != "" {
-		opts = append(opts, nats.UserCredentials(c.NATSCreds))
+	auth, err := c.AuthOptions()
+	if err != nil {
+		return nil, err
 	}
-	nc, err := nats.Connect(c.NATSURL, opts...)
+	nc, err := nats.Connect(c.NATSURL, append(opts, auth...)...)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s (is `newsflow run` running?): %w", c.NATSURL, err)
 	}

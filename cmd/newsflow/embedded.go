@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
 
+	"github.com/newsflow/newsflow/pipeline/access"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/cleaner/cleanersvc"
@@ -84,6 +85,20 @@ type pipelineProcess struct {
 	unlock  func() // releases the data directory
 }
 
+// credentialsDir holds the embedded server's passwords, one file per
+// access user (-nats-user USER -nats-password-file DIR/USER.password).
+func (o allInOne) credentialsDir() string { return filepath.Join(o.DataDir, "credentials") }
+
+// anonymousAllowed says whether clients may connect without credentials:
+// only when no other machine can reach the server.
+func (o allInOne) anonymousAllowed() bool {
+	if o.NoListen {
+		return true
+	}
+	ip := net.ParseIP(o.Host)
+	return o.Host == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
 // checkPortFree fails at once when the NATS port is taken, instead of
 // the server retrying for half a minute.
 func (o allInOne) checkPortFree() error {
@@ -112,9 +127,18 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 		unlock()
 		return nil, err
 	}
+	// The server has package access's users, their passwords generated
+	// once per data directory. A client without credentials is the client
+	// user (publish raw, read enriched) only while the server listens on
+	// loopback: exposed on a network, every client logs in.
+	creds, err := access.Ensure(o.credentialsDir(), false)
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("NATS credentials: %w", err)
+	}
 	ns, err := embedded.Start(embedded.Options{
 		DataDir: filepath.Join(o.DataDir, "jetstream"), Host: o.Host, Port: o.Port, NoListen: o.NoListen,
-		Log: log.Named("nats"),
+		Log: log.Named("nats"), Credentials: creds, Anonymous: o.anonymousAllowed(),
 	})
 	if err != nil {
 		unlock()
@@ -130,7 +154,9 @@ func (o allInOne) start(ctx context.Context, log *zap.Logger) (*pipelineProcess,
 		unlock()
 		return nil, err
 	}
-	if p.nc, err = embedded.Connect(ns, "newsflow"); err != nil {
+	// The stages share this process's in-process connection, as the admin:
+	// they are this process, and no network client can use it.
+	if p.nc, err = embedded.Connect(ns, "newsflow", embedded.LogIn(creds, access.UserAdmin)...); err != nil {
 		return fail(err)
 	}
 	if p.js, err = jetstream.New(p.nc); err != nil {

@@ -46,6 +46,7 @@ func commands() []command {
 		{"process", "run files through an in-process pipeline and print the enriched articles", processCmd},
 		{"search", "search the stored articles", searchCmd},
 		{"export", "write stored articles as JSON lines", exportCmd},
+		{"credentials", "generate NATS users' passwords and the server's authorization file", credentialsCmd},
 		{"version", "print newsflow's version", versionCmd},
 	}
 }

@@ -20,15 +20,16 @@ import (
 // for a pipeline that runs elsewhere (docker compose, a server).
 type remoteArticles struct {
 	base   string // e.g. http://localhost:8080, without a trailing slash
+	token  string // the sink's -api-token, if it has one
 	client *http.Client
 }
 
-func newRemoteArticles(base string) (remoteArticles, error) {
+func newRemoteArticles(base, token string) (remoteArticles, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return remoteArticles{}, fmt.Errorf("%w: -api %q is not an http(s) URL", errUsage, base)
 	}
-	return remoteArticles{base: strings.TrimSuffix(base, "/"), client: &http.Client{Timeout: time.Minute}}, nil
+	return remoteArticles{base: strings.TrimSuffix(base, "/"), token: token, client: &http.Client{Timeout: time.Minute}}, nil
 }
 
 // get fetches path?v and decodes its JSON into out (or, with out a
@@ -41,6 +42,9 @@ func (r remoteArticles) get(ctx context.Context, path string, v url.Values, out 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return err
+	}
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {

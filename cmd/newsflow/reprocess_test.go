@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/access"
 	"github.com/newsflow/newsflow/services/sink/store"
 )
 
@@ -59,7 +60,11 @@ func TestReprocessRunsKeptArticlesAgain(t *testing.T) {
 		t.Fatalf("after reprocessing: id %s (was %s), version %d (was %d), source %q", after.ID, before.ID, store.Version(&after), store.Version(&before), after.Source)
 	}
 	// From the enricher: the cleaned stream holds the article twice now.
-	code, out, stderr = newsflow(t, "", env, "reprocess", "--stage", "enricher")
+	// Publishing to newsflow.clean is the cleaner's job: only the admin,
+	// whose password the data directory keeps, may reprocess from there.
+	admin := map[string]string{"NEWSFLOW_NATS_URL": p.ns.ClientURL(), "NEWSFLOW_NATS_USER": access.UserAdmin,
+		"NEWSFLOW_NATS_PASSWORD_FILE": access.PasswordFile(o.credentialsDir(), access.UserAdmin)}
+	code, out, stderr = newsflow(t, "", admin, "reprocess", "--stage", "enricher")
 	if code != 0 || !strings.Contains(out, "republished 2 message(s) from NEWSFLOW_CLEAN") {
 		t.Fatalf("reprocess --stage enricher: exit %d: %s %s", code, out, stderr)
 	}

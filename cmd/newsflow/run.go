@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/access"
 )
 
 func runCmd(ctx context.Context, e *env, args []string) error {
@@ -51,6 +52,12 @@ func runCmd(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "  NATS      %s\n", p.ns.ClientURL())
 		fmt.Fprintf(e.stdout, "            publish articles to %q, subscribe to %q,\n", pipeline.SubjectRaw, pipeline.SubjectEnriched)
 		fmt.Fprintf(e.stdout, "            dead letters arrive on %q\n", pipeline.SubjectDeadLetters)
+		if o.anonymousAllowed() {
+			fmt.Fprintf(e.stdout, "            clients without a password may publish and read; reprocess and\n")
+			fmt.Fprintf(e.stdout, "            replay need -nats-user admin -nats-password-file %s\n", access.PasswordFile(o.credentialsDir(), access.UserAdmin))
+		} else {
+			fmt.Fprintf(e.stdout, "            every client logs in: -nats-user client -nats-password-file %s\n", access.PasswordFile(o.credentialsDir(), access.UserClient))
+		}
 		fmt.Fprintf(e.stdout, "  store     %s\n", o.Sink.DB)
 		if web != "" {
 			fmt.Fprintf(e.stdout, "  web, API  http://%s/   (API reference: docs/API.md)\n", web)

@@ -24,15 +24,16 @@ var defaultDB = "sqlite://" + filepath.Join(defaultAllInOne().DataDir, "newsflow
 // parameters so they are checked exactly as the API checks them, and where
 // the articles are.
 type articleQuery struct {
-	v       url.Values
-	db, api *string
+	v              url.Values
+	db, api, token *string
 }
 
 // queryFlags declares the flags search and export share.
 func queryFlags(fs *flag.FlagSet) *articleQuery {
-	q := &articleQuery{v: url.Values{}, db: new(string), api: new(string)}
+	q := &articleQuery{v: url.Values{}, db: new(string), api: new(string), token: new(string)}
 	fs.StringVar(q.db, "db", defaultDB, "the store to read (`newsflow run` keeps it in newsflow-data/newsflow.db)")
 	fs.StringVar(q.api, "api", "", "read through the sink's HTTP API at this URL instead of a store file\n(e.g. http://localhost:8080 for `make up`)")
+	fs.StringVar(q.token, "api-token", "", "the API's bearer token, if the sink requires one (its -api-token)")
 	fs.Func("entity", "only articles mentioning this entity: id, name or surname (repeat for all of several)", addParam(q.v, "entity"))
 	fs.Func("source", "only articles from this source (repeat for any of several)", addParam(q.v, "source"))
 	fs.Func("story", "only articles of this story id", setParam(q.v, "story"))
@@ -92,7 +93,7 @@ type articles interface {
 // open opens the store the flags name, or the API.
 func (q *articleQuery) open(ctx context.Context) (articles, error) {
 	if *q.api != "" {
-		return newRemoteArticles(*q.api)
+		return newRemoteArticles(*q.api, *q.token)
 	}
 	st, err := store.Open(ctx, *q.db, store.WithExistingOnly())
 	if err != nil {

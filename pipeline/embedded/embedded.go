@@ -13,6 +13,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
+
+	"github.com/newsflow/newsflow/pipeline/access"
 )
 
 // Options configure the embedded server.
@@ -34,6 +36,14 @@ type Options struct {
 	StreamMaxBufferedMsgs int
 	// Log receives the server's own log lines; nil silences them.
 	Log *zap.Logger
+	// Credentials, if set, turn on package access's users with these
+	// passwords: each user may only do what access.Grants allows.
+	// Anonymous then lets clients without credentials in as
+	// access.Anonymous (a server reachable from this machine only);
+	// otherwise they are refused. In-process clients log in like any
+	// other (Connect with nats.UserInfo).
+	Credentials access.Credentials
+	Anonymous   bool
 }
 
 // DefaultMaxPayload is the embedded server's message size limit.
@@ -63,6 +73,9 @@ func Start(o Options) (*server.Server, error) {
 		NoSigs:                true,
 		NoLog:                 o.Log == nil,
 	}
+	if o.Credentials != nil {
+		opts.Users, opts.NoAuthUser = serverUsers(o.Credentials, o.Anonymous)
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("embedded nats-server: %w", err)
@@ -83,6 +96,39 @@ func Start(o Options) (*server.Server, error) {
 func Connect(ns *server.Server, name string, opts ...nats.Option) (*nats.Conn, error) {
 	opts = append([]nats.Option{nats.Name(name), nats.InProcessServer(ns), nats.MaxReconnects(-1)}, opts...)
 	return nats.Connect("", opts...)
+}
+
+// serverUsers are access's users with c's passwords.
+func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, noAuthUser string) {
+	grants := access.Grants()
+	names := access.Users()
+	if anonymous {
+		grants[access.Anonymous] = access.AnonymousGrant()
+		names = append(names, access.Anonymous)
+		noAuthUser = access.Anonymous
+	}
+	for _, u := range names {
+		g := grants[u]
+		p := &server.Permissions{
+			Publish:   &server.SubjectPermission{Allow: g.Publish},
+			Subscribe: &server.SubjectPermission{Allow: g.Subscribe},
+		}
+		if g.Respond {
+			p.Response = &server.ResponsePermission{MaxMsgs: 1}
+		}
+		pw := c[u]
+		if pw == "" { // the anonymous user: nobody logs in as it with a password
+			pw = nats.NewInbox()
+		}
+		users = append(users, &server.User{Username: u, Password: pw, Permissions: p})
+	}
+	return users, noAuthUser
+}
+
+// LogIn are the options connecting as user with its password from c, on
+// the user's own inbox prefix.
+func LogIn(c access.Credentials, user string) []nats.Option {
+	return []nats.Option{nats.UserInfo(user, c[user]), nats.CustomInboxPrefix(access.InboxPrefix(user))}
 }
 
 // zapLogger adapts zap to the server's logger interface.

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/newsflow/newsflow/pipeline/access"
 	"github.com/newsflow/newsflow/pipeline/runner"
 )
 
@@ -17,10 +20,16 @@ import (
 // its own config struct next to the settings only it has.
 type Config struct {
 	NATSURL   string // nats://host:port, comma-separated for a cluster
-	NATSCreds string // optional credentials file
-	OpsAddr   string // where /metrics, /healthz and /readyz are served; "" disables
-	LogLevel  string
-	LogFormat string // json or console
+	NATSCreds string // optional credentials file (NATS JWT/nkey)
+	// NATSUser and its password (NATSPassword, or the first line of
+	// NATSPasswordFile, as docker secrets are mounted) log in to a server
+	// with users (package access; `newsflow credentials`).
+	NATSUser         string
+	NATSPassword     string
+	NATSPasswordFile string
+	OpsAddr          string // where /metrics, /healthz and /readyz are served; "" disables
+	LogLevel         string
+	LogFormat        string // json or console
 
 	// Stream layout. The service started with ApplyTopology creates or
 	// updates the streams, and its own stage consumers, to these settings;
@@ -66,11 +75,45 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	c.RegisterProcessFlags(fs)
 }
 
-// RegisterConnFlags binds how to reach NATS: -nats-url and -nats-creds.
-// The CLI's client commands register these alone.
+// RegisterConnFlags binds how to reach NATS: -nats-url, -nats-user,
+// -nats-password(-file) and -nats-creds. The CLI's client commands
+// register these alone.
 func (c *Config) RegisterConnFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "NATS server URL(s), comma-separated")
-	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "NATS credentials file")
+	fs.StringVar(&c.NATSUser, "nats-user", c.NATSUser, "NATS user (fetcher, cleaner, enricher, sink, client or admin; see docs/RELIABILITY.md)")
+	fs.StringVar(&c.NATSPassword, "nats-password", c.NATSPassword, "NATS password (prefer -nats-password-file or NEWSFLOW_NATS_PASSWORD: flags show in ps)")
+	fs.StringVar(&c.NATSPasswordFile, "nats-password-file", c.NATSPasswordFile, "file holding the NATS password")
+	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "NATS credentials file (JWT/nkey)")
+}
+
+// AuthOptions are the connection options that log in as c says: user and
+// password (read from NATSPasswordFile if set), or a credentials file. A
+// user's replies come on its own inbox prefix (access.InboxPrefix), the
+// only inbox its permissions let it read.
+func (c Config) AuthOptions() ([]nats.Option, error) {
+	var opts []nats.Option
+	if c.NATSCreds != "" {
+		opts = append(opts, nats.UserCredentials(c.NATSCreds))
+	}
+	if c.NATSUser == "" {
+		if c.NATSPassword != "" || c.NATSPasswordFile != "" {
+			return nil, fmt.Errorf("%w: a NATS password without -nats-user", ErrInvalid)
+		}
+		return opts, nil
+	}
+	pw := c.NATSPassword
+	if c.NATSPasswordFile != "" {
+		b, err := os.ReadFile(c.NATSPasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: nats-password-file: %w", ErrInvalid, err)
+		}
+		pw, _, _ = strings.Cut(string(b), "\n")
+		pw = strings.TrimSpace(pw)
+	}
+	if pw == "" {
+		return nil, fmt.Errorf("%w: -nats-user %s without a password (-nats-password-file or NEWSFLOW_NATS_PASSWORD)", ErrInvalid, c.NATSUser)
+	}
+	return append(opts, nats.UserInfo(c.NATSUser, pw), nats.CustomInboxPrefix(access.InboxPrefix(c.NATSUser))), nil
 }
 
 // RegisterProcessFlags binds everything else: ops endpoint, logs, stream

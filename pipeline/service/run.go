@@ -173,10 +173,11 @@ func Connect(name string, c Config, log *zap.Logger) (*nats.Conn, error) {
 			log.Warn("NATS error", zap.String("subject", subject), zap.Error(err))
 		}),
 	}
-	if c.NATSCreds != "" {
-		opts = append(opts, nats.UserCredentials(c.NATSCreds))
+	auth, err := c.AuthOptions()
+	if err != nil {
+		return nil, err
 	}
-	nc, err := nats.Connect(c.NATSURL, opts...)
+	nc, err := nats.Connect(c.NATSURL, append(opts, auth...)...)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to NATS at %s: %w", c.NATSURL, err)
 	}

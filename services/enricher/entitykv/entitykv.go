@@ -33,12 +33,13 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 )
 
 // DefaultBucket is the bucket's name unless configured otherwise.
-const DefaultBucket = "newsflow-entities"
+const DefaultBucket = pipeline.BucketEntities
 
 // Config configures the memory.
 type Config struct {

@@ -34,6 +34,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/segmentio/encoding/json"
 
+	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
@@ -69,8 +70,8 @@ type Config struct {
 // DefaultStream is the stream name when Config.Stream is empty, and
 // Subject the subject it holds.
 const (
-	DefaultStream = "NEWSFLOW_STORY_MEMORY"
-	Subject       = "newsflow.storymemory"
+	DefaultStream = pipeline.StreamStoryMemory
+	Subject       = pipeline.SubjectStoryMemory
 )
 
 // ErrBusy reports that other replicas kept linking first for Config.Wait.

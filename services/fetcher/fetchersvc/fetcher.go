@@ -41,6 +41,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
 	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/pipeline/service"
@@ -52,7 +53,7 @@ import (
 const Version = "0.1.0"
 
 // SeenBucket is the KV bucket remembering published articles.
-const SeenBucket = "newsflow_seen"
+const SeenBucket = pipeline.BucketSeen
 
 // Fetcher is one fetcher replica.
 type Fetcher struct {

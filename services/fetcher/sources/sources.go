@@ -45,8 +45,8 @@ import (
 
 // Bucket names.
 const (
-	RegistryBucket = "newsflow_sources"
-	StateBucket    = "newsflow_source_state"
+	RegistryBucket = pipeline.BucketSources
+	StateBucket    = pipeline.BucketSourceState
 )
 
 // Limits on a source's polling interval.

@@ -5,12 +5,15 @@ package sinksvc
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/zap"
@@ -32,8 +35,38 @@ type Options struct {
 	// SQLiteCacheMB is SQLite's page cache per connection (0: the store's
 	// default, sized to keep the sink small).
 	SQLiteCacheMB int
+	// APIToken, if set, is required of every API and web request (but
+	// /healthz): "Authorization: Bearer TOKEN". Set it when the API is
+	// reachable beyond this machine.
+	APIToken string
+	// MaxClockSkew is how far in the future a stage mark may be dated
+	// (clocks of the stages' machines differ) before the sink refuses the
+	// article (0: DefaultMaxClockSkew).
+	MaxClockSkew time.Duration
 	// APIListening, if set, is told the API's address once it listens.
 	APIListening func(net.Addr)
+}
+
+// DefaultMaxClockSkew is how far ahead of the sink's clock a stage mark
+// may be: well above NTP-synchronised clocks' differences, far below the
+// damage a mark dated years ahead does (the store keeps the newest
+// version of an article by its latest mark, so such a mark would pin a
+// stale or forged version against every legitimate reprocessing).
+const DefaultMaxClockSkew = 5 * time.Minute
+
+// ErrFutureMark reports an article with a stage mark dated beyond the
+// clock-skew tolerance: dead-lettered, never stored.
+var ErrFutureMark = errors.New("stage mark dated in the future")
+
+// CheckMarks refuses a whose stage marks are later than now plus skew.
+func CheckMarks(a *pipeline.Article, now time.Time, skew time.Duration) error {
+	for _, m := range a.Stages {
+		if m.At.After(now.Add(skew)) {
+			return pipeline.Permanent(fmt.Errorf("%w: %s mark at %s is more than %s after the sink's clock (%s)",
+				ErrFutureMark, m.Stage, m.At.Format(time.RFC3339), skew, now.UTC().Format(time.RFC3339)))
+		}
+	}
+	return nil
 }
 
 // DefaultOptions returns the defaults the flags start from.
@@ -46,6 +79,8 @@ func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAd
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.DB, "db", o.DB, "article store: sqlite://PATH or postgres://USER:PASS@HOST/DB")
 	fs.StringVar(&o.APIAddr, "api-addr", o.APIAddr, `address of the JSON API and web view ("" to disable)`)
+	fs.StringVar(&o.APIToken, "api-token", o.APIToken, "bearer token every API and web request must carry (set when the API is reachable beyond localhost)")
+	fs.DurationVar(&o.MaxClockSkew, "max-clock-skew", o.MaxClockSkew, "how far in the future a stage mark may be dated before the article is dead-lettered (0: 5m)")
 	fs.IntVar(&o.SQLiteCacheMB, "sqlite-cache-mb", o.SQLiteCacheMB, "SQLite page cache per connection in MiB (0: 8 for the writer, 16 per reader); more speeds large stores")
 }
 
@@ -58,6 +93,9 @@ func (o Options) Validate() error {
 	// database answers.
 	if scheme, _, ok := strings.Cut(o.DB, "://"); ok && scheme != "sqlite" && scheme != "postgres" && scheme != "postgresql" {
 		return fmt.Errorf("db: unsupported scheme %q (want sqlite:// or postgres://)", scheme)
+	}
+	if o.MaxClockSkew < 0 {
+		return errors.New("max-clock-skew cannot be negative")
 	}
 	if o.SQLiteCacheMB < 0 {
 		return errors.New("sqlite-cache-mb cannot be negative")
@@ -81,11 +119,21 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 		return service.Service{}, fmt.Errorf("sink: %w", err)
 	}
 	stories := NewStoryPublisher(js, st)
+	skew := o.MaxClockSkew
+	if skew == 0 {
+		skew = DefaultMaxClockSkew
+	}
 	stage := &runner.Stage{
 		Name:    pipeline.StageSink,
 		From:    pipeline.SubjectEnriched,
 		Workers: 64,
 		Func: func(ctx context.Context, a pipeline.Article) (pipeline.Article, error) {
+			// What arrives here was published by the enricher: only its NATS
+			// user may publish to the enriched subject (package access).
+			// Its marks must still be plausible.
+			if err := CheckMarks(&a, time.Now(), skew); err != nil {
+				return a, err
+			}
 			if err := st.Save(ctx, a); err != nil {
 				return a, err
 			}
@@ -102,15 +150,42 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 			st.Close()
 			return service.Service{}, fmt.Errorf("sink API: %w", err)
 		}
-		log.Info("API and web view listening", zap.String("addr", ln.Addr().String()))
+		log.Info("API and web view listening", zap.String("addr", ln.Addr().String()), zap.Bool("token", o.APIToken != ""))
+		if o.APIToken == "" && !isLoopback(ln.Addr()) {
+			log.Warn("the API and web view listen beyond localhost without -api-token: anyone who reaches them reads the store")
+		}
 		if o.APIListening != nil {
 			o.APIListening(ln.Addr())
 		}
 		built.Components = append(built.Components, func(ctx context.Context, _ jetstream.JetStream) error {
 			// Live streams (server-sent events) end with the service, so a
 			// shutdown is not held up by open browser tabs.
-			return service.ServeHTTP(ctx, ln, web.New(st, web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx))))
+			h := web.New(st, web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx)))
+			return service.ServeHTTP(ctx, ln, RequireToken(o.APIToken, h))
 		})
 	}
 	return built, nil
+}
+
+// RequireToken serves h only to requests carrying "Authorization: Bearer
+// token" (compared in constant time); with token "" it is h. /healthz stays
+// open for probes.
+func RequireToken(token string, h http.Handler) http.Handler {
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="newsflow"`)
+			http.Error(w, `{"error":"missing or wrong API token"}`, http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

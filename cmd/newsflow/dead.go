@@ -15,7 +15,6 @@ import (
 	"github.com/segmentio/encoding/json"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/runner"
 )
 
 const deadUsage = `newsflow dead list [--stage S] [--cause C] [--since 24h|TIME] [--json]
@@ -135,7 +134,7 @@ func deadCmd(ctx context.Context, e *env, args []string) error {
 			}
 			letters = append(letters, m)
 		}
-		return replayDead(ctx, e, js, stream, letters, *keep)
+		return replayDead(ctx, e, nc, js, stream, letters, *keep)
 	}
 }
 
@@ -277,7 +276,7 @@ var replayHeaders = []string{pipeline.HeaderDeadStage, pipeline.HeaderDeadReason
 // duplicate window is stored once. Its origin stays, so `tail` and
 // `process` can still follow it. Unless keep, the dead letter is then
 // deleted: replaying is idempotent beyond the window too.
-func replayDead(ctx context.Context, e *env, js jetstream.JetStream, stream jetstream.Stream, letters []*jetstream.RawStreamMsg, keep bool) error {
+func replayDead(ctx context.Context, e *env, nc *nats.Conn, js jetstream.JetStream, stream jetstream.Stream, letters []*jetstream.RawStreamMsg, keep bool) error {
 	var replayed, dup int
 	for _, m := range letters {
 		subject := m.Header.Get(pipeline.HeaderDeadSubject)
@@ -293,7 +292,7 @@ func replayDead(ctx context.Context, e *env, js jetstream.JetStream, stream jets
 			msg.Header.Del(k)
 		}
 		msg.Header.Set(pipeline.HeaderMsgID, fmt.Sprintf("replay:%s:%d", pipeline.StreamDeadLetter, m.Sequence))
-		ack, err := runner.Publish(ctx, js, msg, nil)
+		ack, err := publishAs(ctx, nc, js, msg)
 		if err != nil {
 			return fmt.Errorf("replaying dead letter %d (%d replayed so far): %w", m.Sequence, replayed, err)
 		}

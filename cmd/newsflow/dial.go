@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -8,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/pipeline/service"
 )
 
@@ -49,4 +52,30 @@ func dialJetStream(c *service.Config, name string, opts ...nats.Option) (*nats.C
 		return nil, nil, err
 	}
 	return nc, js, nil
+}
+
+// ErrNotAllowed is returned when the server refused a subject to the user
+// a command logged in as (see pipeline/access).
+var ErrNotAllowed = errors.New("not allowed for this NATS user")
+
+// publishAs publishes msg as runner.Publish does (retrying while the server
+// is unreachable), but gives up after the attempt the server refused the subject
+// to this connection's user. A permissions violation reaches the client only
+// asynchronously, so without this check the publish would wait for an
+// acknowledgement that never comes and retry until ctx ends.
+func publishAs(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg *nats.Msg) (*jetstream.PubAck, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ack, err := runner.Publish(ctx, js, msg, func(error) {
+		if last := nc.LastError(); errors.Is(last, nats.ErrPermissionViolation) {
+			cancel(last)
+		}
+	})
+	if err != nil {
+		if cause := context.Cause(ctx); errors.Is(cause, nats.ErrPermissionViolation) {
+			return nil, fmt.Errorf("%w: publishing to %s: %w (log in with -nats-user admin, see docs/RELIABILITY.md)", ErrNotAllowed, msg.Subject, cause)
+		}
+		return nil, err
+	}
+	return ack, nil
 }

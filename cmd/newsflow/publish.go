@@ -21,7 +21,6 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/claimcheck"
-	"github.com/newsflow/newsflow/pipeline/runner"
 )
 
 func publishCmd(ctx context.Context, e *env, args []string) error {
@@ -46,7 +45,7 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer nc.Close()
-	p := publisher{js: js, stdin: e.stdin, maxBody: claimcheck.Threshold(nc.MaxPayload()), source: *source, url: *url, contentType: *contentType}
+	p := publisher{nc: nc, js: js, stdin: e.stdin, maxBody: claimcheck.Threshold(nc.MaxPayload()), source: *source, url: *url, contentType: *contentType}
 	bar := newProgress(e.stderr, len(paths))
 	var stored, dup int
 	for _, path := range paths {
@@ -73,6 +72,7 @@ func publishCmd(ctx context.Context, e *env, args []string) error {
 
 // publisher turns files into raw messages.
 type publisher struct {
+	nc                       *nats.Conn
 	js                       jetstream.JetStream
 	stdin                    io.Reader // what "-" reads
 	maxBody                  int
@@ -88,7 +88,7 @@ func (p publisher) publishFile(ctx context.Context, path string) (*jetstream.Pub
 	if err != nil {
 		return nil, err
 	}
-	return runner.Publish(ctx, p.js, msg, nil)
+	return publishAs(ctx, p.nc, p.js, msg)
 }
 
 // message builds the raw message for one body: the body itself with

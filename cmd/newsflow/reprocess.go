@@ -12,7 +12,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/pipeline/runner"
 	"github.com/newsflow/newsflow/pipeline/service"
 	"github.com/newsflow/newsflow/services/sink/store"
 )
@@ -118,7 +117,7 @@ func reprocessCmd(ctx context.Context, e *env, args []string) error {
 				msg.Header.Set(pipeline.HeaderOrigin, origin)
 			}
 			msg.Header.Set(pipeline.HeaderMsgID, "reprocess:"+run+":"+strconv.FormatUint(seq, 10))
-			if _, err := runner.Publish(ctx, js, msg, nil); err != nil {
+			if _, err := publishAs(ctx, nc, js, msg); err != nil {
 				return fmt.Errorf("republishing %s message %d (%d done): %w", in.stream, seq, sent, err)
 			}
 			sent++
@@ -180,7 +179,7 @@ func reprocessStore(ctx context.Context, e *env, conn *service.Config, dsn strin
 		msg.Data = data
 		msg.Header.Set(pipeline.HeaderOrigin, "store:"+a.ID)
 		msg.Header.Set(pipeline.HeaderMsgID, "reprocess:"+run+":"+a.ID)
-		if _, err := runner.Publish(ctx, js, msg, nil); err != nil {
+		if _, err := publishAs(ctx, nc, js, msg); err != nil {
 			return fmt.Errorf("republishing article %s (%d done): %w", a.ID, sent, err)
 		}
 		sent++

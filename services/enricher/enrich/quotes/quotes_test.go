@@ -7,14 +7,14 @@ import (
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // find runs the fallback recogniser and the resolver, then Find, and
 // renders each quote as "Speaker|text".
 func find(text string) []string {
-	d := doc.Parse(text)
+	d := tokens.Parse(text)
 	var ms []canon.Mention
 	for _, s := range capseq.New(nil).RecognizeDoc(d) {
 		ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
@@ -151,7 +151,7 @@ func TestSpeakerTitle(t *testing.T) {
 		{"“We differ,” Sergei Ryabkov said.", "Sergei Ryabkov|"},
 	}
 	for _, tt := range tests {
-		d := doc.Parse(tt.text)
+		d := tokens.Parse(tt.text)
 		var ms []canon.Mention
 		for _, s := range capseq.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
@@ -170,7 +170,7 @@ func TestSpeakerTitle(t *testing.T) {
 // probability than a one-word scare quote nobody is credited with.
 func TestClassifier(t *testing.T) {
 	prob := func(text string) float64 {
-		d := doc.Parse(text)
+		d := tokens.Parse(text)
 		var ms []canon.Mention
 		for _, s := range capseq.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})

@@ -58,7 +58,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
@@ -70,7 +70,7 @@ import (
 
 // Recognizer finds names in text: PERSON, ORG, LOC and MISC spans with
 // byte offsets into it. *ner.Model satisfies it, and so does the fallback
-// capseq.Recognizer.
+// capnames.Recognizer.
 type Recognizer interface {
 	Recognize(text string) []ner.Span
 }
@@ -131,7 +131,7 @@ func New(opts Options) (*Enricher, error) {
 		opts.Gazetteer = canon.Default()
 	}
 	if opts.Recognizer == nil {
-		opts.Recognizer = capseq.New(opts.Gazetteer)
+		opts.Recognizer = capnames.New(opts.Gazetteer)
 	}
 	if opts.Memory == nil {
 		opts.Memory = NewMemory(MemoryOptions{})

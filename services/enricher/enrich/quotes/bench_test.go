@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
 	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
@@ -40,7 +40,7 @@ func BenchmarkFind(b *testing.B) {
 		}
 		d := tokens.Parse(env.Text)
 		var ms []canon.Mention
-		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
 		docs = append(docs, prepared{d, canon.NewResolver(nil).Resolve(env.Text, ms, canon.Context{})})

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
 	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
@@ -16,7 +16,7 @@ import (
 func find(text string) []string {
 	d := tokens.Parse(text)
 	var ms []canon.Mention
-	for _, s := range capseq.New(nil).RecognizeDoc(d) {
+	for _, s := range capnames.New(nil).RecognizeDoc(d) {
 		ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 	}
 	ents := canon.NewResolver(nil).Resolve(text, ms, canon.Context{})
@@ -153,7 +153,7 @@ func TestSpeakerTitle(t *testing.T) {
 	for _, tt := range tests {
 		d := tokens.Parse(tt.text)
 		var ms []canon.Mention
-		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
 		qs := quotes.Find(d, canon.NewResolver(nil).Resolve(tt.text, ms, canon.Context{}))
@@ -172,7 +172,7 @@ func TestClassifier(t *testing.T) {
 	prob := func(text string) float64 {
 		d := tokens.Parse(text)
 		var ms []canon.Mention
-		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
 		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}))

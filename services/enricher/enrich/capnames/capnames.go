@@ -1,4 +1,4 @@
-// Package capseq is the enricher's fallback name recogniser: it reads
+// Package capnames is the enricher's fallback name recogniser: it reads
 // runs of capitalised words and types them with the gazetteer, given
 // names, honorifics, offices and a few suffix and context rules. It is what
 // the enricher uses when no statistical model is configured, and what its
@@ -8,7 +8,7 @@
 // ordinary English word ("News", "Read"), a weekday or a month is never a
 // name on its own, and text the doc package marks as junk (style sheets,
 // banners, links) is never read.
-package capseq
+package capnames
 
 import (
 	"slices"

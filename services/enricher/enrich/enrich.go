@@ -59,11 +59,11 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
-	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
+	"github.com/newsflow/newsflow/services/enricher/enrich/timex"
 	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
@@ -220,7 +220,7 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 	}
 	sortNames(names)
 	a.Quotes = quotes.Find(d, ents)
-	a.Dates = dates.Find(d, a.PublishedAt)
+	a.Dates = timex.Find(d, a.PublishedAt)
 	a.Keywords = keywords.Extract(d, e.opts.MaxKeywords, names)
 
 	if err := ctx.Err(); err != nil {

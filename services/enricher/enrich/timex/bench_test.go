@@ -1,4 +1,4 @@
-package dates_test
+package timex_test
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
+	"github.com/newsflow/newsflow/services/enricher/enrich/timex"
 	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
@@ -42,7 +42,7 @@ func BenchmarkFind(b *testing.B) {
 	}
 	for b.Loop() {
 		for i, d := range docs {
-			dates.Find(d, pubs[i])
+			timex.Find(d, pubs[i])
 		}
 	}
 }

@@ -1,4 +1,4 @@
-// Package dates finds the dates and times an article writes and resolves
+// Package timex finds the dates and times an article writes and resolves
 // them to ISO 8601 against its publication date, at the precision written,
 // with spans drawn as TimeML (TIMEX3) draws them: a date keeps its
 // modifiers ("early 1991", "the end of 1990", "late last week") and its
@@ -59,7 +59,7 @@
 // "R/2022-01-10/P1W", "R/P1M"). A rate ("$2 million a year"), an age
 // ("52 years old") and a count from another date ("13 days after the
 // attack") are none of them.
-package dates
+package timex
 
 import (
 	"strings"

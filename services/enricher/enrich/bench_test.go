@@ -61,7 +61,7 @@ func BenchmarkProcess(b *testing.B) {
 		rec  enrich.Recognizer
 	}{
 		{"recognizer=none", noNames{}},
-		{"recognizer=capseq", capnames.New(nil)},
+		{"recognizer=capnames", capnames.New(nil)},
 		{"recognizer=ner", mustNER(b)},
 		{"ner-alone", nil}, // the model's Recognize only, for the ratio
 	} {

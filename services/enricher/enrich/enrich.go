@@ -5,9 +5,9 @@
 // belongs to and whether it copies an earlier article.
 //
 // Process is a pipeline.Func; it has no NATS in it. The pieces live in
-// subpackages, each usable alone: doc (tokens, sentences, junk), capseq
+// subpackages, each usable alone: tokens (tokens, sentences, junk), capnames
 // (the fallback name recogniser), canon (canonical entities), quotes,
-// dates, keywords and story (signatures and the story rule). The story
+// timex (date mentions), keywords and story (signatures and the story rule). The story
 // memory is the Memory interface: LocalMemory here, and in package
 // storykv a JetStream stream every enricher replica shares. The entity
 // memory is canon.Memory: canon.LocalMemory, or a bucket in package
@@ -89,7 +89,7 @@ var (
 
 // Options configure an Enricher. The zero value is usable.
 type Options struct {
-	// Recognizer finds names; nil uses the fallback capseq recogniser.
+	// Recognizer finds names; nil uses the fallback capnames recogniser.
 	Recognizer Recognizer
 	// Memory links articles into stories; nil uses a LocalMemory, which is
 	// right for one process only.

@@ -220,7 +220,7 @@ func recognizers(t *testing.T) map[string]enrich.Recognizer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]enrich.Recognizer{"ner": m, "capseq": capnames.New(nil)}
+	return map[string]enrich.Recognizer{"ner": m, "capnames": capnames.New(nil)}
 }
 
 // TestSeeds checks what issue 4 asks of the five seed articles, with

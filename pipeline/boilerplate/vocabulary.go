@@ -5,7 +5,7 @@
 //
 // The cleaner owns boilerplate: its package furniture classifies paragraphs
 // and scraped lines with these lists and removes what is furniture. The
-// enricher's text model (enrich/doc) flags, with the same lists, the
+// enricher's text model (enrich/tokens) flags, with the same lists, the
 // furniture a cleaner left inside sentences — so a word added here for
 // one is seen by both. The lists are read-only; phrases are lower-case.
 package boilerplate

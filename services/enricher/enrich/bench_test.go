@@ -12,7 +12,7 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/cputime"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
@@ -61,7 +61,7 @@ func BenchmarkProcess(b *testing.B) {
 		rec  enrich.Recognizer
 	}{
 		{"recognizer=none", noNames{}},
-		{"recognizer=capseq", capseq.New(nil)},
+		{"recognizer=capnames", capnames.New(nil)},
 		{"recognizer=ner", mustNER(b)},
 		{"ner-alone", nil}, // the model's Recognize only, for the ratio
 	} {

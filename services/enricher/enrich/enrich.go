@@ -5,9 +5,9 @@
 // belongs to and whether it copies an earlier article.
 //
 // Process is a pipeline.Func; it has no NATS in it. The pieces live in
-// subpackages, each usable alone: doc (tokens, sentences, junk), capseq
+// subpackages, each usable alone: tokens (tokens, sentences, junk), capnames
 // (the fallback name recogniser), canon (canonical entities), quotes,
-// dates, keywords and story (signatures and the story rule). The story
+// timex (date mentions), keywords and story (signatures and the story rule). The story
 // memory is the Memory interface: LocalMemory here, and in package
 // storykv a JetStream stream every enricher replica shares. The entity
 // memory is canon.Memory: canon.LocalMemory, or a bucket in package
@@ -58,26 +58,26 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
-	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
+	"github.com/newsflow/newsflow/services/enricher/enrich/timex"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
 // Recognizer finds names in text: PERSON, ORG, LOC and MISC spans with
 // byte offsets into it. *ner.Model satisfies it, and so does the fallback
-// capseq.Recognizer.
+// capnames.Recognizer.
 type Recognizer interface {
 	Recognize(text string) []ner.Span
 }
 
 // docRecognizer is a Recognizer that can reuse the enricher's parse.
 type docRecognizer interface {
-	RecognizeDoc(d *doc.Doc) []ner.Span
+	RecognizeDoc(d *tokens.Doc) []ner.Span
 }
 
 // Errors Process returns for input it can never enrich; both are wrapped
@@ -89,7 +89,7 @@ var (
 
 // Options configure an Enricher. The zero value is usable.
 type Options struct {
-	// Recognizer finds names; nil uses the fallback capseq recogniser.
+	// Recognizer finds names; nil uses the fallback capnames recogniser.
 	Recognizer Recognizer
 	// Memory links articles into stories; nil uses a LocalMemory, which is
 	// right for one process only.
@@ -131,7 +131,7 @@ func New(opts Options) (*Enricher, error) {
 		opts.Gazetteer = canon.Default()
 	}
 	if opts.Recognizer == nil {
-		opts.Recognizer = capseq.New(opts.Gazetteer)
+		opts.Recognizer = capnames.New(opts.Gazetteer)
 	}
 	if opts.Memory == nil {
 		opts.Memory = NewMemory(MemoryOptions{})
@@ -197,7 +197,7 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 	if !utf8.ValidString(a.Text) {
 		a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
 	}
-	d := doc.Parse(a.Text)
+	d := tokens.Parse(a.Text)
 	ents := e.entities(d, a.Title)
 	// One article at a time links against the entity memory, so that two
 	// spellings arriving together in this process still meet (replicas
@@ -214,13 +214,13 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 	for i, en := range ents {
 		a.Entities[i] = pipeline.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Count: len(en.Mentions), Salience: en.Salience}
 		for _, m := range en.Mentions {
-			names = append(names, keywords.Name{Span: doc.Span{Start: m.Start, End: m.End}, Person: en.Type == pipeline.Person, Entity: i, Type: en.Type})
+			names = append(names, keywords.Name{Span: tokens.Span{Start: m.Start, End: m.End}, Person: en.Type == pipeline.Person, Entity: i, Type: en.Type})
 		}
 		storyEnts[i] = story.Entity{ID: en.ID, Salience: en.Salience}
 	}
 	sortNames(names)
 	a.Quotes = quotes.Find(d, ents)
-	a.Dates = dates.Find(d, a.PublishedAt)
+	a.Dates = timex.Find(d, a.PublishedAt)
 	a.Keywords = keywords.Extract(d, e.opts.MaxKeywords, names)
 
 	if err := ctx.Err(); err != nil {
@@ -239,7 +239,7 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 }
 
 // entities recognises, checks and resolves the names of d.
-func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
+func (e *Enricher) entities(d *tokens.Doc, title string) []*canon.Entity {
 	var spans []ner.Span
 	if dr, ok := e.opts.Recognizer.(docRecognizer); ok {
 		spans = dr.RecognizeDoc(d)
@@ -247,13 +247,13 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 		spans = e.opts.Recognizer.Recognize(d.Text)
 	}
 	mentions := checkSpans(d, spans, e.opts.Gazetteer)
-	notJunk := func(start, end int) bool { return !d.IsJunk(doc.Span{Start: start, End: end}) }
+	notJunk := func(start, end int) bool { return !d.IsJunk(tokens.Span{Start: start, End: end}) }
 	mentions = canon.Propagate(d.Text, mentions, notJunk)
 	mentions = e.resolver.Gazetteer().PlacesAfterComma(d.Text, mentions, notJunk)
 	// The lead is the first sentence with words that are not junk.
 	leadEnd := 0
 	for _, t := range d.Tokens {
-		if t.Kind == doc.Word && !t.Junk {
+		if t.Kind == tokens.Word && !t.Junk {
 			leadEnd = d.Sentences[t.Sent].End
 			break
 		}
@@ -265,7 +265,7 @@ func (e *Enricher) entities(d *doc.Doc, title string) []*canon.Entity {
 // text on character boundaries, of a known type, not overlapping an
 // earlier span, outside junk, looking like a name rather than markup, and
 // not a time ("GMT", "Monday") or an office ("World Affairs Editor").
-func checkSpans(d *doc.Doc, spans []ner.Span, g *canon.Gazetteer) []canon.Mention {
+func checkSpans(d *tokens.Doc, spans []ner.Span, g *canon.Gazetteer) []canon.Mention {
 	text := d.Text
 	out := make([]canon.Mention, 0, len(spans))
 	lastEnd := -1
@@ -278,7 +278,7 @@ func checkSpans(d *doc.Doc, spans []ner.Span, g *canon.Gazetteer) []canon.Mentio
 		if sorted && s.Start < lastEnd {
 			continue
 		}
-		if d.IsJunk(doc.Span{Start: s.Start, End: s.End}) || !plausibleName(text[s.Start:s.End]) || notAName(text[s.Start:s.End], g) {
+		if d.IsJunk(tokens.Span{Start: s.Start, End: s.End}) || !plausibleName(text[s.Start:s.End]) || notAName(text[s.Start:s.End], g) {
 			continue
 		}
 		out = append(out, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})

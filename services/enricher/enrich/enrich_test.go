@@ -11,7 +11,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/memtest"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
@@ -220,7 +220,7 @@ func recognizers(t *testing.T) map[string]enrich.Recognizer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]enrich.Recognizer{"ner": m, "capseq": capseq.New(nil)}
+	return map[string]enrich.Recognizer{"ner": m, "capnames": capnames.New(nil)}
 }
 
 // TestSeeds checks what issue 4 asks of the five seed articles, with

@@ -13,7 +13,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
@@ -77,7 +77,7 @@ func TestGolden(t *testing.T) { testGolden(t, goldenRecognizer(t), "golden") }
 
 // TestGoldenFallback does the same with the fallback recogniser (used when
 // no model is configured), against testdata/golden-fallback/*.json.
-func TestGoldenFallback(t *testing.T) { testGolden(t, capseq.New(nil), "golden-fallback") }
+func TestGoldenFallback(t *testing.T) { testGolden(t, capnames.New(nil), "golden-fallback") }
 
 func testGolden(t *testing.T, rec enrich.Recognizer, dir string) {
 	e := newEnricher(t, enrich.Options{Recognizer: rec})

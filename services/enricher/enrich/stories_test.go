@@ -18,8 +18,8 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/shareddata"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
@@ -78,7 +78,7 @@ func ducStories(t testing.TB) []ducArticle {
 		for j, en := range enriched.Entities {
 			ents[j] = story.Entity{ID: en.ID, Salience: en.Salience}
 		}
-		sa := story.Article{ID: a.Source, Sig: story.Sign(doc.Parse(enriched.Text), ents), Time: now + int64(i), Seen: now + int64(i)}
+		sa := story.Article{ID: a.Source, Sig: story.Sign(tokens.Parse(enriched.Text), ents), Time: now + int64(i), Seen: now + int64(i)}
 		if a.PublishedAt != nil {
 			sa.Time, sa.Dated = a.PublishedAt.Unix(), true
 		}

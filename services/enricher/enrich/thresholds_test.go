@@ -10,8 +10,8 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // signature enriches text alone (a fresh memory) and signs it.
@@ -26,7 +26,7 @@ func signature(t testing.TB, text string) story.Signature {
 	for i, en := range out.Entities {
 		ents[i] = story.Entity{ID: en.ID, Salience: en.Salience}
 	}
-	return story.Sign(doc.Parse(out.Text), ents)
+	return story.Sign(tokens.Parse(out.Text), ents)
 }
 
 // TestStoryThresholds measures the default thresholds against the seeds

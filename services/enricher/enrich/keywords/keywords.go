@@ -54,8 +54,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // maxIDF is the IDF of a word the reference articles do not know.
@@ -74,7 +74,7 @@ var notKeywords = map[string]bool{
 
 // Name is a recognised name in the text, for Extract.
 type Name struct {
-	doc.Span
+	tokens.Span
 	Person bool
 	// Entity numbers the entity the mention belongs to: the mentions of
 	// one entity are one keyword. Type is its class.
@@ -131,7 +131,7 @@ const numFeatures = 27
 
 // Extract returns up to n key terms of d, best first, with scores in
 // (0,1]. names are the names recognised in d, sorted by offset.
-func Extract(d *doc.Doc, n int, names []Name) []pipeline.Keyword {
+func Extract(d *tokens.Doc, n int, names []Name) []pipeline.Keyword {
 	if n <= 0 {
 		return nil
 	}
@@ -201,7 +201,7 @@ func subset(a, b []string) bool {
 }
 
 // Candidates returns d's candidate keywords with their features.
-func Candidates(d *doc.Doc, names []Name) []Candidate {
+func Candidates(d *tokens.Doc, names []Name) []Candidate {
 	x := extraction{d: d, byKey: make(map[string]int, len(d.Tokens)/3),
 		pairKeys: map[string]string{}, nTokens: len(d.Tokens),
 		cands: make([]Candidate, 0, len(d.Tokens)/3)}
@@ -227,7 +227,7 @@ func Candidates(d *doc.Doc, names []Name) []Candidate {
 }
 
 type extraction struct {
-	d        *doc.Doc
+	d        *tokens.Doc
 	headline []bool // by sentence: written in title case
 	leadSent int    // the first sentence with words that is not a headline
 	inName   []bool // by token: inside a trusted name
@@ -248,7 +248,7 @@ func (x *extraction) markHeadlines() {
 		long, caps, ordinary := 0, 0, 0
 		for i := from; i < to; i++ {
 			t := d.Tokens[i]
-			if t.Kind != doc.Word || t.End-t.Start < 4 {
+			if t.Kind != tokens.Word || t.End-t.Start < 4 {
 				continue
 			}
 			long++
@@ -269,7 +269,7 @@ func (x *extraction) markHeadlines() {
 func (x *extraction) leadSentence() {
 	x.leadSent = -1
 	for i, t := range x.d.Tokens {
-		if t.Kind == doc.Word && !t.Junk && !x.headline[t.Sent] {
+		if t.Kind == tokens.Word && !t.Junk && !x.headline[t.Sent] {
 			x.leadSent = int(x.d.Tokens[i].Sent)
 			return
 		}
@@ -328,7 +328,7 @@ func (x *extraction) entities(names []Name) {
 		words, end := 0, ti
 		for ; end < len(d.Tokens) && d.Tokens[end].End <= nm.End; end++ {
 			x.inName[end] = true
-			if k := d.Tokens[end].Kind; k == doc.Word || k == doc.Number {
+			if k := d.Tokens[end].Kind; k == tokens.Word || k == tokens.Number {
 				words++
 			}
 		}
@@ -355,7 +355,7 @@ func (x *extraction) entities(names []Name) {
 			// The longest form gives the stems and the IDF (its rarest word).
 			c.words, c.idf = c.words[:0], 0
 			for j := ti; j < end; j++ {
-				if k := d.Tokens[j].Kind; k == doc.Word || k == doc.Number {
+				if k := d.Tokens[j].Kind; k == tokens.Word || k == tokens.Number {
 					wi := x.word(j)
 					c.words = append(c.words, wi.stem)
 					c.idf = max(c.idf, wi.idf)
@@ -371,7 +371,7 @@ func (x *extraction) entities(names []Name) {
 func (x *extraction) markTitle(name int) {
 	for j := name - 1; j >= 0; j-- {
 		t := x.d.Tokens[j]
-		if t.Kind != doc.Word || !t.Cap || t.Upper || t.Sent != x.d.Tokens[name].Sent || x.inName[j] {
+		if t.Kind != tokens.Word || !t.Cap || t.Upper || t.Sent != x.d.Tokens[name].Sent || x.inName[j] {
 			return
 		}
 		x.inName[j] = true
@@ -435,7 +435,7 @@ func (x *extraction) words() {
 	prev := -1 // token index of the previous content word, if adjacent
 	var prevStem string
 	for i, t := range d.Tokens {
-		if t.Junk || x.inName[i] || t.Kind != doc.Word {
+		if t.Junk || x.inName[i] || t.Kind != tokens.Word {
 			prev = -1
 			continue
 		}
@@ -543,7 +543,7 @@ func (x *extraction) word(i int) wordInfo {
 	return wi
 }
 
-func isContent(t doc.Token, w, lw, f string, idf float64) bool {
+func isContent(t tokens.Token, w, lw, f string, idf float64) bool {
 	if len(w) < 2 || utf8.RuneCountInString(w) < 2 {
 		return false
 	}

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // names marks every occurrence of each (text, entity, type) in text, as
@@ -33,12 +33,12 @@ func names(text string, ents ...keywords.Name) []keywords.Name {
 
 func name(text, s string, entity int, typ pipeline.EntityType) keywords.Name {
 	i := strings.Index(text, s)
-	return keywords.Name{Span: doc.Span{Start: i, End: i + len(s)}, Person: typ == pipeline.Person, Entity: entity, Type: typ}
+	return keywords.Name{Span: tokens.Span{Start: i, End: i + len(s)}, Person: typ == pipeline.Person, Entity: entity, Type: typ}
 }
 
 func extract(text string, n int, ns []keywords.Name) []string {
 	var got []string
-	for _, k := range keywords.Extract(doc.Parse(text), n, ns) {
+	for _, k := range keywords.Extract(tokens.Parse(text), n, ns) {
 		got = append(got, k.Text)
 	}
 	return got
@@ -53,7 +53,7 @@ const nato = "Nato rejected Russia’s demands on Wednesday. Nato’s open door 
 func TestExtractNounsAndNames(t *testing.T) {
 	ns := names(nato, name(nato, "Nato", 0, pipeline.Organization), name(nato, "Russia", 1, pipeline.Location),
 		name(nato, "Brussels", 2, pipeline.Location), name(nato, "Russian", 3, pipeline.Misc))
-	kws := keywords.Extract(doc.Parse(nato), 10, ns)
+	kws := keywords.Extract(tokens.Parse(nato), 10, ns)
 	var got []string
 	for i, k := range kws {
 		if k.Score <= 0 || k.Score > 1 || i > 0 && k.Score > kws[i-1].Score {
@@ -88,7 +88,7 @@ func TestOnePhrasePerConcept(t *testing.T) {
 		name(text, "Moscow", 3, pipeline.Location))
 	ry := strings.Index(text, "Ryabkov said")
 	for from := ry; from >= 0; {
-		ns = append(ns, keywords.Name{Span: doc.Span{Start: from, End: from + len("Ryabkov")}, Person: true, Entity: 1, Type: pipeline.Person})
+		ns = append(ns, keywords.Name{Span: tokens.Span{Start: from, End: from + len("Ryabkov")}, Person: true, Entity: 1, Type: pipeline.Person})
 		next := strings.Index(text[from+1:], "Ryabkov")
 		if next < 0 {
 			break
@@ -122,7 +122,7 @@ func TestHeadlineIsNoPhrase(t *testing.T) {
 		name(text, "Phestival In Phinger Lakes", 1, pipeline.Misc), name(text, "Watkins Glen", 2, pipeline.Location),
 		name(text, "Super Ball", 3, pipeline.Misc))
 	ny := strings.LastIndex(text, "New York")
-	ns = append(ns, keywords.Name{Span: doc.Span{Start: ny, End: ny + len("New York")}, Entity: 4, Type: pipeline.Location})
+	ns = append(ns, keywords.Name{Span: tokens.Span{Start: ny, End: ny + len("New York")}, Entity: 4, Type: pipeline.Location})
 	slices.SortFunc(ns, func(a, b keywords.Name) int { return a.Start - b.Start })
 	got := extract(text, 10, ns)
 	for _, k := range got {
@@ -151,10 +151,10 @@ func TestOfficeIsNoKeyword(t *testing.T) {
 }
 
 func TestNothing(t *testing.T) {
-	if kws := keywords.Extract(doc.Parse("It is what it was."), 5, nil); len(kws) != 0 {
+	if kws := keywords.Extract(tokens.Parse("It is what it was."), 5, nil); len(kws) != 0 {
 		t.Errorf("stop words only: %v", kws)
 	}
-	if kws := keywords.Extract(doc.Parse("Nato"), 0, nil); kws != nil {
+	if kws := keywords.Extract(tokens.Parse("Nato"), 0, nil); kws != nil {
 		t.Errorf("n=0: %v", kws)
 	}
 }
@@ -177,7 +177,7 @@ func TestStem(t *testing.T) {
 func TestEmbeddedModel(t *testing.T) {
 	// The shipped model fits the feature list and scores within (0,1).
 	text := "Kate Middleton may keep her wedding dress designer a secret, but the dress designer spoke to the bride."
-	kws := keywords.Extract(doc.Parse(text), 3, nil)
+	kws := keywords.Extract(tokens.Parse(text), 3, nil)
 	if len(kws) == 0 {
 		t.Fatal("no keywords")
 	}

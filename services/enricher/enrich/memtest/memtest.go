@@ -12,8 +12,8 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/story"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // Report is a news report used by the checks; Copy and Other are a copy
@@ -34,7 +34,7 @@ func Article(id, text string) story.Article {
 	if strings.HasPrefix(text, Other[:20]) {
 		ents = []story.Entity{{ID: "passau", Salience: 1}, {ID: "danube", Salience: 0.6}}
 	}
-	return story.Article{ID: id, Time: now, Seen: now, Sig: story.Sign(doc.Parse(text), ents)}
+	return story.Article{ID: id, Time: now, Seen: now, Sig: story.Sign(tokens.Parse(text), ents)}
 }
 
 // Contract checks the behaviour every enrich.Memory must have; open

@@ -6,8 +6,8 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // speechVerbs introduce or follow reported speech: a hand-written core
@@ -87,7 +87,7 @@ func wordSet(s string) map[string]bool {
 }
 
 type attributor struct {
-	d    *doc.Doc
+	d    *tokens.Doc
 	ents []*canon.Entity
 	// ment[i] is the entity whose mention covers token i, or -1.
 	ment []int32
@@ -95,7 +95,7 @@ type attributor struct {
 	titles map[*canon.Entity]string
 }
 
-func newAttributor(d *doc.Doc, ents []*canon.Entity) *attributor {
+func newAttributor(d *tokens.Doc, ents []*canon.Entity) *attributor {
 	a := &attributor{d: d, ents: ents, ment: make([]int32, len(d.Tokens)), titles: map[*canon.Entity]string{}}
 	for i := range a.ment {
 		a.ment[i] = -1
@@ -114,7 +114,7 @@ func (a *attributor) word(i int) string { return lexicon.Lower(a.d.TokenText(i))
 
 func (a *attributor) isPunct(i int, s ...string) bool {
 	t := a.d.Tokens[i]
-	if t.Kind != doc.Punct {
+	if t.Kind != tokens.Punct {
 		return false
 	}
 	txt := a.d.Text[t.Start:t.End]
@@ -141,7 +141,7 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		lFrom, lTo = max(sf, pFrom), open
 		// Start after any quotation closed earlier in the sentence.
 		for i := lTo - 1; i >= lFrom; i-- {
-			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != doc.Punct && !a.isPluralPossessive(i, lFrom)) {
+			if a.isQuoteMark(i) && (a.isPunct(i, "\u201d", "\u00bb") || i > lFrom && d.Tokens[i-1].End == d.Tokens[i].Start && d.Tokens[i-1].Kind != tokens.Punct && !a.isPluralPossessive(i, lFrom)) {
 				lFrom = i + 1
 				break
 			}
@@ -175,7 +175,7 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 // ending in s and no single mark opens a quotation in [from, i).
 func (a *attributor) isPluralPossessive(i, from int) bool {
 	d := a.d
-	if !a.isPunct(i, "'", "\u2019") || i == 0 || d.Tokens[i-1].Kind != doc.Word {
+	if !a.isPunct(i, "'", "\u2019") || i == 0 || d.Tokens[i-1].Kind != tokens.Word {
 		return false
 	}
 	if w := d.TokenText(i - 1); w[len(w)-1] != 's' && w[len(w)-1] != 'S' {
@@ -259,7 +259,7 @@ func (a *attributor) colon(from, to int) speaker {
 		return speaker{}
 	}
 	start := to - 1
-	for start > from && to-1-start < 6 && (a.d.Tokens[start-1].Kind == doc.Word && a.d.Tokens[start-1].Cap || a.isNameDot(start-1)) {
+	for start > from && to-1-start < 6 && (a.d.Tokens[start-1].Kind == tokens.Word && a.d.Tokens[start-1].Cap || a.isNameDot(start-1)) {
 		start--
 	}
 	if start == to-1 {
@@ -275,7 +275,7 @@ func (s speaker) isPerson() bool { return s.entity != nil && s.entity.Type == pi
 // after a quotation: a name, a pronoun or a determiner, not "with Russia".
 func (a *attributor) npStart(i int) bool {
 	t := a.d.Tokens[i]
-	if t.Kind != doc.Word {
+	if t.Kind != tokens.Word {
 		return false
 	}
 	if a.ment[i] >= 0 || t.Cap {
@@ -307,7 +307,7 @@ func (a *attributor) after(from, to int) speaker {
 		}
 	}
 	// said X; not "adding that Trump …", whose subject is elided.
-	if w := a.word(i); speechVerbs[w] && a.d.Tokens[i].Kind == doc.Word {
+	if w := a.word(i); speechVerbs[w] && a.d.Tokens[i].Kind == tokens.Word {
 		if strings.HasSuffix(w, "ing") || i+1 < to && clauseBreakers[a.word(i+1)] {
 			return speaker{}
 		}
@@ -322,7 +322,7 @@ func (a *attributor) after(from, to int) speaker {
 		// "super PAC spokeswoman Kellyanne Conway said": a description
 		// in lower case opening with no determiner, then the person.
 		k := i
-		for k < to && k-i < 4 && a.d.Tokens[k].Kind == doc.Word && a.ment[k] < 0 && !prepositions[a.word(k)] &&
+		for k < to && k-i < 4 && a.d.Tokens[k].Kind == tokens.Word && a.ment[k] < 0 && !prepositions[a.word(k)] &&
 			!clauseBreakers[a.word(k)] && !speechVerbs[a.word(k)] && !skippable[a.word(k)] {
 			k++
 		}
@@ -332,11 +332,11 @@ func (a *attributor) after(from, to int) speaker {
 		i = k
 	}
 	for v := i; v < to && v-i <= 8; v++ {
-		if a.d.Tokens[v].Kind == doc.Word && clauseBreakers[a.word(v)] && a.ment[v] < 0 {
+		if a.d.Tokens[v].Kind == tokens.Word && clauseBreakers[a.word(v)] && a.ment[v] < 0 {
 			break
 		}
-		if a.d.Tokens[v].Kind != doc.Word {
-			if a.isNameDot(v) || a.isPunct(v, "'s", "\u2019s") || a.d.Tokens[v].Kind == doc.Possessive {
+		if a.d.Tokens[v].Kind != tokens.Word {
+			if a.isNameDot(v) || a.isPunct(v, "'s", "\u2019s") || a.d.Tokens[v].Kind == tokens.Possessive {
 				continue
 			}
 			// Sen. Marco Rubio (R-Fla.) said
@@ -397,7 +397,7 @@ func (a *attributor) before(from, to int) speaker {
 		}
 	}
 	for v := to - 1; v >= from; v-- {
-		if a.d.Tokens[v].Kind != doc.Word || !speechVerbs[a.word(v)] || a.ment[v] >= 0 {
+		if a.d.Tokens[v].Kind != tokens.Word || !speechVerbs[a.word(v)] || a.ment[v] >= 0 {
 			continue
 		}
 		if sp := a.subject(from, v); sp.found() {
@@ -411,7 +411,7 @@ func (a *attributor) before(from, to int) speaker {
 // back than from.
 func (a *attributor) subject(from, v int) speaker {
 	i := v - 1
-	for i >= from && a.d.Tokens[i].Kind == doc.Word && skippable[a.word(i)] && a.ment[i] < 0 {
+	for i >= from && a.d.Tokens[i].Kind == tokens.Word && skippable[a.word(i)] && a.ment[i] < 0 {
 		i--
 	}
 	// An apposition: "Julianne Smith, the US ambassador to Nato, said". If
@@ -422,7 +422,7 @@ func (a *attributor) subject(from, v int) speaker {
 		// named and set off by a comma heads the appositions.
 		for t := from; t < i; t++ {
 			e := a.speakerAt(t)
-			if e == nil || e.Type != pipeline.Person || t > from && (a.ment[t-1] == a.ment[t] || a.d.Tokens[t-1].Kind == doc.Word && prepositions[a.word(t-1)]) {
+			if e == nil || e.Type != pipeline.Person || t > from && (a.ment[t-1] == a.ment[t] || a.d.Tokens[t-1].Kind == tokens.Word && prepositions[a.word(t-1)]) {
 				continue
 			}
 			end := t
@@ -450,10 +450,10 @@ func (a *attributor) subject(from, v int) speaker {
 	j := i
 	for j >= from {
 		t := a.d.Tokens[j]
-		if t.Kind == doc.Punct && !a.isPunct(j, ".") || t.Kind == doc.Word && clauseBreakers[a.word(j)] && a.ment[j] < 0 {
+		if t.Kind == tokens.Punct && !a.isPunct(j, ".") || t.Kind == tokens.Word && clauseBreakers[a.word(j)] && a.ment[j] < 0 {
 			break
 		}
-		if t.Kind == doc.Word && j < i && speechVerbs[a.word(j)] && a.ment[j] < 0 {
+		if t.Kind == tokens.Word && j < i && speechVerbs[a.word(j)] && a.ment[j] < 0 {
 			break
 		}
 		j--
@@ -469,7 +469,7 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 		return speaker{}
 	}
 	// Pronouns.
-	if to-from == 1 || a.d.Tokens[from].Kind == doc.Word && isPronoun(a.word(from)) && (to-from == 1 || verbFirst) {
+	if to-from == 1 || a.d.Tokens[from].Kind == tokens.Word && isPronoun(a.word(from)) && (to-from == 1 || verbFirst) {
 		switch a.word(from) {
 		case "he":
 			sp := a.pronoun(a.d.Tokens[from].Start, lexicon.Male)
@@ -496,13 +496,13 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	// Cut at the first preposition: the head comes before it.
 	head := to
 	for i := from + 1; i < to; i++ {
-		if a.d.Tokens[i].Kind == doc.Word && prepositions[a.word(i)] && a.ment[i] < 0 {
+		if a.d.Tokens[i].Kind == tokens.Word && prepositions[a.word(i)] && a.ment[i] < 0 {
 			head = i
 			break
 		}
 	}
 	last := head - 1
-	for last > from && a.d.Tokens[last].Kind != doc.Word {
+	for last > from && a.d.Tokens[last].Kind != tokens.Word {
 		last--
 	}
 	if e := a.speakerAt(last); e != nil {
@@ -511,7 +511,7 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	lw := a.word(last)
 	// "Denmark's delegation": the possessor speaks.
 	for i := from; i < head; i++ {
-		if a.d.Tokens[i].Kind == doc.Possessive && i > from {
+		if a.d.Tokens[i].Kind == tokens.Possessive && i > from {
 			if e := a.speakerAt(i - 1); e != nil {
 				return speaker{entity: e}
 			}
@@ -551,7 +551,7 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 	// still a name: capitalised words ending the phrase, not opened by a
 	// function word ("In declaring …", "Like Corker"), nor a day ("a
 	// statement Tuesday").
-	if t := a.d.Tokens[last]; t.Kind == doc.Word && t.Cap && !isPronoun(lw) && !calendarWords[lw] &&
+	if t := a.d.Tokens[last]; t.Kind == tokens.Word && t.Cap && !isPronoun(lw) && !calendarWords[lw] &&
 		!prepositions[a.word(from)] && !clauseBreakers[a.word(from)] && !skippable[a.word(from)] && a.word(from) != "like" {
 		return speaker{text: a.phraseText(from, head)}
 	}
@@ -837,7 +837,7 @@ func (a *attributor) subjectIn(lFrom, lTo int) speaker {
 			end++
 		}
 		// Nor a modifier ("the Trump release").
-		if end+1 < lTo && a.d.Tokens[end+1].Kind == doc.Possessive || i > lFrom && a.d.Tokens[i-1].Kind == doc.Word && (prepositions[a.word(i-1)] || determiners[a.word(i-1)]) {
+		if end+1 < lTo && a.d.Tokens[end+1].Kind == tokens.Possessive || i > lFrom && a.d.Tokens[i-1].Kind == tokens.Word && (prepositions[a.word(i-1)] || determiners[a.word(i-1)]) {
 			if fallback == nil {
 				fallback = e
 			}
@@ -866,8 +866,8 @@ func (a *attributor) isNameDot(i int) bool {
 		return false
 	}
 	prev, next := a.d.Tokens[i-1], a.d.Tokens[i+1]
-	return prev.Kind == doc.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start &&
-		next.Kind == doc.Word && next.Cap && next.Sent == prev.Sent
+	return prev.Kind == tokens.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start &&
+		next.Kind == tokens.Word && next.Cap && next.Sent == prev.Sent
 }
 
 // isAbbrevDot reports whether token i is the dot of an abbreviation
@@ -878,7 +878,7 @@ func (a *attributor) isAbbrevDot(i int) bool {
 		return false
 	}
 	prev := a.d.Tokens[i-1]
-	return prev.Kind == doc.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start
+	return prev.Kind == tokens.Word && prev.Cap && prev.End-prev.Start <= 5 && prev.End == a.d.Tokens[i].Start
 }
 
 // apposedSubject reads "X, <apposition>, said" after a quotation: the
@@ -893,10 +893,10 @@ func (a *attributor) apposedSubject(from, comma, to int) speaker {
 			continue
 		}
 		v := k + 1
-		for v < to && a.d.Tokens[v].Kind == doc.Word && skippable[a.word(v)] {
+		for v < to && a.d.Tokens[v].Kind == tokens.Word && skippable[a.word(v)] {
 			v++
 		}
-		if v < to && a.d.Tokens[v].Kind == doc.Word && speechVerbs[a.word(v)] && a.ment[v] < 0 {
+		if v < to && a.d.Tokens[v].Kind == tokens.Word && speechVerbs[a.word(v)] && a.ment[v] < 0 {
 			// "Ms. Merkel's spokesman, Steffen Seibert, wrote": a role
 			// before the comma, the person in the apposition.
 			if e := a.speakerAt(comma - 1); e == nil || e.Type != pipeline.Person {
@@ -928,7 +928,7 @@ func (a *attributor) closingParen(open, limit int) int {
 // to the end of the sentence or a comma: “…” ― Carla Sanchez.
 func (a *attributor) signature(from, to int) speaker {
 	end := from
-	for end < to && end-from < 6 && (a.d.Tokens[end].Kind == doc.Word && (a.d.Tokens[end].Cap || a.ment[end] >= 0) || a.isNameDot(end)) {
+	for end < to && end-from < 6 && (a.d.Tokens[end].Kind == tokens.Word && (a.d.Tokens[end].Cap || a.ment[end] >= 0) || a.isNameDot(end)) {
 		end++
 	}
 	if end == from || end < to && !a.isPunct(end, ",", ".", ";", "\u2013", "\u2014", "\u2015") && !a.isQuoteMark(end) {

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // BenchmarkFind is Find alone on the first 200 articles of the PolNeAR
@@ -24,7 +24,7 @@ func BenchmarkFind(b *testing.B) {
 		files = files[:200]
 	}
 	type prepared struct {
-		d    *doc.Doc
+		d    *tokens.Doc
 		ents []*canon.Entity
 	}
 	var docs []prepared
@@ -38,9 +38,9 @@ func BenchmarkFind(b *testing.B) {
 		if err := json.Unmarshal(raw, &env); err != nil {
 			b.Fatal(err)
 		}
-		d := doc.Parse(env.Text)
+		d := tokens.Parse(env.Text)
 		var ms []canon.Mention
-		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
 		docs = append(docs, prepared{d, canon.NewResolver(nil).Resolve(env.Text, ms, canon.Context{})})

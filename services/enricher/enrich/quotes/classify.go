@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 )
 
@@ -133,7 +133,7 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 	for i := d.TokenAt(s.start); i < len(d.Tokens) && d.Tokens[i].Start < s.end; i++ {
 		t := d.Tokens[i]
 		switch t.Kind {
-		case doc.Word, doc.Number:
+		case tokens.Word, tokens.Number:
 			// One look-up per word, of the text as written (quotations
 			// are long: no lower-casing; the map has both forms), and
 			// only words as short as the longest entry.
@@ -161,7 +161,7 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 				f[36] = 1
 			}
 			lastPunct = false
-		case doc.Punct:
+		case tokens.Punct:
 			if a.isPunct(i, ",") {
 				f[7] = 1
 			}
@@ -178,7 +178,7 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 	f[6] = b2f(lastPunct)
 	lFrom, lTo, rFrom, rTo := a.context(s)
 	f[10] = b2f(lTo-lFrom == 0)
-	f[11] = b2f(rTo-rFrom == 0 || rTo-rFrom == 1 && d.Tokens[rFrom].Kind == doc.Punct)
+	f[11] = b2f(rTo-rFrom == 0 || rTo-rFrom == 1 && d.Tokens[rFrom].Kind == tokens.Punct)
 	f[12] = b2f(a.standsAlone(s))
 	f[13] = b2f(s.close == -1)
 	if s.open >= 0 {
@@ -194,7 +194,7 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 	outside := 0
 	for _, r := range [2][2]int{{lFrom, lTo}, {rFrom, rTo}} {
 		for i := r[0]; i < r[1]; i++ {
-			if d.Tokens[i].Kind != doc.Word {
+			if d.Tokens[i].Kind != tokens.Word {
 				continue
 			}
 			outside++
@@ -231,7 +231,7 @@ func (a *attributor) features(s *segment, sp speaker, f []float64) {
 	// America Great Again” hats) or another quotation in a list.
 	if s.close >= 0 && s.close+1 < len(d.Tokens) {
 		j := s.close + 1
-		if t := d.Tokens[j]; t.Kind == doc.Word && t.Para == d.Tokens[s.close].Para && !afterWords[a.word(j)] {
+		if t := d.Tokens[j]; t.Kind == tokens.Word && t.Para == d.Tokens[s.close].Para && !afterWords[a.word(j)] {
 			f[30] = 1
 		}
 		for k := j; k < len(d.Tokens) && k <= j+2 && d.Tokens[k].Para == d.Tokens[s.close].Para; k++ {

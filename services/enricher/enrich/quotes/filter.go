@@ -1,6 +1,6 @@
 package quotes
 
-import "github.com/newsflow/newsflow/services/enricher/enrich/doc"
+import "github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 
 // workNouns stand next to the title of a work or a show: “Meet the
 // Press” host, the film “Spotlight”, in his book “Crippled America”.
@@ -26,7 +26,7 @@ func (a *attributor) isWorkTitle(s *segment) bool {
 		if t.Start >= s.end {
 			break
 		}
-		if t.Kind != doc.Word {
+		if t.Kind != tokens.Word {
 			continue
 		}
 		words++
@@ -40,7 +40,7 @@ func (a *attributor) isWorkTitle(s *segment) bool {
 	if s.open > 0 {
 		// the show “…”, starred in “…”
 		for j := s.open - 1; j >= 0 && j >= s.open-2; j-- {
-			if d.Tokens[j].Kind == doc.Word && workNouns[a.word(j)] {
+			if d.Tokens[j].Kind == tokens.Word && workNouns[a.word(j)] {
 				return true
 			}
 			if w := a.word(j); w != "in" && w != "on" {
@@ -50,10 +50,10 @@ func (a *attributor) isWorkTitle(s *segment) bool {
 	}
 	if s.close >= 0 {
 		j := s.close + 1
-		for j < len(d.Tokens) && d.Tokens[j].Kind == doc.Punct && d.Tokens[j].Para == d.Tokens[s.close].Para {
+		for j < len(d.Tokens) && d.Tokens[j].Kind == tokens.Punct && d.Tokens[j].Para == d.Tokens[s.close].Para {
 			j++
 		}
-		if j < len(d.Tokens) && d.Tokens[j].Kind == doc.Word && workNouns[a.word(j)] {
+		if j < len(d.Tokens) && d.Tokens[j].Kind == tokens.Word && workNouns[a.word(j)] {
 			return true
 		}
 	}
@@ -69,7 +69,7 @@ func (a *attributor) isLabel(s *segment) bool {
 	d := a.d
 	words := 0
 	for i := d.TokenAt(s.start); i < len(d.Tokens) && d.Tokens[i].Start < s.end; i++ {
-		if t := d.Tokens[i]; t.Kind == doc.Word || t.Kind == doc.Number {
+		if t := d.Tokens[i]; t.Kind == tokens.Word || t.Kind == tokens.Number {
 			if words == 0 && !t.Cap {
 				return false
 			}
@@ -82,7 +82,7 @@ func (a *attributor) isLabel(s *segment) bool {
 	lFrom, lTo, rFrom, rTo := a.context(s)
 	for _, r := range [2][2]int{{lFrom, lTo}, {rFrom, rTo}} {
 		for i := r[0]; i < r[1]; i++ {
-			if w := a.word(i); d.Tokens[i].Kind == doc.Word && (speechVerbs[w] || describeVerbs[w]) {
+			if w := a.word(i); d.Tokens[i].Kind == tokens.Word && (speechVerbs[w] || describeVerbs[w]) {
 				return false
 			}
 		}

@@ -4,7 +4,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // markKind says which pair a quotation mark belongs to.
@@ -33,7 +33,7 @@ type segment struct {
 // nested quotes and belong to it. A paragraph that opens a quotation
 // without closing it runs on; one that closes a quotation it never opened
 // (a rewrite that lost the mark) starts it at the paragraph's start.
-func findSegments(d *doc.Doc) []segment {
+func findSegments(d *tokens.Doc) []segment {
 	var segs []segment
 	for p := range d.Paragraphs {
 		from, to := d.ParaTokens(p)
@@ -42,7 +42,7 @@ func findSegments(d *doc.Doc) []segment {
 		lastCloser := lastSingleCloser(d, from, to)
 		for i := from; i < to; i++ {
 			t := d.Tokens[i]
-			if t.Kind != doc.Punct {
+			if t.Kind != tokens.Punct {
 				continue
 			}
 			var k markKind
@@ -93,13 +93,13 @@ func findSegments(d *doc.Doc) []segment {
 	return dropEmpty(segs)
 }
 
-func firstToken(d *doc.Doc, p int) int { from, _ := d.ParaTokens(p); return from }
+func firstToken(d *tokens.Doc, p int) int { from, _ := d.ParaTokens(p); return from }
 
 func hasSegmentIn(segs []segment, p int) bool {
 	return len(segs) > 0 && segs[len(segs)-1].para == p
 }
 
-func appendSegment(segs []segment, d *doc.Doc, open, close, p int) []segment {
+func appendSegment(segs []segment, d *tokens.Doc, open, close, p int) []segment {
 	para := d.Paragraphs[p]
 	start, end := para.Start, para.End
 	if open >= 0 {
@@ -157,7 +157,7 @@ func dropEmpty(segs []segment) []segment {
 // classify says whether punctuation token i is a quotation mark, of which
 // kind, and whether it can open or close a quotation here. outer is the
 // kind of the quotation open, if any.
-func classify(d *doc.Doc, i, from, to int, outer markKind, lastCloser int) (k markKind, opens, closes bool) {
+func classify(d *tokens.Doc, i, from, to int, outer markKind, lastCloser int) (k markKind, opens, closes bool) {
 	t := d.Tokens[i]
 	text := d.Text
 	before, after := attached(d, i, from, to)
@@ -199,7 +199,7 @@ func classify(d *doc.Doc, i, from, to int, outer markKind, lastCloser int) (k ma
 	return noMark, false, false
 }
 
-func isMark(text string, t doc.Token) bool {
+func isMark(text string, t tokens.Token) bool {
 	switch text[t.Start:t.End] {
 	case "\u201c", "\u201d", "\u201e", "\"", "\u2018", "\u2019", "'", "\u00ab", "\u00bb":
 		return true
@@ -208,14 +208,14 @@ func isMark(text string, t doc.Token) bool {
 }
 
 // attached reports whether token i touches the token before and after it.
-func attached(d *doc.Doc, i, from, to int) (before, after bool) {
+func attached(d *tokens.Doc, i, from, to int) (before, after bool) {
 	t := d.Tokens[i]
 	before = i > from && d.Tokens[i-1].End == t.Start && !isOpenBracket(d.Text, d.Tokens[i-1])
 	after = i+1 < to && d.Tokens[i+1].Start == t.End
 	return before, after
 }
 
-func isOpenBracket(text string, t doc.Token) bool {
+func isOpenBracket(text string, t tokens.Token) bool {
 	s := text[t.Start:t.End]
 	return s == "(" || s == "[" || s == "\u2014" || s == "\u2013"
 }
@@ -227,10 +227,10 @@ func nextIsLetter(text string, i int) bool {
 
 // possessivePlural reports whether ’ at token i follows a word ending in
 // "s" and precedes a lower-case word: "the allies’ demands".
-func possessivePlural(d *doc.Doc, i, to int) bool {
+func possessivePlural(d *tokens.Doc, i, to int) bool {
 	prev := d.Tokens[i-1]
 	w := d.Text[prev.Start:prev.End]
-	if prev.Kind != doc.Word || len(w) == 0 || (w[len(w)-1] != 's' && w[len(w)-1] != 'S') {
+	if prev.Kind != tokens.Word || len(w) == 0 || (w[len(w)-1] != 's' && w[len(w)-1] != 'S') {
 		return false
 	}
 	if i+1 >= to {
@@ -238,16 +238,16 @@ func possessivePlural(d *doc.Doc, i, to int) bool {
 	}
 	n := d.Tokens[i+1]
 	r, _ := utf8.DecodeRuneInString(d.Text[n.Start:])
-	return n.Kind == doc.Word && unicode.IsLower(r)
+	return n.Kind == tokens.Word && unicode.IsLower(r)
 }
 
 // lastSingleCloser returns the index of the last ’ in tokens [from, to)
 // that could close a quotation, or -1: a possessive ’ before it may be
 // taken for an apostrophe.
-func lastSingleCloser(d *doc.Doc, from, to int) int {
+func lastSingleCloser(d *tokens.Doc, from, to int) int {
 	for j := to - 1; j >= from; j-- {
 		t := d.Tokens[j]
-		if t.Kind == doc.Punct && (d.Text[t.Start:t.End] == "\u2019" || d.Text[t.Start:t.End] == "'") && !nextIsLetter(d.Text, t.End) {
+		if t.Kind == tokens.Punct && (d.Text[t.Start:t.End] == "\u2019" || d.Text[t.Start:t.End] == "'") && !nextIsLetter(d.Text, t.End) {
 			return j
 		}
 	}
@@ -256,7 +256,7 @@ func lastSingleCloser(d *doc.Doc, from, to int) int {
 
 // isDoubledApostrophe reports whether tokens i and i+1 are two touching
 // straight apostrophes, which NYT texts write as a double quotation mark.
-func isDoubledApostrophe(d *doc.Doc, i, to int) bool {
+func isDoubledApostrophe(d *tokens.Doc, i, to int) bool {
 	if i+1 >= to || d.Tokens[i+1].Start != d.Tokens[i].End {
 		return false
 	}
@@ -266,7 +266,7 @@ func isDoubledApostrophe(d *doc.Doc, i, to int) bool {
 // classifyStraight classifies a straight double mark over tokens
 // [first, last] by what it touches: it opens before a word, closes after
 // one, and otherwise toggles.
-func classifyStraight(d *doc.Doc, first, last, from, to int, outer markKind) (k markKind, opens, closes bool) {
+func classifyStraight(d *tokens.Doc, first, last, from, to int, outer markKind) (k markKind, opens, closes bool) {
 	before, _ := attached(d, first, from, to)
 	_, after := attached(d, last, from, to)
 	switch {

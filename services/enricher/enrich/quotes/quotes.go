@@ -48,12 +48,12 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
-func Find(d *doc.Doc, ents []*canon.Entity) []pipeline.Quote {
+func Find(d *tokens.Doc, ents []*canon.Entity) []pipeline.Quote {
 	cands := find(d, ents)
 	out := make([]pipeline.Quote, 0, len(cands))
 	for _, c := range cands {
@@ -72,11 +72,11 @@ type Candidate struct {
 
 // Candidates returns the quotations of d the rules keep, before the
 // classifier decides: what ./gen fits the model on.
-func Candidates(d *doc.Doc, ents []*canon.Entity) []Candidate {
+func Candidates(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 	return find(d, ents)
 }
 
-func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
+func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -84,7 +84,7 @@ func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 	a := newAttributor(d, ents)
 	speakers := make([]speaker, len(segs))
 	for i := range segs {
-		if d.IsJunk(doc.Span{Start: segs[i].start, End: segs[i].end}) {
+		if d.IsJunk(tokens.Span{Start: segs[i].start, End: segs[i].end}) {
 			continue
 		}
 		speakers[i] = a.attribute(&segs[i])
@@ -194,7 +194,7 @@ func find(d *doc.Doc, ents []*canon.Entity) []Candidate {
 	out := make([]Candidate, 0, len(segs))
 	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
-		if d.IsJunk(doc.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
+		if d.IsJunk(tokens.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
 			!speakers[i].found() && a.isLabel(&segs[i]) {
 			continue
 		}
@@ -268,6 +268,6 @@ func normalise(s string) string {
 }
 
 // sameSentence reports whether two quotations open in one sentence.
-func sameSentence(d *doc.Doc, x, y *segment) bool {
+func sameSentence(d *tokens.Doc, x, y *segment) bool {
 	return x.open >= 0 && y.open >= 0 && d.Tokens[x.open].Sent == d.Tokens[y.open].Sent
 }

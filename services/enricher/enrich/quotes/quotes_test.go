@@ -6,17 +6,17 @@ import (
 	"testing"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // find runs the fallback recogniser and the resolver, then Find, and
 // renders each quote as "Speaker|text".
 func find(text string) []string {
-	d := doc.Parse(text)
+	d := tokens.Parse(text)
 	var ms []canon.Mention
-	for _, s := range capseq.New(nil).RecognizeDoc(d) {
+	for _, s := range capnames.New(nil).RecognizeDoc(d) {
 		ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 	}
 	ents := canon.NewResolver(nil).Resolve(text, ms, canon.Context{})
@@ -151,9 +151,9 @@ func TestSpeakerTitle(t *testing.T) {
 		{"“We differ,” Sergei Ryabkov said.", "Sergei Ryabkov|"},
 	}
 	for _, tt := range tests {
-		d := doc.Parse(tt.text)
+		d := tokens.Parse(tt.text)
 		var ms []canon.Mention
-		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
 		qs := quotes.Find(d, canon.NewResolver(nil).Resolve(tt.text, ms, canon.Context{}))
@@ -170,9 +170,9 @@ func TestSpeakerTitle(t *testing.T) {
 // probability than a one-word scare quote nobody is credited with.
 func TestClassifier(t *testing.T) {
 	prob := func(text string) float64 {
-		d := doc.Parse(text)
+		d := tokens.Parse(text)
 		var ms []canon.Mention
-		for _, s := range capseq.New(nil).RecognizeDoc(d) {
+		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
 		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}))

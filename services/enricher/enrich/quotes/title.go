@@ -5,7 +5,7 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // titleNouns head a role a news article gives a person ("US deputy
@@ -73,7 +73,7 @@ func (a *attributor) titleBefore(first int) string {
 		if a.isNameDot(j) {
 			continue
 		}
-		if t.Kind != doc.Word {
+		if t.Kind != tokens.Word {
 			break
 		}
 		w := a.word(j)
@@ -116,7 +116,7 @@ func (a *attributor) titleAfter(last int) string {
 		return ""
 	}
 	i++
-	if i < len(d.Tokens) && d.Tokens[i].Kind == doc.Word && determiners[a.word(i)] {
+	if i < len(d.Tokens) && d.Tokens[i].Kind == tokens.Word && determiners[a.word(i)] {
 		i++
 	}
 	from := i
@@ -127,10 +127,10 @@ func (a *attributor) titleAfter(last int) string {
 		if t.Sent != d.Tokens[last].Sent {
 			return ""
 		}
-		if a.isNameDot(i) || a.isPunct(i, "-", "'s", "\u2019s") || t.Kind == doc.Possessive {
+		if a.isNameDot(i) || a.isPunct(i, "-", "'s", "\u2019s") || t.Kind == tokens.Possessive {
 			continue
 		}
-		if t.Kind != doc.Word && t.Kind != doc.Number {
+		if t.Kind != tokens.Word && t.Kind != tokens.Number {
 			break
 		}
 		w := a.word(i)
@@ -195,7 +195,7 @@ func (a *attributor) titleApposedBefore(first, last int) string {
 	from := end
 	for j := end - 1; j >= 0 && end-j <= 6; j-- {
 		t := d.Tokens[j]
-		if t.Sent != d.Tokens[first].Sent || t.Kind != doc.Word {
+		if t.Sent != d.Tokens[first].Sent || t.Kind != tokens.Word {
 			break
 		}
 		w := a.word(j)

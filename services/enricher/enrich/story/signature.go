@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // Sizes of the sketches and of the candidate index.
@@ -65,25 +65,25 @@ type Entity struct {
 }
 
 // Sign computes the signature of a parsed article; ents are its entities.
-func Sign(d *doc.Doc, ents []Entity) Signature {
+func Sign(d *tokens.Doc, ents []Entity) Signature {
 	var words, skeleton []string
 	tf := map[string]int{}
 	for _, t := range d.Tokens {
-		if t.Junk || t.Kind == doc.Punct {
+		if t.Junk || t.Kind == tokens.Punct {
 			continue
 		}
 		w := lexicon.Fold(d.Text[t.Start:t.End])
-		if t.Kind == doc.Possessive {
+		if t.Kind == tokens.Possessive {
 			continue
 		}
 		words = append(words, w)
 		switch {
-		case t.Kind == doc.Number:
+		case t.Kind == tokens.Number:
 			skeleton = append(skeleton, w)
 		case t.Cap && !(t.SentStart && lexicon.IsCommon(d.Text[t.Start:t.End])):
 			skeleton = append(skeleton, w)
 		}
-		if t.Kind == doc.Word && !lexicon.IsStop(w) && len(w) > 2 {
+		if t.Kind == tokens.Word && !lexicon.IsStop(w) && len(w) > 2 {
 			tf[w]++
 		}
 	}

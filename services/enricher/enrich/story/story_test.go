@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 func TestMinHashEstimatesJaccard(t *testing.T) {
@@ -36,7 +36,7 @@ func TestMinHashEstimatesJaccard(t *testing.T) {
 func TestSignatureDeterministicAndKeys(t *testing.T) {
 	text := strings.Repeat("Nato and Russia began talks in Brussels on Wednesday about Ukraine. ", 5)
 	ents := []Entity{{"e1", 0.9}, {"e2", 0.8}, {"e3", 0.5}, {"e4", 0.1}}
-	a, b := Sign(doc.Parse(text), ents), Sign(doc.Parse(text), ents)
+	a, b := Sign(tokens.Parse(text), ents), Sign(tokens.Parse(text), ents)
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Fatal("signature not deterministic")
 	}
@@ -55,7 +55,7 @@ func TestSignatureDeterministicAndKeys(t *testing.T) {
 	if sc.Text != 1 || sc.Skeleton != 1 || math.Abs(sc.Terms-1) > 1e-3 || sc.Entities != 1 {
 		t.Fatalf("self-similarity %+v", sc)
 	}
-	other := Sign(doc.Parse("Cricket scores from Colombo: Sri Lanka beat Australia by four wickets."), nil)
+	other := Sign(tokens.Parse("Cricket scores from Colombo: Sri Lanka beat Australia by four wickets."), nil)
 	if sc := Compare(&a, &other); sc.Text != 0 || sc.Terms > 0.1 || sc.Entities != 0 {
 		t.Fatalf("unrelated similarity %+v", sc)
 	}

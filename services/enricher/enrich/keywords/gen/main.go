@@ -37,8 +37,8 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/keywords"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
@@ -156,11 +156,11 @@ func load(path string, folds int) ([]*story, error) {
 		var names []keywords.Name
 		for i, en := range a.Entities {
 			for _, m := range en.Mentions {
-				names = append(names, keywords.Name{Span: doc.Span{Start: m.Start, End: m.End}, Person: en.Type == pipeline.Person, Entity: i, Type: en.Type})
+				names = append(names, keywords.Name{Span: tokens.Span{Start: m.Start, End: m.End}, Person: en.Type == pipeline.Person, Entity: i, Type: en.Type})
 			}
 		}
 		slices.SortFunc(names, func(a, b keywords.Name) int { return a.Start - b.Start })
-		s.cands = keywords.Candidates(doc.Parse(a.Text), names)
+		s.cands = keywords.Candidates(tokens.Parse(a.Text), names)
 		for _, c := range s.cands {
 			s.label = append(s.label, s.gold[normalise(c.Text)])
 		}

@@ -33,8 +33,8 @@ import (
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/quotes"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/enrich/trees"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
@@ -295,7 +295,7 @@ func load(path string, folds int) ([]*example, error) {
 		for i, en := range a.Entities {
 			ents[i] = &canon.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Salience: en.Salience}
 		}
-		for _, c := range quotes.Candidates(doc.Parse(a.Text), ents) {
+		for _, c := range quotes.Candidates(tokens.Parse(a.Text), ents) {
 			n := normalise(c.Quote.Text)
 			if ignored[n] && !gold[n] {
 				continue

@@ -1,4 +1,4 @@
-package dates
+package timex
 
 import (
 	"fmt"

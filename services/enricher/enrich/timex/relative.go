@@ -1,4 +1,4 @@
-package dates
+package timex
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 var weekdays = map[string]time.Weekday{
@@ -262,7 +262,7 @@ func (f *finder) deictic(i, to int) (match, bool) {
 	return match{}, false
 }
 
-// weekday reads a weekday on its own, resolved as the package doc says.
+// weekday reads a weekday on its own, resolved as the Package tokens says.
 func (f *finder) weekday(i, to int) (match, bool) {
 	j := i
 	mod := ""
@@ -330,7 +330,7 @@ func (f *finder) weekday(i, to int) (match, bool) {
 func (f *finder) future(i int) bool {
 	from, _ := f.d.SentTokens(int(f.d.Tokens[i].Sent))
 	for k := i - 1; k >= from; k-- {
-		if f.d.Tokens[k].Kind != doc.Word {
+		if f.d.Tokens[k].Kind != tokens.Word {
 			continue
 		}
 		w := f.word(k)

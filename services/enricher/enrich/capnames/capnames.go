@@ -1,4 +1,4 @@
-// Package capseq is the enricher's fallback name recogniser: it reads
+// Package capnames is the enricher's fallback name recogniser: it reads
 // runs of capitalised words and types them with the gazetteer, given
 // names, honorifics, offices and a few suffix and context rules. It is what
 // the enricher uses when no statistical model is configured, and what its
@@ -8,7 +8,7 @@
 // ordinary English word ("News", "Read"), a weekday or a month is never a
 // name on its own, and text the doc package marks as junk (style sheets,
 // banners, links) is never read.
-package capseq
+package capnames
 
 import (
 	"slices"
@@ -18,8 +18,8 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"github.com/newsflow/newsflow/services/enricher/ner"
 )
 
@@ -37,10 +37,10 @@ func New(g *canon.Gazetteer) *Recognizer {
 }
 
 // Recognize returns the names in text, in order, without overlaps.
-func (r *Recognizer) Recognize(text string) []ner.Span { return r.RecognizeDoc(doc.Parse(text)) }
+func (r *Recognizer) Recognize(text string) []ner.Span { return r.RecognizeDoc(tokens.Parse(text)) }
 
 // RecognizeDoc is Recognize for text already parsed.
-func (r *Recognizer) RecognizeDoc(d *doc.Doc) []ner.Span {
+func (r *Recognizer) RecognizeDoc(d *tokens.Doc) []ner.Span {
 	s := scanner{r: r, d: d}
 	for si := range d.Sentences {
 		from, to := d.SentTokens(si)
@@ -102,7 +102,7 @@ type word struct {
 
 type scanner struct {
 	r   *Recognizer
-	d   *doc.Doc
+	d   *tokens.Doc
 	out []ner.Span
 	// singles are unknown single words kept aside: they become names only
 	// if they recur, or belong to a person named elsewhere.
@@ -134,8 +134,8 @@ func (s *scanner) sentence(from, to int) {
 			continue
 		}
 		switch t.Kind {
-		case doc.Word:
-		case doc.Punct:
+		case tokens.Word:
+		case tokens.Punct:
 			// "R." inside "Wendy R. Sherman" keeps the run going.
 			if d.Text[t.Start:t.End] == "." && len(run) > 0 && run[len(run)-1].initial && i+1 < to && d.Tokens[i+1].Cap {
 				run[len(run)-1].end = t.End
@@ -177,7 +177,7 @@ func (s *scanner) splitHyphenated(i, to int, text string, flush func()) bool {
 	// Not when the word starts a known name: "Nato-Russia Council".
 	d := s.d
 	t := d.Tokens[i]
-	for j := i; j < to && j-i < s.r.g.MaxTokens() && d.Tokens[j].Kind == doc.Word; j++ {
+	for j := i; j < to && j-i < s.r.g.MaxTokens() && d.Tokens[j].Kind == tokens.Word; j++ {
 		if _, ok := s.r.g.Lookup(d.Text[t.Start:d.Tokens[j].End]); ok {
 			return false
 		}

@@ -1,4 +1,4 @@
-package dates
+package timex
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 var months = map[string]time.Month{
@@ -45,7 +45,7 @@ var ordinals = map[string]int{
 
 // monthAt reads a month name (with an abbreviation's dot) at i.
 func (f *finder) monthAt(i, to int) (time.Month, int, bool) {
-	if i >= to || f.d.Tokens[i].Kind != doc.Word {
+	if i >= to || f.d.Tokens[i].Kind != tokens.Word {
 		return 0, i, false
 	}
 	w := f.word(i)
@@ -103,10 +103,10 @@ func (f *finder) yearAt(i, to int) (int, int, bool) {
 	if i >= to {
 		return 0, i, false
 	}
-	if f.d.Tokens[i].Kind == doc.Word {
+	if f.d.Tokens[i].Kind == tokens.Word {
 		return f.spokenYear(i, to)
 	}
-	if f.d.Tokens[i].Kind != doc.Number {
+	if f.d.Tokens[i].Kind != tokens.Number {
 		return 0, i, false
 	}
 	w := f.d.TokenText(i)
@@ -129,18 +129,18 @@ func (f *finder) spokenYear(i, to int) (int, int, bool) {
 		if f.word(i) == "eighteen" {
 			century = 1800
 		}
-		if n, j, ok := f.number(i+1, to); ok && i+1 < to && f.d.Tokens[i+1].Kind == doc.Word && n >= 10 && n < 100 {
+		if n, j, ok := f.number(i+1, to); ok && i+1 < to && f.d.Tokens[i+1].Kind == tokens.Word && n >= 10 && n < 100 {
 			return century + n, j, true
 		}
 	case "two":
 		if f.wordIs(i+1, to, "thousand") {
 			j := i + 2
 			if f.wordIs(j, to, "and") {
-				if n, k, ok := f.number(j+1, to); ok && n < 100 && f.d.Tokens[j+1].Kind == doc.Word {
+				if n, k, ok := f.number(j+1, to); ok && n < 100 && f.d.Tokens[j+1].Kind == tokens.Word {
 					return 2000 + n, k, true
 				}
 			}
-			if n, k, ok := f.number(j, to); ok && n < 100 && j < to && f.d.Tokens[j].Kind == doc.Word {
+			if n, k, ok := f.number(j, to); ok && n < 100 && j < to && f.d.Tokens[j].Kind == tokens.Word {
 				return 2000 + n, k, true
 			}
 			return 2000, j, true
@@ -220,7 +220,7 @@ func isoMonth(y int, m time.Month) string      { return fmt.Sprintf("%04d-%02d",
 
 func (f *finder) isoDate(i, to int) (match, bool) {
 	w := f.d.TokenText(i)
-	if len(w) != 10 || f.d.Tokens[i].Kind != doc.Number {
+	if len(w) != 10 || f.d.Tokens[i].Kind != tokens.Number {
 		return match{}, false
 	}
 	t, err := time.Parse(time.DateOnly, w)
@@ -293,7 +293,7 @@ func (f *finder) monthDay(i, to int) (match, bool) {
 		return match{}, false
 	}
 	day, j, ok := f.dayAt(j, to)
-	if !ok || j < to && f.d.Tokens[j].Kind == doc.Number && f.d.TokenText(j) != "," {
+	if !ok || j < to && f.d.Tokens[j].Kind == tokens.Number && f.d.TokenText(j) != "," {
 		return match{}, false
 	}
 	return f.dayWithYear(j, to, m, day)
@@ -372,14 +372,14 @@ func (f *finder) month(i, to int) (match, bool) {
 // 1887"), or, from 1900 to 2099, anywhere it is not a count ("his 1996
 // campaign", "1994, 1995 and 1997", but not "2019 delegates").
 func (f *finder) year(i, to int) (match, bool) {
-	if w := f.word(i); f.d.Tokens[i].Kind == doc.Word && len(w) > 5 && w[len(w)-5] == '-' && prefixes[w[:len(w)-5]] {
+	if w := f.word(i); f.d.Tokens[i].Kind == tokens.Word && len(w) > 5 && w[len(w)-5] == '-' && prefixes[w[:len(w)-5]] {
 		// "mid-1996": one token.
 		if y, err := strconv.Atoi(w[len(w)-4:]); err == nil && y >= 1000 && y < 2200 {
 			f.lastYear = y
 			return match{end: i + 1, value: strconv.Itoa(y)}, true
 		}
 	}
-	if f.d.Tokens[i].Kind == doc.Word {
+	if f.d.Tokens[i].Kind == tokens.Word {
 		// "nineteen ninety-six" is a year anywhere; "two thousand" only
 		// after "the year", "in" and the like.
 		y, j, ok := f.spokenYear(i, to)
@@ -393,7 +393,7 @@ func (f *finder) year(i, to int) (match, bool) {
 	if !ok {
 		return match{}, false
 	}
-	after := i > 0 && f.d.Tokens[i-1].Kind == doc.Word && yearWords[f.word(i-1)]
+	after := i > 0 && f.d.Tokens[i-1].Kind == tokens.Word && yearWords[f.word(i-1)]
 	if !after && !f.bareYear(i, j, to, y) {
 		return match{}, false
 	}
@@ -419,7 +419,7 @@ func (f *finder) bareYear(i, j, to, y int) bool {
 		switch {
 		case w == "%" || w == "percent" || w == "per":
 			return false
-		case n.Kind == doc.Word && !n.Cap && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !isYearNoun(w):
+		case n.Kind == tokens.Word && !n.Cap && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !isYearNoun(w):
 			return false // "2019 delegates"
 		}
 	}

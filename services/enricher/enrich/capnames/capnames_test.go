@@ -1,11 +1,11 @@
-package capseq_test
+package capnames_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/capseq"
+	"github.com/newsflow/newsflow/services/enricher/enrich/capnames"
 )
 
 func TestRecognize(t *testing.T) {
@@ -36,7 +36,7 @@ func TestRecognize(t *testing.T) {
 		{"Vladimir Putin said no.", "PERSON:Vladimir Putin"},
 		{".UeJNJ::before{display:none}.cPCVUJ{min-height:389px;margin-bottom:16px;font:bold 14px/20px 'Indy Sans','Indy Sans Fallback',sans-serif}", ""},
 	}
-	r := capseq.New(nil)
+	r := capnames.New(nil)
 	for _, tt := range tests {
 		var got []string
 		for _, s := range r.Recognize(tt.text) {

@@ -1,4 +1,4 @@
-package dates_test
+package timex_test
 
 import (
 	"encoding/json"
@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/timex"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // BenchmarkFind is Find on the 256 TempEval-3 dev documents with their
@@ -19,7 +19,7 @@ func BenchmarkFind(b *testing.B) {
 	if len(files) == 0 {
 		b.Skip("no ../shared/enrich/timex")
 	}
-	var docs []*doc.Doc
+	var docs []*tokens.Doc
 	var pubs []*time.Time
 	for _, name := range files {
 		raw, err := os.ReadFile(name)
@@ -37,12 +37,12 @@ func BenchmarkFind(b *testing.B) {
 		if t, err := time.Parse(time.DateOnly, e.PublishedAt); err == nil {
 			pub = &t
 		}
-		docs = append(docs, doc.Parse(e.Text))
+		docs = append(docs, tokens.Parse(e.Text))
 		pubs = append(pubs, pub)
 	}
 	for b.Loop() {
 		for i, d := range docs {
-			dates.Find(d, pubs[i])
+			timex.Find(d, pubs[i])
 		}
 	}
 }

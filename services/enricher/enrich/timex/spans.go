@@ -1,8 +1,8 @@
-package dates
+package timex
 
 import (
 	"fmt"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +48,7 @@ func (f *finder) duration(i, to int) (match, bool) {
 		if f.wordIs(j, to, "first", "last", "past", "next", "previous", "coming") {
 			j++
 		}
-	} else if f.wordIs(j, to, "the", "past", "next", "last") && j+1 < to && f.d.Tokens[j+1].Kind == doc.Number {
+	} else if f.wordIs(j, to, "the", "past", "next", "last") && j+1 < to && f.d.Tokens[j+1].Kind == tokens.Number {
 		j++
 	}
 	// "two-year": one token.
@@ -121,7 +121,7 @@ func (f *finder) set(i, to int) (match, bool) {
 		// An adverb ("trading is settled daily."), not an adjective or a
 		// noun ("daily volume", "the party daily Granma", "annually
 		// since 1980"): only before a punctuation mark.
-		if i+1 < to && f.d.Tokens[i+1].Kind != doc.Punct {
+		if i+1 < to && f.d.Tokens[i+1].Kind != tokens.Punct {
 			return match{}, false
 		}
 		return match{end: i + 1, value: "R/" + p, kind: KindSet}, true

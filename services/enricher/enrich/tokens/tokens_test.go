@@ -1,21 +1,21 @@
-package doc_test
+package tokens_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
-func tokens(d *doc.Doc) string {
+func tokenList(d *tokens.Doc) string {
 	var out []string
 	for i, t := range d.Tokens {
 		s := d.TokenText(i)
 		switch t.Kind {
-		case doc.Number:
+		case tokens.Number:
 			s = "#" + s
-		case doc.Possessive:
+		case tokens.Possessive:
 			s = "~" + s
 		}
 		out = append(out, s)
@@ -33,13 +33,13 @@ func TestTokens(t *testing.T) {
 		{"Émilie Zoë naïve", "Émilie Zoë naïve"},
 	}
 	for _, tt := range tests {
-		if got := tokens(doc.Parse(tt.text)); got != tt.want {
-			t.Errorf("tokens(%q)\n got  %s\n want %s", tt.text, got, tt.want)
+		if got := tokenList(tokens.Parse(tt.text)); got != tt.want {
+			t.Errorf("tokenList(%q)\n got  %s\n want %s", tt.text, got, tt.want)
 		}
 	}
 }
 
-func texts(text string, spans []doc.Span) []string {
+func texts(text string, spans []tokens.Span) []string {
 	var out []string
 	for _, s := range spans {
 		out = append(out, text[s.Start:s.End])
@@ -49,7 +49,7 @@ func texts(text string, spans []doc.Span) []string {
 
 func TestParagraphs(t *testing.T) {
 	text := "First para.\n\nSecond line one\nThird block\n   \nA long hard-wrapped line that goes on and on, without an end\nand continues here.\n"
-	got := texts(text, doc.Parse(text).Paragraphs)
+	got := texts(text, tokens.Parse(text).Paragraphs)
 	want := []string{"First para.", "Second line one", "Third block",
 		"A long hard-wrapped line that goes on and on, without an end\nand continues here."}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -70,7 +70,7 @@ func TestSentences(t *testing.T) {
 		{"It rose 3.5 per cent. e.g. this", []string{"It rose 3.5 per cent. e.g. this"}},
 	}
 	for _, tt := range tests {
-		if got := texts(tt.text, doc.Parse(tt.text).Sentences); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+		if got := texts(tt.text, tokens.Parse(tt.text).Sentences); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("sentences(%q)\n got  %q\n want %q", tt.text, got, tt.want)
 		}
 	}
@@ -99,12 +99,12 @@ func TestJunk(t *testing.T) {
 		{"comments in prose", "In comments to reporters, Nato said no.", nil},
 	}
 	for _, tt := range tests {
-		d := doc.Parse(tt.text)
+		d := tokens.Parse(tt.text)
 		if got := texts(tt.text, d.Junk); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%s: junk\n got  %q\n want %q", tt.name, got, tt.want)
 		}
 		for i, tok := range d.Tokens {
-			if tok.Junk != d.IsJunk(doc.Span{Start: tok.Start, End: tok.End}) {
+			if tok.Junk != d.IsJunk(tokens.Span{Start: tok.Start, End: tok.End}) {
 				t.Errorf("%s: token %q junk flag disagrees", tt.name, d.TokenText(i))
 			}
 		}
@@ -113,7 +113,7 @@ func TestJunk(t *testing.T) {
 
 func TestLookups(t *testing.T) {
 	text := "One two.\n\nThree four."
-	d := doc.Parse(text)
+	d := tokens.Parse(text)
 	if d.SentenceOf(strings.Index(text, "four")) != 1 || d.ParagraphOf(strings.Index(text, "two")) != 0 || d.SentenceOf(len(text)+5) != -1 {
 		t.Fatal("SentenceOf/ParagraphOf wrong")
 	}

@@ -1,4 +1,4 @@
-// Package doc splits an article's text once into what every enrichment
+// Package tokens splits an article's text once into what every enrichment
 // rule reads: word and punctuation tokens with byte offsets, paragraphs,
 // sentences, and the junk the cleaner should have removed but may not have
 // (style sheets, scripts, donation appeals, registration banners, share
@@ -6,7 +6,7 @@
 // made of them.
 //
 // A Doc is immutable once parsed and safe to share between goroutines.
-package doc
+package tokens
 
 import (
 	"sort"

@@ -1,4 +1,4 @@
-// Package dates finds the dates and times an article writes and resolves
+// Package timex finds the dates and times an article writes and resolves
 // them to ISO 8601 against its publication date, at the precision written,
 // with spans drawn as TimeML (TIMEX3) draws them: a date keeps its
 // modifiers ("early 1991", "the end of 1990", "late last week") and its
@@ -59,15 +59,15 @@
 // "R/2022-01-10/P1W", "R/P1M"). A rate ("$2 million a year"), an age
 // ("52 years old") and a count from another date ("13 days after the
 // attack") are none of them.
-package dates
+package timex
 
 import (
 	"strings"
 	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // Kinds of mention beyond a plain date (pipeline.DateMention.Kind); see
@@ -79,7 +79,7 @@ const (
 )
 
 // Find returns the dates in d, resolved against published (which may be nil).
-func Find(d *doc.Doc, published *time.Time) []pipeline.DateMention {
+func Find(d *tokens.Doc, published *time.Time) []pipeline.DateMention {
 	f := finder{d: d, words: make([]string, len(d.Tokens)), starts: make([]uint8, len(d.Tokens))}
 	if published != nil {
 		p := published.UTC()
@@ -96,7 +96,7 @@ func Find(d *doc.Doc, published *time.Time) []pipeline.DateMention {
 }
 
 type finder struct {
-	d      *doc.Doc
+	d      *tokens.Doc
 	pub    time.Time
 	hasPub bool
 	// pubDay is pub as "2022-01-10"; pubPast and pubFuture the open
@@ -157,7 +157,7 @@ var matchers = []matcher{
 func (f *finder) word(i int) string {
 	if f.words[i] == "" {
 		w := f.d.TokenText(i)
-		if f.d.Tokens[i].Kind != doc.Punct {
+		if f.d.Tokens[i].Kind != tokens.Punct {
 			w = strings.TrimSuffix(lexicon.Lower(w), ".")
 		}
 		f.words[i] = w
@@ -192,7 +192,7 @@ func (f *finder) emit(from, to, sentEnd int, m match) {
 
 func (f *finder) sentence(from, to int) {
 	for i := from; i < to; {
-		if f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == doc.Punct || !f.mayStart(i) {
+		if f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == tokens.Punct || !f.mayStart(i) {
 			i++
 			continue
 		}
@@ -226,7 +226,7 @@ func (f *finder) matchAt(i, to int) (int, match, bool) {
 
 // core runs the matchers at i and adds a part of day after a day.
 func (f *finder) core(i, to int) (match, bool) {
-	if i >= to || f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == doc.Punct || !f.mayStart(i) {
+	if i >= to || f.d.Tokens[i].Junk || f.d.Tokens[i].Kind == tokens.Punct || !f.mayStart(i) {
 		return match{}, false
 	}
 	for _, mt := range matchers {
@@ -336,7 +336,7 @@ func (f *finder) mayStart(i int) bool {
 	if c := f.starts[i]; c != 0 {
 		return c == 2
 	}
-	ok := f.d.Tokens[i].Kind == doc.Number
+	ok := f.d.Tokens[i].Kind == tokens.Number
 	if !ok {
 		w := f.word(i)
 		ok = w != "" && w[0] >= '0' && w[0] <= '9' || strings.IndexByte(w, '-') >= 0 || startWords[w]
@@ -379,7 +379,7 @@ func init() {
 
 // mayFollowThe reports whether token i, after "the", may continue a date.
 func (f *finder) mayFollowThe(i int) bool {
-	if f.d.Tokens[i].Kind == doc.Number {
+	if f.d.Tokens[i].Kind == tokens.Number {
 		return true
 	}
 	w := f.word(i)

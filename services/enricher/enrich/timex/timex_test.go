@@ -1,12 +1,12 @@
-package dates_test
+package timex_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/dates"
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/timex"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 func TestFind(t *testing.T) {
@@ -49,7 +49,7 @@ func TestFind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, m := range dates.Find(doc.Parse(tt.text), tt.pub) {
+		for _, m := range timex.Find(tokens.Parse(tt.text), tt.pub) {
 			if tt.text[m.Start:m.End] != m.Text {
 				t.Errorf("%q: span %d-%d is %q, text %q", tt.text, m.Start, m.End, tt.text[m.Start:m.End], m.Text)
 			}
@@ -142,7 +142,7 @@ func TestFindForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, m := range dates.Find(doc.Parse(tt.text), tt.pub) {
+		for _, m := range timex.Find(tokens.Parse(tt.text), tt.pub) {
 			if tt.text[m.Start:m.End] != m.Text {
 				t.Errorf("%s: span %d-%d is %q, text %q", tt.name, m.Start, m.End, tt.text[m.Start:m.End], m.Text)
 			}

@@ -1,11 +1,11 @@
-package dates
+package timex
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/newsflow/newsflow/services/enricher/enrich/doc"
+	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
 
 // zones are time zone names written after a clock time; TimeML keeps
@@ -29,7 +29,7 @@ func (f *finder) clockAt(i, to int) (string, int, bool) {
 	case "midnight":
 		return "24:00", f.zoneAt(i+1, to), true
 	}
-	if f.d.Tokens[i].Kind != doc.Number {
+	if f.d.Tokens[i].Kind != tokens.Number {
 		return "", i, false
 	}
 	h, err := strconv.Atoi(f.d.TokenText(i))
@@ -38,7 +38,7 @@ func (f *finder) clockAt(i, to int) (string, int, bool) {
 	}
 	j, min := i+1, 0
 	colon := false
-	if j+1 < to && f.d.TokenText(j) == ":" && f.d.Tokens[j+1].Kind == doc.Number && len(f.d.TokenText(j+1)) == 2 {
+	if j+1 < to && f.d.TokenText(j) == ":" && f.d.Tokens[j+1].Kind == tokens.Number && len(f.d.TokenText(j+1)) == 2 {
 		min, err = strconv.Atoi(f.d.TokenText(j + 1))
 		if err != nil || min > 59 {
 			return "", i, false

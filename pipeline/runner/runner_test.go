@@ -740,12 +740,14 @@ func TestAckLostInOutageLongerThanWindowIsNotDuplicated(t *testing.T) {
 			})
 			st.AckWait = time.Second
 			st.Log = zaptest.NewLogger(t)
+			// The article is in the stream before the stage starts: the
+			// stage kills the server as soon as it has published its output,
+			// which could otherwise cut the test's own publish short.
+			publishArticle(t, first, pipeline.SubjectClean, "a1", nil)
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- st.Run(ctx, fault) }()
 			defer func() { cancel(); <-done }()
-			eventually(t, 10*time.Second, "stage ready", st.Ready)
-			publishArticle(t, first, pipeline.SubjectClean, "a1", nil)
 
 			<-down
 			time.Sleep(outage)

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
@@ -204,38 +203,6 @@ func runE2E(ctx context.Context, c e2eConfig) (e2eResults, error) {
 		}
 	}
 	return out, nil
-}
-
-// proc is a process of the deployment under test.
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-func (p *proc) stop() {
-	if p == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-p.done:
-	case <-time.After(20 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-func startProc(ctx context.Context, log io.Writer, name, path string, env []string, args ...string) (*proc, error) {
-	cmd := exec.Command(path, args...)
-	cmd.Stderr = log
-	cmd.Env = append(os.Environ(), env...)
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(p.done) }()
-	return p, nil
 }
 
 // memSampler keeps each process's resident memory, now and at its peak.

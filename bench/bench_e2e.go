@@ -23,6 +23,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/access"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 )
 
@@ -321,11 +322,12 @@ type client struct {
 	js jetstream.JetStream
 }
 
-func dial(url string) (*client, error) {
+func dial(url string, opts ...nats.Option) (*client, error) {
 	var nc *nats.Conn
 	var err error
+	opts = append([]nats.Option{nats.MaxReconnects(-1)}, opts...)
 	for range 100 { // newsflow run listens a moment after it starts
-		if nc, err = nats.Connect(url, nats.MaxReconnects(-1)); err == nil {
+		if nc, err = nats.Connect(url, opts...); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -610,6 +612,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 		}
 	}()
 	var url, jsDir, storeDir string
+	var login []nats.Option // how the bench's client logs in
 	switch kind {
 	case "services":
 		ns, u, err := startNATS(ctx, c.log, dir)
@@ -641,6 +644,15 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 			return nil, err
 		}
 		data := filepath.Join(dir, "data")
+		// newsflow run gives anonymous loopback clients the client's
+		// rights, which do not cover the consumers' state the bench
+		// watches: it logs in as the admin, with the credentials newsflow
+		// run keeps (and reuses) in its data directory.
+		creds, err := access.Ensure(filepath.Join(data, "credentials"), false)
+		if err != nil {
+			return nil, err
+		}
+		login = embedded.LogIn(creds, access.UserAdmin)
 		args := append([]string{"run", "-data-dir", data, "-nats-port", strconv.Itoa(port), "-ops-addr=", "-api-addr=", "-fetch-api-addr=", "-log-level", "warn"}, variant...)
 		p, err := startProc(ctx, c.log, "newsflow run", filepath.Join(c.bin, "newsflow"), c.env, args...)
 		if err != nil {
@@ -649,7 +661,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 		p.cmd.Stdout = io.Discard
 		procs, url, jsDir, storeDir = append(procs, p), "nats://127.0.0.1:"+strconv.Itoa(port), filepath.Join(data, "jetstream"), data
 	}
-	cl, err := dial(url)
+	cl, err := dial(url, login...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
@@ -24,6 +23,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/pipeline/access"
 	"github.com/newsflow/newsflow/pipeline/embedded"
 )
 
@@ -206,38 +206,6 @@ func runE2E(ctx context.Context, c e2eConfig) (e2eResults, error) {
 	return out, nil
 }
 
-// proc is a process of the deployment under test.
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-func (p *proc) stop() {
-	if p == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-p.done:
-	case <-time.After(20 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-func startProc(ctx context.Context, log io.Writer, name, path string, env []string, args ...string) (*proc, error) {
-	cmd := exec.Command(path, args...)
-	cmd.Stderr = log
-	cmd.Env = append(os.Environ(), env...)
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(p.done) }()
-	return p, nil
-}
-
 // memSampler keeps each process's resident memory, now and at its peak.
 type memSampler struct {
 	mu   sync.Mutex
@@ -354,11 +322,12 @@ type client struct {
 	js jetstream.JetStream
 }
 
-func dial(url string) (*client, error) {
+func dial(url string, opts ...nats.Option) (*client, error) {
 	var nc *nats.Conn
 	var err error
+	opts = append([]nats.Option{nats.MaxReconnects(-1)}, opts...)
 	for range 100 { // newsflow run listens a moment after it starts
-		if nc, err = nats.Connect(url, nats.MaxReconnects(-1)); err == nil {
+		if nc, err = nats.Connect(url, opts...); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -643,6 +612,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 		}
 	}()
 	var url, jsDir, storeDir string
+	var login []nats.Option // how the bench's client logs in
 	switch kind {
 	case "services":
 		ns, u, err := startNATS(ctx, c.log, dir)
@@ -674,6 +644,15 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 			return nil, err
 		}
 		data := filepath.Join(dir, "data")
+		// newsflow run gives anonymous loopback clients the client's
+		// rights, which do not cover the consumers' state the bench
+		// watches: it logs in as the admin, with the credentials newsflow
+		// run keeps (and reuses) in its data directory.
+		creds, err := access.Ensure(filepath.Join(data, "credentials"), false)
+		if err != nil {
+			return nil, err
+		}
+		login = embedded.LogIn(creds, access.UserAdmin)
 		args := append([]string{"run", "-data-dir", data, "-nats-port", strconv.Itoa(port), "-ops-addr=", "-api-addr=", "-fetch-api-addr=", "-log-level", "warn"}, variant...)
 		p, err := startProc(ctx, c.log, "newsflow run", filepath.Join(c.bin, "newsflow"), c.env, args...)
 		if err != nil {
@@ -682,7 +661,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 		p.cmd.Stdout = io.Discard
 		procs, url, jsDir, storeDir = append(procs, p), "nats://127.0.0.1:"+strconv.Itoa(port), filepath.Join(data, "jetstream"), data
 	}
-	cl, err := dial(url)
+	cl, err := dial(url, login...)
 	if err != nil {
 		return nil, err
 	}

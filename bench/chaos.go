@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -450,53 +449,35 @@ func chaosCheck(ctx context.Context, js jetstream.JetStream, db string, n int) (
 // processes runs named child processes and injects faults into them.
 type processes struct {
 	mu    sync.Mutex
-	procs map[string]*faultProc
+	procs map[string]*proc
 	log   func(string, ...any)
 }
 
-type faultProc struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when it has exited
-}
-
-func (p *faultProc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
 func (p *processes) start(name, path string, env []string, args ...string) error {
-	cmd := exec.Command(path, args...)
-	cmd.Env = append(os.Environ(), env...)
 	var stderr strings.Builder
-	cmd.Stderr = &lockedWriter{w: &stderr}
-	if err := cmd.Start(); err != nil {
+	pr, err := startProc(context.Background(), &lockedWriter{w: &stderr}, name, path, env, args...)
+	if err != nil {
 		return err
 	}
-	pr := &faultProc{cmd: cmd, done: make(chan struct{})}
 	p.mu.Lock()
 	if p.procs == nil {
-		p.procs = map[string]*faultProc{}
+		p.procs = map[string]*proc{}
 	}
 	p.procs[name] = pr
 	p.mu.Unlock()
 	go func() {
-		err := cmd.Wait()
-		close(pr.done)
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		<-pr.done
+		if ws, ok := pr.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			return // our own SIGKILL
 		}
-		if err != nil {
-			p.log("%s exited: %v: %s", name, err, lastLines(stderr.String(), 5))
+		if pr.err != nil {
+			p.log("%s exited: %v: %s", name, pr.err, lastLines(stderr.String(), 5))
 		}
 	}()
 	return nil
 }
 
-func (p *processes) get(name string) *faultProc {
+func (p *processes) get(name string) *proc {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.procs[name]
@@ -524,19 +505,11 @@ func (p *processes) ensureRunning(name string, start func() error) {
 	}
 }
 
-// stop ends name with SIGTERM and waits for it.
+// stop ends name with SIGTERM (waking it first if it is paused) and
+// waits for it.
 func (p *processes) stop(name string) {
-	c := p.get(name)
-	if c == nil || c.exited() {
-		return
-	}
-	_ = c.cmd.Process.Signal(syscall.SIGCONT)
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-c.done:
-	case <-time.After(30 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-c.done
+	if c := p.get(name); c != nil {
+		c.terminate(syscall.SIGTERM, 30*time.Second)
 	}
 }
 

@@ -5,13 +5,11 @@ package sinksvc
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -36,8 +34,9 @@ type Options struct {
 	// default, sized to keep the sink small).
 	SQLiteCacheMB int
 	// APIToken, if set, is required of every API and web request (but
-	// /healthz): "Authorization: Bearer TOKEN". Set it when the API is
-	// reachable beyond this machine.
+	// /healthz): "Authorization: Bearer TOKEN" from API clients, a login
+	// at /login from browsers (see web.WithToken). Set it when the API
+	// is reachable beyond this machine.
 	APIToken string
 	// MaxClockSkew is how far in the future a stage mark may be dated
 	// (clocks of the stages' machines differ) before the sink refuses the
@@ -79,7 +78,7 @@ func DefaultOptions() Options { return Options{DB: "sqlite://newsflow.db", APIAd
 func (o *Options) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.DB, "db", o.DB, "article store: sqlite://PATH or postgres://USER:PASS@HOST/DB")
 	fs.StringVar(&o.APIAddr, "api-addr", o.APIAddr, `address of the JSON API and web view ("" to disable)`)
-	fs.StringVar(&o.APIToken, "api-token", o.APIToken, "bearer token every API and web request must carry (set when the API is reachable beyond localhost)")
+	fs.StringVar(&o.APIToken, "api-token", o.APIToken, "token every API request must carry as a Bearer header and browsers give at /login (set when the API is reachable beyond localhost)")
 	fs.DurationVar(&o.MaxClockSkew, "max-clock-skew", o.MaxClockSkew, "how far in the future a stage mark may be dated before the article is dead-lettered (0: 5m)")
 	fs.IntVar(&o.SQLiteCacheMB, "sqlite-cache-mb", o.SQLiteCacheMB, "SQLite page cache per connection in MiB (0: 8 for the writer, 16 per reader); more speeds large stores")
 }
@@ -160,29 +159,11 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 		built.Components = append(built.Components, func(ctx context.Context, _ jetstream.JetStream) error {
 			// Live streams (server-sent events) end with the service, so a
 			// shutdown is not held up by open browser tabs.
-			h := web.New(st, web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx)))
-			return service.ServeHTTP(ctx, ln, RequireToken(o.APIToken, h))
+			h := web.New(st, web.WithToken(o.APIToken), web.WithAPIOptions(api.WithLogger(log.Named("api")), api.WithStreamContext(ctx)))
+			return service.ServeHTTP(ctx, ln, h)
 		})
 	}
 	return built, nil
-}
-
-// RequireToken serves h only to requests carrying "Authorization: Bearer
-// token" (compared in constant time); with token "" it is h. /healthz stays
-// open for probes.
-func RequireToken(token string, h http.Handler) http.Handler {
-	if token == "" {
-		return h
-	}
-	want := []byte("Bearer " + token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="newsflow"`)
-			http.Error(w, `{"error":"missing or wrong API token"}`, http.StatusUnauthorized)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
 
 func isLoopback(a net.Addr) bool {

@@ -8,7 +8,9 @@
 // It is plain HTML, CSS and JavaScript embedded in the binary (no build
 // step), talking to the JSON API of package api. Nothing from an article is
 // ever interpreted as HTML by the page, and a strict Content-Security-Policy
-// forbids inline scripts as a second line of defence.
+// forbids inline scripts as a second line of defence. With a token
+// (WithToken) API clients send it as a Bearer header and browsers log in
+// once at /login for a session cookie.
 package web
 
 import (
@@ -19,6 +21,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/newsflow/newsflow/services/sink/api"
 	"github.com/newsflow/newsflow/services/sink/store"
@@ -32,6 +35,15 @@ type Option func(*config)
 
 type config struct {
 	apiOpts []api.Option
+	token   string
+}
+
+// WithToken requires token of every request but /healthz, /login and the
+// static files: API clients send "Authorization: Bearer TOKEN", browsers
+// log in at /login with it and get a session cookie (see auth). "" leaves
+// the view open.
+func WithToken(token string) Option {
+	return func(c *config) { c.token = token }
 }
 
 // WithAPIOptions passes options to the API New mounts.
@@ -67,6 +79,10 @@ func New(st store.Store, opts ...Option) http.Handler {
 		return nil
 	})
 	index, _ := fs.ReadFile(assets, "index.html")
+	if cfg.token != "" {
+		// Logging out only means something with a login.
+		index = []byte(strings.Replace(string(index), `<form id="logout" method="post" action="/logout" hidden>`, `<form id="logout" method="post" action="/logout">`, 1))
+	}
 	files := http.StripPrefix("/static", http.FileServerFS(assets))
 
 	mux := http.NewServeMux()
@@ -92,7 +108,11 @@ func New(st store.Store, opts ...Option) http.Handler {
 	for _, p := range []string{"GET /{$}", "GET /articles/", "GET /entities", "GET /entities/", "GET /stories", "GET /stories/", "GET /quotes"} {
 		mux.HandleFunc(p, page)
 	}
-	return secure(mux)
+	if cfg.token == "" {
+		return secure(mux)
+	}
+	a := &auth{token: []byte(cfg.token), now: time.Now}
+	return secure(a.wrap(mux))
 }
 
 // secure sets the headers every response of the web view carries.

@@ -59,6 +59,11 @@
     const res = await fetch('/api' + p + query(params), { headers: { Accept: 'application/json' } });
     let body = null;
     try { body = await res.json(); } catch (_) { /* empty or not JSON */ }
+    if (res.status === 401) {
+      // The session ended (expired, or the token changed): log in again
+      // and come back here.
+      location.assign('/login?next=' + encodeURIComponent(location.pathname + location.search));
+    }
     if (!res.ok) {
       const err = new Error((body && body.error) || res.status + ' ' + res.statusText);
       err.status = res.status;

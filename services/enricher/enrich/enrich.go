@@ -49,7 +49,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -118,8 +117,9 @@ type Options struct {
 type Enricher struct {
 	opts     Options
 	resolver *canon.Resolver
-	// linkingEntities serializes canon.Link.
-	linkingEntities sync.Mutex
+	// linker links articles to the entity memory, in parallel unless
+	// they share a memory key.
+	linker *canon.Linker
 }
 
 // New returns an Enricher.
@@ -172,7 +172,7 @@ func New(opts Options) (*Enricher, error) {
 			return nil, fmt.Errorf("enrich: threshold %s = %v, want (0,1]", name, v)
 		}
 	}
-	return &Enricher{opts: opts, resolver: canon.NewResolver(opts.Gazetteer)}, nil
+	return &Enricher{opts: opts, resolver: canon.NewResolver(opts.Gazetteer), linker: canon.NewLinker(opts.Entities)}, nil
 }
 
 // Process enriches a: it replaces Entities, Quotes, Dates, Keywords,
@@ -199,12 +199,10 @@ func (e *Enricher) Process(ctx context.Context, a pipeline.Article) (pipeline.Ar
 	}
 	d := tokens.Parse(a.Text)
 	ents := e.entities(d, a.Title)
-	// One article at a time links against the entity memory, so that two
-	// spellings arriving together in this process still meet (replicas
-	// can still race: docs/CONTRACT.md).
-	e.linkingEntities.Lock()
-	ents, err := canon.Link(ctx, e.opts.Entities, d.Text, ents)
-	e.linkingEntities.Unlock()
+	// The linker holds the article's memory keys while it links, so that
+	// two spellings arriving together in this process still meet
+	// (replicas can still race: docs/CONTRACT.md).
+	ents, err := e.linker.Link(ctx, d.Text, ents)
 	if err != nil {
 		return a, fmt.Errorf("enrich: %w", err)
 	}

@@ -178,6 +178,13 @@ type linkable struct {
 // article that join one remembered entity become one. Entities the
 // gazetteer knows are left alone: their id is already the same everywhere.
 func Link(ctx context.Context, m Memory, text string, ents []*Entity) ([]*Entity, error) {
+	return link(ctx, m, nil, text, ents)
+}
+
+// link is Link; with locks, it holds the article's memory keys (the keys
+// it recalls and the keys it is remembered under) from before its Recall
+// to after its Remember.
+func link(ctx context.Context, m Memory, locks *keyLocks, text string, ents []*Entity) ([]*Entity, error) {
 	if m == nil || len(ents) == 0 {
 		return ents, nil
 	}
@@ -194,6 +201,16 @@ func Link(ctx context.Context, m Memory, text string, ents []*Entity) ([]*Entity
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
+	if locks != nil {
+		held := keys
+		for _, l := range ls {
+			held = append(held, l.index...)
+		}
+		slices.Sort(held)
+		held = slices.Compact(held)
+		locks.lock(held)
+		defer locks.unlock(held)
+	}
 	cands, err := m.Recall(ctx, keys)
 	if err != nil {
 		return ents, errors.Join(ErrMemory, err)

@@ -29,6 +29,15 @@ var Articles = []struct {
 // Resolve resolves and links one article of Articles through m.
 func Resolve(t testing.TB, r *canon.Resolver, m canon.Memory, i int) []*canon.Entity {
 	t.Helper()
+	return ResolveWith(t, r, func(ctx context.Context, text string, ents []*canon.Entity) ([]*canon.Entity, error) {
+		return canon.Link(ctx, m, text, ents)
+	}, i)
+}
+
+// ResolveWith resolves one article of Articles and links it with link
+// (canon.Link on a memory, or a canon.Linker's Link).
+func ResolveWith(t testing.TB, r *canon.Resolver, link func(context.Context, string, []*canon.Entity) ([]*canon.Entity, error), i int) []*canon.Entity {
+	t.Helper()
 	a := Articles[i]
 	var ms []canon.Mention
 	off := 0
@@ -41,7 +50,7 @@ func Resolve(t testing.TB, r *canon.Resolver, m canon.Memory, i int) []*canon.En
 		ms = append(ms, canon.Mention{Start: off + j, End: off + j + len(name), Type: pipeline.EntityType(typ)})
 		off += j + len(name)
 	}
-	ents, err := canon.Link(context.Background(), m, a.Text, r.Resolve(a.Text, ms, canon.Context{}))
+	ents, err := link(context.Background(), a.Text, r.Resolve(a.Text, ms, canon.Context{}))
 	if err != nil {
 		t.Fatal(err)
 	}

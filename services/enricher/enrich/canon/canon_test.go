@@ -306,3 +306,20 @@ func TestPlaceAsOrganisation(t *testing.T) {
 		}
 	}
 }
+
+// A title whose gender disagrees with everyone of that surname in the
+// article names someone else; one that agrees joins the person it fits.
+func TestHonorificGenderChoosesPerson(t *testing.T) {
+	text := "Michelle Obama spoke first. Later Mr. Obama said he agreed, and Mrs. Obama smiled. Mr. Obama left."
+	es := canon.NewResolver(nil).Resolve(text, mentions(t, text, "PERSON:Michelle Obama", "PERSON:Obama", "PERSON:Obama", "PERSON:Obama"), canon.Context{})
+	got := strings.Join(groups(es), "; ")
+	want := "PERSON Michelle Obama: Michelle Obama|Obama; PERSON Obama: Obama|Obama"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	for _, e := range es {
+		if e.Name == "Obama" && e.Gender != lexicon.Male {
+			t.Errorf("Mr. Obama gender = %v", e.Gender)
+		}
+	}
+}

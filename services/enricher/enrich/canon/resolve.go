@@ -245,6 +245,9 @@ func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
 			// entity apart from the place, one per place.
 			p.qualified = k.Name + orgSuffix
 			p.key = Key(p.qualified)
+		case k.Type == pipeline.Person && !sameGender(k.Gender, p.gender):
+			// "Ms Acosta" is not a man the gazetteer knows by that name:
+			// the article's own people, or a new one, decide.
 		case k.Type == pipeline.Person || p.Type != pipeline.Person || p.gender == lexicon.Unknown && !hasHonorificBefore(text, p.Start):
 			p.known = k
 			p.Type = k.Type
@@ -447,19 +450,31 @@ func (res *resolution) addPerson(p *prepared) {
 	}
 	// Failing that, a near-spelling or a first name: the most recently
 	// mentioned before it wins.
-	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.surnames[w] }); e != nil {
+	// Every step keeps to people whose gender the honorific allows: a
+	// title that disagrees names someone else ("Mr. Obama" in an article
+	// that so far named only Michelle Obama), the one known person of
+	// that surname and gender, or else a person of their own.
+	if p.gender != lexicon.Unknown && res.firstPerson(func(e *Entity) bool { return e.surnames[w] }) != nil {
+		if k := res.knownBySurname(w, p.gender); k != nil {
+			res.known(k).add(p)
+			return
+		}
+		res.newEntity(pipeline.Person, nil).add(p)
+		return
+	}
+	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.surnames[w] && genderAgrees(e, p.gender) }); e != nil {
 		e.add(p)
 		return
 	}
-	if e := res.lastPerson(p.Start, func(e *Entity) bool { return anyNear(e.surnames, w) }); e != nil {
+	if e := res.lastPerson(p.Start, func(e *Entity) bool { return anyNear(e.surnames, w) && genderAgrees(e, p.gender) }); e != nil {
 		e.add(p)
 		return
 	}
-	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.firsts[w] && len(e.surnames) > 0 }); e != nil {
+	if e := res.lastPerson(p.Start, func(e *Entity) bool { return e.firsts[w] && len(e.surnames) > 0 && genderAgrees(e, p.gender) }); e != nil {
 		e.add(p)
 		return
 	}
-	if k := res.knownBySurname(w); k != nil {
+	if k := res.knownBySurname(w, p.gender); k != nil {
 		res.known(k).add(p)
 		return
 	}
@@ -501,11 +516,22 @@ func (res *resolution) firstPerson(ok func(*Entity) bool) *Entity {
 	return nil
 }
 
+// sameGender reports whether two genders may be one person's: equal, or
+// either unknown.
+func sameGender(a, b lexicon.Gender) bool {
+	return a == lexicon.Unknown || b == lexicon.Unknown || a == b
+}
+
 // genderAgrees reports whether a person may be called by an honorific of
-// gender g: their first name does not say otherwise.
+// gender g: neither the gazetteer nor their first name says otherwise.
+// The titles the article gave them so far are not asked: one wrong join
+// would then keep the right person from every later title.
 func genderAgrees(e *Entity, g lexicon.Gender) bool {
 	if g == lexicon.Unknown {
 		return true
+	}
+	if e.Known != nil && !sameGender(e.Known.Gender, g) {
+		return false
 	}
 	for f := range e.firsts {
 		if fg, ok := lexicon.FirstName(f); ok && fg != lexicon.Unknown && fg != g {
@@ -645,18 +671,30 @@ func (res *resolution) nearKnown(first, sur string) *Known {
 }
 
 // knownBySurname finds the one known person with surname w, or with a
-// surname one edit away when w is long enough for that to be telling.
-func (res *resolution) knownBySurname(w string) *Known {
-	if ks := res.g.BySurname(w); len(ks) == 1 {
-		return ks[0]
-	} else if len(ks) > 1 {
+// surname one edit away when w is long enough for that to be telling,
+// among those of gender g when g is known.
+func (res *resolution) knownBySurname(w string, g lexicon.Gender) *Known {
+	var found *Known
+	n := 0
+	for _, k := range res.g.BySurname(w) {
+		if sameGender(k.Gender, g) {
+			found = k
+		}
+		n++
+	}
+	if n > 0 {
+		if n == 1 || g != lexicon.Unknown && res.oneOfGender(w, g) {
+			return found
+		}
 		return nil
 	}
 	if utf8.RuneCountInString(w) < 6 {
 		return nil
 	}
-	var found *Known
 	for _, k := range res.g.People() {
+		if !sameGender(k.Gender, g) {
+			continue
+		}
 		for _, f := range k.forms {
 			if nearSpelling(f.surname, w) {
 				if found != nil && found != k {
@@ -667,6 +705,18 @@ func (res *resolution) knownBySurname(w string) *Known {
 		}
 	}
 	return found
+}
+
+// oneOfGender reports whether exactly one known person with surname w may
+// be of gender g.
+func (res *resolution) oneOfGender(w string, g lexicon.Gender) bool {
+	n := 0
+	for _, k := range res.g.BySurname(w) {
+		if sameGender(k.Gender, g) {
+			n++
+		}
+	}
+	return n == 1
 }
 
 func (res *resolution) addOther(p *prepared) {

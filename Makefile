@@ -10,7 +10,7 @@ GOFLAGS_STATIC := -trimpath -tags timetzdata -ldflags='-s -w'
 COMPOSE    ?= docker-compose
 PROJECT    ?= newsflow
 
-.PHONY: secrets chaos run test deps vet unit race smoke build images up up-summary down logs model lexicon names quotes bench tidy fmt clean
+.PHONY: secrets cluster-secrets cluster-images cluster-smoke cluster-up cluster-down chaos run test deps vet unit race smoke build images up up-summary down logs model lexicon names quotes bench tidy fmt clean
 
 ## run: run the whole pipeline on this machine (embedded NATS and SQLite)
 run:
@@ -60,6 +60,29 @@ chaos:
 ## compose, in deploy/secrets/ (git-ignored; kept once generated)
 secrets:
 	$(GO) run ./cmd/newsflow credentials -container-readable deploy/secrets
+
+## cluster-secrets: the NATS route password and PostgreSQL password of the
+## clustered deployment (deploy/compose.cluster.yaml), in deploy/secrets/
+cluster-secrets: secrets
+	bash scripts/cluster-secrets.sh
+
+## cluster-images: the PostgreSQL image, from the host's own postgresql-15 (deploy/postgres)
+cluster-images:
+	bash deploy/postgres/rootfs.sh $(BUILD)/postgres/rootfs
+	cp deploy/postgres/Dockerfile $(BUILD)/postgres/
+	docker build -q -t newsflow/postgres:dev $(BUILD)/postgres
+
+## cluster-smoke: the clustered deployment (3 NATS, R3 streams, PostgreSQL,
+## 2 cleaners, 2 enrichers): the seeds through it while a NATS server is
+## killed; each stored exactly once (docs/RELIABILITY.md). Not in make test.
+cluster-smoke: images cluster-images cluster-secrets
+	bash scripts/cluster-smoke.sh
+
+## cluster-up / cluster-down: the clustered deployment
+cluster-up: images cluster-images cluster-secrets
+	$(COMPOSE) -p $(PROJECT)-cluster -f deploy/compose.cluster.yaml up -d --scale cleaner=2 --scale enricher=2
+cluster-down:
+	$(COMPOSE) -p $(PROJECT)-cluster -f deploy/compose.cluster.yaml down
 
 ## build: static binaries of every service and of newsflow in bin/
 build:

@@ -69,12 +69,15 @@ echo "cluster-smoke: subscribing to the enriched subject, publishing $want seeds
 "$tmp/newsflow" tail -nats-url "$nats" -count "$want" -wait 180s -summary > "$tmp/enriched" &
 tail_pid=$!
 sleep 1
-"$tmp/newsflow" publish -nats-url "$nats" -source cluster-smoke "${seeds[0]}"
+# Each seed under its own URL (plain-text seeds have none), so the store's
+# URLs can show that each was stored once.
+publish() { "$tmp/newsflow" publish -nats-url "$nats" -source cluster-smoke -url "https://cluster-smoke.example/$(basename "$1" .txt)" "$1"; }
+publish "${seeds[0]}"
 sleep 1
 docker kill "$("${compose[@]}" ps -q "$victim")" >/dev/null
 echo "cluster-smoke: killed $victim"
 for s in "${seeds[@]:1}"; do
-	"$tmp/newsflow" publish -nats-url "$nats" -source cluster-smoke "$s"
+	publish "$s"
 	sleep 0.5
 done
 wait $tail_pid || { echo "cluster-smoke: the subscriber did not receive $want enriched articles:" >&2; cat "$tmp/enriched" >&2; exit 1; }

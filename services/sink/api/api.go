@@ -324,6 +324,22 @@ func (s *server) facets(r *http.Request, v url.Values) (store.Facets, error) {
 	return s.st.Facets(r.Context(), q)
 }
 
+// pageParams reads the period and page a listing takes: from, to (whole
+// days included), limit and offset.
+func pageParams(v url.Values) (from, to time.Time, limit, offset int, err error) {
+	if from, err = timeParam(v, "from", false); err != nil {
+		return
+	}
+	if to, err = timeParam(v, "to", true); err != nil {
+		return
+	}
+	if limit, err = intParam(v, "limit"); err != nil {
+		return
+	}
+	offset, err = intParam(v, "offset")
+	return
+}
+
 func (s *server) quotes(r *http.Request, v url.Values) (store.QuotePage, error) {
 	var (
 		q   store.QuoteQuery
@@ -334,16 +350,7 @@ func (s *server) quotes(r *http.Request, v url.Values) (store.QuotePage, error) 
 		q.Speaker, err = single(v, "speaker")
 	}
 	if err == nil {
-		q.From, err = timeParam(v, "from", false)
-	}
-	if err == nil {
-		q.To, err = timeParam(v, "to", true)
-	}
-	if err == nil {
-		q.Limit, err = intParam(v, "limit")
-	}
-	if err == nil {
-		q.Offset, err = intParam(v, "offset")
+		q.From, q.To, q.Limit, q.Offset, err = pageParams(v)
 	}
 	if err == nil && len(q.Text) > 500 {
 		err = badf("parameter \"q\" is %d bytes long; at most 500", len(q.Text))
@@ -453,16 +460,7 @@ func (s *server) entities(r *http.Request, v url.Values) (entityList, error) {
 		q.Name, err = single(v, "q")
 	}
 	if err == nil {
-		q.From, err = timeParam(v, "from", false)
-	}
-	if err == nil {
-		q.To, err = timeParam(v, "to", true)
-	}
-	if err == nil {
-		q.Limit, err = intParam(v, "limit")
-	}
-	if err == nil {
-		q.Offset, err = intParam(v, "offset")
+		q.From, q.To, q.Limit, q.Offset, err = pageParams(v)
 	}
 	if err != nil {
 		return entityList{}, err

@@ -95,6 +95,15 @@ func Run(ctx context.Context, s Service) error {
 		return err
 	}
 
+	// A stage holding messages until a dependency answers is alive (a
+	// restart would not help) but not ready.
+	degraded := func() error {
+		var errs []error
+		for _, st := range s.Stages {
+			errs = append(errs, st.Degraded())
+		}
+		return errors.Join(errs...)
+	}
 	ready := func() error {
 		if !nc.IsConnected() {
 			return errors.New("not connected to NATS")
@@ -109,7 +118,7 @@ func Run(ctx context.Context, s Service) error {
 				return err
 			}
 		}
-		return nil
+		return degraded()
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	if s.Config.OpsAddr != "" {
@@ -120,7 +129,7 @@ func Run(ctx context.Context, s Service) error {
 		if s.OpsListening != nil {
 			s.OpsListening(ln.Addr())
 		}
-		g.Go(func() error { return ServeHTTP(gctx, ln, OpsHandler(ready)) })
+		g.Go(func() error { return ServeHTTP(gctx, ln, OpsHandler(ready, degraded)) })
 	}
 	for _, st := range s.Stages {
 		if st.Log == nil {
@@ -228,12 +237,17 @@ func drain(nc *nats.Conn, log *zap.Logger, timeout time.Duration) {
 	}
 }
 
-// OpsHandler serves /metrics (Prometheus), /healthz (the process is up)
+// OpsHandler serves /metrics (Prometheus), /healthz (the process is up:
+// always 200, its body "ok", or "degraded: " and what degraded reports)
 // and /readyz (ready reports no error).
-func OpsHandler(ready func() error) http.Handler {
+func OpsHandler(ready, degraded func() error) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if err := degraded(); err != nil {
+			_, _ = w.Write([]byte("degraded: " + err.Error() + "\n"))
+			return
+		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {

@@ -51,7 +51,7 @@ CHAOS_PAGES  ?= 2000
 CHAOS_OUTAGE ?= 15s
 chaos:
 	@mkdir -p bin
-	for s in cleaner enricher sink; do CGO_ENABLED=0 $(GO) build -o bin/$$s ./services/$$s || exit 1; done
+	for s in fetcher cleaner enricher sink; do CGO_ENABLED=0 $(GO) build -o bin/$$s ./services/$$s || exit 1; done
 	cd pipeline && CGO_ENABLED=0 $(GO) build -o ../bin/nats-server github.com/nats-io/nats-server/v2
 	$(GO) build -o bin/newsflow-bench ./bench
 	./bin/newsflow-bench chaos -bin bin -pages $(CHAOS_PAGES) -outage $(CHAOS_OUTAGE)

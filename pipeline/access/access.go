@@ -129,18 +129,39 @@ func service(name string, out ...string) []string {
 	return append(pub, out...)
 }
 
+// consume is reading stream through one durable consumer only: creating
+// (or updating) it, its info, pulling from it and acking what it
+// delivered, and reading single messages. Another consumer's name, on
+// this stream or any other, is refused, so a stage cannot take, ack or
+// delete the messages of another stage's consumer.
+func consume(stream, durable string) []string {
+	return []string{
+		js + "STREAM.INFO." + stream,
+		js + "STREAM.MSG.GET." + stream,
+		js + "DIRECT.GET." + stream, js + "DIRECT.GET." + stream + ".>",
+		js + "CONSUMER.CREATE." + stream + "." + durable, js + "CONSUMER.CREATE." + stream + "." + durable + ".>",
+		js + "CONSUMER.DURABLE.CREATE." + stream + "." + durable,
+		js + "CONSUMER.INFO." + stream + "." + durable,
+		js + "CONSUMER.MSG.NEXT." + stream + "." + durable,
+		"$JS.ACK." + stream + "." + durable + ".>",
+	}
+}
+
 // stage adds what a stage's runner does: consume its input through its
-// durable consumer and watch its max-deliveries advisories.
+// durable consumer (named after the stage) and watch its max-deliveries
+// advisories through its own (runner.Stage).
 func stage(name, inStream string, out ...string) []string {
-	return concat(service(name, out...), readStream(inStream), readStream(runner.StreamAdvisories))
+	return concat(service(name, out...), consume(inStream, name), consume(runner.StreamAdvisories, runner.MaxDeliveriesConsumer(name)))
 }
 
 // Grants returns every user's rights.
 func Grants() map[string]Grant {
 	inbox := func(user string) []string { return []string{InboxPrefix(user) + ".>"} }
+	// The layout owner creates and updates the streams; it reads none of
+	// them beyond its own stage's input.
 	owner := []string{}
 	for _, s := range articleStreams {
-		owner = append(owner, ownStream(s)...)
+		owner = append(owner, js+"STREAM.CREATE."+s, js+"STREAM.UPDATE."+s)
 	}
 	g := map[string]Grant{
 		UserFetcher: {

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"go.uber.org/zap"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/newsflow/newsflow/pipeline/access"
 )
@@ -74,7 +75,10 @@ func Start(o Options) (*server.Server, error) {
 		NoLog:                 o.Log == nil,
 	}
 	if o.Credentials != nil {
-		opts.Users, opts.NoAuthUser = serverUsers(o.Credentials, o.Anonymous)
+		var err error
+		if opts.Users, opts.NoAuthUser, err = serverUsers(o.Credentials, o.Anonymous); err != nil {
+			return nil, err
+		}
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -98,8 +102,12 @@ func Connect(ns *server.Server, name string, opts ...nats.Option) (*nats.Conn, e
 	return nats.Connect("", opts...)
 }
 
-// serverUsers are access's users with c's passwords.
-func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, noAuthUser string) {
+// serverUsers are access's users with c's passwords, kept by the server
+// as bcrypt hashes, so that no plaintext password sits in its options (nor
+// does it warn "Plaintext passwords detected"). The lowest cost is enough:
+// the passwords access.Ensure generates are 256 random bits, beyond any
+// guessing however cheap each guess, and every login pays the cost again.
+func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, noAuthUser string, err error) {
 	grants := access.Grants()
 	names := access.Users()
 	if anonymous {
@@ -120,9 +128,13 @@ func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, no
 		if pw == "" { // the anonymous user: nobody logs in as it with a password
 			pw = nats.NewInbox()
 		}
-		users = append(users, &server.User{Username: u, Password: pw, Permissions: p})
+		hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
+		if err != nil { // a password over 72 bytes, which Ensure never makes
+			return nil, "", fmt.Errorf("embedded: the password of %s: %w", u, err)
+		}
+		users = append(users, &server.User{Username: u, Password: string(hash), Permissions: p})
 	}
-	return users, noAuthUser
+	return users, noAuthUser, nil
 }
 
 // LogIn are the options connecting as user with its password from c, on

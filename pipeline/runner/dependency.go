@@ -111,7 +111,8 @@ const (
 // returns the first other outcome. While the worker holds, it takes no
 // other message, so a stage whose dependency is down stops pulling once
 // each worker holds one. If Run's ctx ends first, the message is handed
-// back for redelivery (to another replica, or to this one on restart).
+// back for redelivery (to another replica, or to this one on restart)
+// after a delay.
 func (s *Stage) awaitDependency(ctx context.Context, d delivery, err error, call func() (pipeline.Article, pipeline.Wire, error, bool)) (pipeline.Article, pipeline.Wire, error, heldOutcome) {
 	s.outage.enter(err)
 	s.metrics.degraded.Inc()
@@ -127,7 +128,10 @@ func (s *Stage) awaitDependency(ctx context.Context, d delivery, err error, call
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			s.giveBack(d.msg)
+			// Not at once: a pull this draining process still has open
+			// could take the message back (a delivery lost and counted).
+			// After PullExpiry only live consumers' pulls remain.
+			s.settle(d, func() error { return d.msg.NakWithDelay(max(delay, s.PullExpiry)) }, "nak")
 			s.observe(d, "retried")
 			return pipeline.Article{}, pipeline.Wire{}, err, heldGivenBack
 		case <-t.C:

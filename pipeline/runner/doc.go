@@ -26,7 +26,7 @@
 //	(no responders, no stream response, 503,  exponential) until another outcome, settled by
 //	stream or bucket not found: see           the other rows; never dead-lettered for it; the
 //	dependencyDown in dependency.go)          stage reports Degraded meanwhile; on shutdown,
-//	                                          Nak for redelivery
+//	                                          NakWithDelay for redelivery
 //	other error, timeout or recovered panic   NakWithDelay(Backoff(attempt)); on the last
 //	                                          allowed delivery, dead-letter and Term instead
 //	publish refused or timed out (429, 503,   retried with backoff while the input is kept

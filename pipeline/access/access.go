@@ -265,12 +265,9 @@ func Ensure(dir string, worldReadable bool) (Credentials, error) {
 	return c, nil
 }
 
-// Anonymous is the user a client that gives no credentials is taken for
-// where a server allows that at all (the all-in-one on localhost only):
-// it has the client's rights (AnonymousGrant), on the default inbox.
-const Anonymous = "anonymous"
-
-// AnonymousGrant is the client's grant with the default reply inbox
+// AnonymousGrant is what a client that gives no credentials may do where a
+// server allows that at all (the all-in-one on localhost only): the
+// client's grant with the default reply inbox
 // (_INBOX.>) added, so that any NATS client works without configuring an
 // inbox prefix. It lets an anonymous client read other users' replies: one
 // more reason to allow it only where the server is reachable from this

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 	"go.uber.org/zap"
 	"golang.org/x/crypto/bcrypt"
 
@@ -39,8 +40,8 @@ type Options struct {
 	Log *zap.Logger
 	// Credentials, if set, turn on package access's users with these
 	// passwords: each user may only do what access.Grants allows.
-	// Anonymous then lets clients without credentials in as
-	// access.Anonymous (a server reachable from this machine only);
+	// Anonymous then lets clients without credentials in with
+	// access.AnonymousGrant (a server reachable from this machine only);
 	// otherwise they are refused. In-process clients log in like any
 	// other (Connect with nats.UserInfo).
 	Credentials access.Credentials
@@ -76,7 +77,7 @@ func Start(o Options) (*server.Server, error) {
 	}
 	if o.Credentials != nil {
 		var err error
-		if opts.Users, opts.NoAuthUser, err = serverUsers(o.Credentials, o.Anonymous); err != nil {
+		if opts.Users, opts.Nkeys, opts.NoAuthUser, err = serverUsers(o.Credentials, o.Anonymous); err != nil {
 			return nil, err
 		}
 	}
@@ -107,16 +108,14 @@ func Connect(ns *server.Server, name string, opts ...nats.Option) (*nats.Conn, e
 // does it warn "Plaintext passwords detected"). The lowest cost is enough:
 // the passwords access.Ensure generates are 256 random bits, beyond any
 // guessing however cheap each guess, and every login pays the cost again.
-func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, noAuthUser string, err error) {
-	grants := access.Grants()
-	names := access.Users()
-	if anonymous {
-		grants[access.Anonymous] = access.AnonymousGrant()
-		names = append(names, access.Anonymous)
-		noAuthUser = access.Anonymous
-	}
-	for _, u := range names {
-		g := grants[u]
+//
+// With anonymous, clients without credentials are taken for an nkey user
+// with access.AnonymousGrant (the server's no_auth_user): a password user
+// cannot be it once passwords are hashed (the server would compare the
+// hash with itself), and nobody holds this key's seed, so nobody logs in
+// as it by name.
+func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, anon []*server.NkeyUser, noAuthUser string, err error) {
+	perms := func(g access.Grant) *server.Permissions {
 		p := &server.Permissions{
 			Publish:   &server.SubjectPermission{Allow: g.Publish},
 			Subscribe: &server.SubjectPermission{Allow: g.Subscribe},
@@ -124,17 +123,30 @@ func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, no
 		if g.Respond {
 			p.Response = &server.ResponsePermission{MaxMsgs: 1}
 		}
-		pw := c[u]
-		if pw == "" { // the anonymous user: nobody logs in as it with a password
-			pw = nats.NewInbox()
-		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
-		if err != nil { // a password over 72 bytes, which Ensure never makes
-			return nil, "", fmt.Errorf("embedded: the password of %s: %w", u, err)
-		}
-		users = append(users, &server.User{Username: u, Password: string(hash), Permissions: p})
+		return p
 	}
-	return users, noAuthUser, nil
+	grants := access.Grants()
+	for _, u := range access.Users() {
+		hash, err := bcrypt.GenerateFromPassword([]byte(c[u]), bcrypt.MinCost)
+		if err != nil { // a password over 72 bytes, which Ensure never makes
+			return nil, nil, "", fmt.Errorf("embedded: the password of %s: %w", u, err)
+		}
+		users = append(users, &server.User{Username: u, Password: string(hash), Permissions: perms(grants[u])})
+	}
+	if anonymous {
+		kp, err := nkeys.CreateUser()
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("embedded: anonymous user's key: %w", err)
+		}
+		pub, err := kp.PublicKey()
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("embedded: anonymous user's key: %w", err)
+		}
+		kp.Wipe()
+		anon = []*server.NkeyUser{{Nkey: pub, Permissions: perms(access.AnonymousGrant())}}
+		noAuthUser = pub
+	}
+	return users, anon, noAuthUser, nil
 }
 
 // LogIn are the options connecting as user with its password from c, on

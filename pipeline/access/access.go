@@ -57,12 +57,14 @@ func Users() []string {
 func InboxPrefix(user string) string { return "_INBOX_" + user }
 
 // Grant is what one user may do: subjects it may publish to and subscribe
-// to (NATS wildcards allowed), and whether it may answer requests it
-// received (the fetcher answers fetch requests).
+// to (NATS wildcards allowed), subjects it may not publish to even where
+// Publish allows them (the server's deny list wins), and whether it may
+// answer requests it received (the fetcher answers fetch requests).
 type Grant struct {
-	Publish   []string
-	Subscribe []string
-	Respond   bool
+	Publish     []string
+	PublishDeny []string
+	Subscribe   []string
+	Respond     bool
 }
 
 // Owner is the user that owns the stream layout (the service started with
@@ -147,6 +149,31 @@ func consume(stream, durable string) []string {
 	}
 }
 
+// stageConsumers are the stages' durable consumers, by stream.
+var stageConsumers = map[string]string{
+	pipeline.StreamRaw:      pipeline.StageCleaner,
+	pipeline.StreamClean:    pipeline.StageEnricher,
+	pipeline.StreamEnriched: pipeline.StageSink,
+}
+
+// notStageConsumers denies taking over the stages' durable consumers:
+// creating or changing one, pulling from it, acking for it, deleting it. A
+// user that reads a stream (the client reads raw and enriched through
+// ordered consumers) could otherwise take a stage's messages and ack them
+// unprocessed, and they would be lost.
+func notStageConsumers() []string {
+	var deny []string
+	for stream, durable := range stageConsumers {
+		deny = append(deny,
+			js+"CONSUMER.CREATE."+stream+"."+durable, js+"CONSUMER.CREATE."+stream+"."+durable+".>",
+			js+"CONSUMER.DURABLE.CREATE."+stream+"."+durable,
+			js+"CONSUMER.MSG.NEXT."+stream+"."+durable,
+			js+"CONSUMER.DELETE."+stream+"."+durable,
+			"$JS.ACK."+stream+"."+durable+".>")
+	}
+	return deny
+}
+
 // stage adds what a stage's runner does: consume its input through its
 // durable consumer (named after the stage) and watch its max-deliveries
 // advisories through its own (runner.Stage).
@@ -197,7 +224,10 @@ func Grants() map[string]Grant {
 				// newsflow.raw, which the client may write; a later stage's
 				// is replayed by the admin.
 				[]string{js + "STREAM.INFO." + runner.StreamAdvisories, js + "STREAM.INFO.OBJ_" + runner.BodiesBucket}),
-			Subscribe: inbox(UserClient),
+			// Reading raw and enriched, it may still not touch the
+			// stages' consumers of them.
+			PublishDeny: notStageConsumers(),
+			Subscribe:   inbox(UserClient),
 		},
 		UserAdmin: {Publish: []string{">"}, Subscribe: []string{">"}, Respond: true},
 	}
@@ -206,6 +236,7 @@ func Grants() map[string]Grant {
 	g[Owner] = o
 	for u, gr := range g {
 		gr.Publish = uniq(gr.Publish)
+		gr.PublishDeny = uniq(gr.PublishDeny)
 		gr.Subscribe = uniq(gr.Subscribe)
 		g[u] = gr
 	}
@@ -294,7 +325,11 @@ func ServerConf(c Credentials) ([]byte, error) {
 		}
 		g := grants[u]
 		fmt.Fprintf(&b, "    {\n      user: %q\n      password: %q\n      permissions: {\n", u, string(hash))
-		fmt.Fprintf(&b, "        publish: { allow: %s }\n", quoteList(g.Publish))
+		if len(g.PublishDeny) > 0 {
+			fmt.Fprintf(&b, "        publish: { allow: %s, deny: %s }\n", quoteList(g.Publish), quoteList(g.PublishDeny))
+		} else {
+			fmt.Fprintf(&b, "        publish: { allow: %s }\n", quoteList(g.Publish))
+		}
 		fmt.Fprintf(&b, "        subscribe: { allow: %s }\n", quoteList(g.Subscribe))
 		if g.Respond {
 			b.WriteString("        allow_responses: { max: 1 }\n")

@@ -51,7 +51,8 @@ func TestServerConfLoadsIntoNATSServer(t *testing.T) {
 	}
 	for _, u := range opts.Users {
 		g := grants[u.Username]
-		if !slices.Equal(u.Permissions.Publish.Allow, g.Publish) || !slices.Equal(u.Permissions.Subscribe.Allow, g.Subscribe) {
+		if !slices.Equal(u.Permissions.Publish.Allow, g.Publish) || !slices.Equal(u.Permissions.Publish.Deny, g.PublishDeny) ||
+			!slices.Equal(u.Permissions.Subscribe.Allow, g.Subscribe) {
 			t.Errorf("%s: the server's permissions differ from Grants", u.Username)
 		}
 		if (u.Permissions.Response != nil) != g.Respond {

@@ -117,7 +117,7 @@ func Connect(ns *server.Server, name string, opts ...nats.Option) (*nats.Conn, e
 func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, anon []*server.NkeyUser, noAuthUser string, err error) {
 	perms := func(g access.Grant) *server.Permissions {
 		p := &server.Permissions{
-			Publish:   &server.SubjectPermission{Allow: g.Publish},
+			Publish:   &server.SubjectPermission{Allow: g.Publish, Deny: g.PublishDeny},
 			Subscribe: &server.SubjectPermission{Allow: g.Subscribe},
 		}
 		if g.Respond {

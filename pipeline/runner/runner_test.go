@@ -331,7 +331,7 @@ func TestDependencyOutageIsWaitedOutNotDeadLettered(t *testing.T) {
 	})
 	// A short ack wait and two deliveries: counted as failures, the
 	// outage below would dead-letter the page many times over.
-	st.MaxDeliver, st.AckWait = 2, time.Second
+	st.MaxDeliver, st.AckWait = 2, 2*time.Second
 	st.DependencyBackoff = func(int) time.Duration { return 100 * time.Millisecond }
 	run(t, srv, st)
 
@@ -348,7 +348,7 @@ func TestDependencyOutageIsWaitedOutNotDeadLettered(t *testing.T) {
 	expectHeader(t, dead, pipeline.HeaderDeadReason, "not an article")
 
 	// Several ack waits, and far more calls than MaxDeliver.
-	time.Sleep(4 * st.AckWait)
+	time.Sleep(3 * st.AckWait)
 	eventually(t, 30*time.Second, "5×MaxDeliver calls", func() bool { return calls.Load() >= 5*int32(st.MaxDeliver) })
 	t.Logf("during the outage: %d calls, last error %v; %v", calls.Load(), lastErr.Load(), st.Degraded())
 	if n := streamMsgs(t, srv, pipeline.StreamDeadLetter); n != 1 {

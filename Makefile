@@ -44,17 +44,19 @@ race:
 smoke: images secrets
 	bash scripts/compose-smoke.sh
 
-## chaos: the fault suite (docs/RELIABILITY.md): services killed and paused,
+## chaos: the fault suite (docs/RELIABILITY.md): services (the fetcher too)
+## killed and paused, the enricher's entity bucket gone for CHAOS_KV_OUTAGE,
 ## NATS killed for CHAOS_OUTAGE, while CHAOS_PAGES real pages flow; fails on
 ## anything lost, duplicated or wrongly dead-lettered
-CHAOS_PAGES  ?= 2000
-CHAOS_OUTAGE ?= 15s
+CHAOS_PAGES     ?= 2000
+CHAOS_OUTAGE    ?= 15s
+CHAOS_KV_OUTAGE ?= 30s
 chaos:
 	@mkdir -p bin
-	for s in cleaner enricher sink; do CGO_ENABLED=0 $(GO) build -o bin/$$s ./services/$$s || exit 1; done
+	for s in fetcher cleaner enricher sink; do CGO_ENABLED=0 $(GO) build -o bin/$$s ./services/$$s || exit 1; done
 	cd pipeline && CGO_ENABLED=0 $(GO) build -o ../bin/nats-server github.com/nats-io/nats-server/v2
 	$(GO) build -o bin/newsflow-bench ./bench
-	./bin/newsflow-bench chaos -bin bin -pages $(CHAOS_PAGES) -outage $(CHAOS_OUTAGE)
+	./bin/newsflow-bench chaos -bin bin -pages $(CHAOS_PAGES) -outage $(CHAOS_OUTAGE) -kv-outage $(CHAOS_KV_OUTAGE)
 
 ## secrets: NATS users' passwords and the server's authorization file for
 ## compose, in deploy/secrets/ (git-ignored; kept once generated)

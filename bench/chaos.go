@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -20,18 +23,22 @@ import (
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/access"
+	"github.com/newsflow/newsflow/services/fetcher/fetchersvc"
 	"github.com/newsflow/newsflow/services/sink/store"
 )
 
 // chaosCmd is the fault suite (make chaos, docs/RELIABILITY.md): a
-// standalone nats-server with the deployment's users and the cleaner,
-// enricher and sink binaries as separate processes, each logged in as its
-// own user; real pages are published while services are killed with
-// SIGKILL and restarted, paused with SIGSTOP, and NATS itself is killed
-// with SIGKILL and kept down for -outage. Then it checks that every page
-// published is either stored or dead-lettered, that no stream and no store
-// holds an article twice, and that nothing was dead-lettered for a cause
-// the faults can produce (retries exhausted, max deliveries, overrun).
+// standalone nats-server with the deployment's users and the fetcher,
+// cleaner, enricher and sink binaries as separate processes, each logged
+// in as its own user; real pages are published (one in -fetch-every asked
+// of the fetcher, which fetches it from a local web server) while services
+// are killed with SIGKILL and restarted, paused with SIGSTOP, the
+// enricher's entity bucket is taken away for -kv-outage, and NATS itself
+// is killed with SIGKILL and kept down for -outage. Then it checks that
+// every page published is either stored or dead-lettered, that no stream
+// and no store holds an article twice, and that nothing was dead-lettered
+// for a cause the faults can produce (retries exhausted, max deliveries,
+// overrun).
 func chaosCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "chaos", "")
 	bin := fs.String("bin", "bin", "directory holding nats-server and the service binaries (make chaos builds them)")
@@ -39,12 +46,14 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 	rate := fs.Int("rate", 40, "pages published per second")
 	every := fs.Duration("fault-every", 1500*time.Millisecond, "time between two service faults")
 	outage := fs.Duration("outage", 15*time.Second, "how long NATS stays killed, once, mid-run")
+	kvOutage := fs.Duration("kv-outage", 30*time.Second, "how long the enricher's entity bucket is gone, once, a quarter into the run (0: never)")
+	fetchEvery := fs.Int("fetch-every", 4, "one page in this many is asked of the fetcher instead of published directly (0: none)")
 	seed := fs.Uint64("seed", 1, "random seed of the fault schedule")
 	keep := fs.Bool("keep", false, "keep the working directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	for _, b := range []string{"nats-server", "cleaner", "enricher", "sink"} {
+	for _, b := range []string{"nats-server", "fetcher", "cleaner", "enricher", "sink"} {
 		if _, err := os.Stat(filepath.Join(*bin, b)); err != nil {
 			return fmt.Errorf("%w: %s (make chaos builds it)", errUsage, err)
 		}
@@ -93,8 +102,14 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 	if err := startNATS(); err != nil {
 		return err
 	}
+	// The "site" the fetcher fetches from: page i at /news/i.
+	site, err := serveChaosSite(pages)
+	if err != nil {
+		return err
+	}
+	defer site.Close()
 	db := filepath.Join(dir, "sink.db")
-	services := []string{"cleaner", "enricher", "sink"}
+	services := []string{"fetcher", "cleaner", "enricher", "sink"}
 	startService := func(s string) error {
 		env := []string{"NEWSFLOW_NATS_URL=" + url, "NEWSFLOW_NATS_USER=" + s,
 			"NEWSFLOW_NATS_PASSWORD_FILE=" + access.PasswordFile(credsDir, s), "NEWSFLOW_LOG_LEVEL=error"}
@@ -105,6 +120,9 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 		case "sink":
 			env = append(env, "NEWSFLOW_DB=sqlite://"+db)
 			args = append(args, "-api-addr=")
+		case "fetcher":
+			env = append(env, "NEWSFLOW_FETCH_ALLOW_PRIVATE=127.0.0.1", "NEWSFLOW_FETCH_HOST_RATE=-1",
+				"NEWSFLOW_FETCH_HOST_CONCURRENCY=16")
 		}
 		return procs.start(s, filepath.Join(*bin, s), env, args...)
 	}
@@ -159,11 +177,36 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 	go func() {
 		defer wg.Done()
 		runFaults(faultCtx, &stats, rng, procs, services, startService, startNATS, *every, *outage,
-			time.Duration(*n)*time.Second/time.Duration(*rate)/2, logf)
+			time.Duration(*n)*time.Second/time.Duration(*rate)/2, kvFault{js: ajs, outage: *kvOutage}, logf)
 	}()
 	tick := time.NewTicker(time.Second / time.Duration(*rate))
+	var fetches sync.WaitGroup
+	fetched := map[int]string{} // page → the article id the fetcher replied
+	var fetchMu sync.Mutex
+	var fetchProblems []string
+	refusals := 0
+	fetchSlots := make(chan struct{}, 8)
 	for i := 0; i < *n; i++ {
 		<-tick.C
+		if *fetchEvery > 0 && i%*fetchEvery == 0 {
+			fetchSlots <- struct{}{}
+			fetches.Go(func() {
+				defer func() { <-fetchSlots }()
+				id, refused, err := fetchUntilDone(ctx, nc, site.URL+"/news/"+strconv.Itoa(i))
+				fetchMu.Lock()
+				defer fetchMu.Unlock()
+				switch {
+				case err != nil:
+					fetchProblems = append(fetchProblems, fmt.Sprintf("page %d: fetch: %v", i, err))
+				case refused != "":
+					refusals++ // the page's own fault, like a permanent dead letter
+					logf("page %d refused by the fetcher: %s", i, refused)
+				default:
+					fetched[i] = id
+				}
+			})
+			continue
+		}
 		m := nats.NewMsg(pipeline.SubjectRaw)
 		m.Data = pages[i%len(pages)]
 		m.Header.Set(pipeline.HeaderURL, "https://chaos.example/news/"+strconv.Itoa(i))
@@ -183,7 +226,8 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	tick.Stop()
-	logf("published %d pages; faults go on until every fault kind has run", *n)
+	fetches.Wait()
+	logf("published %d pages (%d through the fetcher); faults go on until every fault kind has run", *n, len(fetched))
 	for !stats.done() && ctx.Err() == nil {
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -199,14 +243,15 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 	}
 	procs.stop("sink")
 
-	r, err := chaosCheck(ctx, ajs, db, *n)
+	r, err := chaosCheck(ctx, ajs, db, *n, *fetchEvery, fetched, refusals)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "| pages published | stored | dead-lettered (the pages' own fault) | lost | duplicated (streams) | duplicated (store) | wrongly dead-lettered | service kills (SIGKILL) | pauses (SIGSTOP) | NATS kills | NATS outage |\n")
-	fmt.Fprintf(e.stdout, "|---|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Fprintf(e.stdout, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |\n",
-		*n, r.stored, r.dead, r.lost, r.dupStreams, r.dupStore, r.wrongDead, stats.kills, stats.pauses, stats.natsKills, *outage)
+	r.problems = append(fetchProblems, r.problems...)
+	fmt.Fprintf(e.stdout, "| pages published | through the fetcher | stored | dead-lettered (the pages' own fault) | lost | duplicated (streams) | duplicated (store) | wrongly dead-lettered | service kills (SIGKILL) | of which the fetcher | pauses (SIGSTOP) | entity bucket outage | NATS kills | NATS outage |\n")
+	fmt.Fprintf(e.stdout, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(e.stdout, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %d | %s |\n",
+		*n, len(fetched), r.stored, r.dead, r.lost, r.dupStreams, r.dupStore, r.wrongDead, stats.kills, stats.fetcherKills, stats.pauses, stats.kvOutage.Round(100*time.Millisecond), stats.natsKills, *outage)
 	for _, p := range r.problems {
 		fmt.Fprintln(e.stderr, "chaos:", p)
 	}
@@ -215,6 +260,43 @@ func chaosCmd(ctx context.Context, e *env, args []string) error {
 	}
 	logf("OK")
 	return nil
+}
+
+// serveChaosSite serves page i%len(pages) at /news/i on loopback.
+func serveChaosSite(pages [][]byte) (*httptest.Server, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /news/{i}", func(w http.ResponseWriter, r *http.Request) {
+		i, err := strconv.Atoi(r.PathValue("i"))
+		if err != nil || i < 0 {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write(pages[i%len(pages)])
+	})
+	return httptest.NewServer(mux), nil
+}
+
+// fetchUntilDone asks the fetcher to fetch url until it answers that the
+// page is on the raw stream, through its kills and NATS's outage: a
+// repeated fetch publishes under the same Nats-Msg-Id, which the stream
+// drops. It returns the article's id, or the reason the fetcher refused
+// the page (its own fault: too large, say).
+func fetchUntilDone(ctx context.Context, nc *nats.Conn, url string) (id, refused string, _ error) {
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		reply, err := fetchersvc.Request(rctx, nc, url, "chaos")
+		cancel()
+		switch {
+		case err == nil:
+			return reply.ID, "", nil
+		case reply.Reason != "":
+			return "", reply.Reason + ": " + err.Error(), nil
+		case ctx.Err() != nil:
+			return "", "", ctx.Err()
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func freePort() (int, error) {
@@ -228,22 +310,84 @@ func freePort() (int, error) {
 
 // faultStats counts the faults injected.
 type faultStats struct {
-	mu                       sync.Mutex
-	kills, pauses, natsKills int
-	natsDone                 bool
+	mu                                     sync.Mutex
+	kills, fetcherKills, pauses, natsKills int
+	kvOutage                               time.Duration // how long the entity bucket was gone
+	natsDone, kvDone                       bool
 }
 
 func (s *faultStats) done() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.natsDone && s.kills >= 3 && s.pauses >= 3
+	return s.natsDone && s.kvDone && s.kills >= 3 && s.pauses >= 3
 }
 
-// runFaults kills or pauses a random service every `every`, and once,
-// after natsAfter, kills NATS for outage.
+// kvFault takes the enricher's entity bucket away (its stream deleted, as
+// when the node holding it is down) for outage, then restores it with the
+// same configuration, empty. Every article the enricher takes meanwhile
+// fails on it: the runner must hold them, not dead-letter them.
+type kvFault struct {
+	js     jetstream.JetStream // the admin's
+	outage time.Duration
+}
+
+func (f kvFault) run(ctx context.Context, logf func(string, ...any)) (time.Duration, error) {
+	name := "KV_" + pipeline.BucketEntities
+	st, err := f.js.Stream(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	cfg := st.CachedInfo().Config
+	logf("entity bucket %s deleted; back in %s", pipeline.BucketEntities, f.outage)
+	if err := f.js.DeleteStream(ctx, name); err != nil {
+		return 0, err
+	}
+	began := time.Now()
+	select {
+	case <-ctx.Done():
+	case <-time.After(f.outage):
+	}
+	for {
+		_, err := f.js.CreateStream(context.WithoutCancel(ctx), cfg)
+		if err == nil || errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			break
+		}
+		logf("restoring the entity bucket: %v", err)
+		time.Sleep(time.Second)
+	}
+	logf("entity bucket restored")
+	return time.Since(began), nil
+}
+
+// runFaults kills or pauses a random service every `every`; once, after
+// natsAfter/2, takes the entity bucket away for kv.outage; and once, after
+// natsAfter and the bucket's return, kills NATS for outage.
 func runFaults(ctx context.Context, stats *faultStats, rng *rand.Rand, procs *processes, services []string, startService func(string) error,
-	startNATS func() error, every, outage, natsAfter time.Duration, logf func(string, ...any)) {
+	startNATS func() error, every, outage, natsAfter time.Duration, kv kvFault, logf func(string, ...any)) {
 	natsAt := time.Now().Add(natsAfter)
+	var kvDown sync.WaitGroup
+	var kvRunning atomic.Bool
+	if kv.outage > 0 {
+		kvDown.Go(func() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(natsAfter / 2):
+			}
+			kvRunning.Store(true)
+			took, err := kv.run(ctx, logf)
+			kvRunning.Store(false)
+			if err != nil {
+				logf("entity bucket outage: %v", err)
+			}
+			stats.mu.Lock()
+			stats.kvOutage, stats.kvDone = took, true
+			stats.mu.Unlock()
+		})
+	} else {
+		stats.kvDone = true
+	}
+	defer kvDown.Wait()
 	for {
 		select {
 		case <-ctx.Done():
@@ -251,9 +395,12 @@ func runFaults(ctx context.Context, stats *faultStats, rng *rand.Rand, procs *pr
 		case <-time.After(every):
 		}
 		stats.mu.Lock()
-		natsDone := stats.natsDone
+		natsDone, kvDone := stats.natsDone, stats.kvDone
 		stats.mu.Unlock()
-		if !natsDone && time.Now().After(natsAt) {
+		// Not during the bucket's outage: with NATS down nothing is
+		// delivered, and the enricher would meet the bucket's outage for
+		// less time than its retries take.
+		if !natsDone && kvDone && time.Now().After(natsAt) {
 			logf("SIGKILL nats-server; down for %s", outage)
 			procs.kill("nats")
 			select {
@@ -270,6 +417,11 @@ func runFaults(ctx context.Context, stats *faultStats, rng *rand.Rand, procs *pr
 			continue
 		}
 		s := services[rng.IntN(len(services))]
+		if s == "enricher" && kvRunning.Load() {
+			// A restarted enricher recreates its bucket: that would end
+			// the outage early.
+			continue
+		}
 		if rng.IntN(3) == 0 {
 			pause := time.Duration(1000+rng.IntN(2000)) * time.Millisecond
 			logf("SIGSTOP %s for %s", s, pause)
@@ -289,6 +441,9 @@ func runFaults(ctx context.Context, stats *faultStats, rng *rand.Rand, procs *pr
 		}
 		stats.mu.Lock()
 		stats.kills++
+		if s == "fetcher" {
+			stats.fetcherKills++
+		}
 		stats.mu.Unlock()
 	}
 }
@@ -332,12 +487,14 @@ type chaosResult struct {
 	problems                                            []string
 }
 
-// chaosCheck reads every stream and the store: each page's origin
-// (chaos:<i>) must be in the enriched stream exactly once or dead-lettered,
-// the clean stream must hold no origin twice, the store each enriched
-// article once.
-func chaosCheck(ctx context.Context, js jetstream.JetStream, db string, n int) (chaosResult, error) {
+// chaosCheck reads every stream and the store: each page's origin (chaos:<i>
+// when published directly, the fetcher's Nats-Msg-Id of the article it
+// replied with when fetched) must be in the enriched stream exactly once
+// or dead-lettered, no stream may hold an origin twice, the store each
+// enriched article once.
+func chaosCheck(ctx context.Context, js jetstream.JetStream, db string, n, fetchEvery int, fetched map[int]string, refusals int) (chaosResult, error) {
 	var r chaosResult
+	rawOrigin := map[string]string{} // article id → origin, on the raw stream
 	origins := func(stream string) (map[string]int, map[string]int, error) {
 		count := map[string]int{}
 		ids := map[string]int{}
@@ -365,6 +522,9 @@ func chaosCheck(ctx context.Context, js jetstream.JetStream, db string, n int) (
 				}
 				_ = json.Unmarshal(m.Data, &a)
 				ids[a.ID]++
+				if stream == pipeline.StreamRaw && a.ID != "" {
+					rawOrigin[a.ID] = o
+				}
 			} else if c := m.Header.Get(pipeline.HeaderDeadCause); c != "permanent" && c != "undecodable" {
 				r.wrongDead++
 				r.problems = append(r.problems, fmt.Sprintf("%s dead-lettered by %s for %s: %s", o, m.Header.Get(pipeline.HeaderDeadStage), c, m.Header.Get(pipeline.HeaderDeadReason)))
@@ -388,8 +548,14 @@ func chaosCheck(ctx context.Context, js jetstream.JetStream, db string, n int) (
 	if err != nil {
 		return r, err
 	}
-	if len(raw) != n {
-		r.problems = append(r.problems, fmt.Sprintf("the raw stream holds %d distinct pages, want %d", len(raw), n))
+	// Two pages fetched under different URLs may be one article (the same
+	// canonical URL and content): the fetcher publishes it once.
+	fetchedIDs := map[string]bool{}
+	for _, id := range fetched {
+		fetchedIDs[id] = true
+	}
+	if want := n - len(fetched) - refusals + len(fetchedIDs); len(raw) != want {
+		r.problems = append(r.problems, fmt.Sprintf("the raw stream holds %d distinct messages, want %d", len(raw), want))
 	}
 	for stream, m := range map[string]map[string]int{"raw": raw, "clean": clean, "enriched": enriched} {
 		for o, c := range m {
@@ -401,6 +567,18 @@ func chaosCheck(ctx context.Context, js jetstream.JetStream, db string, n int) (
 	}
 	for i := 0; i < n; i++ {
 		o := "chaos:" + strconv.Itoa(i)
+		if fetchEvery > 0 && i%fetchEvery == 0 {
+			id, ok := fetched[i]
+			if !ok { // refused by the fetcher
+				r.dead++
+				continue
+			}
+			if o = rawOrigin[id]; o == "" {
+				r.lost++
+				r.problems = append(r.problems, fmt.Sprintf("page %d: the fetcher replied with article %s, which is not on the raw stream", i, id))
+				continue
+			}
+		}
 		switch {
 		case enriched[o] > 0:
 		case dead[o] > 0:
@@ -514,7 +692,7 @@ func (p *processes) stop(name string) {
 }
 
 func (p *processes) stopAll() {
-	for _, n := range []string{"cleaner", "enricher", "sink", "nats"} {
+	for _, n := range []string{"fetcher", "cleaner", "enricher", "sink", "nats"} {
 		p.stop(n)
 	}
 }

@@ -15,6 +15,10 @@ import (
 //   - an error marked with Permanent: the input is dead-lettered at once;
 //   - an error marked with OverBudget: retried like any other error, and
 //     dead-lettered only if it overran on every allowed delivery;
+//   - an error marked with Unavailable (or a NATS error saying the server,
+//     a stream or a bucket cannot be reached): a dependency is down, not
+//     the input bad; the runner holds the input and calls again with
+//     backoff until the dependency answers, never dead-lettering it;
 //   - any other error: the input is retried with backoff, and dead-lettered
 //     on its last allowed delivery.
 //
@@ -60,6 +64,29 @@ func IsOverBudget(err error) bool {
 }
 
 type overBudgetError struct{ err error }
+
+// Unavailable marks err as a dependency of the Func being unreachable (its
+// database refusing connections, say): the input is not at fault and
+// retrying it later will work. The runner waits the outage out, holding
+// the input, however long it lasts, so mark only failures that no input
+// can cause. A nil err stays nil.
+func Unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &unavailableError{err}
+}
+
+// IsUnavailable reports whether err, or an error it wraps, was marked Unavailable.
+func IsUnavailable(err error) bool {
+	var u *unavailableError
+	return errors.As(err, &u)
+}
+
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return e.err.Error() }
+func (e *unavailableError) Unwrap() error { return e.err }
 
 func (e *overBudgetError) Error() string { return e.err.Error() }
 func (e *overBudgetError) Unwrap() error { return e.err }

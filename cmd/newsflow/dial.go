@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -59,13 +60,27 @@ func dialJetStream(c *service.Config, name string, opts ...nats.Option) (*nats.C
 var ErrNotAllowed = errors.New("not allowed for this NATS user")
 
 // publishAs publishes msg as runner.Publish does (retrying while the server
-// is unreachable), but gives up after the attempt the server refused the subject
-// to this connection's user. A permissions violation reaches the client only
-// asynchronously, so without this check the publish would wait for an
-// acknowledgement that never comes and retry until ctx ends.
+// is unreachable), but gives up as soon as the server refuses the subject
+// to this connection's user. A permissions violation reaches the client
+// only asynchronously, and the publish would otherwise wait for an
+// acknowledgement that never comes and retry until ctx ends: the
+// connection's error handler is watched for a refusal naming msg's subject
+// while the publish runs (commands publish one message at a time), and the
+// last error is checked before each retry in case the refusal came first.
 func publishAs(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg *nats.Msg) (*jetstream.PubAck, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	refusal := fmt.Sprintf("Publish to %q", msg.Subject)
+	prev := nc.ErrorHandler()
+	nc.SetErrorHandler(func(c *nats.Conn, sub *nats.Subscription, err error) {
+		if errors.Is(err, nats.ErrPermissionViolation) && strings.Contains(err.Error(), refusal) {
+			cancel(err)
+		}
+		if prev != nil {
+			prev(c, sub, err)
+		}
+	})
+	defer nc.SetErrorHandler(prev)
 	ack, err := runner.Publish(ctx, js, msg, func(error) {
 		if last := nc.LastError(); errors.Is(last, nats.ErrPermissionViolation) {
 			cancel(last)

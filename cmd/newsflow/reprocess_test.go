@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/pipeline/access"
@@ -125,9 +126,13 @@ func TestReprocessFromTheStore(t *testing.T) {
 	}
 	// Republishing into newsflow.clean is the admin's: the anonymous
 	// (client) user is refused after one attempt, with the reason, instead of
-	// retrying for ever.
+	// retrying for ever, and at once, not after a 5 s publish attempt.
+	refusedAt := time.Now()
 	if code, out, stderr := newsflow(t, "", env, "reprocess", "--from-store", "-db", o.Sink.DB); code == 0 || !strings.Contains(stderr, "not allowed for this NATS user") {
 		t.Fatalf("reprocess --from-store as client: exit %d: %s %s", code, out, stderr)
+	}
+	if took := time.Since(refusedAt); took > 3*time.Second {
+		t.Errorf("the refusal took %s", took)
 	}
 	code, out, stderr := newsflow(t, "", env, "reprocess", "--from-store", "-db", o.Sink.DB,
 		"-nats-user", access.UserAdmin, "-nats-password-file", access.PasswordFile(o.credentialsDir(), access.UserAdmin))

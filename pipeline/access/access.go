@@ -57,12 +57,14 @@ func Users() []string {
 func InboxPrefix(user string) string { return "_INBOX_" + user }
 
 // Grant is what one user may do: subjects it may publish to and subscribe
-// to (NATS wildcards allowed), and whether it may answer requests it
-// received (the fetcher answers fetch requests).
+// to (NATS wildcards allowed), subjects it may not publish to even where
+// Publish allows them (the server's deny list wins), and whether it may
+// answer requests it received (the fetcher answers fetch requests).
 type Grant struct {
-	Publish   []string
-	Subscribe []string
-	Respond   bool
+	Publish     []string
+	PublishDeny []string
+	Subscribe   []string
+	Respond     bool
 }
 
 // Owner is the user that owns the stream layout (the service started with
@@ -129,18 +131,64 @@ func service(name string, out ...string) []string {
 	return append(pub, out...)
 }
 
+// consume is reading stream through one durable consumer only: creating
+// (or updating) it, its info, pulling from it and acking what it
+// delivered, and reading single messages. Another consumer's name, on
+// this stream or any other, is refused, so a stage cannot take, ack or
+// delete the messages of another stage's consumer.
+func consume(stream, durable string) []string {
+	return []string{
+		js + "STREAM.INFO." + stream,
+		js + "STREAM.MSG.GET." + stream,
+		js + "DIRECT.GET." + stream, js + "DIRECT.GET." + stream + ".>",
+		js + "CONSUMER.CREATE." + stream + "." + durable, js + "CONSUMER.CREATE." + stream + "." + durable + ".>",
+		js + "CONSUMER.DURABLE.CREATE." + stream + "." + durable,
+		js + "CONSUMER.INFO." + stream + "." + durable,
+		js + "CONSUMER.MSG.NEXT." + stream + "." + durable,
+		"$JS.ACK." + stream + "." + durable + ".>",
+	}
+}
+
+// stageConsumers are the stages' durable consumers, by stream.
+var stageConsumers = map[string]string{
+	pipeline.StreamRaw:      pipeline.StageCleaner,
+	pipeline.StreamClean:    pipeline.StageEnricher,
+	pipeline.StreamEnriched: pipeline.StageSink,
+}
+
+// notStageConsumers denies taking over the stages' durable consumers:
+// creating or changing one, pulling from it, acking for it, deleting it. A
+// user that reads a stream (the client reads raw and enriched through
+// ordered consumers) could otherwise take a stage's messages and ack them
+// unprocessed, and they would be lost.
+func notStageConsumers() []string {
+	var deny []string
+	for stream, durable := range stageConsumers {
+		deny = append(deny,
+			js+"CONSUMER.CREATE."+stream+"."+durable, js+"CONSUMER.CREATE."+stream+"."+durable+".>",
+			js+"CONSUMER.DURABLE.CREATE."+stream+"."+durable,
+			js+"CONSUMER.MSG.NEXT."+stream+"."+durable,
+			js+"CONSUMER.DELETE."+stream+"."+durable,
+			"$JS.ACK."+stream+"."+durable+".>")
+	}
+	return deny
+}
+
 // stage adds what a stage's runner does: consume its input through its
-// durable consumer and watch its max-deliveries advisories.
+// durable consumer (named after the stage) and watch its max-deliveries
+// advisories through its own (runner.Stage).
 func stage(name, inStream string, out ...string) []string {
-	return concat(service(name, out...), readStream(inStream), readStream(runner.StreamAdvisories))
+	return concat(service(name, out...), consume(inStream, name), consume(runner.StreamAdvisories, runner.MaxDeliveriesConsumer(name)))
 }
 
 // Grants returns every user's rights.
 func Grants() map[string]Grant {
 	inbox := func(user string) []string { return []string{InboxPrefix(user) + ".>"} }
+	// The layout owner creates and updates the streams; it reads none of
+	// them beyond its own stage's input.
 	owner := []string{}
 	for _, s := range articleStreams {
-		owner = append(owner, ownStream(s)...)
+		owner = append(owner, js+"STREAM.CREATE."+s, js+"STREAM.UPDATE."+s)
 	}
 	g := map[string]Grant{
 		UserFetcher: {
@@ -176,7 +224,10 @@ func Grants() map[string]Grant {
 				// newsflow.raw, which the client may write; a later stage's
 				// is replayed by the admin.
 				[]string{js + "STREAM.INFO." + runner.StreamAdvisories, js + "STREAM.INFO.OBJ_" + runner.BodiesBucket}),
-			Subscribe: inbox(UserClient),
+			// Reading raw and enriched, it may still not touch the
+			// stages' consumers of them.
+			PublishDeny: notStageConsumers(),
+			Subscribe:   inbox(UserClient),
 		},
 		UserAdmin: {Publish: []string{">"}, Subscribe: []string{">"}, Respond: true},
 	}
@@ -185,6 +236,7 @@ func Grants() map[string]Grant {
 	g[Owner] = o
 	for u, gr := range g {
 		gr.Publish = uniq(gr.Publish)
+		gr.PublishDeny = uniq(gr.PublishDeny)
 		gr.Subscribe = uniq(gr.Subscribe)
 		g[u] = gr
 	}
@@ -244,12 +296,9 @@ func Ensure(dir string, worldReadable bool) (Credentials, error) {
 	return c, nil
 }
 
-// Anonymous is the user a client that gives no credentials is taken for
-// where a server allows that at all (the all-in-one on localhost only):
-// it has the client's rights (AnonymousGrant), on the default inbox.
-const Anonymous = "anonymous"
-
-// AnonymousGrant is the client's grant with the default reply inbox
+// AnonymousGrant is what a client that gives no credentials may do where a
+// server allows that at all (the all-in-one on localhost only): the
+// client's grant with the default reply inbox
 // (_INBOX.>) added, so that any NATS client works without configuring an
 // inbox prefix. It lets an anonymous client read other users' replies: one
 // more reason to allow it only where the server is reachable from this
@@ -276,7 +325,11 @@ func ServerConf(c Credentials) ([]byte, error) {
 		}
 		g := grants[u]
 		fmt.Fprintf(&b, "    {\n      user: %q\n      password: %q\n      permissions: {\n", u, string(hash))
-		fmt.Fprintf(&b, "        publish: { allow: %s }\n", quoteList(g.Publish))
+		if len(g.PublishDeny) > 0 {
+			fmt.Fprintf(&b, "        publish: { allow: %s, deny: %s }\n", quoteList(g.Publish), quoteList(g.PublishDeny))
+		} else {
+			fmt.Fprintf(&b, "        publish: { allow: %s }\n", quoteList(g.Publish))
+		}
 		fmt.Fprintf(&b, "        subscribe: { allow: %s }\n", quoteList(g.Subscribe))
 		if g.Respond {
 			b.WriteString("        allow_responses: { max: 1 }\n")

@@ -51,7 +51,8 @@ func TestServerConfLoadsIntoNATSServer(t *testing.T) {
 	}
 	for _, u := range opts.Users {
 		g := grants[u.Username]
-		if !slices.Equal(u.Permissions.Publish.Allow, g.Publish) || !slices.Equal(u.Permissions.Subscribe.Allow, g.Subscribe) {
+		if !slices.Equal(u.Permissions.Publish.Allow, g.Publish) || !slices.Equal(u.Permissions.Publish.Deny, g.PublishDeny) ||
+			!slices.Equal(u.Permissions.Subscribe.Allow, g.Subscribe) {
 			t.Errorf("%s: the server's permissions differ from Grants", u.Username)
 		}
 		if (u.Permissions.Response != nil) != g.Respond {
@@ -100,6 +101,48 @@ func TestOnlyTheEnricherMayWriteEnriched(t *testing.T) {
 			if p == "$JS.API.STREAM.UPDATE.NEWSFLOW_ENRICHED" && user != Owner {
 				t.Errorf("%s may update the enriched stream", user)
 			}
+		}
+	}
+}
+
+// TestDeployedMonitoringIsInsideTheContainer loads compose's server
+// configurations (deploy/nats.conf, deploy/nats-cluster.conf) with
+// nats-server's parser: the monitoring endpoint, which has no login, must
+// listen on loopback only (the image's healthcheck), and no client may
+// connect without a password.
+func TestDeployedMonitoringIsInsideTheContainer(t *testing.T) {
+	creds, err := Ensure(filepath.Join(t.TempDir(), "creds"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := ServerConf(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NEWSFLOW_NATS_NAME", "nats-1")
+	for _, name := range []string{"nats.conf", "nats-cluster.conf"} {
+		conf, err := os.ReadFile(filepath.Join("..", "..", "deploy", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		files := map[string][]byte{name: conf, "auth.conf": auth,
+			// What scripts/cluster-secrets.sh writes, minus the routes.
+			"cluster.conf": []byte("cluster { name: newsflow, listen: 127.0.0.1:6222 }\n")}
+		for f, b := range files {
+			if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		opts, err := server.ProcessConfigFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if opts.HTTPHost != "127.0.0.1" || opts.HTTPPort == 0 {
+			t.Errorf("%s: monitoring on %s:%d, want 127.0.0.1 (the healthcheck's)", name, opts.HTTPHost, opts.HTTPPort)
+		}
+		if opts.NoAuthUser != "" || len(opts.Users) != len(Users()) {
+			t.Errorf("%s: no_auth_user %q, %d users", name, opts.NoAuthUser, len(opts.Users))
 		}
 	}
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 	"go.uber.org/zap"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/newsflow/newsflow/pipeline/access"
 )
@@ -38,8 +40,8 @@ type Options struct {
 	Log *zap.Logger
 	// Credentials, if set, turn on package access's users with these
 	// passwords: each user may only do what access.Grants allows.
-	// Anonymous then lets clients without credentials in as
-	// access.Anonymous (a server reachable from this machine only);
+	// Anonymous then lets clients without credentials in with
+	// access.AnonymousGrant (a server reachable from this machine only);
 	// otherwise they are refused. In-process clients log in like any
 	// other (Connect with nats.UserInfo).
 	Credentials access.Credentials
@@ -74,7 +76,10 @@ func Start(o Options) (*server.Server, error) {
 		NoLog:                 o.Log == nil,
 	}
 	if o.Credentials != nil {
-		opts.Users, opts.NoAuthUser = serverUsers(o.Credentials, o.Anonymous)
+		var err error
+		if opts.Users, opts.Nkeys, opts.NoAuthUser, err = serverUsers(o.Credentials, o.Anonymous); err != nil {
+			return nil, err
+		}
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -98,31 +103,50 @@ func Connect(ns *server.Server, name string, opts ...nats.Option) (*nats.Conn, e
 	return nats.Connect("", opts...)
 }
 
-// serverUsers are access's users with c's passwords.
-func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, noAuthUser string) {
-	grants := access.Grants()
-	names := access.Users()
-	if anonymous {
-		grants[access.Anonymous] = access.AnonymousGrant()
-		names = append(names, access.Anonymous)
-		noAuthUser = access.Anonymous
-	}
-	for _, u := range names {
-		g := grants[u]
+// serverUsers are access's users with c's passwords, kept by the server
+// as bcrypt hashes, so that no plaintext password sits in its options (nor
+// does it warn "Plaintext passwords detected"). The lowest cost is enough:
+// the passwords access.Ensure generates are 256 random bits, beyond any
+// guessing however cheap each guess, and every login pays the cost again.
+//
+// With anonymous, clients without credentials are taken for an nkey user
+// with access.AnonymousGrant (the server's no_auth_user): a password user
+// cannot be it once passwords are hashed (the server would compare the
+// hash with itself), and nobody holds this key's seed, so nobody logs in
+// as it by name.
+func serverUsers(c access.Credentials, anonymous bool) (users []*server.User, anon []*server.NkeyUser, noAuthUser string, err error) {
+	perms := func(g access.Grant) *server.Permissions {
 		p := &server.Permissions{
-			Publish:   &server.SubjectPermission{Allow: g.Publish},
+			Publish:   &server.SubjectPermission{Allow: g.Publish, Deny: g.PublishDeny},
 			Subscribe: &server.SubjectPermission{Allow: g.Subscribe},
 		}
 		if g.Respond {
 			p.Response = &server.ResponsePermission{MaxMsgs: 1}
 		}
-		pw := c[u]
-		if pw == "" { // the anonymous user: nobody logs in as it with a password
-			pw = nats.NewInbox()
-		}
-		users = append(users, &server.User{Username: u, Password: pw, Permissions: p})
+		return p
 	}
-	return users, noAuthUser
+	grants := access.Grants()
+	for _, u := range access.Users() {
+		hash, err := bcrypt.GenerateFromPassword([]byte(c[u]), bcrypt.MinCost)
+		if err != nil { // a password over 72 bytes, which Ensure never makes
+			return nil, nil, "", fmt.Errorf("embedded: the password of %s: %w", u, err)
+		}
+		users = append(users, &server.User{Username: u, Password: string(hash), Permissions: perms(grants[u])})
+	}
+	if anonymous {
+		kp, err := nkeys.CreateUser()
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("embedded: anonymous user's key: %w", err)
+		}
+		pub, err := kp.PublicKey()
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("embedded: anonymous user's key: %w", err)
+		}
+		kp.Wipe()
+		anon = []*server.NkeyUser{{Nkey: pub, Permissions: perms(access.AnonymousGrant())}}
+		noAuthUser = pub
+	}
+	return users, anon, noAuthUser, nil
 }
 
 // LogIn are the options connecting as user with its password from c, on

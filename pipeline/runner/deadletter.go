@@ -78,6 +78,10 @@ func (s *Stage) publishDeadLetter(ctx context.Context, js jetstream.JetStream, d
 	return nil
 }
 
+// MaxDeliveriesConsumer is the name of the durable consumer through which
+// the stage named stage reads its max-deliveries advisories.
+func MaxDeliveriesConsumer(stage string) string { return stage + "-max-deliveries" }
+
 // maxDeliveriesAdvisory is the part of JetStream's
 // io.nats.jetstream.advisory.v1.max_deliver advisory we read.
 type maxDeliveriesAdvisory struct {
@@ -94,7 +98,7 @@ type maxDeliveriesAdvisory struct {
 // no replica was connected is handled at the next start.
 func (s *Stage) watchMaxDeliveries(ctx, drainCtx context.Context, js jetstream.JetStream, stream string) (jetstream.ConsumeContext, error) {
 	cfg := jetstream.ConsumerConfig{
-		Durable:       s.Name + "-max-deliveries",
+		Durable:       MaxDeliveriesConsumer(s.Name),
 		Description:   "newsflow: dead-letters what stage " + s.Name + " never settled",
 		FilterSubject: maxDeliveriesSubject(stream, s.Name),
 		AckPolicy:     jetstream.AckExplicitPolicy,

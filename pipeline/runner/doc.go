@@ -20,6 +20,13 @@
 //	                                          dead-lettered as over_budget only if it
 //	                                          overran on every allowed delivery
 //	undecodable message or wrong schema       dead-letter at once, then Term
+//	a dependency down: an error marked        hold the input, kept in progress (so neither
+//	pipeline.Unavailable, or NATS saying a    redelivered nor counted as a delivery), and
+//	server, stream or bucket does not answer  call Func again after DependencyBackoff (bounded
+//	(no responders, no stream response, 503,  exponential) until another outcome, settled by
+//	stream or bucket not found: see           the other rows; never dead-lettered for it; the
+//	dependencyDown in dependency.go)          stage reports Degraded meanwhile; on shutdown,
+//	                                          NakWithDelay for redelivery
 //	other error, timeout or recovered panic   NakWithDelay(Backoff(attempt)); on the last
 //	                                          allowed delivery, dead-letter and Term instead
 //	publish refused or timed out (429, 503,   retried with backoff while the input is kept
@@ -31,6 +38,11 @@
 //	                                          DrainTimeout (NATS gone, a Func still running)
 //	                                          return anyway, leaving what is in flight to
 //	                                          redelivery
+//
+// A held input keeps its worker, so a stage whose dependency is down
+// stops taking messages once every worker holds one; only the few
+// messages already prefetched wait on the ack clock, and may be
+// redelivered (counted) once when the outage outlasts AckWait.
 //
 // A dead letter is the original message's bytes and headers, republished to
 // pipeline.DeadLetterSubject(stage) with headers naming the stage, cause,

@@ -24,8 +24,8 @@ var errTimeout = errors.New("stage timed out")
 // once rather than per message.
 type stageMetrics struct {
 	in, out, dropped, retried, publishRetries prometheus.Counter
-	unconfirmedAcks                           prometheus.Counter
-	inFlight                                  prometheus.Gauge
+	unconfirmedAcks, dependencyWaits          prometheus.Counter
+	inFlight, degraded                        prometheus.Gauge
 	latency                                   map[string]prometheus.Observer
 }
 
@@ -35,6 +35,7 @@ func newStageMetrics(name string) stageMetrics {
 		dropped: metricDropped.WithLabelValues(name), retried: metricRetried.WithLabelValues(name),
 		publishRetries:  metricPublishRetries.WithLabelValues(name),
 		unconfirmedAcks: metricUnconfirmedAcks.WithLabelValues(name), inFlight: metricInFlight.WithLabelValues(name),
+		dependencyWaits: metricDependencyWaits.WithLabelValues(name), degraded: metricDegraded.WithLabelValues(name),
 		latency: map[string]prometheus.Observer{},
 	}
 	for _, outcome := range []string{"ok", "dropped", "retried", "dead_lettered"} {
@@ -81,15 +82,15 @@ func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl
 	sl.begin(m, now, now.Add(s.Timeout))
 	defer sl.end()
 
-	var (
-		in   pipeline.Article
-		wire pipeline.Wire
-	)
-	if s.Decode != nil {
-		in, err = s.Decode(m.Data(), m.Headers())
-	} else {
-		in, wire, err = pipeline.DecodeArticleWire(m.Data())
+	decode := func() (in pipeline.Article, wire pipeline.Wire, err error) {
+		if s.Decode != nil {
+			in, err = s.Decode(m.Data(), m.Headers())
+		} else {
+			in, wire, err = pipeline.DecodeArticleWire(m.Data())
+		}
+		return in, wire, err
 	}
+	in, wire, err := decode()
 	if !sl.returned() {
 		return false
 	}
@@ -97,10 +98,30 @@ func (s *Stage) handle(ctx, drainCtx context.Context, js jetstream.JetStream, sl
 		s.deadLetter(drainCtx, js, d, causeUndecodable, fmt.Sprintf("undecodable: %v", err))
 		return true
 	}
-	sl.begin(m, now, time.Now().Add(s.Timeout))
+	sl.calling(time.Now().Add(s.Timeout))
 	out, err := s.call(ctx, in)
 	if !sl.returned() {
 		return false
+	}
+	if err != nil && dependencyDown(err) {
+		// Each try decodes afresh: the Func may have changed what in shares.
+		retry := func() (pipeline.Article, pipeline.Wire, error, bool) {
+			in, wire, err := decode()
+			if err != nil { // decoded once already: cannot happen
+				return in, wire, err, true
+			}
+			sl.calling(time.Now().Add(s.Timeout))
+			out, err := s.call(ctx, in)
+			return out, wire, err, sl.returned()
+		}
+		var held heldOutcome
+		out, wire, err, held = s.awaitDependency(ctx, d, err, retry)
+		switch held {
+		case heldAbandoned:
+			return false
+		case heldGivenBack:
+			return true
+		}
 	}
 	switch {
 	case err == nil:

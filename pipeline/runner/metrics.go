@@ -36,6 +36,14 @@ var (
 		Name: "newsflow_stage_acks_unconfirmed_total",
 		Help: "Acks the server did not confirm (NATS gone or slow); those messages are redelivered and their outputs de-duplicated.",
 	}, []string{"stage"})
+	metricDependencyWaits = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "newsflow_stage_dependency_waits_total",
+		Help: "Waits of a held message for a dependency that was down (a bucket, the store, NATS); not failed attempts.",
+	}, []string{"stage"})
+	metricDegraded = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newsflow_stage_held_for_dependency",
+		Help: "Messages a stage is holding until a dependency answers; above 0 the stage is degraded.",
+	}, []string{"stage"})
 	metricInFlight = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "newsflow_stage_in_flight",
 		Help: "Messages a stage is working on now.",

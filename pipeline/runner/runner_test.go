@@ -307,6 +307,132 @@ func TestLongWorkIsKeptInProgress(t *testing.T) {
 	}
 }
 
+func TestDependencyOutageIsWaitedOutNotDeadLettered(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	ctx := context.Background()
+	bucket := jetstream.KeyValueConfig{Bucket: "memory"}
+	kv, err := srv.JS.CreateKeyValue(ctx, bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	var lastErr atomic.Value
+	st := stage(t, "memory", func(ctx context.Context, a pipeline.Article) (pipeline.Article, error) {
+		if a.ID == "bad" {
+			return a, pipeline.Permanent(errors.New("not an article"))
+		}
+		calls.Add(1)
+		// The enricher's entity memory: a write to its KV bucket.
+		if _, err := kv.Put(ctx, a.ID, []byte("seen")); err != nil {
+			lastErr.Store(err.Error())
+			return a, fmt.Errorf("memory: remember %s: %w", a.ID, err)
+		}
+		return a, nil
+	})
+	// A short ack wait and two deliveries: counted as failures, the
+	// outage below would dead-letter the page many times over.
+	st.MaxDeliver, st.AckWait = 2, 2*time.Second
+	st.DependencyBackoff = func(int) time.Duration { return 100 * time.Millisecond }
+	run(t, srv, st)
+
+	// The bucket's stream goes away (its node is down, someone deleted it).
+	if err := srv.JS.DeleteKeyValue(ctx, bucket.Bucket); err != nil {
+		t.Fatal(err)
+	}
+	publishArticle(t, srv, pipeline.SubjectClean, "good", nil)
+	eventually(t, 10*time.Second, "stage degraded", func() bool { return st.Degraded() != nil })
+	// Bad input is still dead-lettered at once, with its reason.
+	publishArticle(t, srv, pipeline.SubjectClean, "bad", nil)
+	dead := readAll(t, srv, pipeline.DeadLetterSubject(st.Name), 1)[0]
+	expectHeader(t, dead, pipeline.HeaderDeadCause, "permanent")
+	expectHeader(t, dead, pipeline.HeaderDeadReason, "not an article")
+
+	// Several ack waits, and far more calls than MaxDeliver.
+	time.Sleep(3 * st.AckWait)
+	eventually(t, 30*time.Second, "5×MaxDeliver calls", func() bool { return calls.Load() >= 5*int32(st.MaxDeliver) })
+	t.Logf("during the outage: %d calls, last error %v; %v", calls.Load(), lastErr.Load(), st.Degraded())
+	if n := streamMsgs(t, srv, pipeline.StreamDeadLetter); n != 1 {
+		t.Fatalf("%d dead letters during the outage, want only the bad input's", n)
+	}
+	expectEmpty(t, srv, pipeline.StreamEnriched)
+
+	if _, err := srv.JS.CreateKeyValue(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	out := readAll(t, srv, pipeline.SubjectEnriched, 1)
+	if a, err := pipeline.DecodeArticle(out[0].Data, nil); err != nil || a.ID != "good" {
+		t.Fatalf("output %q, %v; want the good page", out[0].Data, err)
+	}
+	waitSettled(t, srv, st.Name, 2)
+	eventually(t, 5*time.Second, "stage healthy again", func() bool { return st.Degraded() == nil })
+	if n := streamMsgs(t, srv, pipeline.StreamDeadLetter); n != 1 {
+		t.Fatalf("%d dead letters, want only the bad input's", n)
+	}
+	// Held, never handed back: the server delivered the page once.
+	c, err := srv.JS.Consumer(ctx, pipeline.StreamClean, st.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.NumRedelivered != 0 {
+		t.Errorf("%d redeliveries, want 0", info.NumRedelivered)
+	}
+	expectCounter(t, "newsflow_stage_messages_retried_total", st.Name, 0)
+	// Every call after the first followed a wait.
+	expectCounter(t, "newsflow_stage_dependency_waits_total", st.Name, float64(calls.Load()-1))
+}
+
+func TestUnavailableIsHeldThroughShutdownAndRestart(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	var storeUp atomic.Bool
+	f := func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+		if !storeUp.Load() {
+			// What the sink says when its database refuses connections.
+			return a, pipeline.Unavailable(errors.New("store: dial tcp 10.0.0.5:5432: connection refused"))
+		}
+		return a, nil
+	}
+	st := stage(t, "store", f)
+	st.MaxDeliver, st.AckWait = 2, time.Second
+	st.DependencyBackoff = func(int) time.Duration { return 50 * time.Millisecond }
+
+	// First process: holds the page, then is stopped.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- st.Run(ctx, srv.JS) }()
+	eventually(t, 10*time.Second, "stage ready", st.Ready)
+	publishArticle(t, srv, pipeline.SubjectClean, "a1", nil)
+	eventually(t, 10*time.Second, "stage degraded", func() bool { return st.Degraded() != nil })
+	time.Sleep(3 * st.AckWait)
+	begin := time.Now()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(begin); took > 2*time.Second {
+		t.Fatalf("shutdown while holding took %s", took)
+	}
+
+	// Restarted with the store still down for a while: not dead-lettered
+	// though this is its second (and last allowed) delivery.
+	second := stage(t, "store", f)
+	second.Name = st.Name
+	second.MaxDeliver, second.AckWait, second.DependencyBackoff = st.MaxDeliver, st.AckWait, st.DependencyBackoff
+	run(t, srv, second)
+	eventually(t, 10*time.Second, "restarted stage degraded", func() bool { return second.Degraded() != nil })
+	time.Sleep(3 * st.AckWait)
+	storeUp.Store(true)
+	readAll(t, srv, pipeline.SubjectEnriched, 1)
+	waitSettled(t, srv, st.Name, 1)
+	expectEmpty(t, srv, pipeline.StreamDeadLetter)
+	if second.Degraded() != nil {
+		t.Errorf("still degraded: %v", second.Degraded())
+	}
+}
+
 func TestPublishRejectedUnderLoadIsRetried(t *testing.T) {
 	// A one-message ingest buffer makes the server answer concurrent
 	// publishes with 429 Too Many Requests, as it does under real load.

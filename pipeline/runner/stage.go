@@ -54,6 +54,10 @@ type Stage struct {
 	// Backoff is the redelivery delay after a failed attempt (1-based).
 	// Default: backoff.Exponential(1s, 1m).
 	Backoff func(attempt int) time.Duration
+	// DependencyBackoff is the wait before calling Func again for a
+	// message held because a dependency is down (wait counts from 1; see
+	// pipeline.Unavailable). Default: backoff.Exponential(500ms, 30s).
+	DependencyBackoff func(wait int) time.Duration
 	// AckWait is how long the server waits for an outcome before
 	// redelivering. While a message is being worked on the runner tells the
 	// server every AckWait/3 that it is still in progress. Default 30s.
@@ -77,6 +81,7 @@ type Stage struct {
 
 	ready   atomic.Bool
 	metrics stageMetrics
+	outage  outage
 }
 
 // ErrConfig reports a Stage that cannot run as configured.
@@ -107,6 +112,9 @@ func (s *Stage) init() error {
 	}
 	if s.Backoff == nil {
 		s.Backoff = backoff.Exponential(time.Second, time.Minute)
+	}
+	if s.DependencyBackoff == nil {
+		s.DependencyBackoff = backoff.Exponential(500*time.Millisecond, 30*time.Second)
 	}
 	if s.AckWait <= 0 {
 		s.AckWait = 30 * time.Second

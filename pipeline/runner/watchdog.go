@@ -27,6 +27,13 @@ func (sl *slot) begin(m jetstream.Msg, now, deadline time.Time) {
 	sl.mu.Unlock()
 }
 
+// calling registers a Func call on the slot's message, due by deadline.
+func (sl *slot) calling(deadline time.Time) {
+	sl.mu.Lock()
+	sl.deadline = deadline
+	sl.mu.Unlock()
+}
+
 // returned records that the Func call came back. It reports false if the
 // watchdog abandoned the call meanwhile: the message is no longer this
 // worker's to settle.

@@ -95,6 +95,15 @@ func Run(ctx context.Context, s Service) error {
 		return err
 	}
 
+	// A stage holding messages until a dependency answers is alive (a
+	// restart would not help) but not ready.
+	degraded := func() error {
+		var errs []error
+		for _, st := range s.Stages {
+			errs = append(errs, st.Degraded())
+		}
+		return errors.Join(errs...)
+	}
 	ready := func() error {
 		if !nc.IsConnected() {
 			return errors.New("not connected to NATS")
@@ -109,7 +118,7 @@ func Run(ctx context.Context, s Service) error {
 				return err
 			}
 		}
-		return nil
+		return degraded()
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	if s.Config.OpsAddr != "" {
@@ -120,7 +129,7 @@ func Run(ctx context.Context, s Service) error {
 		if s.OpsListening != nil {
 			s.OpsListening(ln.Addr())
 		}
-		g.Go(func() error { return ServeHTTP(gctx, ln, OpsHandler(ready)) })
+		g.Go(func() error { return ServeHTTP(gctx, ln, OpsHandler(ready, degraded)) })
 	}
 	for _, st := range s.Stages {
 		if st.Log == nil {
@@ -184,27 +193,46 @@ func Connect(name string, c Config, log *zap.Logger) (*nats.Conn, error) {
 	return nc, nil
 }
 
-// ensureTopology retries until JetStream answers: in a compose or cluster
-// start the server may still be electing leaders.
+// ensureTopology retries until JetStream answers, for as long as ctx
+// lasts: in a compose or cluster start the server may still be electing
+// leaders, and creating replicated streams on a loaded machine can take
+// longer than any fixed bound. Each attempt is bounded (a request lost in
+// an election must not hang the start), but the bound doubles with every
+// attempt (topologyAttemptBound), so a slow cluster is eventually given
+// the time it needs; what an attempt cut short created is found by the
+// next one.
 func ensureTopology(ctx context.Context, js jetstream.JetStream, t runner.Topology, log *zap.Logger) error {
 	wait := backoff.Exponential(250*time.Millisecond, 5*time.Second)
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		actx, cancel := context.WithTimeout(ctx, topologyAttemptBound(attempt))
 		err := runner.EnsureTopology(actx, js, t)
 		cancel()
 		if err == nil {
+			if attempt > 1 {
+				log.Info("streams ready", zap.Int("attempts", attempt))
+			}
 			return nil
 		}
 		if errors.Is(err, runner.ErrConfig) || errors.Is(err, runner.ErrTopologyMismatch) {
 			return err
 		}
-		log.Warn("waiting for JetStream", zap.Int("attempt", attempt), zap.Error(err))
+		log.Warn("waiting for JetStream", zap.Int("attempt", attempt), zap.Duration("next_attempt_bound", topologyAttemptBound(attempt+1)), zap.Error(err))
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("creating streams: %w (last error: %w)", ctx.Err(), err)
 		case <-time.After(wait(attempt)):
 		}
 	}
+}
+
+// topologyAttemptBound bounds the attempt-th try at the topology: 10 s,
+// doubling to 5 minutes.
+func topologyAttemptBound(attempt int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < attempt && d < 5*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 5*time.Minute)
 }
 
 // connDrainTimeout bounds draining the connection once the stages have
@@ -228,12 +256,17 @@ func drain(nc *nats.Conn, log *zap.Logger, timeout time.Duration) {
 	}
 }
 
-// OpsHandler serves /metrics (Prometheus), /healthz (the process is up)
+// OpsHandler serves /metrics (Prometheus), /healthz (the process is up:
+// always 200, its body "ok", or "degraded: " and what degraded reports)
 // and /readyz (ready reports no error).
-func OpsHandler(ready func() error) http.Handler {
+func OpsHandler(ready, degraded func() error) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if err := degraded(); err != nil {
+			_, _ = w.Write([]byte("degraded: " + err.Error() + "\n"))
+			return
+		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {

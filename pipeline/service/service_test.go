@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,6 +120,67 @@ func TestServiceServesOpsEndpointsAndStopsCleanly(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after shutdown: %v", err)
+	}
+}
+
+func TestHealthShowsADependencyOutage(t *testing.T) {
+	srv := pipelinetest.StartJetStream(t)
+	cfg := service.DefaultConfig()
+	cfg.NATSURL = srv.URL()
+	cfg.OpsAddr = "127.0.0.1:0"
+	var up atomic.Bool
+	st := &runner.Stage{Name: "outage-test", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
+		DependencyBackoff: func(int) time.Duration { return 20 * time.Millisecond },
+		Func: func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
+			if !up.Load() {
+				return a, pipeline.Unavailable(errors.New("database refuses connections"))
+			}
+			return a, nil
+		}}
+	addr := make(chan net.Addr, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- service.Run(ctx, service.Service{Name: "test", Config: cfg, Stages: []*runner.Stage{st},
+			OpsListening: func(a net.Addr) { addr <- a }})
+	}()
+	base := "http://" + (<-addr).String()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	waitFor := func(path string, code int, body string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			c, b := get(path)
+			if c == code && strings.Contains(b, body) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s = %d %q, want %d with %q", path, c, b, code, body)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor("/readyz", 200, "ready")
+	if _, err := srv.JS.Publish(ctx, pipeline.SubjectClean, []byte(`{"schema":1,"id":"x","text":"t"}`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("/healthz", 200, "degraded: stage outage-test degraded: 1 message(s) waiting")
+	waitFor("/healthz", 200, "database refuses connections")
+	waitFor("/readyz", 503, "degraded")
+	up.Store(true)
+	waitFor("/healthz", 200, "ok")
+	waitFor("/readyz", 200, "ready")
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run after shutdown: %v", err)

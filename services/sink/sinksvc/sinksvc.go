@@ -134,7 +134,7 @@ func Build(ctx context.Context, o Options, log *zap.Logger, js jetstream.JetStre
 				return a, err
 			}
 			if err := st.Save(ctx, a); err != nil {
-				return a, err
+				return a, storeError(err)
 			}
 			// After the commit: a failed publish is retried with the
 			// article, whose second Save is a no-op.

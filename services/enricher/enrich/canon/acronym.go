@@ -114,7 +114,7 @@ func (res *resolution) mergeAcronyms() {
 			if a.Known != nil && a.Known.Type == pipeline.Location {
 				break // a place's abbreviation is the place: "S.D." is South Dakota, not San Diego
 			}
-			if !l.spells(acr) {
+			if !l.spells(acr, res.g) {
 				continue
 			}
 			into, from := a, l
@@ -139,9 +139,19 @@ func (res *resolution) mergeAcronyms() {
 	}
 }
 
-func (e *Entity) spells(acr string) bool {
+func (e *Entity) spells(acr string, g *Gazetteer) bool {
 	for n := range e.names {
 		if spells(n, acr) {
+			return true
+		}
+		// The acronym is of the name proper: "IBM" of "International
+		// Business Machines Corp", "FDA" of "U.S. Food and Drug
+		// Administration".
+		core := orgCore(n)
+		if core != n && spells(core, acr) {
+			return true
+		}
+		if rest, ok := g.withoutCountry(core); ok && spells(rest, acr) {
 			return true
 		}
 	}

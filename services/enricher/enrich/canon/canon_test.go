@@ -127,6 +127,14 @@ func TestResolve(t *testing.T) {
 			want:     []string{"ORG Baltic Defence College: Baltic Defence College|BDC|BDC"},
 		},
 		{
+			name: "acronym of the name without its corporate suffix or country",
+			text: "International Business Machines Corp makes the IBM PC. The U.S. Food and Drug Administration said the FDA would look.",
+			mentions: []string{"ORG:International Business Machines Corp", "ORG:IBM", "ORG:U.S. Food and Drug Administration",
+				"ORG:FDA"},
+			want: []string{"ORG International Business Machines Corp: International Business Machines Corp|IBM",
+				"ORG U.S. Food and Drug Administration: U.S. Food and Drug Administration|FDA"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

@@ -194,6 +194,20 @@ func (g *Gazetteer) countryOf(name string) *Known {
 	return k.Country
 }
 
+// withoutCountry returns name without a first word that is a country's
+// name ("U.S. Food and Drug Administration" is "Food and Drug
+// Administration"), and whether it had one.
+func (g *Gazetteer) withoutCountry(name string) (string, bool) {
+	first, rest, ok := strings.Cut(name, " ")
+	if !ok {
+		return name, false
+	}
+	if k, known := g.byKey[Key(first)]; !known || !k.country {
+		return name, false
+	}
+	return strings.TrimSpace(rest), true
+}
+
 // CountryOf returns the country a known place or nationality is or
 // belongs to, or nil.
 func (k *Known) CountryOf() *Known {
@@ -357,6 +371,21 @@ var corporateSuffixes = map[string]bool{
 	"plc": true, "ltd": true, "limited": true, "llc": true, "lp": true, "ag": true, "nv": true, "sa": true,
 	"spa": true, "gmbh": true, "bv": true, "ab": true, "asa": true, "oyj": true, "kk": true, "holdings": true,
 	"group": true, "& co": true,
+}
+
+// orgCore is name, as written, without the corporate suffixes at its end
+// ("International Business Machines Corp" is "International Business
+// Machines"); a name that is only a suffix keeps it.
+func orgCore(name string) string {
+	for {
+		i := strings.LastIndexByte(name, ' ')
+		if i < 0 || !corporateSuffixes[strings.TrimSuffix(Key(name[i+1:]), ",")] {
+			return name
+		}
+		name = strings.TrimSuffix(strings.TrimSpace(name[:i]), ",")
+		name = strings.TrimSuffix(name, " &")
+		name = strings.TrimSuffix(name, " and")
+	}
 }
 
 // OrgKey is Key without the corporate suffixes at the end of a name

@@ -135,6 +135,27 @@ func TestResolve(t *testing.T) {
 				"ORG U.S. Food and Drug Administration: U.S. Food and Drug Administration|FDA"},
 		},
 		{
+			name: "joined names split: after a corporate suffix, at or",
+			text: "Kidder, Peabody and Co and E.F. Hutton Co Inc co-managed it, unrated by Moodys Investors or Standard and Poors.",
+			mentions: []string{"ORG:Peabody and Co and E.F. Hutton Co Inc", "ORG:Moodys Investors or Standard and Poors"},
+			want: []string{"ORG E.F. Hutton Co Inc: E.F. Hutton Co Inc", "ORG Moodys Investors: Moodys Investors",
+				"ORG Peabody and Co: Peabody and Co", "ORG Standard and Poors: Standard and Poors"},
+		},
+		{
+			name: "apostrophe-less possessive of a name the article has",
+			text: "a Southern Co spokeswoman said. Southerns Georgia Power Co unit and Texaco Inc said Texacos bond",
+			mentions: []string{"ORG:Southern Co", "ORG:Southerns Georgia Power Co", "ORG:Texaco Inc", "ORG:Texacos"},
+			want: []string{"ORG Georgia Power Co: Georgia Power Co", "ORG Southern Co: Southern Co|Southern",
+				"ORG Texaco Inc: Texaco Inc|Texaco"},
+		},
+		{
+			name:     "a name with an s of its own is not a possessive, an affix goes",
+			text:     "Reuters said. Reuters Holdings Plc owns it, not Reuter. The ex-Miami Dolphins player",
+			mentions: []string{"ORG:Reuters", "ORG:Reuters Holdings Plc", "PERSON:Reuter", "ORG:ex-Miami Dolphins"},
+			want: []string{"ORG Miami Dolphins: Miami Dolphins", "ORG Reuters: Reuters|Reuters Holdings Plc",
+				"PERSON Reuter: Reuter"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

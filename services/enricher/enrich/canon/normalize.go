@@ -11,6 +11,8 @@ import (
 // normalize repairs recogniser spans before resolution, using the
 // gazetteer and the text:
 //
+//   - a span that joins two names is split into them, and a leading
+//     affix, stop word or office is dropped (splitJoined);
 //   - a hyphenated word made of known names is those names ("US-Russia"
 //     is the United States and Russia), and lower-case affixes are not
 //     part of a name ("Russia-backed", "US-led", "pro-Western");
@@ -19,6 +21,20 @@ import (
 //     Security and Co-operation" + " in Europe"), swallowing any mention
 //     inside the extension.
 func (r *Resolver) normalize(text string, ms []Mention) []Mention {
+	names := articleNames(text, ms)
+	var split []Mention
+	for i, m := range ms {
+		parts := r.splitJoined(text, m, names)
+		if split == nil && (len(parts) != 1 || parts[0] != m) {
+			split = append(make([]Mention, 0, len(ms)+4), ms[:i]...)
+		}
+		if split != nil {
+			split = append(split, parts...)
+		}
+	}
+	if split != nil {
+		ms = split
+	}
 	out := make([]Mention, 0, len(ms))
 	for i := 0; i < len(ms); i++ {
 		m := ms[i]

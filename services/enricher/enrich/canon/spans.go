@@ -1,0 +1,164 @@
+package canon
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+)
+
+// Span repairs that need no gazetteer entry, only the article's other
+// names: the recogniser joins two names into one span ("Kidder, Peabody
+// and Co and E.F. Hutton Co Inc", "Moodys Investors or Standard and
+// Poors"), reads an apostrophe-less possessive as part of a name
+// ("Southerns Georgia Power Co", "GAFs Heyman", as Reuters' wire copy
+// writes "Southern's"), or takes a sentence's first word with the name
+// ("Since Sago", "CEO of Home Depot").
+
+// articleNames are the matching keys (OrgKey) of every span the recogniser
+// found in the article, for the repairs that ask whether the article names
+// a part of a span on its own.
+func articleNames(text string, ms []Mention) map[string]int {
+	names := make(map[string]int, len(ms))
+	for _, m := range ms {
+		s, e := trimName(text, m.Start, m.End)
+		if s < e {
+			names[OrgKey(text[s:e])]++
+		}
+	}
+	return names
+}
+
+// timeAffixes qualify a name in time or stance without being part of it
+// ("ex-Miami Dolphins", "then-West Indies", "pro-Western").
+var timeAffixes = map[string]bool{"ex": true, "then": true, "former": true, "pro": true, "anti": true}
+
+// possessive reports whether the span of text [start, end) ending in an
+// apostrophe-less "s" is the possessive of a name the article has: the
+// name without the "s" is named in the article, more often than the form
+// with it ("Texacos" beside "Texaco Inc"; not "Reuters" beside one
+// "Reuter"), and the gazetteer does not know the form with it.
+func (r *Resolver) possessive(text string, start, end int, names map[string]int, self int) (int, bool) {
+	stem, ok := possessiveStem(text[start:end])
+	if !ok {
+		return 0, false
+	}
+	whole := text[start:end]
+	n := names[OrgKey(text[start:start+len(stem)])]
+	if n == 0 || n <= names[OrgKey(whole)]-self {
+		return 0, false
+	}
+	if _, known := r.g.Lookup(whole); known {
+		return 0, false
+	}
+	return start + len(stem), true
+}
+
+// spanWord is a word of a span, byte offsets into the text.
+type spanWord struct{ start, end int }
+
+func spanWords(text string, m Mention) []spanWord {
+	var out []spanWord
+	for _, w := range words(text[m.Start:m.End]) {
+		out = append(out, spanWord{m.Start + w.start, m.Start + w.end})
+	}
+	return out
+}
+
+// splitJoined cuts a span that joins two names into them:
+//
+//   - after a corporate suffix that more capitalised words follow, directly
+//     or after "and", "or" or "&" ("Peabody and Co and E.F. Hutton Co Inc",
+//     "Avco Corp. Avco Financial");
+//   - at "or" between capitalised words ("Moodys Investors or Standard and
+//     Poors"): names are coordinated with "or", hardly ever named with it;
+//   - after an apostrophe-less possessive whose owner the article names on
+//     its own ("Southerns Georgia Power Co" where "Southern Co" is named:
+//     "Southern" and "Georgia Power Co"); a span that is only such a
+//     possessive ("Texacos") loses the "s".
+//
+// A leading lower-case affix goes ("ex-Miami Dolphins"), and a leading
+// stop word or office goes when the rest is named on its own in the
+// article ("Since Sago", "CEO of Home Depot"; not "First Boston Corp").
+func (r *Resolver) splitJoined(text string, m Mention, names map[string]int) []Mention {
+	// "ex-Miami Dolphins": the affix is not part of the name.
+	if i := strings.IndexByte(text[m.Start:m.End], '-'); i > 0 {
+		if timeAffixes[text[m.Start:m.Start+i]] && m.Start+i+1 < m.End {
+			c, _ := utf8.DecodeRuneInString(text[m.Start+i+1:])
+			if unicode.IsUpper(c) {
+				m.Start += i + 1
+			}
+		}
+	}
+	ws := spanWords(text, m)
+	if len(ws) == 0 {
+		return []Mention{m}
+	}
+	word := func(i int) string { return text[ws[i].start:ws[i].end] }
+	// A leading stop word or office when the rest is a name of the article.
+	for i := 0; i < len(ws)-1 && i < 3; i++ {
+		w := strings.TrimSuffix(word(i), ",")
+		if strings.EqualFold(w, "the") || !(lexicon.IsStop(w) || IsTitleWord(w)) {
+			break
+		}
+		next := word(i + 1)
+		if !isCapitalised(next) {
+			continue // "CEO of": the office runs on
+		}
+		rest := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
+		if names[OrgKey(text[rest.Start:rest.End])] > 0 {
+			m = rest
+			ws = ws[i+1:]
+		}
+		break
+	}
+	for i := 0; i < len(ws)-1; i++ {
+		w := word(i)
+		cut, rest := -1, -1 // the left part's end, the right part's start
+		switch {
+		case corporateSuffixes[strings.TrimRight(Key(w), ",")] && i > 0:
+			// More words after a company's suffix are another name,
+			// unless they are a lower-case continuation ("Co of America").
+			next := word(i + 1)
+			lnext := strings.ToLower(next)
+			switch {
+			case lnext == "and" || lnext == "or" || next == "&":
+				if i+2 < len(ws) && isCapitalised(word(i+2)) && !corporateSuffixes[Key(word(i+2))] {
+					cut, rest = ws[i].end, ws[i+2].start
+				}
+			case isCapitalised(next) && !corporateSuffixes[Key(next)]:
+				cut, rest = ws[i].end, ws[i+1].start
+			}
+		case w == "or" && i > 0 && isCapitalised(word(i+1)):
+			cut, rest = ws[i-1].end, ws[i+1].start
+		case i == 0 || isCapitalised(w):
+			if end, ok := r.possessive(text, m.Start, ws[i].end, names, 0); ok && isCapitalised(word(i+1)) {
+				left := Mention{Start: m.Start, End: end, Type: m.Type}
+				right := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
+				return append([]Mention{left}, r.splitJoined(text, right, names)...)
+			}
+		}
+		if cut < 0 {
+			continue
+		}
+		left := Mention{Start: m.Start, End: cut, Type: m.Type}
+		right := Mention{Start: rest, End: m.End, Type: m.Type}
+		return append([]Mention{left}, r.splitJoined(text, right, names)...)
+	}
+	// A span that is only a possessive of a name the article has: "Texacos".
+	if end, ok := r.possessive(text, m.Start, m.End, names, 1); ok {
+		m.End = end
+	}
+	return []Mention{m}
+}
+
+// possessiveStem returns w without an apostrophe-less possessive "s"
+// ("Southerns" -> "Southern"), when w could be one: a capitalised word of
+// three letters or more before the "s", not ending in "ss" or "'s".
+func possessiveStem(w string) (string, bool) {
+	if len(w) < 4 || w[len(w)-1] != 's' || w[len(w)-2] == 's' || w[len(w)-2] == '\'' || !isCapitalised(w) {
+		return "", false
+	}
+	return w[:len(w)-1], true
+}

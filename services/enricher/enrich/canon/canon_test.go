@@ -156,6 +156,18 @@ func TestResolve(t *testing.T) {
 				"PERSON Reuter: Reuter"},
 		},
 		{
+			name:     "an \"other\" word joins the longer name with it, which names it",
+			text:     "Dow Chemical Co (DOW) said Dow would grow.",
+			mentions: []string{"ORG:Dow Chemical Co", "MISC:DOW", "MISC:Dow"},
+			want:     []string{"ORG Dow Chemical Co: Dow Chemical Co|DOW|Dow"},
+		},
+		{
+			name:     "an \"other\" word joins the longer \"other\" name",
+			text:     "The Dow Jones fell; the Dow lost 20 points.",
+			mentions: []string{"MISC:Dow Jones", "MISC:Dow"},
+			want:     []string{"MISC Dow Jones: Dow Jones|Dow"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

@@ -548,14 +548,16 @@ func genderAgrees(e *Entity, g lexicon.Gender) bool {
 // recogniser took for a place or a person, joins only the one longer name
 // that ends with it, the way a club or a brand is called by its last word
 // ("Heat" is the Miami Heat, "Tide" the Crimson Tide), and not after "of"
-// ("Portland" is not the "Archdiocese of Portland").
+// ("Portland" is not the "Archdiocese of Portland"). A one-word "other"
+// name (the recogniser's MISC: "Dow", "Nasdaq") joins like an
+// organisation's, and also a longer "other" name ("Dow Jones").
 func (res *resolution) joinShortForms() {
 	for _, short := range res.entities {
 		if short.Known != nil || len(short.Mentions) == 0 {
 			continue
 		}
 		org := short.Type == pipeline.Organization
-		if !org && short.Type != pipeline.Location && short.Type != pipeline.Person {
+		if !org && short.Type != pipeline.Location && short.Type != pipeline.Person && short.Type != pipeline.Misc {
 			continue
 		}
 		var w string
@@ -569,14 +571,14 @@ func (res *resolution) joinShortForms() {
 		if w == "" || w == "-" || utf8.RuneCountInString(w) < 3 {
 			continue
 		}
-		strict := !org || lexicon.IsCommon(w)
+		strict := !org && short.Type != pipeline.Misc || lexicon.IsCommon(w)
 		// Several longer names with the word: the first named of those
 		// that start with it ("Dominion Textile" before "Dominion Textiles
 		// Inc of Canada"), else none.
 		var long, firstHead *Entity
 		n := 0
 		for _, l := range res.entities {
-			if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 {
+			if l == short || !(l.Type == pipeline.Organization || l.Type == pipeline.Misc && short.Type == pipeline.Misc) || len(l.Mentions) == 0 {
 				continue
 			}
 			at := -1
@@ -782,7 +784,7 @@ func (e *Entity) canonicalName() string {
 	if e.Known != nil {
 		return e.Known.Name
 	}
-	if e.Type == pipeline.Organization {
+	if e.Type == pipeline.Organization || e.Type == pipeline.Misc {
 		if long := e.longForm(); long != "" {
 			return long
 		}
@@ -809,7 +811,7 @@ func (e *Entity) canonicalName() string {
 	return best
 }
 
-// longForm is, for an organisation most often called by one word
+// longForm is, for an organisation (or "other" name) most often called by one word
 // ("Burlington") that the article also names in full ("Burlington
 // Industries Inc"), the full name: most used, then shortest. The short
 // form is how the article refers back; the full name is the entity's name

@@ -101,3 +101,44 @@ func TestDoubtfulPersonJoinsPlace(t *testing.T) {
 		t.Error("a person with a given name joined the place")
 	}
 }
+
+// TestOrgWrittenOtherwise: a company's name written otherwise in another
+// article ("Dominion Textiles Inc of Canada", a misspelling, a leading
+// country) joins the remembered one when one entity named beside it agrees;
+// another company of the same first word does not.
+func TestOrgWrittenOtherwise(t *testing.T) {
+	r := canon.NewResolver(nil)
+	m := canon.NewLocalMemory(0)
+	link := func(text string, specs ...string) map[string]string {
+		t.Helper()
+		ents, err := canon.Link(context.Background(), m, text, r.Resolve(text, mentions(t, text, specs...), canon.Context{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, e := range ents {
+			for _, mm := range e.Mentions {
+				ids[mm.Text] = e.ID
+			}
+		}
+		return ids
+	}
+	first := link("Dominion Textile Inc bid for Burlington Industries Inc and Western Digital Corp.",
+		"ORG:Dominion Textile Inc", "ORG:Burlington Industries Inc", "ORG:Western Digital Corp")
+	second := link("Dominion Textiles Inc of Canada raised its offer for Burlington Industries Inc; Western Digtial Corp fell.",
+		"ORG:Dominion Textiles Inc of Canada", "ORG:Burlington Industries Inc", "ORG:Western Digtial Corp")
+	if second["Dominion Textiles Inc of Canada"] != first["Dominion Textile Inc"] {
+		t.Error("Dominion Textiles Inc of Canada did not join Dominion Textile Inc")
+	}
+	if second["Western Digtial Corp"] != first["Western Digital Corp"] {
+		t.Error("Western Digtial Corp did not join Western Digital Corp")
+	}
+	third := link("Dominion Resources Inc and Burlington Industries Inc said.", "ORG:Dominion Resources Inc", "ORG:Burlington Industries Inc")
+	if third["Dominion Resources Inc"] == first["Dominion Textile Inc"] {
+		t.Error("Dominion Resources Inc joined Dominion Textile Inc")
+	}
+	lone := link("Western Digtial Corp fell.", "ORG:Western Digtial Corp")
+	if lone["Western Digtial Corp"] == first["Western Digital Corp"] {
+		t.Error("a misspelling joined with no entity beside it in common")
+	}
+}

@@ -168,6 +168,14 @@ func TestResolve(t *testing.T) {
 			want:     []string{"MISC Dow Jones: Dow Jones|Dow"},
 		},
 		{
+			name:     "cities of the one name source are places, not people or organisations",
+			text:     "The Atlanta-based company said. Houston said Detroit won in Detroit.",
+			mentions: []string{"MISC:Atlanta-based", "PERSON:Houston", "ORG:Detroit", "LOC:Detroit"},
+			// The organisation "Detroit" keeps the recogniser's type (the
+			// city or its team: teams.go decides) and the id of the place.
+			want: []string{"LOC Atlanta: Atlanta", "LOC Detroit: Detroit", "ORG Detroit: Detroit", "PERSON Houston: Houston"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

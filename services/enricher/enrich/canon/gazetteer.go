@@ -40,6 +40,10 @@ type Known struct {
 	Of *Known
 	// country marks a country (countries.txt's first field).
 	country bool
+	// listed marks a place known only from the city and region lists,
+	// which say nothing of people: a person the recogniser finds with
+	// that name ("Houston said") stays a person.
+	listed bool
 	// forms are a person's names split for matching.
 	forms []personForm
 }
@@ -117,6 +121,20 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("entities.txt: %w", err)
+	}
+	// Cities and regions, the recogniser's place lists: a place each line
+	// that no fuller record above names.
+	for _, list := range []string{names.Cities, names.Regions} {
+		var err error
+		names.Lines(list, func(l string) {
+			if _, known := g.byKey[Key(l)]; known || err != nil {
+				return
+			}
+			err = g.add(&Known{Type: pipeline.Location, Names: []string{l}, listed: true})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("names/cities.txt, regions.txt: %w", err)
+		}
 	}
 	err = eachRecord(people, 4, func(f [][]string) error {
 		if len(f[0]) != 1 || len(f[1]) != 1 {
@@ -207,6 +225,11 @@ func (g *Gazetteer) withoutCountry(name string) (string, bool) {
 	}
 	return strings.TrimSpace(rest), true
 }
+
+// Listed reports whether k is a place known only from the city and region
+// lists (names.Cities, names.Regions), which say nothing of people or
+// organisations of that name.
+func (k *Known) Listed() bool { return k.listed }
 
 // CountryOf returns the country a known place or nationality is or
 // belongs to, or nil.

@@ -269,7 +269,9 @@ func link(ctx context.Context, m Memory, locks *keyLocks, text string, ents []*E
 // memory does not handle (known to the gazetteer, nationalities).
 func linkOf(e *Entity) (linkable, bool) {
 	l := linkable{e: e}
-	if e.Known != nil || len(e.Mentions) == 0 {
+	if e.Known != nil && !e.Known.listed || len(e.Mentions) == 0 {
+		// A place known only from the city lists is remembered like any
+		// other: a "person" of that name finds it (doubtful below).
 		return l, false
 	}
 	switch e.Type {

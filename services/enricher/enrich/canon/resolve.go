@@ -239,6 +239,10 @@ func (r *Resolver) prepare(text string, m Mention) (prepared, bool) {
 		// The gazetteer knows better than a recogniser which kind of thing
 		// a name is, except that "Mr Jordan" is a person whatever Jordan is.
 		switch {
+		case k.listed && (p.Type == pipeline.Person || p.Type == pipeline.Organization):
+			// A city's name said of a person or an organisation: the
+			// lists know no people, and whether "Detroit" is the city
+			// or its team the article must say (teams.go).
 		case p.Type == pipeline.Organization && k.Type == pipeline.Location:
 			// A place the recogniser reads as an organisation is its
 			// team, university or government ("Alabama beat LSU"): an

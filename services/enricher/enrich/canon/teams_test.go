@@ -29,7 +29,7 @@ func TestPlaceAsTeam(t *testing.T) {
 			name:     "a club the article names wins, its last word joins it",
 			text:     "MIAMI - Miami's record fell after a loss this season. The Miami Heat lost again and the Heat coach was upset.",
 			mentions: []string{"LOC:MIAMI", "LOC:Miami", "ORG:Miami Heat", "LOC:Heat"},
-			want:     []string{"LOC MIAMI: MIAMI", "ORG Miami Heat: Miami|Miami Heat|Heat"},
+			want:     []string{"LOC Miami: MIAMI", "ORG Miami Heat: Miami|Miami Heat|Heat"},
 		},
 		{
 			name:     "no club of the place: its own entity, per sport",

@@ -144,9 +144,11 @@ const maxPlaceWords = 3
 // "FRESNO, Calif." (the state or country that locates a city, in lists and
 // datelines). The words after the comma must be a place the gazetteer
 // knows, the word before it capitalised, and the place end at punctuation
-// or the end of the line; overlap no mention and be accepted by ok. ms
-// must be sorted and not overlap; so is the result.
+// or the end of the line; overlap no mention and be accepted by ok. The
+// places of a semicolon list are found too (placesInLists). ms must be
+// sorted and not overlap; so is the result.
 func (g *Gazetteer) PlacesAfterComma(text string, ms []Mention, ok func(start, end int) bool) []Mention {
+	ms = g.placesInLists(text, ms, ok)
 	var added []Mention
 	for off := 0; ; {
 		i := strings.Index(text[off:], ", ")
@@ -227,4 +229,150 @@ func capitalisedBefore(text string, offset int) bool {
 func overlapsSorted(ms []Mention, s, e int) bool {
 	i, _ := slices.BinarySearchFunc(ms, s, func(m Mention, off int) int { return m.End - off - 1 })
 	return i < len(ms) && ms[i].Start < e
+}
+
+// maxListItemWords is the most words a place in a semicolon list has.
+const maxListItemWords = 4
+
+// placesInLists finds the places of a semicolon list the recogniser
+// missed: news separates the items of a list with semicolons when an item
+// has a comma of its own, as places do ("Chicago; Cleveland; Baton Rouge,
+// La.; and American Samoa"). A list of three items or more in which one
+// item is a place (a location mention, a place the gazetteer knows, or
+// one it knows after the item's comma) is a list of places: every other
+// item that is a run of capitalised words ending at punctuation is one
+// too. Of the text before the first semicolon only its last capitalised
+// words are an item ("went to Chicago").
+func (g *Gazetteer) placesInLists(text string, ms []Mention, ok func(start, end int) bool) []Mention {
+	var added []Mention
+	for off := 0; off < len(text); {
+		// One line at a time: a list does not run over a line break.
+		nl := strings.IndexByte(text[off:], '\n')
+		end := len(text)
+		if nl >= 0 {
+			end = off + nl
+		}
+		line := text[off:end]
+		base := off
+		off = end + 1
+		if strings.Count(line, "; ") < 2 {
+			continue
+		}
+		type item struct{ s, e int }
+		var items []item
+		places := 0
+		segs := strings.Split(line, "; ")
+		// The first item ends the sentence's start ("went to Chicago").
+		if s := lastCapitalisedRun(text, base, base+len(segs[0])); s >= 0 {
+			items = append(items, item{s, base + len(segs[0])})
+			if overlapsLocation(ms, s, base+len(segs[0])) || g.isPlace(text[s:base+len(segs[0])]) {
+				places++
+			}
+		}
+		at := base + len(segs[0]) + 2
+		for _, seg := range segs[1:] {
+			s := at
+			at += len(seg) + 2
+			for _, and := range []string{"and ", "or "} {
+				if strings.HasPrefix(text[s:], and) {
+					s += len(and)
+				}
+			}
+			e, words := capitalisedRun(text, s)
+			pe := e
+			for pe > s && text[pe-1] == '.' && !strings.Contains(text[s:pe-1], ".") {
+				pe-- // "American Samoa." ends the sentence
+			}
+			if words == 0 || e < len(text) && !strings.ContainsRune(",;.\n", rune(text[e])) && text[e-1] != '.' {
+				items = nil
+				break // an item that is not a name: not a list of names
+			}
+			if overlapsLocation(ms, s, pe) || g.isPlace(text[s:pe]) || g.placeAfterComma(text, e) {
+				places++
+			}
+			items = append(items, item{s, pe})
+		}
+		if places == 0 || len(items) < 2 {
+			continue
+		}
+		for _, it := range items {
+			if overlapsSorted(ms, it.s, it.e) || overlapsAny(added, it.s, it.e) || !ok(it.s, it.e) {
+				continue
+			}
+			added = append(added, Mention{Start: it.s, End: it.e, Type: pipeline.Location})
+		}
+	}
+	if len(added) == 0 {
+		return ms
+	}
+	out := append(slices.Clone(ms), added...)
+	slices.SortStableFunc(out, func(a, b Mention) int { return a.Start - b.Start })
+	return out
+}
+
+// overlapsLocation reports whether a location mention of ms overlaps [s, e).
+func overlapsLocation(ms []Mention, s, e int) bool {
+	for _, m := range ms {
+		if m.Start < e && s < m.End && m.Type == pipeline.Location {
+			return true
+		}
+	}
+	return false
+}
+
+// placeAfterComma reports whether the text at offset is ", " and a place
+// the gazetteer writes so, up to punctuation ("Baton Rouge, La.;").
+func (g *Gazetteer) placeAfterComma(text string, offset int) bool {
+	if !strings.HasPrefix(text[offset:], ", ") {
+		return false
+	}
+	s := offset + 2
+	e := s + strings.IndexAny(text[s:]+";", ";\n")
+	form := strings.TrimSpace(text[s:e])
+	return g.placeForms[form] != nil || g.placeForms[strings.TrimSuffix(form, ".")] != nil
+}
+
+// capitalisedRun returns the end of the run of capitalised words (up to
+// maxListItemWords) that starts at s, and its number of words. A word
+// ending a sentence ("Samoa." but not "St." or "D.C.") ends the run.
+func capitalisedRun(text string, s int) (int, int) {
+	e, words := s, 0
+	for words < maxListItemWords && e < len(text) && text[e] >= 'A' && text[e] <= 'Z' {
+		w := e
+		for e < len(text) && !strings.ContainsRune(" ,;:\n()", rune(text[e])) {
+			e++
+		}
+		words++
+		if word := text[w:e]; strings.HasSuffix(word, ".") && !strings.Contains(word[:len(word)-1], ".") &&
+			len(word)-1-strings.LastIndexByte(word, '-') > 4 {
+			break
+		}
+		if e+1 >= len(text) || text[e] != ' ' || text[e+1] < 'A' || text[e+1] > 'Z' {
+			break
+		}
+		e++
+	}
+	return e, words
+}
+
+// lastCapitalisedRun returns the start of the run of capitalised words (up
+// to maxListItemWords) that ends text[from:to], or -1.
+func lastCapitalisedRun(text string, from, to int) int {
+	start := -1
+	at := to
+	for n := 0; n < maxListItemWords; n++ {
+		w := strings.LastIndexByte(text[from:at], ' ') + from + 1
+		if w >= at || text[w] < 'A' || text[w] > 'Z' || strings.ContainsAny(text[w:at], ",;:()") {
+			break
+		}
+		start = w
+		if w-1 <= from {
+			break
+		}
+		at = w - 1
+	}
+	if start >= 0 && lexicon.IsStop(text[start:strings.IndexByte(text[start:to]+" ", ' ')+start]) {
+		return -1 // "The" starting the sentence
+	}
+	return start
 }

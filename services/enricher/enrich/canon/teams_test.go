@@ -82,19 +82,3 @@ func TestPlacesAfterComma(t *testing.T) {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }
-
-// TestPlacesInLists: the items of a semicolon list with a place in it are
-// places; a list with an item that is not a name is not a list of names.
-func TestPlacesInLists(t *testing.T) {
-	text := "The lowest went to Chicago; Cleveland; Baton Rouge, La.; and American Samoa. Others said no.\n" +
-		"He met Smith; Jones; and the board.\nScores: Acme Corp; Beta Ltd; Gamma Inc."
-	g := canon.Default()
-	var got []string
-	for _, m := range g.PlacesAfterComma(text, nil, func(int, int) bool { return true }) {
-		got = append(got, text[m.Start:m.End]+"/"+string(m.Type))
-	}
-	want := "Chicago/LOC Cleveland/LOC Baton Rouge/LOC American Samoa/LOC"
-	if strings.Join(got, " ") != want {
-		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
-	}
-}

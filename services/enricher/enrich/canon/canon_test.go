@@ -149,6 +149,13 @@ func TestResolve(t *testing.T) {
 				"ORG Texaco Inc: Texaco Inc|Texaco"},
 		},
 		{
+			name:     "the owner of a possessive has the article's type; a split name's possessive",
+			text:     "GAF Corp said. GAFs Heyman cautioned. A unit of Avco Corp. Avco Financial said Avco Financials rose.",
+			mentions: []string{"ORG:GAF Corp", "PERSON:GAFs Heyman", "ORG:Avco Corp. Avco Financial", "ORG:Avco Financials"},
+			want: []string{"ORG Avco Financial: Avco Corp|Avco Financial|Avco Financial", // "Avco" is a word of one longer name
+				"ORG GAF Corp: GAF Corp|GAF", "PERSON Heyman: Heyman"},
+		},
+		{
 			name:     "a name with an s of its own is not a possessive, an affix goes",
 			text:     "Reuters said. Reuters Holdings Plc owns it, not Reuter. The ex-Miami Dolphins player",
 			mentions: []string{"ORG:Reuters", "ORG:Reuters Holdings Plc", "PERSON:Reuter", "ORG:ex-Miami Dolphins"},

@@ -34,6 +34,7 @@ func (r *Resolver) normalize(text string, ms []Mention) []Mention {
 	}
 	if split != nil {
 		ms = split
+		r.trimPossessives(text, ms)
 	}
 	out := make([]Mention, 0, len(ms))
 	for i := 0; i < len(ms); i++ {

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
 )
 
@@ -19,15 +20,28 @@ import (
 // articleNames are the matching keys (OrgKey) of every span the recogniser
 // found in the article, for the repairs that ask whether the article names
 // a part of a span on its own.
-func articleNames(text string, ms []Mention) map[string]int {
-	names := make(map[string]int, len(ms))
+func articleNames(text string, ms []Mention) map[string]articleName {
+	names := make(map[string]articleName, len(ms))
 	for _, m := range ms {
 		s, e := trimName(text, m.Start, m.End)
 		if s < e {
-			names[OrgKey(text[s:e])]++
+			k := OrgKey(text[s:e])
+			n := names[k]
+			if n.n == 0 {
+				n.t = m.Type
+			}
+			n.n++
+			names[k] = n
 		}
 	}
 	return names
+}
+
+// articleName is how often the article writes a name, and the type of
+// its first mention.
+type articleName struct {
+	n int
+	t pipeline.EntityType
 }
 
 // timeAffixes qualify a name in time or stance without being part of it
@@ -35,24 +49,25 @@ func articleNames(text string, ms []Mention) map[string]int {
 var timeAffixes = map[string]bool{"ex": true, "then": true, "former": true, "pro": true, "anti": true}
 
 // possessive reports whether the span of text [start, end) ending in an
-// apostrophe-less "s" is the possessive of a name the article has: the
+// apostrophe-less "s" is the possessive of a name the article has, where
+// the name ends and the type the article gives it: the
 // name without the "s" is named in the article, more often than the form
 // with it ("Texacos" beside "Texaco Inc"; not "Reuters" beside one
 // "Reuter"), and the gazetteer does not know the form with it.
-func (r *Resolver) possessive(text string, start, end int, names map[string]int, self int) (int, bool) {
+func (r *Resolver) possessive(text string, start, end int, names map[string]articleName, self int) (int, pipeline.EntityType, bool) {
 	stem, ok := possessiveStem(text[start:end])
 	if !ok {
-		return 0, false
+		return 0, "", false
 	}
 	whole := text[start:end]
-	n := names[OrgKey(text[start:start+len(stem)])]
-	if n == 0 || n <= names[OrgKey(whole)]-self {
-		return 0, false
+	owner := names[OrgKey(text[start:start+len(stem)])]
+	if owner.n == 0 || owner.n <= names[OrgKey(whole)].n-self {
+		return 0, "", false
 	}
 	if _, known := r.g.Lookup(whole); known {
-		return 0, false
+		return 0, "", false
 	}
-	return start + len(stem), true
+	return start + len(stem), owner.t, true
 }
 
 // spanWord is a word of a span, byte offsets into the text.
@@ -81,7 +96,7 @@ func spanWords(text string, m Mention) []spanWord {
 // A leading lower-case affix goes ("ex-Miami Dolphins"), and a leading
 // stop word or office goes when the rest is named on its own in the
 // article ("Since Sago", "CEO of Home Depot"; not "First Boston Corp").
-func (r *Resolver) splitJoined(text string, m Mention, names map[string]int) []Mention {
+func (r *Resolver) splitJoined(text string, m Mention, names map[string]articleName) []Mention {
 	// "ex-Miami Dolphins": the affix is not part of the name.
 	if i := strings.IndexByte(text[m.Start:m.End], '-'); i > 0 {
 		if timeAffixes[text[m.Start:m.Start+i]] && m.Start+i+1 < m.End {
@@ -107,7 +122,7 @@ func (r *Resolver) splitJoined(text string, m Mention, names map[string]int) []M
 			continue // "CEO of": the office runs on
 		}
 		rest := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
-		if names[OrgKey(text[rest.Start:rest.End])] > 0 {
+		if names[OrgKey(text[rest.Start:rest.End])].n > 0 {
 			m = rest
 			ws = ws[i+1:]
 		}
@@ -133,8 +148,8 @@ func (r *Resolver) splitJoined(text string, m Mention, names map[string]int) []M
 		case w == "or" && i > 0 && isCapitalised(word(i+1)):
 			cut, rest = ws[i-1].end, ws[i+1].start
 		case i == 0 || isCapitalised(w):
-			if end, ok := r.possessive(text, m.Start, ws[i].end, names, 0); ok && isCapitalised(word(i+1)) {
-				left := Mention{Start: m.Start, End: end, Type: m.Type}
+			if end, t, ok := r.possessive(text, m.Start, ws[i].end, names, 0); ok && isCapitalised(word(i+1)) {
+				left := Mention{Start: m.Start, End: end, Type: t}
 				right := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
 				return append([]Mention{left}, r.splitJoined(text, right, names)...)
 			}
@@ -147,8 +162,8 @@ func (r *Resolver) splitJoined(text string, m Mention, names map[string]int) []M
 		return append([]Mention{left}, r.splitJoined(text, right, names)...)
 	}
 	// A span that is only a possessive of a name the article has: "Texacos".
-	if end, ok := r.possessive(text, m.Start, m.End, names, 1); ok {
-		m.End = end
+	if end, t, ok := r.possessive(text, m.Start, m.End, names, 1); ok {
+		m.End, m.Type = end, t
 	}
 	return []Mention{m}
 }
@@ -161,4 +176,16 @@ func possessiveStem(w string) (string, bool) {
 		return "", false
 	}
 	return w[:len(w)-1], true
+}
+
+// trimPossessives is splitJoined's last rule again, on the spans after
+// splitting: a possessive of a name that a split brought out ("Avco
+// Corp. Avco Financial" ... "Avco Financials").
+func (r *Resolver) trimPossessives(text string, ms []Mention) {
+	names := articleNames(text, ms)
+	for i := range ms {
+		if end, t, ok := r.possessive(text, ms[i].Start, ms[i].End, names, 1); ok {
+			ms[i].End, ms[i].Type = end, t
+		}
+	}
 }

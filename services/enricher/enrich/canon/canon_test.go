@@ -183,6 +183,13 @@ func TestResolve(t *testing.T) {
 			want: []string{"LOC Atlanta: Atlanta", "LOC Detroit: Detroit", "ORG Detroit: Detroit", "PERSON Houston: Houston"},
 		},
 		{
+			name:     "the first words of one longer organisation name are it, not of two",
+			text:     "Readers Digest Association Inc said Readers Digest grew. Bank One Ohio and Bank One Texas said Bank One fell.",
+			mentions: []string{"ORG:Readers Digest Association Inc", "ORG:Readers Digest", "ORG:Bank One Ohio", "ORG:Bank One Texas", "ORG:Bank One"},
+			want: []string{"ORG Bank One Ohio: Bank One Ohio", "ORG Bank One Texas: Bank One Texas", "ORG Bank One: Bank One",
+				"ORG Readers Digest Association Inc: Readers Digest Association Inc|Readers Digest"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

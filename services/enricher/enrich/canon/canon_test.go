@@ -102,6 +102,12 @@ func TestResolve(t *testing.T) {
 			want:     []string{"PERSON Ann Kin: Ann Kin", "PERSON Ben Kim: Ben Kim"},
 		},
 		{
+			name:     "a surname with or without the Arabic article",
+			text:     "Nouri al-Maliki spoke. Maliki left, and Al-Maliki returned.",
+			mentions: []string{"PERSON:Nouri al-Maliki", "PERSON:Maliki", "PERSON:Al-Maliki"},
+			want:     []string{"PERSON Nouri al-Maliki: Nouri al-Maliki|Maliki|Al-Maliki"},
+		},
+		{
 			name:     "surname alone",
 			text:     "Putin said no. Mr Putin left.",
 			mentions: []string{"PERSON:Putin", "PERSON:Mr Putin"},

@@ -381,8 +381,22 @@ func (e *Entity) add(p *prepared) {
 	if e.Type == pipeline.Person {
 		e.addPersonKey(p.pkey)
 		e.hints[p.gender]++
+		// "al-Maliki" is also "Maliki": the Arabic article is written or
+		// not.
+		if fs := strings.Fields(p.text); len(fs) > 0 {
+			last := fs[len(fs)-1]
+			for _, art := range articlePrefixes {
+				if len(last) > len(art)+2 && strings.EqualFold(last[:len(art)], art) {
+					e.surnames[Key(last[len(art):])] = true
+				}
+			}
+		}
 	}
 }
+
+// articlePrefixes are the Arabic article as names write it before a
+// surname ("al-Maliki", "el-Sissi"), which a later mention may drop.
+var articlePrefixes = []string{"al-", "el-"}
 
 // displayName is how a mention would name its entity: a person without
 // middle initials, anything without line breaks.

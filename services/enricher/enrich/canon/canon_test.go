@@ -189,10 +189,13 @@ func TestResolve(t *testing.T) {
 			want: []string{"LOC Atlanta: Atlanta", "LOC Detroit: Detroit", "ORG Detroit: Detroit", "PERSON Houston: Houston"},
 		},
 		{
-			name:     "the first words of one longer organisation name are it, not of two",
-			text:     "Readers Digest Association Inc said Readers Digest grew. Bank One Ohio and Bank One Texas said Bank One fell.",
-			mentions: []string{"ORG:Readers Digest Association Inc", "ORG:Readers Digest", "ORG:Bank One Ohio", "ORG:Bank One Texas", "ORG:Bank One"},
+			name: "the first or last words of one longer organisation name are it, not of two",
+			text: "Readers Digest Association Inc said Readers Digest grew. Bank One Ohio and Bank One Texas said Bank One fell. " +
+				"Prudential Bache Securities Inc owns Bache Securities.",
+			mentions: []string{"ORG:Readers Digest Association Inc", "ORG:Readers Digest", "ORG:Bank One Ohio", "ORG:Bank One Texas", "ORG:Bank One",
+				"ORG:Prudential Bache Securities Inc", "ORG:Bache Securities"},
 			want: []string{"ORG Bank One Ohio: Bank One Ohio", "ORG Bank One Texas: Bank One Texas", "ORG Bank One: Bank One",
+				"ORG Prudential Bache Securities Inc: Prudential Bache Securities Inc|Bache Securities",
 				"ORG Readers Digest Association Inc: Readers Digest Association Inc|Readers Digest"},
 		},
 		{

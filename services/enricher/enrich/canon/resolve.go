@@ -628,9 +628,11 @@ func (res *resolution) joinShortForms() {
 	}
 }
 
-// joinPrefixForms joins an organisation named by the first words of one
-// longer organisation name of the article to it ("Avco Financial" is
-// "Avco Financial Services Inc"), unless several longer names start so.
+// joinPrefixForms joins an organisation named by the first or the last
+// words of one longer organisation name of the article to it ("Avco
+// Financial" is "Avco Financial Services Inc", "Bache Securities Inc" is
+// "Prudential Bache Securities Inc"), unless several longer names have
+// them.
 // (A short name with a corporate suffix joins too: sparing "General
 // Motors Corp" from "General Motors Acceptance Corp" also spared "Pan Am
 // Corp" from "Pan Am World Airways", and cost the dev set 0.0004.)
@@ -658,7 +660,7 @@ func (res *resolution) joinPrefixForms() {
 				continue
 			}
 			for k := range l.keys {
-				if f := strings.Fields(OrgKey(k)); len(f) > len(ws) && slices.Equal(f[:len(ws)], ws) {
+				if f := strings.Fields(OrgKey(k)); len(f) > len(ws) && (slices.Equal(f[:len(ws)], ws) || slices.Equal(f[len(f)-len(ws):], ws)) {
 					if long != l {
 						n++
 					}

@@ -287,3 +287,55 @@ func definitions(text string) map[string]string {
 		}
 	}
 }
+
+// joinInstrumentCodes joins a Reuters instrument code ("GECL.L", "DSMN.AS":
+// a ticker, a dot and the exchange) to the one organisation of the article
+// whose acronym starts its ticker ("GEC", "DSM").
+func (res *resolution) joinInstrumentCodes() {
+	for _, c := range res.entities {
+		if c.Known != nil || c.Type == pipeline.Person || len(c.Mentions) == 0 {
+			continue
+		}
+		ticker := ""
+		for _, m := range c.Mentions {
+			t, ok := instrumentTicker(m.Text)
+			if !ok || ticker != "" && t != ticker {
+				ticker = ""
+				break
+			}
+			ticker = t
+		}
+		if ticker == "" {
+			continue
+		}
+		var into *Entity
+		for _, e := range res.entities {
+			if e == c || e.Type == pipeline.Person || len(e.Mentions) == 0 {
+				continue
+			}
+			for _, m := range e.Mentions {
+				if a := acronymOf(m.Text); a != "" && len(a) < len(ticker) && strings.HasPrefix(ticker, a) {
+					if into != nil && into != e {
+						into = nil
+						goto next
+					}
+					into = e
+				}
+			}
+		}
+		if into != nil {
+			into.absorb(c)
+		}
+	next:
+	}
+}
+
+// instrumentTicker returns the ticker of a Reuters instrument code: two to
+// six capitals, a dot, and one or two capitals for the exchange.
+func instrumentTicker(s string) (string, bool) {
+	t, ex, ok := strings.Cut(s, ".")
+	if !ok || len(t) < 2 || len(t) > 6 || len(ex) < 1 || len(ex) > 2 || acronymOf(t) != t || acronymOf(ex) != ex {
+		return "", false
+	}
+	return t, true
+}

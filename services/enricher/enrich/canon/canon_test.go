@@ -199,6 +199,12 @@ func TestResolve(t *testing.T) {
 				"ORG Readers Digest Association Inc: Readers Digest Association Inc|Readers Digest"},
 		},
 		{
+			name:     "a Reuters instrument code joins the organisation whose acronym starts it",
+			text:     "NV DSM (DSMN.AS) said DSM would grow.",
+			mentions: []string{"ORG:NV DSM", "ORG:DSMN.AS", "ORG:DSM"},
+			want:     []string{"ORG NV DSM: NV DSM|DSMN.AS|DSM"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

@@ -144,6 +144,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 	res.mergeAcronyms()
 	res.joinShortForms()
 	res.joinPrefixForms()
+	res.joinInstrumentCodes()
 	return res.finish(ctx)
 }
 

@@ -168,7 +168,7 @@ func (e *Entity) absorb(o *Entity) {
 			e.names[n] += c
 		}
 	}
-	if e.Type == pipeline.Misc && o.Type != pipeline.Misc {
+	if e.Type == pipeline.Misc && o.Type != pipeline.Misc && o.Type != pipeline.Person {
 		e.Type = o.Type // an organisation's name is more specific than "other"
 	}
 	o.Mentions = nil

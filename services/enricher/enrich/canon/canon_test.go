@@ -205,6 +205,12 @@ func TestResolve(t *testing.T) {
 			want:     []string{"ORG NV DSM: NV DSM|DSMN.AS|DSM"},
 		},
 		{
+			name:     "a one-word \"person\" that starts one other name is it; a given name or an honorific keeps a person",
+			text:     "The Sago Mine blast. Since Sago, rules changed. Ford Motor Co said Mr Ford and Henry left.",
+			mentions: []string{"MISC:Sago Mine", "PERSON:Sago", "ORG:Ford Motor Co", "PERSON:Mr Ford", "PERSON:Henry"},
+			want:     []string{"MISC Sago Mine: Sago Mine|Sago", "ORG Ford Motor Co: Ford Motor Co", "PERSON Ford: Ford", "PERSON Henry: Henry"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

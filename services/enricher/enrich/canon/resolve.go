@@ -144,6 +144,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 	res.mergeAcronyms()
 	res.joinShortForms()
 	res.joinPrefixForms()
+	res.joinDoubtfulPersons()
 	res.joinInstrumentCodes()
 	return res.finish(ctx)
 }
@@ -625,6 +626,42 @@ func (res *resolution) joinShortForms() {
 		}
 		if long != nil {
 			long.absorb(short)
+		}
+	}
+}
+
+// joinDoubtfulPersons joins a "person" named by one word that is no given
+// name, with no honorific and no fuller name in the article, to the one
+// other thing of the article whose name of several words starts with it
+// ("Sago" is the "Sago Mine" when the recogniser took it for a person).
+func (res *resolution) joinDoubtfulPersons() {
+	for _, p := range res.persons {
+		if p.Known != nil || len(p.Mentions) == 0 || len(p.firsts) > 0 || p.hints[lexicon.Male]+p.hints[lexicon.Female] > 0 || len(p.keys) != 1 {
+			continue
+		}
+		var w string
+		for k := range p.keys {
+			w = k
+		}
+		if strings.Contains(w, " ") || utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		if _, given := lexicon.FirstName(w); given {
+			continue
+		}
+		var into *Entity
+		n := 0
+		for _, e := range res.entities {
+			if e.Type == pipeline.Person || len(e.Mentions) == 0 {
+				continue
+			}
+			if at, ok := e.nameWord(w); ok && at == 0 {
+				into = e
+				n++
+			}
+		}
+		if n == 1 {
+			into.absorb(p)
 		}
 	}
 }

@@ -416,6 +416,10 @@ func orgCore(name string) string {
 // suffix keeps it.
 func OrgKey(name string) string {
 	k := Key(name)
+	if strings.Contains(k, ", ") {
+		// "Goldman, Sachs and Co" is "Goldman Sachs".
+		k = strings.ReplaceAll(k, ", ", " ")
+	}
 	for {
 		i := strings.LastIndexByte(k, ' ')
 		if i < 0 || !corporateSuffixes[strings.TrimSuffix(k[i+1:], ",")] {

@@ -51,7 +51,8 @@ func TestMergeKeepsMostUsedName(t *testing.T) {
 
 func TestOrgKey(t *testing.T) {
 	for in, want := range map[string]string{"Dominion Textile Inc": "dominion textile", "Avnet Inc.": "avnet",
-		"Rolls-Royce Plc": "rollsroyce", "J.P. Morgan and Co Inc": "jp morgan", "Inc": "inc"} {
+		"Rolls-Royce Plc": "rollsroyce", "J.P. Morgan and Co Inc": "jp morgan", "Inc": "inc",
+		"Goldman, Sachs and Co": "goldman sachs"} {
 		if got := canon.OrgKey(in); got != want {
 			t.Errorf("OrgKey(%q) = %q, want %q", in, got, want)
 		}

@@ -211,6 +211,13 @@ func TestResolve(t *testing.T) {
 			want:     []string{"MISC Sago Mine: Sago Mine|Sago", "ORG Ford Motor Co: Ford Motor Co", "PERSON Ford: Ford", "PERSON Henry: Henry"},
 		},
 		{
+			name:     "a country's military and government are not the country; a nationality stays",
+			text:     "US forces left the U.S. The U.K. Government said Russian forces and the US military met.",
+			mentions: []string{"LOC:US", "LOC:U.S.", "LOC:U.K.", "MISC:Russian", "LOC:US"},
+			want: []string{"LOC United States: U.S.", "MISC Russian: Russian", "ORG United Kingdom (government): U.K. Government",
+				"ORG United States (military): US forces|US military"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

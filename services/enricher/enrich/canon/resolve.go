@@ -123,6 +123,7 @@ func (r *Resolver) Resolve(text string, mentions []Mention, ctx Context) []*Enti
 			ps = append(ps, p)
 		}
 	}
+	r.countryBodies(text, ps)
 	r.qualifyInstitutions(ps)
 	r.teams(text, ps)
 	r.ownAcronyms(text, ps)
@@ -181,6 +182,41 @@ func (r *Resolver) qualifyInstitutions(ps []prepared) {
 		p.qualified = p.text + " (" + main.Name + ")"
 		p.key = Key(p.qualified)
 	}
+}
+
+// countryBodies: a country's name before "military", "forces", "troops"
+// or "government" names the country's armed forces or government, not the
+// country ("U.S. forces had been in charge", "U.S. government medical
+// help"): the mention takes the noun, and the entity is "United States
+// (military)" or "United States (government)", one id in every article.
+// Nationality words are left alone ("Russian forces" stays Russian).
+func (r *Resolver) countryBodies(text string, ps []prepared) {
+	for i := range ps {
+		p := &ps[i]
+		if p.known == nil || !p.known.country {
+			continue
+		}
+		rest := text[p.End:]
+		for _, b := range countryBodyWords {
+			if len(rest) > len(b.word) && strings.EqualFold(rest[:len(b.word)], b.word) && !isWordByte(rest[len(b.word)]) ||
+				len(rest) == len(b.word) && strings.EqualFold(rest, b.word) {
+				p.End += len(b.word)
+				p.text = text[p.Start:p.End]
+				p.qualified = p.known.Name + " (" + b.body + ")"
+				p.key = Key(p.qualified)
+				p.known = nil
+				p.Type = pipeline.Organization
+				break
+			}
+		}
+	}
+}
+
+// countryBodyWords are the nouns after a country's name that make it its
+// armed forces or its government.
+var countryBodyWords = []struct{ word, body string }{
+	{" military", "military"}, {" armed forces", "military"}, {" forces", "military"}, {" troops", "military"},
+	{" government", "government"}, {" administration", "government"},
 }
 
 // ownAcronyms: an acronym the article defines means what it defines, not

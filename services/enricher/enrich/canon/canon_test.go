@@ -218,6 +218,12 @@ func TestResolve(t *testing.T) {
 				"ORG United States (military): US forces|US military"},
 		},
 		{
+			name:     "a nationality word that is a person's name in the article is the person",
+			text:     "Veronica Finn sang. Finn said the Finnish fans cheered.",
+			mentions: []string{"PERSON:Veronica Finn", "MISC:Finn", "MISC:Finnish"},
+			want:     []string{"MISC Finnish: Finnish", "PERSON Veronica Finn: Veronica Finn|Finn"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

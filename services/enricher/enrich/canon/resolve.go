@@ -861,6 +861,16 @@ func (res *resolution) oneOfGender(w string, g lexicon.Gender) bool {
 }
 
 func (res *resolution) addOther(p *prepared) {
+	if p.known != nil && p.known.Country != nil && p.words == 1 {
+		// A nationality word that is the name of a person in the article
+		// is that person ("Veronica Finn ... Finn said").
+		for _, e := range res.persons {
+			if e.Known == nil && (e.surnames[p.key] || e.firsts[p.key] && len(e.surnames) > 0) {
+				e.add(p)
+				return
+			}
+		}
+	}
 	if p.known != nil {
 		res.known(p.known).add(p)
 		return

@@ -2,12 +2,14 @@
 // recogniser (package ner, as gazetteer features) and the resolver
 // (packages canon and lexicon) use: countries with their other names,
 // demonyms and capitals, nationality-like group words, given names with
-// the gender they signal, cities and regions, sports clubs with the sport
-// they play, and the words that say a text is about a sport.
+// the gender they signal, cities and regions, the words of organisation
+// names, sports clubs with the sport they play, and the words that say a
+// text is about a sport.
 //
 // The files here are the source. The recogniser's flat lists
 // ner/gazetteer/loc.country.txt, misc.nationality.txt, per.given.txt,
-// loc.city.txt, loc.region.txt and org.sport.txt are generated from them (make names, which runs ./names/gen; a test checks
+// loc.city.txt, loc.region.txt, cue.orgsuffix.txt and org.sport.txt are
+// generated from them (make names, which runs ./names/gen; a test checks
 // they match), and the model is trained with those (make model). canon and
 // lexicon read these files directly.
 //
@@ -58,6 +60,11 @@ var (
 	//
 	//go:embed regions.txt
 	Regions string
+	// OrgWords holds the words that end or head organisation names
+	// ("Inc", "University", "Exchange"), one a line.
+	//
+	//go:embed orgwords.txt
+	OrgWords string
 	// Sports holds "sport ; words" lines: the words that say a text is
 	// about that sport; the line of sport "sport" says only that it is
 	// about sport.
@@ -146,6 +153,9 @@ func RecogniserLists() map[string]string {
 	}
 	body(&cities, Cities)
 	body(&regions, Regions)
+	var orgWords strings.Builder
+	orgWords.WriteString(header("Words that end or head organisation names."))
+	body(&orgWords, OrgWords)
 	// Teams keep their section comments, not the file's header (the
 	// comments before the first sport line) or the sport lines, which are
 	// the resolver's.
@@ -168,5 +178,6 @@ func RecogniserLists() map[string]string {
 		"per.given.txt":        given.String(),
 		"loc.city.txt":         cities.String(),
 		"loc.region.txt":       regions.String(),
+		"cue.orgsuffix.txt":    orgWords.String(),
 	}
 }

@@ -224,6 +224,13 @@ func TestResolve(t *testing.T) {
 			want:     []string{"MISC Finnish: Finnish", "PERSON Veronica Finn: Veronica Finn|Finn"},
 		},
 		{
+			name:     "a place the recogniser cut off an organisation's name is the organisation",
+			text:     "the president of West Virginia State University said prices in Mexico City rose in West Virginia.",
+			mentions: []string{"LOC:West Virginia", "LOC:Mexico", "LOC:West Virginia"},
+			want: []string{"LOC Mexico City: Mexico City", "LOC West Virginia: West Virginia",
+				"ORG West Virginia State University: West Virginia State University"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

@@ -2,10 +2,13 @@ package canon
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/names"
 )
 
 // normalize repairs recogniser spans before resolution, using the
@@ -16,6 +19,8 @@ import (
 //   - a hyphenated word made of known names is those names ("US-Russia"
 //     is the United States and Russia), and lower-case affixes are not
 //     part of a name ("Russia-backed", "US-led", "pro-Western");
+//   - a place followed by capitalised words ending in an organisation word
+//     is that organisation ("West Virginia" + "State University");
 //   - a span that stops short of a known name is extended to it when the
 //     text goes on with the name's remaining words ("Organisation for
 //     Security and Co-operation" + " in Europe"), swallowing any mention
@@ -56,9 +61,68 @@ func (r *Resolver) normalize(text string, ms []Mention) []Mention {
 				}
 			}
 		}
+		if m.Type == pipeline.Location {
+			if end, t := orgAfterPlace(text, m, ms[i+1:]); end > m.End {
+				m.End, m.Type = end, t
+			}
+		}
 		out = append(out, m)
 	}
 	return out
+}
+
+// maxOrgAfterPlace is the most words orgAfterPlace reads after a place.
+const maxOrgAfterPlace = 3
+
+// placeHeads are the organisation words (names.OrgWords) that head a
+// place, not an organisation: "Mexico City", "Laramie County".
+var placeHeads = map[string]bool{"City": true, "Town": true, "County": true}
+
+// orgWords are names.OrgWords, the words that end or head organisation
+// names.
+var orgWords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	names.Lines(names.OrgWords, func(l string) { m[l] = true })
+	return m
+})
+
+// orgAfterPlace returns the end of the organisation a place starts when
+// the recogniser stopped at the place: up to maxOrgAfterPlace capitalised
+// words follow it on the line, the last one an organisation word, and no
+// mention starts among them ("West Virginia" + "State University",
+// "Tokyo" + "Stock Exchange"), with the type of the whole (a place for
+// "City", "County"); else m.End.
+func orgAfterPlace(text string, m Mention, next []Mention) (int, pipeline.EntityType) {
+	limit := len(text)
+	if len(next) > 0 {
+		limit = next[0].Start
+	}
+	end := m.End
+	for n := 0; n < maxOrgAfterPlace; n++ {
+		if end >= limit || text[end] != ' ' {
+			break
+		}
+		s := end + 1
+		e := s
+		for e < limit && e < len(text) && (isWordByte(text[e]) || text[e] == '.') && text[e] != ' ' {
+			e++
+		}
+		w := strings.TrimSuffix(text[s:e], ".")
+		if w == "" || w[0] < 'A' || w[0] > 'Z' || e > limit {
+			break
+		}
+		if orgWords()[w] {
+			if placeHeads[w] {
+				return e, pipeline.Location
+			}
+			return e, pipeline.Organization
+		}
+		if lexicon.IsStop(w) {
+			break
+		}
+		end = e
+	}
+	return m.End, m.Type
 }
 
 // splitHyphenated returns the known names inside a hyphenated word, with

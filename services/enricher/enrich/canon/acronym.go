@@ -145,12 +145,19 @@ func (e *Entity) spells(acr string, g *Gazetteer) bool {
 			return true
 		}
 		// The acronym is of the name proper: "IBM" of "International
-		// Business Machines Corp", "FDA" of "U.S. Food and Drug
-		// Administration".
-		core := orgCore(n)
-		if core != n && spells(core, acr) {
-			return true
+		// Business Machines Corp", "GEC" of "General Electric Co Plc",
+		// "FDA" of "U.S. Food and Drug Administration".
+		for shorter := n; ; {
+			i := strings.LastIndexByte(shorter, ' ')
+			if i < 0 || !corporateSuffixes[strings.TrimSuffix(Key(shorter[i+1:]), ",")] {
+				break
+			}
+			shorter = strings.TrimSuffix(shorter[:i], ",")
+			if spells(shorter, acr) {
+				return true
+			}
 		}
+		core := orgCore(n)
 		if rest, ok := g.withoutCountry(core); ok && spells(rest, acr) {
 			return true
 		}
@@ -334,8 +341,17 @@ func (res *resolution) joinInstrumentCodes() {
 // six capitals, a dot, and one or two capitals for the exchange.
 func instrumentTicker(s string) (string, bool) {
 	t, ex, ok := strings.Cut(s, ".")
-	if !ok || len(t) < 2 || len(t) > 6 || len(ex) < 1 || len(ex) > 2 || acronymOf(t) != t || acronymOf(ex) != ex {
+	if !ok || len(t) < 2 || len(t) > 6 || len(ex) < 1 || len(ex) > 2 || acronymOf(t) != t || !allUpper(ex) {
 		return "", false
 	}
 	return t, true
+}
+
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }

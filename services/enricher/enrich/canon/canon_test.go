@@ -200,9 +200,9 @@ func TestResolve(t *testing.T) {
 		},
 		{
 			name:     "a Reuters instrument code joins the organisation whose acronym starts it",
-			text:     "NV DSM (DSMN.AS) said DSM would grow.",
-			mentions: []string{"ORG:NV DSM", "ORG:DSMN.AS", "ORG:DSM"},
-			want:     []string{"ORG NV DSM: NV DSM|DSMN.AS|DSM"},
+			text:     "NV DSM (DSMN.AS) said DSM would grow. General Electric Co Plc (GECL.L) (GEC) said.",
+			mentions: []string{"ORG:NV DSM", "ORG:DSMN.AS", "ORG:DSM", "ORG:General Electric Co Plc", "LOC:GECL.L", "ORG:GEC"},
+			want:     []string{"ORG General Electric Co Plc: General Electric Co Plc|GECL.L|GEC", "ORG NV DSM: NV DSM|DSMN.AS|DSM"},
 		},
 		{
 			name:     "a one-word \"person\" that starts one other name is it; a given name or an honorific keeps a person",

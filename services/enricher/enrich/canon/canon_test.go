@@ -162,6 +162,12 @@ func TestResolve(t *testing.T) {
 				"ORG GAF Corp: GAF Corp|GAF", "PERSON Heyman: Heyman"},
 		},
 		{
+			name:     "a stop word before the surname of a person in the article goes",
+			text:     "Gerald Ford died. Once Ford left office, First Boston Corp hired him.",
+			mentions: []string{"PERSON:Gerald Ford", "PERSON:Once Ford", "ORG:First Boston Corp"},
+			want:     []string{"ORG First Boston Corp: First Boston Corp", "PERSON Gerald Ford: Gerald Ford|Ford"},
+		},
+		{
 			name:     "a name with an s of its own is not a possessive, an affix goes",
 			text:     "Reuters said. Reuters Holdings Plc owns it, not Reuter. The ex-Miami Dolphins player",
 			mentions: []string{"ORG:Reuters", "ORG:Reuters Holdings Plc", "PERSON:Reuter", "ORG:ex-Miami Dolphins"},

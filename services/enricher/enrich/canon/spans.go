@@ -32,6 +32,17 @@ func articleNames(text string, ms []Mention) map[string]articleName {
 			}
 			n.n++
 			names[k] = n
+			if m.Type == pipeline.Person {
+				// A person's surname is a name of the article too.
+				if i := strings.LastIndexByte(k, ' '); i > 0 {
+					if _, ok := names[k[i+1:]]; !ok {
+						names[k[i+1:]] = articleName{t: pipeline.Person}
+					}
+					sur := names[k[i+1:]]
+					sur.surname = true
+					names[k[i+1:]] = sur
+				}
+			}
 		}
 	}
 	return names
@@ -42,6 +53,8 @@ func articleNames(text string, ms []Mention) map[string]articleName {
 type articleName struct {
 	n int
 	t pipeline.EntityType
+	// surname: the last word of a person's name of several words.
+	surname bool
 }
 
 // timeAffixes qualify a name in time or stance without being part of it
@@ -122,7 +135,7 @@ func (r *Resolver) splitJoined(text string, m Mention, names map[string]articleN
 			continue // "CEO of": the office runs on
 		}
 		rest := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
-		if names[OrgKey(text[rest.Start:rest.End])].n > 0 {
+		if n := names[OrgKey(text[rest.Start:rest.End])]; n.n > 0 || n.surname {
 			m = rest
 			ws = ws[i+1:]
 		}

@@ -237,6 +237,12 @@ func TestResolve(t *testing.T) {
 				"ORG West Virginia State University: West Virginia State University"},
 		},
 		{
+			name:     "an ordinary word that starts the one longer organisation name is it",
+			text:     "Shares in Rolls Royce Plc rose; Rolls said demand was strong.",
+			mentions: []string{"ORG:Rolls Royce Plc", "ORG:Rolls"},
+			want:     []string{"ORG Rolls Royce Plc: Rolls Royce Plc|Rolls"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

@@ -603,7 +603,8 @@ func genderAgrees(e *Entity, g lexicon.Gender) bool {
 // "Dominion Textile", "Philips" is "NV Philips Gloeilampenfabrieken"),
 // unless several names have it. An ordinary English word, or a word the
 // recogniser took for a place or a person, joins only the one longer name
-// that ends with it, the way a club or a brand is called by its last word
+// that ends with it (or, for an organisation, starts with it: "Rolls" is
+// "Rolls Royce Plc"), the way a club or a brand is called by its last word
 // ("Heat" is the Miami Heat, "Tide" the Crimson Tide), and not after "of"
 // ("Portland" is not the "Archdiocese of Portland"). A one-word "other"
 // name (the recogniser's MISC: "Dow", "Nasdaq") joins like an
@@ -640,7 +641,7 @@ func (res *resolution) joinShortForms() {
 			}
 			at := -1
 			if strict {
-				if !l.endsWith(w) {
+				if !l.endsWith(w) && !(org && l.startsWith(w)) {
 					continue
 				}
 			} else if i, ok := l.nameWord(w); ok {
@@ -759,6 +760,13 @@ func (e *Entity) endsWith(w string) bool {
 		}
 	}
 	return false
+}
+
+// startsWith reports whether one of e's names of several words starts
+// with w ("Rolls" of "Rolls Royce Plc").
+func (e *Entity) startsWith(w string) bool {
+	i, ok := e.nameWord(w)
+	return ok && i == 0
 }
 
 // nameWord reports whether one of e's names of several words has w, and

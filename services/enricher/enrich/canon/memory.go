@@ -385,6 +385,9 @@ func (l *linkable) match(cands []Remembered, clues map[string]bool) *Remembered 
 				return r
 			}
 		}
+		if r.Type == pipeline.Organization && l.misspelt(r) {
+			return r
+		}
 		if !l.near(r) {
 			continue
 		}
@@ -435,6 +438,37 @@ func (l *linkable) near(r *Remembered) bool {
 						return true
 					}
 				}
+			}
+		}
+	}
+	return false
+}
+
+// misspelt reports whether one of e's names of three words or more is a
+// remembered name of r with one word misspelt ("Merrill Lynch Captial
+// Markets"): a name that long and that close is the same company without
+// any context to agree.
+func (l *linkable) misspelt(r *Remembered) bool {
+	for _, n := range r.Names {
+		f := orgForm(n.Key)
+		if len(f) < 3 {
+			continue
+		}
+		for _, lf := range l.forms {
+			if len(lf) != len(f) {
+				continue
+			}
+			diff := 0
+			for i := range f {
+				if f[i] != lf[i] {
+					diff++
+					if !nearSpelling(f[i], lf[i]) {
+						diff = 2
+					}
+				}
+			}
+			if diff == 1 {
+				return true
 			}
 		}
 	}

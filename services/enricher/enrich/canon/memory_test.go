@@ -140,6 +140,11 @@ func TestOrgWrittenOtherwise(t *testing.T) {
 	}
 	lone := link("Western Digtial Corp fell.", "ORG:Western Digtial Corp")
 	if lone["Western Digtial Corp"] == first["Western Digital Corp"] {
-		t.Error("a misspelling joined with no entity beside it in common")
+		t.Error("a misspelling of two words joined with no entity beside it in common")
+	}
+	long := link("Merrill Lynch Capital Markets led the issue.", "ORG:Merrill Lynch Capital Markets")
+	typo := link("Merrill Lynch Captial Markets said.", "ORG:Merrill Lynch Captial Markets")
+	if typo["Merrill Lynch Captial Markets"] != long["Merrill Lynch Capital Markets"] {
+		t.Error("a name of four words with one misspelt did not join")
 	}
 }

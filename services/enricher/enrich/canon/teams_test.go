@@ -82,3 +82,21 @@ func TestPlacesAfterComma(t *testing.T) {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+// TestPersonBeforeCommaPlace: a one-word "person" that a place after a
+// comma locates is a place.
+func TestPersonBeforeCommaPlace(t *testing.T) {
+	text := "offices in Denver, Colorado and with Smith, Jones said."
+	ms := mentions(t, text, "PERSON:Denver", "PERSON:Smith")
+	var got []string
+	for _, m := range canon.Default().PlacesAfterComma(text, ms, func(int, int) bool { return true }) {
+		got = append(got, text[m.Start:m.End]+"/"+string(m.Type))
+	}
+	want := "Denver/LOC Colorado/LOC Smith/PERSON"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
+	}
+	if ms[0].Type != "PERSON" {
+		t.Error("the caller's mentions were changed")
+	}
+}

@@ -86,7 +86,7 @@ func TestPlacesAfterComma(t *testing.T) {
 // TestPersonBeforeCommaPlace: a one-word "person" that a place after a
 // comma locates is a place.
 func TestPersonBeforeCommaPlace(t *testing.T) {
-	text := "offices in Denver, Colorado and with Smith, Jones said."
+	text := "offices in Denver, Colorado. With Smith, Jones said."
 	ms := mentions(t, text, "PERSON:Denver", "PERSON:Smith")
 	var got []string
 	for _, m := range canon.Default().PlacesAfterComma(text, ms, func(int, int) bool { return true }) {

@@ -26,9 +26,15 @@ import (
 //     Security and Co-operation" + " in Europe"), swallowing any mention
 //     inside the extension.
 func (r *Resolver) normalize(text string, ms []Mention) []Mention {
-	names := articleNames(text, ms)
+	names := &articleNames{text: text, ms: ms}
 	var split []Mention
 	for i, m := range ms {
+		if !repairable(text, m) {
+			if split != nil {
+				split = append(split, m)
+			}
+			continue
+		}
 		parts := r.splitJoined(text, m, names)
 		if split == nil && (len(parts) != 1 || parts[0] != m) {
 			split = append(make([]Mention, 0, len(ms)+4), ms[:i]...)
@@ -69,6 +75,13 @@ func (r *Resolver) normalize(text string, ms []Mention) []Mention {
 		out = append(out, m)
 	}
 	return out
+}
+
+// repairable reports whether splitJoined could change m: a span of several
+// words, a hyphen, or a word ending in "s".
+func repairable(text string, m Mention) bool {
+	s := text[m.Start:m.End]
+	return strings.ContainsAny(s, " \t\n-") || strings.HasSuffix(s, "s")
 }
 
 // maxOrgAfterPlace is the most words orgAfterPlace reads after a place.

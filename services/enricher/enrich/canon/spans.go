@@ -19,13 +19,27 @@ import (
 
 // articleNames are the matching keys (OrgKey) of every span the recogniser
 // found in the article, for the repairs that ask whether the article names
-// a part of a span on its own.
-func articleNames(text string, ms []Mention) map[string]articleName {
-	names := make(map[string]articleName, len(ms))
-	for _, m := range ms {
-		s, e := trimName(text, m.Start, m.End)
+// a part of a span on its own. They are made when first asked for: most
+// articles have no span to repair.
+type articleNames struct {
+	text string
+	ms   []Mention
+	m    map[string]articleName
+}
+
+func (a *articleNames) get(k string) articleName {
+	if a.m == nil {
+		a.build()
+	}
+	return a.m[k]
+}
+
+func (a *articleNames) build() {
+	names := make(map[string]articleName, len(a.ms))
+	for _, m := range a.ms {
+		s, e := trimName(a.text, m.Start, m.End)
 		if s < e {
-			k := OrgKey(text[s:e])
+			k := OrgKey(a.text[s:e])
 			n := names[k]
 			if n.n == 0 {
 				n.t = m.Type
@@ -35,17 +49,17 @@ func articleNames(text string, ms []Mention) map[string]articleName {
 			if m.Type == pipeline.Person {
 				// A person's surname is a name of the article too.
 				if i := strings.LastIndexByte(k, ' '); i > 0 {
-					if _, ok := names[k[i+1:]]; !ok {
-						names[k[i+1:]] = articleName{t: pipeline.Person}
-					}
 					sur := names[k[i+1:]]
+					if sur.n == 0 && !sur.surname {
+						sur.t = pipeline.Person
+					}
 					sur.surname = true
 					names[k[i+1:]] = sur
 				}
 			}
 		}
 	}
-	return names
+	a.m = names
 }
 
 // articleName is how often the article writes a name, and the type of
@@ -67,14 +81,14 @@ var timeAffixes = map[string]bool{"ex": true, "then": true, "former": true, "pro
 // name without the "s" is named in the article, more often than the form
 // with it ("Texacos" beside "Texaco Inc"; not "Reuters" beside one
 // "Reuter"), and the gazetteer does not know the form with it.
-func (r *Resolver) possessive(text string, start, end int, names map[string]articleName, self int) (int, pipeline.EntityType, bool) {
+func (r *Resolver) possessive(text string, start, end int, names *articleNames, self int) (int, pipeline.EntityType, bool) {
 	stem, ok := possessiveStem(text[start:end])
 	if !ok {
 		return 0, "", false
 	}
 	whole := text[start:end]
-	owner := names[OrgKey(text[start:start+len(stem)])]
-	if owner.n == 0 || owner.n <= names[OrgKey(whole)].n-self {
+	owner := names.get(OrgKey(text[start : start+len(stem)]))
+	if owner.n == 0 || owner.n <= names.get(OrgKey(whole)).n-self {
 		return 0, "", false
 	}
 	if _, known := r.g.Lookup(whole); known {
@@ -87,9 +101,20 @@ func (r *Resolver) possessive(text string, start, end int, names map[string]arti
 type spanWord struct{ start, end int }
 
 func spanWords(text string, m Mention) []spanWord {
-	var out []spanWord
-	for _, w := range words(text[m.Start:m.End]) {
-		out = append(out, spanWord{m.Start + w.start, m.Start + w.end})
+	out := make([]spanWord, 0, 4)
+	start := -1
+	for i := m.Start; i < m.End; i++ {
+		if c := text[i]; c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if start >= 0 {
+				out = append(out, spanWord{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, spanWord{start, m.End})
 	}
 	return out
 }
@@ -109,7 +134,7 @@ func spanWords(text string, m Mention) []spanWord {
 // A leading lower-case affix goes ("ex-Miami Dolphins"), and a leading
 // stop word or office goes when the rest is named on its own in the
 // article ("Since Sago", "CEO of Home Depot"; not "First Boston Corp").
-func (r *Resolver) splitJoined(text string, m Mention, names map[string]articleName) []Mention {
+func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) []Mention {
 	// "ex-Miami Dolphins": the affix is not part of the name.
 	if i := strings.IndexByte(text[m.Start:m.End], '-'); i > 0 {
 		if timeAffixes[text[m.Start:m.Start+i]] && m.Start+i+1 < m.End {
@@ -118,6 +143,13 @@ func (r *Resolver) splitJoined(text string, m Mention, names map[string]articleN
 				m.Start += i + 1
 			}
 		}
+	}
+	if !strings.ContainsAny(text[m.Start:m.End], " \t\n") {
+		// One word: only an affix or a possessive to take off.
+		if end, t, ok := r.possessive(text, m.Start, m.End, names, 1); ok {
+			m.End, m.Type = end, t
+		}
+		return []Mention{m}
 	}
 	ws := spanWords(text, m)
 	if len(ws) == 0 {
@@ -135,7 +167,7 @@ func (r *Resolver) splitJoined(text string, m Mention, names map[string]articleN
 			continue // "CEO of": the office runs on
 		}
 		rest := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
-		if n := names[OrgKey(text[rest.Start:rest.End])]; n.n > 0 || n.surname {
+		if n := names.get(OrgKey(text[rest.Start:rest.End])); n.n > 0 || n.surname {
 			m = rest
 			ws = ws[i+1:]
 		}
@@ -195,7 +227,7 @@ func possessiveStem(w string) (string, bool) {
 // splitting: a possessive of a name that a split brought out ("Avco
 // Corp. Avco Financial" ... "Avco Financials").
 func (r *Resolver) trimPossessives(text string, ms []Mention) {
-	names := articleNames(text, ms)
+	names := &articleNames{text: text, ms: ms}
 	for i := range ms {
 		if end, t, ok := r.possessive(text, ms[i].Start, ms[i].End, names, 1); ok {
 			ms[i].End, ms[i].Type = end, t

@@ -35,12 +35,13 @@ func (r *Resolver) normalize(text string, ms []Mention) []Mention {
 			}
 			continue
 		}
-		parts := r.splitJoined(text, m, names)
-		if split == nil && (len(parts) != 1 || parts[0] != m) {
+		first, rest := r.splitJoined(text, m, names)
+		if split == nil && (rest != nil || first != m) {
 			split = append(make([]Mention, 0, len(ms)+4), ms[:i]...)
 		}
 		if split != nil {
-			split = append(split, parts...)
+			split = append(split, first)
+			split = append(split, rest...)
 		}
 	}
 	if split != nil {

@@ -716,16 +716,16 @@ func (res *resolution) joinPrefixForms() {
 		if short.Known != nil || short.Type != pipeline.Organization || len(short.Mentions) == 0 {
 			continue
 		}
-		var ws []string
+		key := ""
 		for k := range short.keys {
-			f := strings.Fields(OrgKey(k))
-			if len(f) < 2 || ws != nil && !slices.Equal(f, ws) {
-				ws = nil
+			ok := OrgKey(k)
+			if !strings.Contains(ok, " ") || key != "" && ok != key {
+				key = ""
 				break
 			}
-			ws = f
+			key = ok
 		}
-		if ws == nil {
+		if key == "" {
 			continue
 		}
 		var long *Entity
@@ -735,7 +735,8 @@ func (res *resolution) joinPrefixForms() {
 				continue
 			}
 			for k := range l.keys {
-				if f := strings.Fields(OrgKey(k)); len(f) > len(ws) && (slices.Equal(f[:len(ws)], ws) || slices.Equal(f[len(f)-len(ws):], ws)) {
+				ok := OrgKey(k)
+				if len(ok) > len(key) && (strings.HasPrefix(ok, key+" ") || strings.HasSuffix(ok, " "+key)) {
 					if long != l {
 						n++
 					}

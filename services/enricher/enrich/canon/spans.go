@@ -87,6 +87,11 @@ func (r *Resolver) possessive(text string, start, end int, names *articleNames, 
 		return 0, "", false
 	}
 	whole := text[start:end]
+	// The owner written without the "s" somewhere: a cheap test before
+	// the article's names are made.
+	if strings.Count(text, text[start:start+len(stem)]) <= strings.Count(text, whole) {
+		return 0, "", false
+	}
 	owner := names.get(OrgKey(text[start : start+len(stem)]))
 	if owner.n == 0 || owner.n <= names.get(OrgKey(whole)).n-self {
 		return 0, "", false
@@ -134,7 +139,8 @@ func spanWords(text string, m Mention) []spanWord {
 // A leading lower-case affix goes ("ex-Miami Dolphins"), and a leading
 // stop word or office goes when the rest is named on its own in the
 // article ("Since Sago", "CEO of Home Depot"; not "First Boston Corp").
-func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) []Mention {
+// It returns the (first) name and the names after it, if any.
+func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) (Mention, []Mention) {
 	// "ex-Miami Dolphins": the affix is not part of the name.
 	if i := strings.IndexByte(text[m.Start:m.End], '-'); i > 0 {
 		if timeAffixes[text[m.Start:m.Start+i]] && m.Start+i+1 < m.End {
@@ -149,11 +155,11 @@ func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) []Me
 		if end, t, ok := r.possessive(text, m.Start, m.End, names, 1); ok {
 			m.End, m.Type = end, t
 		}
-		return []Mention{m}
+		return m, nil
 	}
 	ws := spanWords(text, m)
 	if len(ws) == 0 {
-		return []Mention{m}
+		return m, nil
 	}
 	word := func(i int) string { return text[ws[i].start:ws[i].end] }
 	// A leading stop word or office when the rest is a name of the article.
@@ -167,6 +173,9 @@ func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) []Me
 			continue // "CEO of": the office runs on
 		}
 		rest := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
+		if strings.Count(text, text[rest.Start:rest.End]) < 2 {
+			break // the rest is written nowhere else
+		}
 		if n := names.get(OrgKey(text[rest.Start:rest.End])); n.n > 0 || n.surname {
 			m = rest
 			ws = ws[i+1:]
@@ -196,7 +205,7 @@ func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) []Me
 			if end, t, ok := r.possessive(text, m.Start, ws[i].end, names, 0); ok && isCapitalised(word(i+1)) {
 				left := Mention{Start: m.Start, End: end, Type: t}
 				right := Mention{Start: ws[i+1].start, End: m.End, Type: m.Type}
-				return append([]Mention{left}, r.splitJoined(text, right, names)...)
+				return r.joined(text, left, right, names)
 			}
 		}
 		if cut < 0 {
@@ -204,13 +213,20 @@ func (r *Resolver) splitJoined(text string, m Mention, names *articleNames) []Me
 		}
 		left := Mention{Start: m.Start, End: cut, Type: m.Type}
 		right := Mention{Start: rest, End: m.End, Type: m.Type}
-		return append([]Mention{left}, r.splitJoined(text, right, names)...)
+		return r.joined(text, left, right, names)
 	}
 	// A span that is only a possessive of a name the article has: "Texacos".
 	if end, t, ok := r.possessive(text, m.Start, m.End, names, 1); ok {
 		m.End, m.Type = end, t
 	}
-	return []Mention{m}
+	return m, nil
+}
+
+// joined returns left and the parts of right as splitJoined does: the
+// first part and the others.
+func (r *Resolver) joined(text string, left, right Mention, names *articleNames) (Mention, []Mention) {
+	first, rest := r.splitJoined(text, right, names)
+	return left, append([]Mention{first}, rest...)
 }
 
 // possessiveStem returns w without an apostrophe-less possessive "s"

@@ -304,6 +304,11 @@ func linkOf(e *Entity) (linkable, bool) {
 		nk := keyName + l.key
 		l.lookup = []string{nk}
 		l.index = []string{nk}
+		if e.Type == pipeline.Misc && len(ws) == 1 && e.Known == nil {
+			// A one-word "other" name is looked for as a company's short
+			// form too ("Dish", "Dish Network").
+			l.lookup = append(l.lookup, keyHead+ws[0])
+		}
 		if e.Type == pipeline.Organization {
 			if len(ws) == 1 {
 				l.lookup = append(l.lookup, keyHead+ws[0])
@@ -427,7 +432,7 @@ func (l *linkable) near(r *Remembered) bool {
 			if l.first != "" && (first == l.first || nearSpelling(first, l.first)) && nearSpelling(sur, l.sur) {
 				return true
 			}
-		case l.e.Type == pipeline.Organization:
+		case l.e.Type == pipeline.Organization || l.e.Type == pipeline.Misc:
 			ws := strings.Fields(OrgKey(n.Key))
 			if len(ws) > 1 && len(strings.Fields(l.key)) == 1 && ws[0] == l.key {
 				return true

@@ -142,6 +142,11 @@ func TestOrgWrittenOtherwise(t *testing.T) {
 	if lone["Western Digtial Corp"] == first["Western Digital Corp"] {
 		t.Error("a misspelling of two words joined with no entity beside it in common")
 	}
+	dish := link("Dish Network sells Sling TV.", "ORG:Dish Network", "ORG:Sling TV")
+	short := link("Dish said Sling TV grew.", "MISC:Dish", "ORG:Sling TV")
+	if short["Dish"] != dish["Dish Network"] {
+		t.Error("a one-word \"other\" name did not join the company it starts")
+	}
 	long := link("Merrill Lynch Capital Markets led the issue.", "ORG:Merrill Lynch Capital Markets")
 	typo := link("Merrill Lynch Captial Markets said.", "ORG:Merrill Lynch Captial Markets")
 	if typo["Merrill Lynch Captial Markets"] != long["Merrill Lynch Capital Markets"] {

@@ -134,12 +134,15 @@ func mergeCounts(a, b []Count, limit int) []Count {
 // Index keys. A person with a first name is found by first name and the
 // initial of the surname (so a misspelt surname still finds it) and by
 // surname; another entity by its name key and, for a name of several
-// words, by its first word (the short form a company goes by).
+// words, by its first word (the short form a company goes by) and its last
+// word when that is no ordinary word (the nickname a club goes by:
+// "Mariners").
 const (
 	keyPersonFirst = "pf\x00"
 	keySurname     = "ps\x00"
 	keyName        = "n\x00"
 	keyHead        = "h\x00"
+	keyTail        = "t\x00"
 )
 
 // minClues is how many context clues a mention that is not spelt like the
@@ -311,9 +314,14 @@ func linkOf(e *Entity) (linkable, bool) {
 		}
 		if e.Type == pipeline.Organization {
 			if len(ws) == 1 {
-				l.lookup = append(l.lookup, keyHead+ws[0])
-			} else if utf8.RuneCountInString(ws[0]) > 2 {
-				l.index = append(l.index, keyHead+ws[0])
+				l.lookup = append(l.lookup, keyHead+ws[0], keyTail+ws[0])
+			} else {
+				if utf8.RuneCountInString(ws[0]) > 2 {
+					l.index = append(l.index, keyHead+ws[0])
+				}
+				if last := ws[len(ws)-1]; utf8.RuneCountInString(last) > 3 && !lexicon.IsCommon(last) {
+					l.index = append(l.index, keyTail+last)
+				}
 			}
 			// Its longer names find the same company written otherwise
 			// in another article, by their first word.
@@ -434,7 +442,7 @@ func (l *linkable) near(r *Remembered) bool {
 			}
 		case l.e.Type == pipeline.Organization || l.e.Type == pipeline.Misc:
 			ws := strings.Fields(OrgKey(n.Key))
-			if len(ws) > 1 && len(strings.Fields(l.key)) == 1 && ws[0] == l.key {
+			if len(ws) > 1 && len(strings.Fields(l.key)) == 1 && (ws[0] == l.key || l.e.Type == pipeline.Organization && ws[len(ws)-1] == l.key) {
 				return true
 			}
 			if f := orgForm(n.Key); len(f) > 1 {

@@ -147,6 +147,11 @@ func TestOrgWrittenOtherwise(t *testing.T) {
 	if short["Dish"] != dish["Dish Network"] {
 		t.Error("a one-word \"other\" name did not join the company it starts")
 	}
+	club := link("The Seattle Mariners signed Felix Hernandez.", "ORG:Seattle Mariners", "PERSON:Felix Hernandez")
+	nick := link("Felix Hernandez pitched for the Mariners.", "PERSON:Felix Hernandez", "ORG:Mariners")
+	if nick["Mariners"] != club["Seattle Mariners"] {
+		t.Error("a club's nickname did not join the club seen with a shared clue")
+	}
 	long := link("Merrill Lynch Capital Markets led the issue.", "ORG:Merrill Lynch Capital Markets")
 	typo := link("Merrill Lynch Captial Markets said.", "ORG:Merrill Lynch Captial Markets")
 	if typo["Merrill Lynch Captial Markets"] != long["Merrill Lynch Capital Markets"] {

@@ -243,6 +243,18 @@ func TestResolve(t *testing.T) {
 			want:     []string{"ORG Rolls Royce Plc: Rolls Royce Plc|Rolls"},
 		},
 		{
+			name:     "a known short name that ends the one longer organisation name of the article is it",
+			text:     "The New York Times reported it. The Times said more.",
+			mentions: []string{"ORG:The New York Times", "ORG:The Times"},
+			want:     []string{"ORG The New York Times: The New York Times|The Times"},
+		},
+		{
+			name:     "not when two longer names end with it",
+			text:     "The New York Times reported it. The Times said the Financial Times agreed.",
+			mentions: []string{"ORG:The New York Times", "ORG:The Times", "ORG:Financial Times"},
+			want:     []string{"ORG Financial Times: Financial Times", "ORG The New York Times: The New York Times", "ORG The Times: The Times"},
+		},
+		{
 			name:     "same key, different recogniser types",
 			text:     "Gazprom said. Then Gazprom again.",
 			mentions: []string{"LOC:Gazprom", "PERSON:Gazprom"},

@@ -611,7 +611,16 @@ func genderAgrees(e *Entity, g lexicon.Gender) bool {
 // organisation's, and also a longer "other" name ("Dow Jones").
 func (res *resolution) joinShortForms() {
 	for _, short := range res.entities {
-		if short.Known != nil || len(short.Mentions) == 0 {
+		if len(short.Mentions) == 0 {
+			continue
+		}
+		if short.Known != nil {
+			// A known organisation's short name that ends one longer
+			// organisation name of the article is that one: "The Times"
+			// after "The New York Times".
+			if short.Known.Type == pipeline.Organization {
+				res.joinKnownTail(short)
+			}
 			continue
 		}
 		org := short.Type == pipeline.Organization
@@ -757,6 +766,50 @@ func (e *Entity) endsWith(w string) bool {
 		ok := OrgKey(k)
 		head, found := strings.CutSuffix(ok, " "+w)
 		if found && !strings.HasSuffix(head, " of") && !strings.HasSuffix(head, " de") && head != "of" && head != "de" && head != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// joinKnownTail joins a known organisation named by one word to the one
+// longer organisation name of the article that ends with that word.
+func (res *resolution) joinKnownTail(short *Entity) {
+	w := ""
+	for k := range short.keys {
+		if strings.Contains(OrgKey(k), " ") {
+			continue
+		}
+		if ok := OrgKey(k); res.mentionsKey(short, k) {
+			if w != "" && w != ok {
+				return
+			}
+			w = ok
+		}
+	}
+	if w == "" {
+		return
+	}
+	var long *Entity
+	for _, l := range res.entities {
+		if l == short || l.Type != pipeline.Organization || len(l.Mentions) == 0 || !l.endsWith(w) {
+			continue
+		}
+		if long != nil {
+			return
+		}
+		long = l
+	}
+	if long != nil {
+		long.absorb(short)
+	}
+}
+
+// mentionsKey reports whether one of e's mentions is written with key k
+// (not only listed for it by the gazetteer).
+func (res *resolution) mentionsKey(e *Entity, k string) bool {
+	for _, m := range e.Mentions {
+		if Key(m.Text) == k {
 			return true
 		}
 	}

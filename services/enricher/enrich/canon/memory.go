@@ -143,6 +143,7 @@ const (
 	keyName        = "n\x00"
 	keyHead        = "h\x00"
 	keyTail        = "t\x00"
+	keyShort       = "s\x00"
 )
 
 // minClues is how many context clues a mention that is not spelt like the
@@ -309,12 +310,16 @@ func linkOf(e *Entity) (linkable, bool) {
 		l.index = []string{nk}
 		if e.Type == pipeline.Misc && len(ws) == 1 && e.Known == nil {
 			// A one-word "other" name is looked for as a company's short
-			// form too ("Dish", "Dish Network").
+			// form too ("Dish", "Dish Network"), and remembered as one.
 			l.lookup = append(l.lookup, keyHead+ws[0])
+			l.index = append(l.index, keyShort+ws[0])
 		}
 		if e.Type == pipeline.Organization {
 			if len(ws) == 1 {
 				l.lookup = append(l.lookup, keyHead+ws[0], keyTail+ws[0])
+				// Remembered as a short form, so that the longer name
+				// finds it in either order.
+				l.index = append(l.index, keyShort+ws[0])
 			} else {
 				if utf8.RuneCountInString(ws[0]) > 2 {
 					l.index = append(l.index, keyHead+ws[0])
@@ -324,12 +329,13 @@ func linkOf(e *Entity) (linkable, bool) {
 				}
 			}
 			// Its longer names find the same company written otherwise
-			// in another article, by their first word.
+			// in another article, by their first word, and the short
+			// form remembered before them.
 			for n := range e.names {
 				if f := orgForm(n); len(f) > 1 {
 					l.forms = append(l.forms, f)
 					if utf8.RuneCountInString(f[0]) > 2 {
-						l.lookup = append(l.lookup, keyHead+f[0])
+						l.lookup = append(l.lookup, keyHead+f[0], keyShort+f[0])
 					}
 				}
 			}
@@ -444,6 +450,14 @@ func (l *linkable) near(r *Remembered) bool {
 			ws := strings.Fields(OrgKey(n.Key))
 			if len(ws) > 1 && len(strings.Fields(l.key)) == 1 && (ws[0] == l.key || l.e.Type == pipeline.Organization && ws[len(ws)-1] == l.key) {
 				return true
+			}
+			if len(ws) == 1 && len(l.forms) > 0 && r.ID == EntityID(r.Type, n.Key) {
+				// The short form seen first ("Dish", then "Dish Network").
+				for _, lf := range l.forms {
+					if lf[0] == ws[0] {
+						return true
+					}
+				}
 			}
 			if f := orgForm(n.Key); len(f) > 1 {
 				for _, lf := range l.forms {

@@ -147,6 +147,12 @@ func TestOrgWrittenOtherwise(t *testing.T) {
 	if short["Dish"] != dish["Dish Network"] {
 		t.Error("a one-word \"other\" name did not join the company it starts")
 	}
+	// The other order: the short form first.
+	sh := link("Hulu said Disney Plus grew.", "MISC:Hulu", "ORG:Disney Plus")
+	lg := link("Hulu Live and Disney Plus gained.", "ORG:Hulu Live", "ORG:Disney Plus")
+	if lg["Hulu Live"] != sh["Hulu"] {
+		t.Error("a company did not join its short form remembered before it")
+	}
 	club := link("The Seattle Mariners signed Felix Hernandez.", "ORG:Seattle Mariners", "PERSON:Felix Hernandez")
 	nick := link("Felix Hernandez pitched for the Mariners.", "PERSON:Felix Hernandez", "ORG:Mariners")
 	if nick["Mariners"] != club["Seattle Mariners"] {

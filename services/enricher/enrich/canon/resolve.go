@@ -20,13 +20,19 @@
 //     ("Baltimore beat the Red Sox" is the Baltimore Orioles; teams.go);
 //   - short forms: a one-word company name joins the longer name in the
 //     article, and a last word joins the one name it ends ("Heat" is the
-//     Miami Heat).
+//     Miami Heat); the first or last words of one longer organisation
+//     name are it ("Avco Financial", "Avco Financial Services Inc");
+//   - context: a country's name before "forces" or "government" is its
+//     military or government ("United States (military)").
 //
-// Before that, recogniser spans are repaired with the gazetteer: a
-// hyphenated word of known names is those names ("US-Russia"), affixes
-// are dropped ("Russia-backed", "pro-Western"), and a span that stops
-// short of a known name is completed ("Organisation for Security and
-// Co-operation" followed by "in Europe").
+// Before that, recogniser spans are repaired with the gazetteer and the
+// article's other names: a hyphenated word of known names is those names
+// ("US-Russia"), affixes are dropped ("Russia-backed", "pro-Western",
+// "ex-Miami Dolphins"), two names in one span are split ("Peabody and Co
+// and E.F. Hutton Co Inc", "Southerns Georgia Power Co": spans.go), and a
+// span that stops short of a known name or an organisation word is
+// completed ("Organisation for Security and Co-operation" followed by "in
+// Europe", "West Virginia" by "State University").
 //
 // The id is a hash of the type and the canonical name's matching key, so
 // "Wendy R. Sherman" in one article and "Wendy Sherman" in another share it.

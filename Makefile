@@ -128,7 +128,7 @@ model:
 		-dev ../shared/ner/conll2003/eng.testa -gazetteer services/enricher/ner/gazetteer \
 		-out services/enricher/ner/model.bin
 
-## names: regenerate the recogniser's country, nationality, given-name and sports-club lists
+## names: regenerate the recogniser's country, nationality, given-name, city, region, organisation-word and sports-club lists
 ## from services/enricher/names (then make model; a test checks they match)
 names:
 	cd services/enricher && $(GO) run ./names/gen

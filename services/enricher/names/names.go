@@ -2,12 +2,14 @@
 // recogniser (package ner, as gazetteer features) and the resolver
 // (packages canon and lexicon) use: countries with their other names,
 // demonyms and capitals, nationality-like group words, given names with
-// the gender they signal, sports clubs with the sport they play, and the
-// words that say a text is about a sport.
+// the gender they signal, cities and regions, the words of organisation
+// names, sports clubs with the sport they play, and the words that say a
+// text is about a sport.
 //
 // The files here are the source. The recogniser's flat lists
-// ner/gazetteer/loc.country.txt, misc.nationality.txt, per.given.txt and
-// org.sport.txt are generated from them (make names, which runs ./names/gen; a test checks
+// ner/gazetteer/loc.country.txt, misc.nationality.txt, per.given.txt,
+// loc.city.txt, loc.region.txt, cue.orgsuffix.txt and org.sport.txt are
+// generated from them (make names, which runs ./names/gen; a test checks
 // they match), and the model is trained with those (make model). canon and
 // lexicon read these files directly.
 //
@@ -49,6 +51,20 @@ var (
 	//
 	//go:embed teams.txt
 	Teams string
+	// Cities holds capitals and large cities, one spelling a line.
+	//
+	//go:embed cities.txt
+	Cities string
+	// Regions holds continents, regions, US states, seas, rivers,
+	// mountains and landmarks, one a line.
+	//
+	//go:embed regions.txt
+	Regions string
+	// OrgWords holds the words that end or head organisation names
+	// ("Inc", "University", "Exchange"), one a line.
+	//
+	//go:embed orgwords.txt
+	OrgWords string
 	// Sports holds "sport ; words" lines: the words that say a text is
 	// about that sport; the line of sport "sport" says only that it is
 	// about sport.
@@ -119,6 +135,27 @@ func RecogniserLists() map[string]string {
 			add(&given, "g", n)
 		}
 	})
+	// Cities and regions keep their section comments, not the file's
+	// header (the comments before the first entry).
+	var cities, regions strings.Builder
+	cities.WriteString(header("Capitals and large or newsworthy cities, with common alternative spellings."))
+	regions.WriteString(header("Continents, world regions, US states, seas, rivers, mountains and landmarks."))
+	body := func(b *strings.Builder, data string) {
+		inBody := false
+		for l := range strings.SplitSeq(data, "\n") {
+			l = strings.TrimSpace(l)
+			if l != "" && (inBody || l[0] != '#') {
+				inBody = true
+				b.WriteString(l)
+				b.WriteByte('\n')
+			}
+		}
+	}
+	body(&cities, Cities)
+	body(&regions, Regions)
+	var orgWords strings.Builder
+	orgWords.WriteString(header("Words that end or head organisation names."))
+	body(&orgWords, OrgWords)
 	// Teams keep their section comments, not the file's header (the
 	// comments before the first sport line) or the sport lines, which are
 	// the resolver's.
@@ -139,5 +176,8 @@ func RecogniserLists() map[string]string {
 		"loc.country.txt":      country.String(),
 		"misc.nationality.txt": nationality.String(),
 		"per.given.txt":        given.String(),
+		"loc.city.txt":         cities.String(),
+		"loc.region.txt":       regions.String(),
+		"cue.orgsuffix.txt":    orgWords.String(),
 	}
 }

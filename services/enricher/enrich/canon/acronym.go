@@ -114,7 +114,7 @@ func (res *resolution) mergeAcronyms() {
 			if a.Known != nil && a.Known.Type == pipeline.Location {
 				break // a place's abbreviation is the place: "S.D." is South Dakota, not San Diego
 			}
-			if !l.spells(acr) {
+			if !l.spells(acr, res.g) {
 				continue
 			}
 			into, from := a, l
@@ -139,9 +139,26 @@ func (res *resolution) mergeAcronyms() {
 	}
 }
 
-func (e *Entity) spells(acr string) bool {
+func (e *Entity) spells(acr string, g *Gazetteer) bool {
 	for n := range e.names {
 		if spells(n, acr) {
+			return true
+		}
+		// The acronym is of the name proper: "IBM" of "International
+		// Business Machines Corp", "GEC" of "General Electric Co Plc",
+		// "FDA" of "U.S. Food and Drug Administration".
+		for shorter := n; ; {
+			i := strings.LastIndexByte(shorter, ' ')
+			if i < 0 || !corporateSuffixes[strings.TrimSuffix(Key(shorter[i+1:]), ",")] {
+				break
+			}
+			shorter = strings.TrimSuffix(shorter[:i], ",")
+			if spells(shorter, acr) {
+				return true
+			}
+		}
+		core := orgCore(n)
+		if rest, ok := g.withoutCountry(core); ok && spells(rest, acr) {
 			return true
 		}
 	}
@@ -158,7 +175,7 @@ func (e *Entity) absorb(o *Entity) {
 			e.names[n] += c
 		}
 	}
-	if e.Type == pipeline.Misc && o.Type != pipeline.Misc {
+	if e.Type == pipeline.Misc && o.Type != pipeline.Misc && o.Type != pipeline.Person {
 		e.Type = o.Type // an organisation's name is more specific than "other"
 	}
 	o.Mentions = nil
@@ -276,4 +293,65 @@ func definitions(text string) map[string]string {
 			}
 		}
 	}
+}
+
+// joinInstrumentCodes joins a Reuters instrument code ("GECL.L", "DSMN.AS":
+// a ticker, a dot and the exchange) to the one organisation of the article
+// whose acronym starts its ticker ("GEC", "DSM").
+func (res *resolution) joinInstrumentCodes() {
+	for _, c := range res.entities {
+		if c.Known != nil || c.Type == pipeline.Person || len(c.Mentions) == 0 {
+			continue
+		}
+		ticker := ""
+		for _, m := range c.Mentions {
+			t, ok := instrumentTicker(m.Text)
+			if !ok || ticker != "" && t != ticker {
+				ticker = ""
+				break
+			}
+			ticker = t
+		}
+		if ticker == "" {
+			continue
+		}
+		var into *Entity
+		for _, e := range res.entities {
+			if e == c || e.Type == pipeline.Person || len(e.Mentions) == 0 {
+				continue
+			}
+			for _, m := range e.Mentions {
+				if a := acronymOf(m.Text); a != "" && len(a) < len(ticker) && strings.HasPrefix(ticker, a) {
+					if into != nil && into != e {
+						into = nil
+						goto next
+					}
+					into = e
+				}
+			}
+		}
+		if into != nil {
+			into.absorb(c)
+		}
+	next:
+	}
+}
+
+// instrumentTicker returns the ticker of a Reuters instrument code: two to
+// six capitals, a dot, and one or two capitals for the exchange.
+func instrumentTicker(s string) (string, bool) {
+	t, ex, ok := strings.Cut(s, ".")
+	if !ok || len(t) < 2 || len(t) > 6 || len(ex) < 1 || len(ex) > 2 || acronymOf(t) != t || !allUpper(ex) {
+		return "", false
+	}
+	return t, true
+}
+
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }

@@ -40,6 +40,10 @@ type Known struct {
 	Of *Known
 	// country marks a country (countries.txt's first field).
 	country bool
+	// listed marks a place known only from the city and region lists,
+	// which say nothing of people: a person the recogniser finds with
+	// that name ("Houston said") stays a person.
+	listed bool
 	// forms are a person's names split for matching.
 	forms []personForm
 }
@@ -118,6 +122,20 @@ func parseGazetteer(countries, entities, people string) (*Gazetteer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("entities.txt: %w", err)
 	}
+	// Cities and regions, the recogniser's place lists: a place each line
+	// that no fuller record above names.
+	for _, list := range []string{names.Cities, names.Regions} {
+		var err error
+		names.Lines(list, func(l string) {
+			if _, known := g.byKey[Key(l)]; known || err != nil {
+				return
+			}
+			err = g.add(&Known{Type: pipeline.Location, Names: []string{l}, listed: true})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("names/cities.txt, regions.txt: %w", err)
+		}
+	}
 	err = eachRecord(people, 4, func(f [][]string) error {
 		if len(f[0]) != 1 || len(f[1]) != 1 {
 			return fmt.Errorf("want gender ; name ; aliases ; role")
@@ -193,6 +211,25 @@ func (g *Gazetteer) countryOf(name string) *Known {
 	}
 	return k.Country
 }
+
+// withoutCountry returns name without a first word that is a country's
+// name ("U.S. Food and Drug Administration" is "Food and Drug
+// Administration"), and whether it had one.
+func (g *Gazetteer) withoutCountry(name string) (string, bool) {
+	first, rest, ok := strings.Cut(name, " ")
+	if !ok {
+		return name, false
+	}
+	if k, known := g.byKey[Key(first)]; !known || !k.country {
+		return name, false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+// Listed reports whether k is a place known only from the city and region
+// lists (names.Cities, names.Regions), which say nothing of people or
+// organisations of that name.
+func (k *Known) Listed() bool { return k.listed }
 
 // CountryOf returns the country a known place or nationality is or
 // belongs to, or nil.
@@ -359,11 +396,30 @@ var corporateSuffixes = map[string]bool{
 	"group": true, "& co": true,
 }
 
+// orgCore is name, as written, without the corporate suffixes at its end
+// ("International Business Machines Corp" is "International Business
+// Machines"); a name that is only a suffix keeps it.
+func orgCore(name string) string {
+	for {
+		i := strings.LastIndexByte(name, ' ')
+		if i < 0 || !corporateSuffixes[strings.TrimSuffix(Key(name[i+1:]), ",")] {
+			return name
+		}
+		name = strings.TrimSuffix(strings.TrimSpace(name[:i]), ",")
+		name = strings.TrimSuffix(name, " &")
+		name = strings.TrimSuffix(name, " and")
+	}
+}
+
 // OrgKey is Key without the corporate suffixes at the end of a name
 // ("Dominion Textile Inc" = "Dominion Textile"); a name that is only a
 // suffix keeps it.
 func OrgKey(name string) string {
 	k := Key(name)
+	if strings.Contains(k, ", ") {
+		// "Goldman, Sachs and Co" is "Goldman Sachs".
+		k = strings.ReplaceAll(k, ", ", " ")
+	}
 	for {
 		i := strings.LastIndexByte(k, ' ')
 		if i < 0 || !corporateSuffixes[strings.TrimSuffix(k[i+1:], ",")] {

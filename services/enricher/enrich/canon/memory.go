@@ -134,18 +134,29 @@ func mergeCounts(a, b []Count, limit int) []Count {
 // Index keys. A person with a first name is found by first name and the
 // initial of the surname (so a misspelt surname still finds it) and by
 // surname; another entity by its name key and, for a name of several
-// words, by its first word (the short form a company goes by).
+// words, by its first word (the short form a company goes by) and its last
+// word when that is no ordinary word (the nickname a club goes by:
+// "Mariners").
 const (
 	keyPersonFirst = "pf\x00"
 	keySurname     = "ps\x00"
 	keyName        = "n\x00"
 	keyHead        = "h\x00"
+	keyTail        = "t\x00"
+	keyShort       = "s\x00"
 )
 
 // minClues is how many context clues a mention that is not spelt like the
 // remembered entity (a near-spelling, a surname or short form alone) must
 // share with it to join it.
 const minClues = 2
+
+// minOrgClues is minClues for an organisation: its other forms (a short
+// form, a misspelling) are rarer than a surname shared by strangers, and
+// one entity named beside it in both articles is enough (dev set: 1
+// against 2 joins "NV Philips Gloielampenfabrieken" to "Philips
+// Gloeilampenfabrieken", and nothing wrong).
+const minOrgClues = 1
 
 // linkable is an entity of the article with what the memory matches on.
 type linkable struct {
@@ -156,6 +167,9 @@ type linkable struct {
 	lookup          []string // keys to recall
 	index           []string // keys to be remembered under
 	roles           []string // offices written next to a person's name
+	// forms are the words of an organisation's names of several words,
+	// as nearOrg compares them.
+	forms [][]string
 	// doubtful: a "person" with no given name, perhaps the recogniser's
 	// mistake for a place or company.
 	doubtful bool
@@ -172,7 +186,11 @@ type linkable struct {
 //   - it is a bare surname or a one-word organisation name, the article
 //     has no fuller name for it, and exactly one remembered person or
 //     organisation of that surname or first word shares minClues clues with
-//     it, more than any other.
+//     it (minOrgClues for an organisation), more than any other, or
+//   - it is an organisation whose name of several words is a remembered
+//     one written otherwise (nearOrg: "Dominion Textiles Inc of Canada"
+//     and "Dominion Textile", "U.S. Securities and Exchange Commission"
+//     and "Securities and Exchange Commission"), sharing minOrgClues.
 //
 // A joined entity takes the remembered id and name. Two entities of the
 // article that join one remembered entity become one. Entities the
@@ -255,7 +273,9 @@ func link(ctx context.Context, m Memory, locks *keyLocks, text string, ents []*E
 // memory does not handle (known to the gazetteer, nationalities).
 func linkOf(e *Entity) (linkable, bool) {
 	l := linkable{e: e}
-	if e.Known != nil || len(e.Mentions) == 0 {
+	if e.Known != nil && !e.Known.listed || len(e.Mentions) == 0 {
+		// A place known only from the city lists is remembered like any
+		// other: a "person" of that name finds it (doubtful below).
 		return l, false
 	}
 	switch e.Type {
@@ -288,11 +308,36 @@ func linkOf(e *Entity) (linkable, bool) {
 		nk := keyName + l.key
 		l.lookup = []string{nk}
 		l.index = []string{nk}
+		if e.Type == pipeline.Misc && len(ws) == 1 && e.Known == nil {
+			// A one-word "other" name is looked for as a company's short
+			// form too ("Dish", "Dish Network"), and remembered as one.
+			l.lookup = append(l.lookup, keyHead+ws[0])
+			l.index = append(l.index, keyShort+ws[0])
+		}
 		if e.Type == pipeline.Organization {
 			if len(ws) == 1 {
-				l.lookup = append(l.lookup, keyHead+ws[0])
-			} else if utf8.RuneCountInString(ws[0]) > 2 {
-				l.index = append(l.index, keyHead+ws[0])
+				l.lookup = append(l.lookup, keyHead+ws[0], keyTail+ws[0])
+				// Remembered as a short form, so that the longer name
+				// finds it in either order.
+				l.index = append(l.index, keyShort+ws[0])
+			} else {
+				if utf8.RuneCountInString(ws[0]) > 2 {
+					l.index = append(l.index, keyHead+ws[0])
+				}
+				if last := ws[len(ws)-1]; utf8.RuneCountInString(last) > 3 && !lexicon.IsCommon(last) {
+					l.index = append(l.index, keyTail+last)
+				}
+			}
+			// Its longer names find the same company written otherwise
+			// in another article, by their first word, and the short
+			// form remembered before them.
+			for n := range e.names {
+				if f := orgForm(n); len(f) > 1 {
+					l.forms = append(l.forms, f)
+					if utf8.RuneCountInString(f[0]) > 2 {
+						l.lookup = append(l.lookup, keyHead+f[0], keyShort+f[0])
+					}
+				}
 			}
 		}
 	default:
@@ -359,6 +404,9 @@ func (l *linkable) match(cands []Remembered, clues map[string]bool) *Remembered 
 				return r
 			}
 		}
+		if r.Type == pipeline.Organization && l.misspelt(r) {
+			return r
+		}
 		if !l.near(r) {
 			continue
 		}
@@ -370,7 +418,11 @@ func (l *linkable) match(cands []Remembered, clues map[string]bool) *Remembered 
 			second = n
 		}
 	}
-	if best == nil || bestN < minClues || second == bestN {
+	need := minClues
+	if e.Type != pipeline.Person {
+		need = minOrgClues
+	}
+	if best == nil || bestN < need || second == bestN {
 		return nil
 	}
 	return best
@@ -394,14 +446,100 @@ func (l *linkable) near(r *Remembered) bool {
 			if l.first != "" && (first == l.first || nearSpelling(first, l.first)) && nearSpelling(sur, l.sur) {
 				return true
 			}
-		case l.e.Type == pipeline.Organization:
+		case l.e.Type == pipeline.Organization || l.e.Type == pipeline.Misc:
 			ws := strings.Fields(OrgKey(n.Key))
-			if len(ws) > 1 && len(strings.Fields(l.key)) == 1 && ws[0] == l.key {
+			if len(ws) > 1 && len(strings.Fields(l.key)) == 1 && (ws[0] == l.key || l.e.Type == pipeline.Organization && ws[len(ws)-1] == l.key) {
+				return true
+			}
+			if len(ws) == 1 && len(l.forms) > 0 && r.ID == EntityID(r.Type, n.Key) {
+				// The short form seen first ("Dish", then "Dish Network").
+				for _, lf := range l.forms {
+					if lf[0] == ws[0] {
+						return true
+					}
+				}
+			}
+			if f := orgForm(n.Key); len(f) > 1 {
+				for _, lf := range l.forms {
+					if nearOrg(lf, f) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// misspelt reports whether one of e's names of three words or more is a
+// remembered name of r with one word misspelt ("Merrill Lynch Captial
+// Markets"): a name that long and that close is the same company without
+// any context to agree.
+func (l *linkable) misspelt(r *Remembered) bool {
+	for _, n := range r.Names {
+		f := orgForm(n.Key)
+		if len(f) < 3 {
+			continue
+		}
+		for _, lf := range l.forms {
+			if len(lf) != len(f) {
+				continue
+			}
+			diff := 0
+			for i := range f {
+				if f[i] != lf[i] {
+					diff++
+					if !nearSpelling(f[i], lf[i]) {
+						diff = 2
+					}
+				}
+			}
+			if diff == 1 {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// orgForm is the words of an organisation's name as nearOrg compares
+// them: OrgKey's, without a place after a corporate suffix ("Dominion
+// Textiles Inc of Canada" is "dominion textiles") or a leading country
+// ("U.S. Securities and Exchange Commission").
+func orgForm(name string) []string {
+	ws := strings.Fields(Key(name))
+	for i := 1; i+2 < len(ws); i++ {
+		if corporateSuffixes[ws[i]] && ws[i+1] == "of" && i+3 == len(ws) {
+			ws = ws[:i]
+			break
+		}
+	}
+	for len(ws) > 1 && corporateSuffixes[ws[len(ws)-1]] {
+		ws = ws[:len(ws)-1]
+	}
+	if len(ws) > 2 {
+		if k, ok := Default().LookupKey(ws[0]); ok && k.country || corporateSuffixes[ws[0]] {
+			ws = ws[1:] // "NV Philips Gloeilampenfabrieken"
+		}
+	}
+	return ws
+}
+
+// nearOrg reports whether two organisation names, as orgForm gives them,
+// are one name written otherwise: the same first word and number of
+// words, every other word the same or a near-spelling ("Western Digtial",
+// "Dominion Textiles" for "Dominion Textile"), at least one of them not
+// the same.
+func nearOrg(a, b []string) bool {
+	if len(a) != len(b) || a[0] != b[0] {
+		return false
+	}
+	for i := 1; i < len(a); i++ {
+		if a[i] != b[i] && !nearSpelling(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func spellingKey(t pipeline.EntityType, name string) string {

@@ -2,23 +2,52 @@ package canon
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pipeline"
+	"github.com/newsflow/newsflow/services/enricher/enrich/lexicon"
+	"github.com/newsflow/newsflow/services/enricher/names"
 )
 
 // normalize repairs recogniser spans before resolution, using the
 // gazetteer and the text:
 //
+//   - a span that joins two names is split into them, and a leading
+//     affix, stop word or office is dropped (splitJoined);
 //   - a hyphenated word made of known names is those names ("US-Russia"
 //     is the United States and Russia), and lower-case affixes are not
 //     part of a name ("Russia-backed", "US-led", "pro-Western");
+//   - a place followed by capitalised words ending in an organisation word
+//     is that organisation ("West Virginia" + "State University");
 //   - a span that stops short of a known name is extended to it when the
 //     text goes on with the name's remaining words ("Organisation for
 //     Security and Co-operation" + " in Europe"), swallowing any mention
 //     inside the extension.
 func (r *Resolver) normalize(text string, ms []Mention) []Mention {
+	names := &articleNames{text: text, ms: ms}
+	var split []Mention
+	for i, m := range ms {
+		if !repairable(text, m) {
+			if split != nil {
+				split = append(split, m)
+			}
+			continue
+		}
+		first, rest := r.splitJoined(text, m, names)
+		if split == nil && (rest != nil || first != m) {
+			split = append(make([]Mention, 0, len(ms)+4), ms[:i]...)
+		}
+		if split != nil {
+			split = append(split, first)
+			split = append(split, rest...)
+		}
+	}
+	if split != nil {
+		ms = split
+		r.trimPossessives(text, ms)
+	}
 	out := make([]Mention, 0, len(ms))
 	for i := 0; i < len(ms); i++ {
 		m := ms[i]
@@ -39,9 +68,75 @@ func (r *Resolver) normalize(text string, ms []Mention) []Mention {
 				}
 			}
 		}
+		if m.Type == pipeline.Location {
+			if end, t := orgAfterPlace(text, m, ms[i+1:]); end > m.End {
+				m.End, m.Type = end, t
+			}
+		}
 		out = append(out, m)
 	}
 	return out
+}
+
+// repairable reports whether splitJoined could change m: a span of several
+// words, a hyphen, or a word ending in "s".
+func repairable(text string, m Mention) bool {
+	s := text[m.Start:m.End]
+	return strings.ContainsAny(s, " \t\n-") || strings.HasSuffix(s, "s")
+}
+
+// maxOrgAfterPlace is the most words orgAfterPlace reads after a place.
+const maxOrgAfterPlace = 3
+
+// placeHeads are the organisation words (names.OrgWords) that head a
+// place, not an organisation: "Mexico City", "Laramie County".
+var placeHeads = map[string]bool{"City": true, "Town": true, "County": true}
+
+// orgWords are names.OrgWords, the words that end or head organisation
+// names.
+var orgWords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	names.Lines(names.OrgWords, func(l string) { m[l] = true })
+	return m
+})
+
+// orgAfterPlace returns the end of the organisation a place starts when
+// the recogniser stopped at the place: up to maxOrgAfterPlace capitalised
+// words follow it on the line, the last one an organisation word, and no
+// mention starts among them ("West Virginia" + "State University",
+// "Tokyo" + "Stock Exchange"), with the type of the whole (a place for
+// "City", "County"); else m.End.
+func orgAfterPlace(text string, m Mention, next []Mention) (int, pipeline.EntityType) {
+	limit := len(text)
+	if len(next) > 0 {
+		limit = next[0].Start
+	}
+	end := m.End
+	for n := 0; n < maxOrgAfterPlace; n++ {
+		if end >= limit || text[end] != ' ' {
+			break
+		}
+		s := end + 1
+		e := s
+		for e < limit && e < len(text) && (isWordByte(text[e]) || text[e] == '.') && text[e] != ' ' {
+			e++
+		}
+		w := strings.TrimSuffix(text[s:e], ".")
+		if w == "" || w[0] < 'A' || w[0] > 'Z' || e > limit {
+			break
+		}
+		if orgWords()[w] {
+			if placeHeads[w] {
+				return e, pipeline.Location
+			}
+			return e, pipeline.Organization
+		}
+		if lexicon.IsStop(w) {
+			break
+		}
+		end = e
+	}
+	return m.End, m.Type
 }
 
 // splitHyphenated returns the known names inside a hyphenated word, with

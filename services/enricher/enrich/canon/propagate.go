@@ -144,10 +144,12 @@ const maxPlaceWords = 3
 // "FRESNO, Calif." (the state or country that locates a city, in lists and
 // datelines). The words after the comma must be a place the gazetteer
 // knows, the word before it capitalised, and the place end at punctuation
-// or the end of the line; overlap no mention and be accepted by ok. ms
+// or the end of the line; overlap no mention and be accepted by ok. A
+// one-word "person" before the comma is a place ("Denver, Colorado"). ms
 // must be sorted and not overlap; so is the result.
 func (g *Gazetteer) PlacesAfterComma(text string, ms []Mention, ok func(start, end int) bool) []Mention {
 	var added []Mention
+	retyped := false
 	for off := 0; ; {
 		i := strings.Index(text[off:], ", ")
 		if i < 0 {
@@ -192,6 +194,15 @@ func (g *Gazetteer) PlacesAfterComma(text string, ms []Mention, ok func(start, e
 		}
 		if best < 0 {
 			continue
+		}
+		// What the place locates is a place: "Denver, Colorado" is not a
+		// person called Denver.
+		if j, found := slices.BinarySearchFunc(ms, comma, func(m Mention, end int) int { return m.End - end }); found &&
+			ms[j].Type == pipeline.Person && !strings.ContainsAny(text[ms[j].Start:ms[j].End], " \n") {
+			if !retyped {
+				ms, retyped = slices.Clone(ms), true
+			}
+			ms[j].Type = pipeline.Location
 		}
 		if overlapsSorted(ms, s, best) || !ok(s, best) {
 			continue

@@ -29,7 +29,7 @@ func TestPlaceAsTeam(t *testing.T) {
 			name:     "a club the article names wins, its last word joins it",
 			text:     "MIAMI - Miami's record fell after a loss this season. The Miami Heat lost again and the Heat coach was upset.",
 			mentions: []string{"LOC:MIAMI", "LOC:Miami", "ORG:Miami Heat", "LOC:Heat"},
-			want:     []string{"LOC MIAMI: MIAMI", "ORG Miami Heat: Miami|Miami Heat|Heat"},
+			want:     []string{"LOC Miami: MIAMI", "ORG Miami Heat: Miami|Miami Heat|Heat"},
 		},
 		{
 			name:     "no club of the place: its own entity, per sport",
@@ -80,5 +80,23 @@ func TestPlacesAfterComma(t *testing.T) {
 	want := "Ohio/LOC S.D./LOC Ohio/LOC Calif./LOC"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// TestPersonBeforeCommaPlace: a one-word "person" that a place after a
+// comma locates is a place.
+func TestPersonBeforeCommaPlace(t *testing.T) {
+	text := "offices in Denver, Colorado. With Smith, Jones said."
+	ms := mentions(t, text, "PERSON:Denver", "PERSON:Smith")
+	var got []string
+	for _, m := range canon.Default().PlacesAfterComma(text, ms, func(int, int) bool { return true }) {
+		got = append(got, text[m.Start:m.End]+"/"+string(m.Type))
+	}
+	want := "Denver/LOC Colorado/LOC Smith/PERSON"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
+	}
+	if ms[0].Type != "PERSON" {
+		t.Error("the caller's mentions were changed")
 	}
 }

@@ -347,7 +347,10 @@ func (s *scanner) personEnd(ws []word, i int) int {
 			break
 		}
 		if j > i && !w.initial {
-			if n, k := s.longestKnown(ws, j); n > 0 && k.Type != pipeline.Person {
+			// A city of the lists right after a given name is the
+			// surname ("Emmanuel Bonn"); a country or an organisation
+			// ends the name.
+			if n, k := s.longestKnown(ws, j); n > 0 && k.Type != pipeline.Person && !(k.Listed() && j == i+1) {
 				break
 			}
 			// The word after a given name is the surname even when it is

@@ -54,10 +54,10 @@ import (
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
 func Find(d *tokens.Doc, ents []*canon.Entity) []pipeline.Quote {
-	cands := find(d, ents)
+	cands := find(d, ents, scopeModel)
 	out := make([]pipeline.Quote, 0, len(cands))
 	for _, c := range cands {
-		if c.Prob() >= model.Threshold {
+		if modelErr != nil || model.Prob(c.Features) >= model.Threshold {
 			out = append(out, c.Quote)
 		}
 	}
@@ -71,12 +71,13 @@ type Candidate struct {
 }
 
 // Candidates returns the quotations of d the rules keep, before the
-// classifier decides: what ./gen fits the model on.
-func Candidates(d *tokens.Doc, ents []*canon.Entity) []Candidate {
-	return find(d, ents)
+// classifier decides, their scope features read with the scope model sm:
+// what ./gen fits the classifier on.
+func Candidates(d *tokens.Doc, ents []*canon.Entity, sm *ScopeModel) []Candidate {
+	return find(d, ents, sm)
 }
 
-func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
+func find(d *tokens.Doc, ents []*canon.Entity, sm *ScopeModel) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -192,6 +193,7 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 		}
 	}
 	out := make([]Candidate, 0, len(segs))
+	sd := newScopeDoc(a, segs)
 	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
 		if d.IsJunk(tokens.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
@@ -207,6 +209,7 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 		}
 		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
 		a.features(&segs[i], speakers[i], f)
+		f[37], f[38] = sd.segmentScope(sm, i)
 		out = append(out, Candidate{Quote: q, Features: f})
 	}
 	return out

@@ -175,7 +175,7 @@ func TestClassifier(t *testing.T) {
 		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
-		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}))
+		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}), quotes.DefaultScope())
 		if len(cs) != 1 {
 			t.Fatalf("%q: %d candidates, want 1", text, len(cs))
 		}
@@ -203,5 +203,13 @@ func TestSecondQuotationOfSentence(t *testing.T) {
 	second, _, _ := strings.Cut(got[1], "|")
 	if !strings.Contains(first, "Obama") || second != first {
 		t.Errorf("got %v, want both credited to Obama", got)
+	}
+}
+
+// The embedded classifier matches the features the package computes
+// (go generate refits it when they change).
+func TestModelMatchesFeatures(t *testing.T) {
+	if err := quotes.ModelErr(); err != nil {
+		t.Fatal(err)
 	}
 }

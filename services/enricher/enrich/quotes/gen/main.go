@@ -40,6 +40,7 @@ import (
 )
 
 type example struct {
+	text string
 	f    []float64
 	pos  bool
 	fold int
@@ -62,10 +63,32 @@ func main() {
 	folds := flag.Int("folds", 5, "cross-validation folds")
 	lambda := flag.Float64("l2", 1e-3, "L2 penalty")
 	maxLoss := flag.Float64("maxloss", 0.003, "share of kept gold quotes the threshold may drop in cross-validation")
+	scopeOut := flag.String("scope-out", "data/scope.json", "scope model file to write")
+	dump := flag.String("dump", "", "also write the candidates' features, labels and held-out probabilities here (TSV), for analysis")
+	half := flag.Int("train-half", -1, "fit on one half of the articles only (FNV-32a of the text mod 2), for a held-out check of the other")
 	flag.Parse()
-	exs, err := load(*goldPath, *folds)
+	docs, err := load(*goldPath, *folds, *half)
 	if err != nil {
 		log.Fatal(err)
+	}
+	// The scope model: one per fold, fitted without that fold's articles,
+	// reads the classifier's scope features of the fold's candidates (so
+	// the classifier learns how far held-out scope figures can be
+	// trusted); the model fitted on all articles is the one shipped.
+	scopeModels := make([]*quotes.ScopeModel, *folds)
+	for k := range *folds {
+		scopeModels[k] = fitScope(docs, k)
+	}
+	full := fitScope(docs, -1)
+	var exs []*example
+	for _, dc := range docs {
+		for _, c := range quotes.Candidates(dc.d, dc.ents, scopeModels[dc.fold]) {
+			n := normalise(c.Quote.Text)
+			if dc.ignored[n] && !dc.gold[n] {
+				continue
+			}
+			exs = append(exs, &example{text: c.Quote.Text, f: c.Features, pos: dc.gold[n], fold: dc.fold})
+		}
 	}
 	pos := 0
 	for _, e := range exs {
@@ -99,6 +122,19 @@ func main() {
 		tp, fp, fn := count(exs, held, t)
 		log.Printf("cv maxloss %.3f: threshold %.2f, gold kept %d dropped %d, false alarms %d", ml, t, tp, fn, fp)
 	}
+	if *dump != "" {
+		var b strings.Builder
+		b.WriteString(strings.Join(quotes.FeatureNames, "\t") + "\tpos\tfold\theld\ttext\n")
+		for i, e := range exs {
+			for _, x := range e.f {
+				fmt.Fprintf(&b, "%g\t", x)
+			}
+			fmt.Fprintf(&b, "%d\t%d\t%g\t%s\n", int(b2f(e.pos)), e.fold, held[i], strings.Join(strings.Fields(e.text), " "))
+		}
+		if err := os.WriteFile(*dump, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	th := threshold(exs, held, *maxLoss)
 	tp, fp, fn := count(exs, held, th)
 	tp0, fp0, _ := count(exs, held, 0)
@@ -119,14 +155,32 @@ func main() {
 		"cv_gold_kept": tp, "cv_gold_dropped": fn, "cv_false_alarms_before": fp0, "cv_false_alarms_after": fp,
 		"fit_gold_dropped": afn, "fit_false_alarms_after": afp,
 		"l2": *lambda, "maxloss": *maxLoss, "trees": bp.Rounds, "depth": bp.Depth,
+		"scope_features": "scope_mean and scope_low read with the scope model fitted without the candidate's fold",
 	}
-	b, err := json.MarshalIndent(m, "", " ")
+	if *half >= 0 {
+		m.Note["train_half"] = *half
+		full.Note["train_half"] = *half
+	}
+	if err := writeJSON(*out, m, true); err != nil {
+		log.Fatal(err)
+	}
+	if err := writeJSON(*scopeOut, full, false); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func writeJSON(path string, v any, indent bool) error {
+	var b []byte
+	var err error
+	if indent {
+		b, err = json.MarshalIndent(v, "", " ")
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
-		log.Fatal(err)
-	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 // threshold is the highest cut (in steps of 0.01) that drops at most
@@ -251,9 +305,23 @@ type article struct {
 	Ignored []struct {
 		Text string `json:"text"`
 	} `json:"ignored"`
+	Attributions []struct {
+		Content [][2]int `json:"content"`
+	} `json:"attributions"`
 }
 
-func load(path string, folds int) ([]*example, error) {
+// doc is one article: the words of its gold text with their scope
+// labels, and the enricher's text and entities for the candidates.
+type doc struct {
+	fold          int
+	scope         []quotes.ScopeExample
+	inContent     []bool
+	d             *tokens.Doc
+	ents          []*canon.Entity
+	gold, ignored map[string]bool
+}
+
+func load(path string, folds, half int) ([]*doc, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -267,7 +335,7 @@ func load(path string, folds int) ([]*example, error) {
 	if err != nil {
 		return nil, err
 	}
-	var exs []*example
+	var docs []*doc
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<24)
 	for sc.Scan() {
@@ -277,13 +345,39 @@ func load(path string, folds int) ([]*example, error) {
 		}
 		h := fnv.New32a()
 		h.Write([]byte(ar.Text))
-		fold := int(h.Sum32() % uint32(folds))
-		gold, ignored := map[string]bool{}, map[string]bool{}
+		if half >= 0 && int(h.Sum32()%2) != half {
+			continue
+		}
+		dc := &doc{fold: int(h.Sum32() % uint32(folds)), gold: map[string]bool{}, ignored: map[string]bool{}}
 		for _, q := range ar.Quotes {
-			gold[normalise(q.Text)] = true
+			dc.gold[normalise(q.Text)] = true
 		}
 		for _, q := range ar.Ignored {
-			ignored[normalise(q.Text)] = true
+			dc.ignored[normalise(q.Text)] = true
+		}
+		// Scope labels: a word is inside content when its middle lies in
+		// an attribution's content span (character offsets into the gold
+		// text, turned into byte offsets).
+		byteAt := make([]int, 0, len(ar.Text)+1)
+		for i := range ar.Text {
+			byteAt = append(byteAt, i)
+		}
+		byteAt = append(byteAt, len(ar.Text))
+		content := make([]bool, len(ar.Text)+1)
+		for _, at := range ar.Attributions {
+			for _, sp := range at.Content {
+				if sp[0] < 0 || sp[1] >= len(byteAt) || sp[0] >= sp[1] {
+					continue
+				}
+				for b := byteAt[sp[0]]; b < byteAt[sp[1]]; b++ {
+					content[b] = true
+				}
+			}
+		}
+		dc.scope = quotes.ScopeExamples(tokens.Parse(ar.Text))
+		dc.inContent = make([]bool, len(dc.scope))
+		for i, x := range dc.scope {
+			dc.inContent[i] = content[(x.Start+x.End)/2]
 		}
 		a, err := e.Process(context.Background(), pipeline.Article{ID: ar.Source, Title: ar.Title, Text: ar.Text})
 		if err != nil {
@@ -291,19 +385,14 @@ func load(path string, folds int) ([]*example, error) {
 		}
 		// The article's entities as the enricher resolved them (the
 		// resolver's gender guesses are not carried by pipeline.Entity).
-		ents := make([]*canon.Entity, len(a.Entities))
+		dc.ents = make([]*canon.Entity, len(a.Entities))
 		for i, en := range a.Entities {
-			ents[i] = &canon.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Salience: en.Salience}
+			dc.ents[i] = &canon.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Salience: en.Salience}
 		}
-		for _, c := range quotes.Candidates(tokens.Parse(a.Text), ents) {
-			n := normalise(c.Quote.Text)
-			if ignored[n] && !gold[n] {
-				continue
-			}
-			exs = append(exs, &example{f: c.Features, pos: gold[n], fold: fold})
-		}
+		dc.d = tokens.Parse(a.Text)
+		docs = append(docs, dc)
 	}
-	return exs, sc.Err()
+	return docs, sc.Err()
 }
 
 // normalise keeps the lower-case letters and digits of s, words split by

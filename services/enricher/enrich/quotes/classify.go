@@ -20,7 +20,7 @@ import (
 // data/model.json for the weights, the cross-validated figures and the
 // threshold. A segment is dropped only when the model is confident.
 
-//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json -scope-out data/scope.json -maxloss 0.005 -trees 300 -depth 4 -shrink 0.05
+//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json -maxloss 0.005 -trees 300 -depth 4 -shrink 0.05
 
 // FeatureNames names the classifier's features, in order.
 var FeatureNames = []string{
@@ -31,7 +31,6 @@ var FeatureNames = []string{
 	"verb_left", "verb_right", "describe_left", "outside_words",
 	"by_cue", "by_chain", "by_continuation", "by_subject", "by_same_words", "no_speaker", "pronoun_speaker",
 	"word_after", "possessive_before", "prep_before", "in_list", "speaker_not_person", "short_para", "clause_word",
-	"scope_mean", "scope_low",
 }
 
 // Model is the fitted classifier.

@@ -54,7 +54,7 @@ import (
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
 func Find(d *tokens.Doc, ents []*canon.Entity) []pipeline.Quote {
-	cands := find(d, ents, scopeModel)
+	cands := find(d, ents)
 	out := make([]pipeline.Quote, 0, len(cands))
 	for _, c := range cands {
 		if modelErr != nil || model.Prob(c.Features) >= model.Threshold {
@@ -71,13 +71,12 @@ type Candidate struct {
 }
 
 // Candidates returns the quotations of d the rules keep, before the
-// classifier decides, their scope features read with the scope model sm:
-// what ./gen fits the classifier on.
-func Candidates(d *tokens.Doc, ents []*canon.Entity, sm *ScopeModel) []Candidate {
-	return find(d, ents, sm)
+// classifier decides: what ./gen fits the model on.
+func Candidates(d *tokens.Doc, ents []*canon.Entity) []Candidate {
+	return find(d, ents)
 }
 
-func find(d *tokens.Doc, ents []*canon.Entity, sm *ScopeModel) []Candidate {
+func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -193,7 +192,6 @@ func find(d *tokens.Doc, ents []*canon.Entity, sm *ScopeModel) []Candidate {
 		}
 	}
 	out := make([]Candidate, 0, len(segs))
-	sd := newScopeDoc(a, segs)
 	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
 		if d.IsJunk(tokens.Span{Start: s.start, End: s.end}) || speakers[i].how != byCue && a.isWorkTitle(&segs[i]) ||
@@ -209,7 +207,6 @@ func find(d *tokens.Doc, ents []*canon.Entity, sm *ScopeModel) []Candidate {
 		}
 		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
 		a.features(&segs[i], speakers[i], f)
-		f[37], f[38] = sd.segmentScope(sm, i)
 		out = append(out, Candidate{Quote: q, Features: f})
 	}
 	return out

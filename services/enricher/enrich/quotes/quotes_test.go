@@ -175,7 +175,7 @@ func TestClassifier(t *testing.T) {
 		for _, s := range capnames.New(nil).RecognizeDoc(d) {
 			ms = append(ms, canon.Mention{Start: s.Start, End: s.End, Type: s.Type})
 		}
-		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}), quotes.DefaultScope())
+		cs := quotes.Candidates(d, canon.NewResolver(nil).Resolve(text, ms, canon.Context{}))
 		if len(cs) != 1 {
 			t.Fatalf("%q: %d candidates, want 1", text, len(cs))
 		}

@@ -63,7 +63,6 @@ func main() {
 	folds := flag.Int("folds", 5, "cross-validation folds")
 	lambda := flag.Float64("l2", 1e-3, "L2 penalty")
 	maxLoss := flag.Float64("maxloss", 0.003, "share of kept gold quotes the threshold may drop in cross-validation")
-	scopeOut := flag.String("scope-out", "data/scope.json", "scope model file to write")
 	dump := flag.String("dump", "", "also write the candidates' features, labels and held-out probabilities here (TSV), for analysis")
 	half := flag.Int("train-half", -1, "fit on one half of the articles only (FNV-32a of the text mod 2), for a held-out check of the other")
 	flag.Parse()
@@ -71,18 +70,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The scope model: one per fold, fitted without that fold's articles,
-	// reads the classifier's scope features of the fold's candidates (so
-	// the classifier learns how far held-out scope figures can be
-	// trusted); the model fitted on all articles is the one shipped.
-	scopeModels := make([]*quotes.ScopeModel, *folds)
-	for k := range *folds {
-		scopeModels[k] = fitScope(docs, k)
-	}
-	full := fitScope(docs, -1)
 	var exs []*example
 	for _, dc := range docs {
-		for _, c := range quotes.Candidates(dc.d, dc.ents, scopeModels[dc.fold]) {
+		for _, c := range quotes.Candidates(dc.d, dc.ents) {
 			n := normalise(c.Quote.Text)
 			if dc.ignored[n] && !dc.gold[n] {
 				continue
@@ -155,16 +145,11 @@ func main() {
 		"cv_gold_kept": tp, "cv_gold_dropped": fn, "cv_false_alarms_before": fp0, "cv_false_alarms_after": fp,
 		"fit_gold_dropped": afn, "fit_false_alarms_after": afp,
 		"l2": *lambda, "maxloss": *maxLoss, "trees": bp.Rounds, "depth": bp.Depth,
-		"scope_features": "scope_mean and scope_low read with the scope model fitted without the candidate's fold",
 	}
 	if *half >= 0 {
 		m.Note["train_half"] = *half
-		full.Note["train_half"] = *half
 	}
 	if err := writeJSON(*out, m, true); err != nil {
-		log.Fatal(err)
-	}
-	if err := writeJSON(*scopeOut, full, false); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -305,17 +290,12 @@ type article struct {
 	Ignored []struct {
 		Text string `json:"text"`
 	} `json:"ignored"`
-	Attributions []struct {
-		Content [][2]int `json:"content"`
-	} `json:"attributions"`
 }
 
-// doc is one article: the words of its gold text with their scope
-// labels, and the enricher's text and entities for the candidates.
+// doc is one article: the enricher's text and entities for the
+// candidates, and the gold and ignored segments' words.
 type doc struct {
 	fold          int
-	scope         []quotes.ScopeExample
-	inContent     []bool
 	d             *tokens.Doc
 	ents          []*canon.Entity
 	gold, ignored map[string]bool
@@ -355,30 +335,6 @@ func load(path string, folds, half int) ([]*doc, error) {
 		for _, q := range ar.Ignored {
 			dc.ignored[normalise(q.Text)] = true
 		}
-		// Scope labels: a word is inside content when its middle lies in
-		// an attribution's content span (character offsets into the gold
-		// text, turned into byte offsets).
-		byteAt := make([]int, 0, len(ar.Text)+1)
-		for i := range ar.Text {
-			byteAt = append(byteAt, i)
-		}
-		byteAt = append(byteAt, len(ar.Text))
-		content := make([]bool, len(ar.Text)+1)
-		for _, at := range ar.Attributions {
-			for _, sp := range at.Content {
-				if sp[0] < 0 || sp[1] >= len(byteAt) || sp[0] >= sp[1] {
-					continue
-				}
-				for b := byteAt[sp[0]]; b < byteAt[sp[1]]; b++ {
-					content[b] = true
-				}
-			}
-		}
-		dc.scope = quotes.ScopeExamples(tokens.Parse(ar.Text))
-		dc.inContent = make([]bool, len(dc.scope))
-		for i, x := range dc.scope {
-			dc.inContent[i] = content[(x.Start+x.End)/2]
-		}
 		a, err := e.Process(context.Background(), pipeline.Article{ID: ar.Source, Title: ar.Title, Text: ar.Text})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ar.Source, err)
@@ -401,4 +357,11 @@ func normalise(s string) string {
 	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r > 127 && r != '\u2019' && r != '\u201c' && r != '\u201d' && r != '\u2018')
 	}), " ")
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

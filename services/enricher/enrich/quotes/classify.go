@@ -20,7 +20,7 @@ import (
 // data/model.json for the weights, the cross-validated figures and the
 // threshold. A segment is dropped only when the model is confident.
 
-//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json -maxloss 0.005 -trees 300 -depth 4 -shrink 0.05
+//go:generate go run ./gen -gold ../../../../../shared/enrich/quotes/gold.jsonl -out data/model.json -speaker-out data/speaker.json -maxloss 0.005 -trees 300 -depth 4 -shrink 0.05
 
 // FeatureNames names the classifier's features, in order.
 var FeatureNames = []string{

@@ -54,7 +54,11 @@ import (
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
 func Find(d *tokens.Doc, ents []*canon.Entity) []pipeline.Quote {
-	cands := find(d, ents)
+	var sm *SpeakerModel
+	if speakerErr == nil {
+		sm = speakerModel
+	}
+	cands := find(d, ents, sm)
 	out := make([]pipeline.Quote, 0, len(cands))
 	for _, c := range cands {
 		if modelErr != nil || model.Prob(c.Features) >= model.Threshold {
@@ -64,19 +68,24 @@ func Find(d *tokens.Doc, ents []*canon.Entity) []pipeline.Quote {
 	return out
 }
 
-// Candidate is a quotation the rules keep, with the classifier's features.
+// Candidate is a quotation the rules keep, with the classifier's features
+// and the entities that may have said it, with the speaker ranker's.
 type Candidate struct {
 	Quote    pipeline.Quote
 	Features []float64
+	Speakers []SpeakerOption
 }
 
-// Candidates returns the quotations of d the rules keep, before the
-// classifier decides: what ./gen fits the model on.
+// Candidates returns the quotations of d the rules keep, with the rules'
+// speakers, before the classifier and the speaker ranker decide: what
+// ./gen fits both on.
 func Candidates(d *tokens.Doc, ents []*canon.Entity) []Candidate {
-	return find(d, ents)
+	return find(d, ents, nil)
 }
 
-func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
+// find returns the candidates of d; the speaker ranker sm, when not nil,
+// checks the rules' speakers.
+func find(d *tokens.Doc, ents []*canon.Entity, sm *SpeakerModel) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -199,15 +208,19 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 			continue
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
-
-		if e := speakers[i].entity; e != nil {
-			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
-		} else {
-			q.Speaker = speakers[i].text
-		}
 		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
 		a.features(&segs[i], speakers[i], f)
-		out = append(out, Candidate{Quote: q, Features: f})
+		opts := a.speakerOptions(segs, i, speakers)
+		sp := speakers[i]
+		if sm != nil {
+			sp = sm.rerank(sp, opts)
+		}
+		if e := sp.entity; e != nil {
+			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
+		} else {
+			q.Speaker = sp.text
+		}
+		out = append(out, Candidate{Quote: q, Features: f, Speakers: opts})
 	}
 	return out
 }

@@ -131,6 +131,16 @@ func TestFind(t *testing.T) {
 			[]string{"Hillary Clinton|I will look into it. I will certainly look into it."}},
 		{"a cue verb learnt from PolNeAR", "“Your reputation is amazing,” Donald Trump assured the radio host.",
 			[]string{"Donald Trump|Your reputation is amazing,"}},
+		{"a two-word cue after the quotation", "Sandra Paradis laughed at the rally. “There are Bernie supporters here,” Paradis said.\n\n“They’re all here because he’s promising free stuff,” Jim Bennett shot back with a laugh.",
+			[]string{"Sandra Paradis|There are Bernie supporters here,", "Jim Bennett|They’re all here because he’s promising free stuff,"}},
+		{"answered, in an exchange", "Sean Hannity pressed Donald Trump on immigration. “Would it be negotiable?” Hannity asked.\n\n“I would say this,” Trump answered. “We will work out some system.”",
+			[]string{"Sean Hannity|Would it be negotiable?", "Donald Trump|I would say this,", "Donald Trump|We will work out some system."}},
+		{"said X’s aide Y: Y, not the possessor", "Hillary Clinton spoke in Ohio. “This has to be the first time,” said Clinton’s top foreign policy aide Jake Sullivan.",
+			[]string{"Jake Sullivan|This has to be the first time,"}},
+		{"a plural possessive in the apposition, said in a statement", "Bernie Sanders raised $20 million. “The numbers put our campaign on pace,” Jeff Weaver, Sanders’ campaign manager, said in a statement.",
+			[]string{"Jeff Weaver|The numbers put our campaign on pace,"}},
+		{"the speaker ranker: the person the sentence before is about", "Marco Rubio was asked about the deal at a town hall in Iowa. His answer was blunt: the agreement “is a total disaster for our workers.”",
+			[]string{"Marco Rubio|is a total disaster for our workers."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,6 +220,13 @@ func TestSecondQuotationOfSentence(t *testing.T) {
 // (go generate refits it when they change).
 func TestModelMatchesFeatures(t *testing.T) {
 	if err := quotes.ModelErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The embedded speaker ranker matches the features the package computes.
+func TestSpeakerModelMatchesFeatures(t *testing.T) {
+	if err := quotes.SpeakerModelErr(); err != nil {
 		t.Fatal(err)
 	}
 }

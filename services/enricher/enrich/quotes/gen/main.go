@@ -64,6 +64,7 @@ func main() {
 	lambda := flag.Float64("l2", 1e-3, "L2 penalty")
 	maxLoss := flag.Float64("maxloss", 0.003, "share of kept gold quotes the threshold may drop in cross-validation")
 	dump := flag.String("dump", "", "also write the candidates' features, labels and held-out probabilities here (TSV), for analysis")
+	speakerOut := flag.String("speaker-out", "data/speaker.json", "speaker ranker file to write")
 	half := flag.Int("train-half", -1, "fit on one half of the articles only (FNV-32a of the text mod 2), for a held-out check of the other")
 	flag.Parse()
 	docs, err := load(*goldPath, *folds, *half)
@@ -71,6 +72,7 @@ func main() {
 		log.Fatal(err)
 	}
 	var exs []*example
+	var sqs []*speakerQuote
 	for _, dc := range docs {
 		for _, c := range quotes.Candidates(dc.d, dc.ents) {
 			n := normalise(c.Quote.Text)
@@ -78,7 +80,25 @@ func main() {
 				continue
 			}
 			exs = append(exs, &example{text: c.Quote.Text, f: c.Features, pos: dc.gold[n], fold: dc.fold})
+			if g, ok := dc.named[n]; ok {
+				sq := &speakerQuote{fold: dc.fold, ruleOK: speakerCorrect(c.Quote.Speaker, g.Speaker, g.SpeakerLast), ruleIdx: -1, none: c.Quote.Speaker == ""}
+				for j, o := range c.Speakers {
+					sq.opts = append(sq.opts, o.Features)
+					sq.ok = append(sq.ok, speakerCorrect(o.Entity.Name, g.Speaker, g.SpeakerLast))
+					if o.Entity.ID == c.Quote.SpeakerID && c.Quote.SpeakerID != "" {
+						sq.ruleIdx = j
+					}
+				}
+				sqs = append(sqs, sq)
+			}
 		}
+	}
+	sm := fitSpeaker(sqs, *folds, *lambda)
+	if *half >= 0 {
+		sm.Note["train_half"] = *half
+	}
+	if err := writeJSON(*speakerOut, sm, true); err != nil {
+		log.Fatal(err)
 	}
 	pos := 0
 	for _, e := range exs {
@@ -280,13 +300,18 @@ func fit(exs []*example, lambda float64) *quotes.Model {
 	return m
 }
 
+type goldQuote struct {
+	Text         string `json:"text"`
+	Speaker      string `json:"speaker"`
+	SpeakerLast  string `json:"speaker_last"`
+	SpeakerClass string `json:"speaker_class"`
+}
+
 type article struct {
-	Source string `json:"source"`
-	Title  string `json:"title"`
-	Text   string `json:"text"`
-	Quotes []struct {
-		Text string `json:"text"`
-	} `json:"quotes"`
+	Source  string      `json:"source"`
+	Title   string      `json:"title"`
+	Text    string      `json:"text"`
+	Quotes  []goldQuote `json:"quotes"`
 	Ignored []struct {
 		Text string `json:"text"`
 	} `json:"ignored"`
@@ -299,6 +324,8 @@ type doc struct {
 	d             *tokens.Doc
 	ents          []*canon.Entity
 	gold, ignored map[string]bool
+	// named: the gold quotes with a named source, by their words.
+	named map[string]goldQuote
 }
 
 func load(path string, folds, half int) ([]*doc, error) {
@@ -328,9 +355,12 @@ func load(path string, folds, half int) ([]*doc, error) {
 		if half >= 0 && int(h.Sum32()%2) != half {
 			continue
 		}
-		dc := &doc{fold: int(h.Sum32() % uint32(folds)), gold: map[string]bool{}, ignored: map[string]bool{}}
+		dc := &doc{fold: int(h.Sum32() % uint32(folds)), gold: map[string]bool{}, ignored: map[string]bool{}, named: map[string]goldQuote{}}
 		for _, q := range ar.Quotes {
 			dc.gold[normalise(q.Text)] = true
+			if _, ok := dc.named[normalise(q.Text)]; !ok && q.SpeakerClass == "name" {
+				dc.named[normalise(q.Text)] = q
+			}
 		}
 		for _, q := range ar.Ignored {
 			dc.ignored[normalise(q.Text)] = true

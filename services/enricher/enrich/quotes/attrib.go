@@ -154,8 +154,13 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		lFrom, lTo = pFrom, pFrom
 	}
 	if close >= 0 {
-		_, st := d.SentTokens(int(d.Tokens[close].Sent))
-		if st == close+1 && st < pTo && !a.isPunct(close-1, ".") {
+		// NYT's doubled apostrophes close with two tokens.
+		closeEnd := close
+		if isDoubledApostrophe(d, close, pTo) {
+			closeEnd = close + 1
+		}
+		_, st := d.SentTokens(int(d.Tokens[closeEnd].Sent))
+		if st == closeEnd+1 && st < pTo && !a.isPunct(close-1, ".") {
 			// “… small?” Trump asked: the words after a quotation ending
 			// its own sentence still tell who said it.
 			_, st = d.SentTokens(int(d.Tokens[st].Sent))

@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -90,7 +91,7 @@ func findSegments(d *tokens.Doc) []segment {
 			segs[i].next, n.prev = i+1, i
 		}
 	}
-	return dropEmpty(segs)
+	return dropEmpty(d, segs)
 }
 
 func firstToken(d *tokens.Doc, p int) int { from, _ := d.ParaTokens(p); return from }
@@ -132,13 +133,14 @@ func trimContent(text string, start, end int) (int, int) {
 	return start, end
 }
 
-// dropEmpty removes quotations with no letters, fixing the links.
-func dropEmpty(segs []segment) []segment {
+// dropEmpty removes quotations with no letters or digits (a stray
+// formatting character between marks), fixing the links.
+func dropEmpty(d *tokens.Doc, segs []segment) []segment {
 	keep := make([]int, len(segs))
 	out := segs[:0]
 	for i, s := range segs {
 		keep[i] = -1
-		if s.end > s.start {
+		if s.end > s.start && strings.IndexFunc(d.Text[s.start:s.end], isLetterOrDigit) >= 0 {
 			keep[i] = len(out)
 			out = append(out, s)
 		}
@@ -166,6 +168,12 @@ func classify(d *tokens.Doc, i, from, to int, outer markKind, lastCloser int) (k
 		// A second “ right after the first ("““We") is a typo, not a nested quote.
 		if outer == double && i > from && d.Tokens[i-1].End == t.Start && isMark(text, d.Tokens[i-1]) {
 			return noMark, false, false
+		}
+		// An opening mark closing a quotation ("…for her here,“ said
+		// Jim Clyburn"): a typo for ”, attached to the words before it
+		// and followed by a space.
+		if outer == double && before && !after && !isMark(text, d.Tokens[i-1]) {
+			return double, false, true
 		}
 		return double, true, false
 	case "\u201d", "\u00bb":
@@ -277,3 +285,5 @@ func classifyStraight(d *tokens.Doc, first, last, from, to int, outer markKind) 
 	}
 	return double, outer != double, outer == double
 }
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -139,6 +139,12 @@ func TestFind(t *testing.T) {
 			[]string{"Jake Sullivan|This has to be the first time,"}},
 		{"a plural possessive in the apposition, said in a statement", "Bernie Sanders raised $20 million. “The numbers put our campaign on pace,” Jeff Weaver, Sanders’ campaign manager, said in a statement.",
 			[]string{"Jeff Weaver|The numbers put our campaign on pace,"}},
+		{"NYT doubled apostrophes ending the sentence, speaker after", "Donald Trump criticized George Bush.\n\n''What does that mean, he kept the country safe after 9/11?'' Mr. Trump asked, repeating a broadside.",
+			[]string{"Donald Trump|What does that mean, he kept the country safe after 9/11?"}},
+		{"an opening mark typed for the closing one", "“The reality is, if Mrs. Clinton loses Iowa, that could create new problems for her here,“ said Jim Clyburn, a Democratic congressman.",
+			[]string{"Jim Clyburn|The reality is, if Mrs. Clinton loses Iowa, that could create new problems for her here,"}},
+		{"no quotation of a formatting character alone", "Palin’s post resonated.\n\n\u202a”Sorry Sarah, you should have said it,” posted Sharon Geyer.",
+			nil},
 		{"the speaker ranker: the person the sentence before is about", "Marco Rubio was asked about the deal at a town hall in Iowa. His answer was blunt: the agreement “is a total disaster for our workers.”",
 			[]string{"Marco Rubio|is a total disaster for our workers."}},
 	}

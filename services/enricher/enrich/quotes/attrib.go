@@ -801,8 +801,7 @@ func (a *attributor) byAgent(lFrom, lTo, rFrom, rTo int) speaker {
 // standsAlone reports whether a quotation starts its paragraph: news style
 // for a quotation continuing the previous speaker's words.
 func (a *attributor) standsAlone(s *segment) bool {
-	from, _ := a.d.ParaTokens(s.para)
-	return s.open == -1 || s.open == from
+	return opensParagraph(a.d, s)
 }
 
 // otherPersonBetween reports whether a person other than who is named
@@ -1047,7 +1046,15 @@ func (a *attributor) previousParagraph(s *segment) speaker {
 			return speaker{}
 		}
 	}
-	return a.before(sf, pTo)
+	if sp := a.before(sf, pTo); sp.found() {
+		return sp
+	}
+	// A paragraph ending with a colon introduces the quotation: "Sanders
+	// made the following comment:" / “…”.
+	if a.isPunct(pTo-1, ":") {
+		return a.subjectIn(sf, pTo-1)
+	}
+	return speaker{}
 }
 
 // calendarWords are capitalised but name no speaker.

@@ -87,14 +87,20 @@ func findSegments(d *tokens.Doc) []segment {
 			continue
 		}
 		n := &segs[i+1]
-		if n.para == segs[i].para+1 && (n.open == -1 || n.open == firstToken(d, n.para)) {
+		if n.para == segs[i].para+1 && opensParagraph(d, n) {
 			segs[i].next, n.prev = i+1, i
 		}
 	}
 	return dropEmpty(d, segs)
 }
 
-func firstToken(d *tokens.Doc, p int) int { from, _ := d.ParaTokens(p); return from }
+// opensParagraph reports whether quotation s starts its paragraph: no
+// opening mark, or the paragraph's first token is its mark (both tokens
+// of NYT's doubled apostrophes).
+func opensParagraph(d *tokens.Doc, s *segment) bool {
+	from, to := d.ParaTokens(s.para)
+	return s.open == -1 || s.open == from || s.open == from+1 && isDoubledApostrophe(d, from, to)
+}
 
 func hasSegmentIn(segs []segment, p int) bool {
 	return len(segs) > 0 && segs[len(segs)-1].para == p

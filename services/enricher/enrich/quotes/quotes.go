@@ -100,24 +100,29 @@ func find(d *tokens.Doc, ents []*canon.Entity, sm *SpeakerModel) []Candidate {
 		speakers[i].how = byCue
 	}
 	// A quotation running over paragraphs has one speaker: the first found.
-	for i := range segs {
-		if segs[i].prev != -1 {
-			continue
-		}
-		chainSpeaker := speaker{}
-		for j := i; j != -1; j = segs[j].next {
-			if speakers[j].found() {
-				chainSpeaker = speakers[j]
-				break
+	// (Again after the readings below, which give only the chain's first
+	// quotation a speaker.)
+	chains := func() {
+		for i := range segs {
+			if segs[i].prev != -1 {
+				continue
 			}
-		}
-		for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
-			if !speakers[j].resolved() {
-				speakers[j] = chainSpeaker
-				speakers[j].how = byChain
+			chainSpeaker := speaker{}
+			for j := i; j != -1; j = segs[j].next {
+				if speakers[j].found() {
+					chainSpeaker = speakers[j]
+					break
+				}
+			}
+			for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
+				if !speakers[j].resolved() {
+					speakers[j] = chainSpeaker
+					speakers[j].how = byChain
+				}
 			}
 		}
 	}
+	chains()
 	// A quotation standing alone at the start of its paragraph continues
 	// the last attributed one, up to three paragraphs back, if nobody else
 	// has been named since.
@@ -170,6 +175,7 @@ func find(d *tokens.Doc, ents []*canon.Entity, sm *SpeakerModel) []Candidate {
 			}
 		}
 	}
+	chains()
 	// The same words quoted elsewhere: exactly, or one of five words or
 	// more inside the other (checked among at most maxSameWords quotations).
 	norm := make([]string, len(segs))

@@ -145,6 +145,12 @@ func TestFind(t *testing.T) {
 			[]string{"Jim Clyburn|The reality is, if Mrs. Clinton loses Iowa, that could create new problems for her here,"}},
 		{"no quotation of a formatting character alone", "Palin’s post resonated.\n\n\u202a”Sorry Sarah, you should have said it,” posted Sharon Geyer.",
 			nil},
+		{"a quotation over paragraphs takes the speaker its first paragraph gets from the paragraph before", "The Justice Department would sue North Carolina.\n\nDr. Mark Ward stated:\n\n\"The Department of Justice isn’t about equal justice anymore. It’s about the president’s vision, and we will fight it.\n\n\"The latest example of this overreach is the lawsuit.\"",
+			[]string{"Mark Ward|The Department of Justice isn’t about equal justice anymore. It’s about the president’s vision, and we will fight it.", "Mark Ward|The latest example of this overreach is the lawsuit."}},
+		{"a paragraph ending with a colon introduces the quotation", "On July 6, 2015, Bernie Sanders made the following comment:\n\n“For young people who have graduated high school, the unemployment rate is 33 percent.”",
+			[]string{"Bernie Sanders|For young people who have graduated high school, the unemployment rate is 33 percent."}},
+		{"NYT doubled apostrophes running over paragraphs", "Owen Jones left the studio.\n\n''This guy hates gays,'' Mr. Jones said of the killer. ''If he went into a synagogue, we'd call it out.\n\n''This was a homophobic hate crime as well as terrorism.''",
+			[]string{"Owen Jones|This guy hates gays,", "Owen Jones|If he went into a synagogue, we'd call it out.", "Owen Jones|This was a homophobic hate crime as well as terrorism."}},
 		{"the speaker ranker: the person the sentence before is about", "Marco Rubio was asked about the deal at a town hall in Iowa. His answer was blunt: the agreement “is a total disaster for our workers.”",
 			[]string{"Marco Rubio|is a total disaster for our workers."}},
 	}

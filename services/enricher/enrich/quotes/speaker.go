@@ -261,7 +261,7 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 		}
 		f[25] = b2f(!r.found())
 		f[26] = b2f(prev != nil && prev == e)
-		f[27] = b2f(s.open < 0 || s.open == pFrom)
+		f[27] = b2f(opensParagraph(d, s))
 		f[28] = b2f(m > to && m == sf)
 		// “…,” Bennett shot back / Bennett: “…”
 		f[29] = b2f(m > to && m-to <= 3 && d.Tokens[m].Para == int32(s.para))

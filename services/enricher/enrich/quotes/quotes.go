@@ -206,6 +206,8 @@ func find(d *tokens.Doc, ents []*canon.Entity, sm *SpeakerModel) []Candidate {
 			}
 		}
 	}
+	// earlier[i][e]: how many quotations before i the rules gave to e.
+	earlier := speakerCounts(speakers)
 	out := make([]Candidate, 0, len(segs))
 	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
@@ -216,8 +218,13 @@ func find(d *tokens.Doc, ents []*canon.Entity, sm *SpeakerModel) []Candidate {
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
 		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
 		a.features(&segs[i], speakers[i], f)
-		opts := a.speakerOptions(segs, i, speakers)
 		sp := speakers[i]
+		// The ranker never overrules a cue of the sentence: its options
+		// are read only where it may decide (and always for ./gen).
+		var opts []SpeakerOption
+		if sm == nil || !sp.found() || sp.how != byCue {
+			opts = a.speakerOptions(segs, i, speakers, earlier)
+		}
 		if sm != nil {
 			sp = sm.rerank(sp, opts)
 		}

@@ -102,7 +102,7 @@ const speakerWindow = 3
 
 // speakerOptions returns the entities mentioned near segment si, with
 // their features; rule is the rules' speaker of every segment.
-func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []SpeakerOption {
+func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker, earlier *earlierSpeakers) []SpeakerOption {
 	d, s := a.d, &segs[si]
 	from, to := s.open, s.close
 	pFrom, pTo := d.ParaTokens(s.para)
@@ -119,13 +119,25 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 	if _, st := d.SentTokens(int(closeSent)); st <= to+2 && st < pTo {
 		afterSent = d.Tokens[st].Sent
 	}
+	// The entities met in the window, in order, with their nearest
+	// mention (a short list: a linear search beats a map here).
 	type near struct {
+		ei              int32
 		at, dist, count int
+		inside          bool
 	}
-	best := map[int32]near{}
+	var buf [16]near
+	opts := buf[:0]
+	find := func(ei int32) *near {
+		for k := range opts {
+			if opts[k].ei == ei {
+				return &opts[k]
+			}
+		}
+		opts = append(opts, near{ei: ei, at: -1})
+		return &opts[len(opts)-1]
+	}
 	nearestBefore, nearestAfter := int32(-1), int32(-1)
-	inside := map[int32]bool{}
-	var order []int32
 	for i := winFrom; i < pTo; i++ {
 		ei := a.ment[i]
 		if ei < 0 || i > winFrom && a.ment[i-1] == ei {
@@ -135,7 +147,7 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 			continue
 		}
 		if i >= from && i <= to {
-			inside[ei] = true
+			find(ei).inside = true
 			continue
 		}
 		dist := from - i
@@ -147,17 +159,22 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 		} else if d.Tokens[i].Para == int32(s.para) {
 			nearestBefore = ei
 		}
-		n, ok := best[ei]
-		if !ok {
-			order = append(order, ei)
-		}
-		if !ok || dist < n.dist {
+		n := find(ei)
+		if n.at < 0 || dist < n.dist {
 			n.at, n.dist = i, dist
 		}
 		n.count++
-		best[ei] = n
 	}
-	if len(order) == 0 {
+	// Entities named only inside the quotation are no options.
+	k := 0
+	for _, n := range opts {
+		if n.at >= 0 {
+			opts[k] = n
+			k++
+		}
+	}
+	opts = opts[:k]
+	if len(opts) == 0 {
 		return nil
 	}
 	var prev *canon.Entity
@@ -165,16 +182,10 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 		prev = rule[si-1].entity
 	}
 	r := rule[si]
-	earlier := map[*canon.Entity]int{}
-	for j := range si {
-		if e := rule[j].entity; e != nil {
-			earlier[e]++
-		}
-	}
-	feats := make([]float64, len(order)*len(SpeakerFeatureNames))
-	out := make([]SpeakerOption, 0, len(order))
-	for k, ei := range order {
-		n, e := best[ei], a.ents[ei]
+	feats := make([]float64, len(opts)*len(SpeakerFeatureNames))
+	out := make([]SpeakerOption, 0, len(opts))
+	for k, n := range opts {
+		ei, e := n.ei, a.ents[n.ei]
 		f := feats[k*len(SpeakerFeatureNames) : (k+1)*len(SpeakerFeatureNames) : (k+1)*len(SpeakerFeatureNames)]
 		m := n.at
 		mt := d.Tokens[m]
@@ -231,7 +242,7 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 		f[13] = b2f(e.Type == pipeline.Person)
 		f[14] = b2f(e.Type == pipeline.Organization)
 		f[15] = math.Log1p(float64(len(e.Mentions)))
-		f[16] = b2f(inside[ei])
+		f[16] = b2f(n.inside)
 		lo, hi := m, from
 		if m > to {
 			lo, hi = to, m
@@ -273,7 +284,7 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker) []Sp
 			sents = int(mt.Sent) - int(closeSent)
 		}
 		f[33] = math.Log1p(float64(max(sents, 0)))
-		f[34] = math.Log1p(float64(earlier[e]))
+		f[34] = math.Log1p(float64(earlier.count(si, e)))
 		f[35] = math.Log1p(float64(n.count))
 		out = append(out, SpeakerOption{Entity: e, Features: f})
 	}
@@ -311,3 +322,30 @@ func (m *SpeakerModel) rerank(r speaker, opts []SpeakerOption) speaker {
 // SpeakerModelErr says why the embedded speaker ranker cannot be used
 // (nil when it can); Find then keeps the rules' speakers.
 func SpeakerModelErr() error { return speakerErr }
+
+// earlierSpeakers counts, for each quotation, the quotations before it
+// the rules gave to each entity.
+type earlierSpeakers struct {
+	rule []speaker
+	// counts holds the counts of the quotations before upTo.
+	upTo   int
+	counts map[*canon.Entity]int
+}
+
+func speakerCounts(rule []speaker) *earlierSpeakers {
+	return &earlierSpeakers{rule: rule}
+}
+
+// count returns how many quotations before si the rules gave to e; si
+// must not decrease from one call to the next.
+func (c *earlierSpeakers) count(si int, e *canon.Entity) int {
+	if c.counts == nil {
+		c.counts = map[*canon.Entity]int{}
+	}
+	for ; c.upTo < si; c.upTo++ {
+		if x := c.rule[c.upTo].entity; x != nil {
+			c.counts[x]++
+		}
+	}
+	return c.counts[e]
+}

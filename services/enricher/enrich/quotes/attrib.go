@@ -97,6 +97,8 @@ type attributor struct {
 	ment []int32
 	// titles caches title: each person's role as the article gives it.
 	titles map[*canon.Entity]string
+	// starts caches personStarts.
+	starts []int32
 }
 
 func newAttributor(d *tokens.Doc, ents []*canon.Entity) *attributor {

@@ -247,13 +247,10 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker, earl
 		if m > to {
 			lo, hi = to, m
 		}
-		between := 0
-		for j := lo + 1; j < hi; j++ {
-			if x := a.ment[j]; x >= 0 && x != ei && a.ment[j-1] != x && a.ents[x].Type == pipeline.Person {
-				between++
-			}
-		}
-		f[17] = math.Log1p(float64(between))
+		// Other persons named between (none of this entity: its nearest
+		// mention is m).
+		starts := a.personStarts()
+		f[17] = math.Log1p(float64(starts[max(hi, lo+1)] - starts[lo+1]))
 		if r.entity == e {
 			f[18] = 1
 			switch r.how {
@@ -348,4 +345,20 @@ func (c *earlierSpeakers) count(si int, e *canon.Entity) int {
 		}
 	}
 	return c.counts[e]
+}
+
+// personStarts returns, for each token index i, how many mentions of
+// persons start before it (len(Tokens)+1 entries), computed once.
+func (a *attributor) personStarts() []int32 {
+	if a.starts != nil {
+		return a.starts
+	}
+	a.starts = make([]int32, len(a.d.Tokens)+1)
+	for j, x := range a.ment {
+		a.starts[j+1] = a.starts[j]
+		if x >= 0 && (j == 0 || a.ment[j-1] != x) && a.ents[x].Type == pipeline.Person {
+			a.starts[j+1]++
+		}
+	}
+	return a.starts
 }

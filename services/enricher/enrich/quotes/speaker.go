@@ -40,6 +40,7 @@ var SpeakerFeatureNames = []string{
 	"rule_pick", "rule_cue", "rule_chain", "rule_continuation", "rule_subject", "rule_same_words", "rule_pronoun", "rule_none",
 	"previous_speaker", "quote_opens_paragraph", "mention_opens_sentence_after",
 	"right_after_close", "right_before_open", "nearest_before", "nearest_after", "log_sentences", "log_earlier_quotes", "log_window_mentions",
+	"mention_quoted", "short_paragraph",
 }
 
 // SpeakerModel is the fitted ranker.
@@ -283,6 +284,10 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker, earl
 		f[33] = math.Log1p(float64(max(sents, 0)))
 		f[34] = math.Log1p(float64(earlier.count(si, e)))
 		f[35] = math.Log1p(float64(n.count))
+		// Named inside another quotation: talked about, not talking.
+		f[36] = b2f(mt.Quoted)
+		mpFrom, mpTo := d.ParaTokens(para)
+		f[37] = b2f(mpTo-mpFrom <= 20)
 		out = append(out, SpeakerOption{Entity: e, Features: f})
 	}
 	return out

@@ -99,6 +99,8 @@ type attributor struct {
 	titles map[*canon.Entity]string
 	// starts caches personStarts.
 	starts []int32
+	// cue caches cueAt: 0 not known yet, 1 a speech verb, 2 not.
+	cue []int8
 }
 
 func newAttributor(d *tokens.Doc, ents []*canon.Entity) *attributor {

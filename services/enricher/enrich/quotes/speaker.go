@@ -212,7 +212,7 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker, earl
 		f[6] = math.Log1p(float64(n.dist))
 		sf, st := d.SentTokens(int(mt.Sent))
 		for j := end + 1; j < st && j <= end+2; j++ {
-			if d.Tokens[j].Kind == tokens.Word && speechVerbs[a.word(j)] {
+			if a.cueAt(j) {
 				f[7] = 1
 			}
 		}
@@ -220,13 +220,13 @@ func (a *attributor) speakerOptions(segs []segment, si int, rule []speaker, earl
 			if a.isQuoteMark(j) {
 				break
 			}
-			if d.Tokens[j].Kind == tokens.Word && speechVerbs[a.word(j)] {
+			if a.cueAt(j) {
 				f[8] = 1
 				break
 			}
 		}
 		for j := m - 1; j >= sf && j >= m-2; j-- {
-			if d.Tokens[j].Kind == tokens.Word && speechVerbs[a.word(j)] {
+			if a.cueAt(j) {
 				f[9] = 1
 			}
 		}
@@ -366,4 +366,19 @@ func (a *attributor) personStarts() []int32 {
 		}
 	}
 	return a.starts
+}
+
+// cueAt reports whether token i is a speech verb, cached per token (the
+// ranker asks about the same words for every option).
+func (a *attributor) cueAt(i int) bool {
+	if a.cue == nil {
+		a.cue = make([]int8, len(a.d.Tokens))
+	}
+	if a.cue[i] == 0 {
+		a.cue[i] = 2
+		if a.d.Tokens[i].Kind == tokens.Word && speechVerbs[a.word(i)] {
+			a.cue[i] = 1
+		}
+	}
+	return a.cue[i] == 1
 }

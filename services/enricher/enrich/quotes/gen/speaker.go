@@ -29,9 +29,9 @@ var assignMin = flag.Float64("speaker-assign-min", 0.5, "least assign threshold 
 var speakerTrees = trees.Params{Lambda: 1, MinWeight: 5, Bins: 32}
 
 func init() {
-	flag.IntVar(&speakerTrees.Rounds, "speaker-trees", 100, "boosted trees added to the speaker ranker")
+	flag.IntVar(&speakerTrees.Rounds, "speaker-trees", 50, "boosted trees added to the speaker ranker")
 	flag.IntVar(&speakerTrees.Depth, "speaker-depth", 3, "depth of each of the ranker's trees")
-	flag.Float64Var(&speakerTrees.Shrink, "speaker-shrink", 0.1, "shrinkage of the ranker's trees")
+	flag.Float64Var(&speakerTrees.Shrink, "speaker-shrink", 0.2, "shrinkage of the ranker's trees")
 }
 
 // speakerQuote is one candidate matched to a gold quote with a named

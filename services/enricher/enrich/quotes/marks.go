@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,12 +39,19 @@ func findSegments(d *tokens.Doc) []segment {
 	var segs []segment
 	for p := range d.Paragraphs {
 		from, to := d.ParaTokens(p)
+		start := len(segs)
+		// ignored: single opening marks that never closed in a paragraph
+		// the next one does not continue with a single mark: apostrophes
+		// ("the '90s", "a ‘D-‘ rating"), read again without them so that
+		// they do not swallow the paragraph's double-quoted quotations.
+		var ignored []int
+	scan:
 		outer := noMark
 		open := -1
 		lastCloser := lastSingleCloser(d, from, to)
 		for i := from; i < to; i++ {
 			t := d.Tokens[i]
-			if t.Kind != tokens.Punct {
+			if t.Kind != tokens.Punct || slices.Contains(ignored, i) {
 				continue
 			}
 			var k markKind
@@ -74,6 +82,11 @@ func findSegments(d *tokens.Doc) []segment {
 				i = markEnd
 			}
 		}
+		if outer == single && len(ignored) < 3 && !opensWithSingle(d, p+1) {
+			segs = segs[:start]
+			ignored = append(ignored, open)
+			goto scan
+		}
 		if outer != noMark {
 			segs = appendSegment(segs, d, open, -1, p)
 		}
@@ -92,6 +105,23 @@ func findSegments(d *tokens.Doc) []segment {
 		}
 	}
 	return dropEmpty(d, segs)
+}
+
+// opensWithSingle reports whether paragraph p exists and starts with a
+// single quotation mark (a UK-style quotation running on into it).
+func opensWithSingle(d *tokens.Doc, p int) bool {
+	if p >= len(d.Paragraphs) {
+		return false
+	}
+	from, to := d.ParaTokens(p)
+	if from >= to {
+		return false
+	}
+	switch d.TokenText(from) {
+	case "\u2018", "'":
+		return true
+	}
+	return false
 }
 
 // opensParagraph reports whether quotation s starts its paragraph: no

@@ -151,6 +151,8 @@ func TestFind(t *testing.T) {
 			[]string{"Bernie Sanders|For young people who have graduated high school, the unemployment rate is 33 percent."}},
 		{"NYT doubled apostrophes running over paragraphs", "Owen Jones left the studio.\n\n''This guy hates gays,'' Mr. Jones said of the killer. ''If he went into a synagogue, we'd call it out.\n\n''This was a homophobic hate crime as well as terrorism.''",
 			[]string{"Owen Jones|This guy hates gays,", "Owen Jones|If he went into a synagogue, we'd call it out.", "Owen Jones|This was a homophobic hate crime as well as terrorism."}},
+		{"an apostrophe opening no quotation does not swallow the paragraph's", "Music from the '90s is back, and “it will not be carpets and candles,” said Erik Flannigan, the channel's head of music programming.",
+			[]string{"Erik Flannigan|it will not be carpets and candles,"}},
 		{"the speaker ranker: the person the sentence before is about", "Marco Rubio was asked about the deal at a town hall in Iowa. His answer was blunt: the agreement “is a total disaster for our workers.”",
 			[]string{"Marco Rubio|is a total disaster for our workers."}},
 	}

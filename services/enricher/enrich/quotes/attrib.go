@@ -49,8 +49,12 @@ var coreSpeechVerbs = `said say says saying told tell tells telling added adds a
 	reported reports pointed points echoed echoes charged charges proclaimed proclaims shouted yelled
 	chanted testified recounted recounts noting notes mentioned blasted criticized criticised accused
 	praised questioned defended denounced dismissed blamed revealed indicated cited citing lamented
-	laments mused boasted bragged scoffed remembered pressed barked interjected retorted snapped read reads tweeting writing explaining
+	laments answered answers repeated repeats retaliated opined mused boasted bragged scoffed remembered pressed barked interjected retorted snapped read reads tweeting writing explaining
 	insisting arguing declaring announcing warning`
+
+// phrasalCues are reporting verbs of two words ("Trump shot back"), by
+// their first word, whose own meaning is not speech.
+var phrasalCues = map[string]string{"shot": "back", "fired": "back", "hit": "back", "pushed": "back", "went": "on", "chimed": "in", "weighed": "in"}
 
 // describeVerbs put a label in quotation marks that "by X" attributes.
 var describeVerbs = wordSet(`described describes called calls dubbed termed branded labelled labeled`)
@@ -93,6 +97,10 @@ type attributor struct {
 	ment []int32
 	// titles caches title: each person's role as the article gives it.
 	titles map[*canon.Entity]string
+	// starts caches personStarts.
+	starts []int32
+	// cue caches cueAt: 0 not known yet, 1 a speech verb, 2 not.
+	cue []int8
 }
 
 func newAttributor(d *tokens.Doc, ents []*canon.Entity) *attributor {
@@ -150,8 +158,13 @@ func (a *attributor) context(s *segment) (lFrom, lTo, rFrom, rTo int) {
 		lFrom, lTo = pFrom, pFrom
 	}
 	if close >= 0 {
-		_, st := d.SentTokens(int(d.Tokens[close].Sent))
-		if st == close+1 && st < pTo && !a.isPunct(close-1, ".") {
+		// NYT's doubled apostrophes close with two tokens.
+		closeEnd := close
+		if isDoubledApostrophe(d, close, pTo) {
+			closeEnd = close + 1
+		}
+		_, st := d.SentTokens(int(d.Tokens[closeEnd].Sent))
+		if st == closeEnd+1 && st < pTo && !a.isPunct(close-1, ".") {
 			// “… small?” Trump asked: the words after a quotation ending
 			// its own sentence still tell who said it.
 			_, st = d.SentTokens(int(d.Tokens[st].Sent))
@@ -354,7 +367,7 @@ func (a *attributor) after(from, to int) speaker {
 			}
 			break
 		}
-		if speechVerbs[a.word(v)] && a.ment[v] < 0 {
+		if (speechVerbs[a.word(v)] || v+1 < to && phrasalCues[a.word(v)] == a.word(v+1)) && a.ment[v] < 0 {
 			np := v
 			for np > i && skippable[a.word(np-1)] {
 				np--
@@ -486,6 +499,15 @@ func (a *attributor) phrase(from, to int, verbFirst bool) speaker {
 		}
 	}
 	if verbFirst {
+		// "said in a statement", "said on Tuesday": no speaker here.
+		if a.d.Tokens[from].Kind == tokens.Word && prepositions[a.word(from)] {
+			return speaker{}
+		}
+		// "said Clinton’s top foreign policy aide Jake Sullivan": the
+		// person, not the possessor.
+		if e := a.firstNonPossessor(from, to); e != nil {
+			return speaker{entity: e}
+		}
 		if e := a.firstOfType(from, to, pipeline.Person); e != nil {
 			return speaker{entity: e}
 		}
@@ -609,6 +631,29 @@ func (a *attributor) firstOfType(from, to int, t pipeline.EntityType) *canon.Ent
 		if a.ment[i] >= 0 && a.ents[a.ment[i]].Type == t {
 			return a.ents[a.ment[i]]
 		}
+	}
+	return nil
+}
+
+// firstNonPossessor returns the first person in [from, to) not followed
+// by a possessive ('s, ’s, or the apostrophe of "Sanders’").
+func (a *attributor) firstNonPossessor(from, to int) *canon.Entity {
+	for i := from; i < to; i++ {
+		if a.ment[i] < 0 || i > from && a.ment[i-1] == a.ment[i] {
+			continue
+		}
+		e := a.ents[a.ment[i]]
+		end := i
+		for end+1 < to && a.ment[end+1] == a.ment[i] {
+			end++
+		}
+		if e.Type != pipeline.Person {
+			continue
+		}
+		if n := end + 1; n < len(a.d.Tokens) && (a.d.Tokens[n].Kind == tokens.Possessive || a.isPunct(n, "\u2019", "'") && a.d.Tokens[n].Start == a.d.Tokens[end].End) {
+			continue
+		}
+		return e
 	}
 	return nil
 }
@@ -760,8 +805,7 @@ func (a *attributor) byAgent(lFrom, lTo, rFrom, rTo int) speaker {
 // standsAlone reports whether a quotation starts its paragraph: news style
 // for a quotation continuing the previous speaker's words.
 func (a *attributor) standsAlone(s *segment) bool {
-	from, _ := a.d.ParaTokens(s.para)
-	return s.open == -1 || s.open == from
+	return opensParagraph(a.d, s)
 }
 
 // otherPersonBetween reports whether a person other than who is named
@@ -886,7 +930,9 @@ func (a *attributor) isAbbrevDot(i int) bool {
 // comma, and a speech verb follows it. comma is the first comma after X.
 func (a *attributor) apposedSubject(from, comma, to int) speaker {
 	for k := comma + 1; k < to && k-comma <= 30; k++ {
-		if a.isQuoteMark(k) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) && !a.isAbbrevDot(k) {
+		// "Jeff Weaver, Sanders’ campaign manager, said": a plural
+		// possessive's apostrophe is no quotation mark.
+		if a.isQuoteMark(k) && !a.isPluralPossessive(k, comma) || a.isPunct(k, ".", ";", ":", "!", "?") && !a.isNameDot(k) && !a.isAbbrevDot(k) {
 			return speaker{}
 		}
 		if !a.isPunct(k, ",") {
@@ -1004,7 +1050,15 @@ func (a *attributor) previousParagraph(s *segment) speaker {
 			return speaker{}
 		}
 	}
-	return a.before(sf, pTo)
+	if sp := a.before(sf, pTo); sp.found() {
+		return sp
+	}
+	// A paragraph ending with a colon introduces the quotation: "Sanders
+	// made the following comment:" / “…”.
+	if a.isPunct(pTo-1, ":") {
+		return a.subjectIn(sf, pTo-1)
+	}
+	return speaker{}
 }
 
 // calendarWords are capitalised but name no speaker.

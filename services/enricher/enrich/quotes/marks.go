@@ -1,6 +1,8 @@
 package quotes
 
 import (
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,12 +39,19 @@ func findSegments(d *tokens.Doc) []segment {
 	var segs []segment
 	for p := range d.Paragraphs {
 		from, to := d.ParaTokens(p)
+		start := len(segs)
+		// ignored: single opening marks that never closed in a paragraph
+		// the next one does not continue with a single mark: apostrophes
+		// ("the '90s", "a ‘D-‘ rating"), read again without them so that
+		// they do not swallow the paragraph's double-quoted quotations.
+		var ignored []int
+	scan:
 		outer := noMark
 		open := -1
 		lastCloser := lastSingleCloser(d, from, to)
 		for i := from; i < to; i++ {
 			t := d.Tokens[i]
-			if t.Kind != tokens.Punct {
+			if t.Kind != tokens.Punct || slices.Contains(ignored, i) {
 				continue
 			}
 			var k markKind
@@ -73,6 +82,11 @@ func findSegments(d *tokens.Doc) []segment {
 				i = markEnd
 			}
 		}
+		if outer == single && len(ignored) < 3 && !opensWithSingle(d, p+1) {
+			segs = segs[:start]
+			ignored = append(ignored, open)
+			goto scan
+		}
 		if outer != noMark {
 			segs = appendSegment(segs, d, open, -1, p)
 		}
@@ -86,14 +100,37 @@ func findSegments(d *tokens.Doc) []segment {
 			continue
 		}
 		n := &segs[i+1]
-		if n.para == segs[i].para+1 && (n.open == -1 || n.open == firstToken(d, n.para)) {
+		if n.para == segs[i].para+1 && opensParagraph(d, n) {
 			segs[i].next, n.prev = i+1, i
 		}
 	}
-	return dropEmpty(segs)
+	return dropEmpty(d, segs)
 }
 
-func firstToken(d *tokens.Doc, p int) int { from, _ := d.ParaTokens(p); return from }
+// opensWithSingle reports whether paragraph p exists and starts with a
+// single quotation mark (a UK-style quotation running on into it).
+func opensWithSingle(d *tokens.Doc, p int) bool {
+	if p >= len(d.Paragraphs) {
+		return false
+	}
+	from, to := d.ParaTokens(p)
+	if from >= to {
+		return false
+	}
+	switch d.TokenText(from) {
+	case "\u2018", "'":
+		return true
+	}
+	return false
+}
+
+// opensParagraph reports whether quotation s starts its paragraph: no
+// opening mark, or the paragraph's first token is its mark (both tokens
+// of NYT's doubled apostrophes).
+func opensParagraph(d *tokens.Doc, s *segment) bool {
+	from, to := d.ParaTokens(s.para)
+	return s.open == -1 || s.open == from || s.open == from+1 && isDoubledApostrophe(d, from, to)
+}
 
 func hasSegmentIn(segs []segment, p int) bool {
 	return len(segs) > 0 && segs[len(segs)-1].para == p
@@ -132,13 +169,14 @@ func trimContent(text string, start, end int) (int, int) {
 	return start, end
 }
 
-// dropEmpty removes quotations with no letters, fixing the links.
-func dropEmpty(segs []segment) []segment {
+// dropEmpty removes quotations with no letters or digits (a stray
+// formatting character between marks), fixing the links.
+func dropEmpty(d *tokens.Doc, segs []segment) []segment {
 	keep := make([]int, len(segs))
 	out := segs[:0]
 	for i, s := range segs {
 		keep[i] = -1
-		if s.end > s.start {
+		if s.end > s.start && strings.IndexFunc(d.Text[s.start:s.end], isLetterOrDigit) >= 0 {
 			keep[i] = len(out)
 			out = append(out, s)
 		}
@@ -166,6 +204,12 @@ func classify(d *tokens.Doc, i, from, to int, outer markKind, lastCloser int) (k
 		// A second “ right after the first ("““We") is a typo, not a nested quote.
 		if outer == double && i > from && d.Tokens[i-1].End == t.Start && isMark(text, d.Tokens[i-1]) {
 			return noMark, false, false
+		}
+		// An opening mark closing a quotation ("…for her here,“ said
+		// Jim Clyburn"): a typo for ”, attached to the words before it
+		// and followed by a space.
+		if outer == double && before && !after && !isMark(text, d.Tokens[i-1]) {
+			return double, false, true
 		}
 		return double, true, false
 	case "\u201d", "\u00bb":
@@ -277,3 +321,5 @@ func classifyStraight(d *tokens.Doc, first, last, from, to int, outer markKind) 
 	}
 	return double, outer != double, outer == double
 }
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -40,7 +40,12 @@
 // Quotations the rules keep then go to a small classifier (classify.go,
 // data/model.json, fitted by go generate on the PolNeAR dev set), which
 // drops those it is confident are scare quotes, terms or titles rather
-// than words somebody said.
+// than words somebody said, and their speakers to a ranker (speaker.go,
+// data/speaker.json, fitted with it), which weighs the people and
+// organisations named nearby against the rules' choice: it replaces a
+// speaker no cue of the sentence gave when it prefers another, and gives
+// one to a quotation the rules left without one when it is more likely
+// right than wrong.
 package quotes
 
 import (
@@ -54,29 +59,38 @@ import (
 // Find returns the quotations of d with their speakers, resolved to the
 // article's entities.
 func Find(d *tokens.Doc, ents []*canon.Entity) []pipeline.Quote {
-	cands := find(d, ents)
+	var sm *SpeakerModel
+	if speakerErr == nil {
+		sm = speakerModel
+	}
+	cands := find(d, ents, sm)
 	out := make([]pipeline.Quote, 0, len(cands))
 	for _, c := range cands {
-		if c.Prob() >= model.Threshold {
+		if modelErr != nil || model.Prob(c.Features) >= model.Threshold {
 			out = append(out, c.Quote)
 		}
 	}
 	return out
 }
 
-// Candidate is a quotation the rules keep, with the classifier's features.
+// Candidate is a quotation the rules keep, with the classifier's features
+// and the entities that may have said it, with the speaker ranker's.
 type Candidate struct {
 	Quote    pipeline.Quote
 	Features []float64
+	Speakers []SpeakerOption
 }
 
-// Candidates returns the quotations of d the rules keep, before the
-// classifier decides: what ./gen fits the model on.
+// Candidates returns the quotations of d the rules keep, with the rules'
+// speakers, before the classifier and the speaker ranker decide: what
+// ./gen fits both on.
 func Candidates(d *tokens.Doc, ents []*canon.Entity) []Candidate {
-	return find(d, ents)
+	return find(d, ents, nil)
 }
 
-func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
+// find returns the candidates of d; the speaker ranker sm, when not nil,
+// checks the rules' speakers.
+func find(d *tokens.Doc, ents []*canon.Entity, sm *SpeakerModel) []Candidate {
 	segs := findSegments(d)
 	if len(segs) == 0 {
 		return nil
@@ -91,24 +105,29 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 		speakers[i].how = byCue
 	}
 	// A quotation running over paragraphs has one speaker: the first found.
-	for i := range segs {
-		if segs[i].prev != -1 {
-			continue
-		}
-		chainSpeaker := speaker{}
-		for j := i; j != -1; j = segs[j].next {
-			if speakers[j].found() {
-				chainSpeaker = speakers[j]
-				break
+	// (Again after the readings below, which give only the chain's first
+	// quotation a speaker.)
+	chains := func() {
+		for i := range segs {
+			if segs[i].prev != -1 {
+				continue
 			}
-		}
-		for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
-			if !speakers[j].resolved() {
-				speakers[j] = chainSpeaker
-				speakers[j].how = byChain
+			chainSpeaker := speaker{}
+			for j := i; j != -1; j = segs[j].next {
+				if speakers[j].found() {
+					chainSpeaker = speakers[j]
+					break
+				}
+			}
+			for j := i; chainSpeaker.found() && j != -1; j = segs[j].next {
+				if !speakers[j].resolved() {
+					speakers[j] = chainSpeaker
+					speakers[j].how = byChain
+				}
 			}
 		}
 	}
+	chains()
 	// A quotation standing alone at the start of its paragraph continues
 	// the last attributed one, up to three paragraphs back, if nobody else
 	// has been named since.
@@ -161,6 +180,7 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 			}
 		}
 	}
+	chains()
 	// The same words quoted elsewhere: exactly, or one of five words or
 	// more inside the other (checked among at most maxSameWords quotations).
 	norm := make([]string, len(segs))
@@ -191,6 +211,8 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 			}
 		}
 	}
+	// earlier[i][e]: how many quotations before i the rules gave to e.
+	earlier := speakerCounts(speakers)
 	out := make([]Candidate, 0, len(segs))
 	feats := make([]float64, len(FeatureNames)*len(segs))
 	for i, s := range segs {
@@ -199,15 +221,24 @@ func find(d *tokens.Doc, ents []*canon.Entity) []Candidate {
 			continue
 		}
 		q := pipeline.Quote{Text: d.Text[s.start:s.end], Start: s.start, End: s.end}
-
-		if e := speakers[i].entity; e != nil {
-			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
-		} else {
-			q.Speaker = speakers[i].text
-		}
 		f := feats[i*len(FeatureNames) : (i+1)*len(FeatureNames) : (i+1)*len(FeatureNames)]
 		a.features(&segs[i], speakers[i], f)
-		out = append(out, Candidate{Quote: q, Features: f})
+		sp := speakers[i]
+		// The ranker never overrules a cue of the sentence: its options
+		// are read only where it may decide (and always for ./gen).
+		var opts []SpeakerOption
+		if sm == nil || !sp.found() || sp.how != byCue {
+			opts = a.speakerOptions(segs, i, speakers, earlier)
+		}
+		if sm != nil {
+			sp = sm.rerank(sp, opts)
+		}
+		if e := sp.entity; e != nil {
+			q.Speaker, q.SpeakerID, q.SpeakerTitle = e.Name, e.ID, a.title(e)
+		} else {
+			q.Speaker = sp.text
+		}
+		out = append(out, Candidate{Quote: q, Features: f, Speakers: opts})
 	}
 	return out
 }

@@ -131,6 +131,30 @@ func TestFind(t *testing.T) {
 			[]string{"Hillary Clinton|I will look into it. I will certainly look into it."}},
 		{"a cue verb learnt from PolNeAR", "“Your reputation is amazing,” Donald Trump assured the radio host.",
 			[]string{"Donald Trump|Your reputation is amazing,"}},
+		{"a two-word cue after the quotation", "Sandra Paradis laughed at the rally. “There are Bernie supporters here,” Paradis said.\n\n“They’re all here because he’s promising free stuff,” Jim Bennett shot back with a laugh.",
+			[]string{"Sandra Paradis|There are Bernie supporters here,", "Jim Bennett|They’re all here because he’s promising free stuff,"}},
+		{"answered, in an exchange", "Sean Hannity pressed Donald Trump on immigration. “Would it be negotiable?” Hannity asked.\n\n“I would say this,” Trump answered. “We will work out some system.”",
+			[]string{"Sean Hannity|Would it be negotiable?", "Donald Trump|I would say this,", "Donald Trump|We will work out some system."}},
+		{"said X’s aide Y: Y, not the possessor", "Hillary Clinton spoke in Ohio. “This has to be the first time,” said Clinton’s top foreign policy aide Jake Sullivan.",
+			[]string{"Jake Sullivan|This has to be the first time,"}},
+		{"a plural possessive in the apposition, said in a statement", "Bernie Sanders raised $20 million. “The numbers put our campaign on pace,” Jeff Weaver, Sanders’ campaign manager, said in a statement.",
+			[]string{"Jeff Weaver|The numbers put our campaign on pace,"}},
+		{"NYT doubled apostrophes ending the sentence, speaker after", "Donald Trump criticized George Bush.\n\n''What does that mean, he kept the country safe after 9/11?'' Mr. Trump asked, repeating a broadside.",
+			[]string{"Donald Trump|What does that mean, he kept the country safe after 9/11?"}},
+		{"an opening mark typed for the closing one", "“The reality is, if Mrs. Clinton loses Iowa, that could create new problems for her here,“ said Jim Clyburn, a Democratic congressman.",
+			[]string{"Jim Clyburn|The reality is, if Mrs. Clinton loses Iowa, that could create new problems for her here,"}},
+		{"no quotation of a formatting character alone", "Palin’s post resonated.\n\n\u202a”Sorry Sarah, you should have said it,” posted Sharon Geyer.",
+			nil},
+		{"a quotation over paragraphs takes the speaker its first paragraph gets from the paragraph before", "The Justice Department would sue North Carolina.\n\nDr. Mark Ward stated:\n\n\"The Department of Justice isn’t about equal justice anymore. It’s about the president’s vision, and we will fight it.\n\n\"The latest example of this overreach is the lawsuit.\"",
+			[]string{"Mark Ward|The Department of Justice isn’t about equal justice anymore. It’s about the president’s vision, and we will fight it.", "Mark Ward|The latest example of this overreach is the lawsuit."}},
+		{"a paragraph ending with a colon introduces the quotation", "On July 6, 2015, Bernie Sanders made the following comment:\n\n“For young people who have graduated high school, the unemployment rate is 33 percent.”",
+			[]string{"Bernie Sanders|For young people who have graduated high school, the unemployment rate is 33 percent."}},
+		{"NYT doubled apostrophes running over paragraphs", "Owen Jones left the studio.\n\n''This guy hates gays,'' Mr. Jones said of the killer. ''If he went into a synagogue, we'd call it out.\n\n''This was a homophobic hate crime as well as terrorism.''",
+			[]string{"Owen Jones|This guy hates gays,", "Owen Jones|If he went into a synagogue, we'd call it out.", "Owen Jones|This was a homophobic hate crime as well as terrorism."}},
+		{"an apostrophe opening no quotation does not swallow the paragraph's", "Music from the '90s is back, and “it will not be carpets and candles,” said Erik Flannigan, the channel's head of music programming.",
+			[]string{"Erik Flannigan|it will not be carpets and candles,"}},
+		{"the speaker ranker: the person the sentence before is about", "Marco Rubio was asked about the deal at a town hall in Iowa. His answer was blunt: the agreement “is a total disaster for our workers.”",
+			[]string{"Marco Rubio|is a total disaster for our workers."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,5 +227,20 @@ func TestSecondQuotationOfSentence(t *testing.T) {
 	second, _, _ := strings.Cut(got[1], "|")
 	if !strings.Contains(first, "Obama") || second != first {
 		t.Errorf("got %v, want both credited to Obama", got)
+	}
+}
+
+// The embedded classifier matches the features the package computes
+// (go generate refits it when they change).
+func TestModelMatchesFeatures(t *testing.T) {
+	if err := quotes.ModelErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The embedded speaker ranker matches the features the package computes.
+func TestSpeakerModelMatchesFeatures(t *testing.T) {
+	if err := quotes.SpeakerModelErr(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -40,6 +40,7 @@ import (
 )
 
 type example struct {
+	text string
 	f    []float64
 	pos  bool
 	fold int
@@ -62,9 +63,41 @@ func main() {
 	folds := flag.Int("folds", 5, "cross-validation folds")
 	lambda := flag.Float64("l2", 1e-3, "L2 penalty")
 	maxLoss := flag.Float64("maxloss", 0.003, "share of kept gold quotes the threshold may drop in cross-validation")
+	dump := flag.String("dump", "", "also write the candidates' features, labels and held-out probabilities here (TSV), for analysis")
+	speakerOut := flag.String("speaker-out", "data/speaker.json", "speaker ranker file to write")
+	half := flag.Int("train-half", -1, "fit on one half of the articles only (FNV-32a of the text mod 2), for a held-out check of the other")
 	flag.Parse()
-	exs, err := load(*goldPath, *folds)
+	docs, err := load(*goldPath, *folds, *half)
 	if err != nil {
+		log.Fatal(err)
+	}
+	var exs []*example
+	var sqs []*speakerQuote
+	for _, dc := range docs {
+		for _, c := range quotes.Candidates(dc.d, dc.ents) {
+			n := normalise(c.Quote.Text)
+			if dc.ignored[n] && !dc.gold[n] {
+				continue
+			}
+			exs = append(exs, &example{text: c.Quote.Text, f: c.Features, pos: dc.gold[n], fold: dc.fold})
+			if g, ok := dc.named[n]; ok {
+				sq := &speakerQuote{fold: dc.fold, ruleOK: speakerCorrect(c.Quote.Speaker, g.Speaker, g.SpeakerLast), ruleIdx: -1, none: c.Quote.Speaker == ""}
+				for j, o := range c.Speakers {
+					sq.opts = append(sq.opts, o.Features)
+					sq.ok = append(sq.ok, speakerCorrect(o.Entity.Name, g.Speaker, g.SpeakerLast))
+					if o.Entity.ID == c.Quote.SpeakerID && c.Quote.SpeakerID != "" {
+						sq.ruleIdx = j
+					}
+				}
+				sqs = append(sqs, sq)
+			}
+		}
+	}
+	sm := fitSpeaker(sqs, *folds, *lambda)
+	if *half >= 0 {
+		sm.Note["train_half"] = *half
+	}
+	if err := writeJSON(*speakerOut, sm, true); err != nil {
 		log.Fatal(err)
 	}
 	pos := 0
@@ -99,6 +132,19 @@ func main() {
 		tp, fp, fn := count(exs, held, t)
 		log.Printf("cv maxloss %.3f: threshold %.2f, gold kept %d dropped %d, false alarms %d", ml, t, tp, fn, fp)
 	}
+	if *dump != "" {
+		var b strings.Builder
+		b.WriteString(strings.Join(quotes.FeatureNames, "\t") + "\tpos\tfold\theld\ttext\n")
+		for i, e := range exs {
+			for _, x := range e.f {
+				fmt.Fprintf(&b, "%g\t", x)
+			}
+			fmt.Fprintf(&b, "%d\t%d\t%g\t%s\n", int(b2f(e.pos)), e.fold, held[i], strings.Join(strings.Fields(e.text), " "))
+		}
+		if err := os.WriteFile(*dump, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	th := threshold(exs, held, *maxLoss)
 	tp, fp, fn := count(exs, held, th)
 	tp0, fp0, _ := count(exs, held, 0)
@@ -120,13 +166,26 @@ func main() {
 		"fit_gold_dropped": afn, "fit_false_alarms_after": afp,
 		"l2": *lambda, "maxloss": *maxLoss, "trees": bp.Rounds, "depth": bp.Depth,
 	}
-	b, err := json.MarshalIndent(m, "", " ")
+	if *half >= 0 {
+		m.Note["train_half"] = *half
+	}
+	if err := writeJSON(*out, m, true); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func writeJSON(path string, v any, indent bool) error {
+	var b []byte
+	var err error
+	if indent {
+		b, err = json.MarshalIndent(v, "", " ")
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
-		log.Fatal(err)
-	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 // threshold is the highest cut (in steps of 0.01) that drops at most
@@ -241,19 +300,35 @@ func fit(exs []*example, lambda float64) *quotes.Model {
 	return m
 }
 
+type goldQuote struct {
+	Text         string `json:"text"`
+	Speaker      string `json:"speaker"`
+	SpeakerLast  string `json:"speaker_last"`
+	SpeakerClass string `json:"speaker_class"`
+}
+
 type article struct {
-	Source string `json:"source"`
-	Title  string `json:"title"`
-	Text   string `json:"text"`
-	Quotes []struct {
-		Text string `json:"text"`
-	} `json:"quotes"`
+	Source  string      `json:"source"`
+	Title   string      `json:"title"`
+	Text    string      `json:"text"`
+	Quotes  []goldQuote `json:"quotes"`
 	Ignored []struct {
 		Text string `json:"text"`
 	} `json:"ignored"`
 }
 
-func load(path string, folds int) ([]*example, error) {
+// doc is one article: the enricher's text and entities for the
+// candidates, and the gold and ignored segments' words.
+type doc struct {
+	fold          int
+	d             *tokens.Doc
+	ents          []*canon.Entity
+	gold, ignored map[string]bool
+	// named: the gold quotes with a named source, by their words.
+	named map[string]goldQuote
+}
+
+func load(path string, folds, half int) ([]*doc, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -267,7 +342,7 @@ func load(path string, folds int) ([]*example, error) {
 	if err != nil {
 		return nil, err
 	}
-	var exs []*example
+	var docs []*doc
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<24)
 	for sc.Scan() {
@@ -277,13 +352,18 @@ func load(path string, folds int) ([]*example, error) {
 		}
 		h := fnv.New32a()
 		h.Write([]byte(ar.Text))
-		fold := int(h.Sum32() % uint32(folds))
-		gold, ignored := map[string]bool{}, map[string]bool{}
+		if half >= 0 && int(h.Sum32()%2) != half {
+			continue
+		}
+		dc := &doc{fold: int(h.Sum32() % uint32(folds)), gold: map[string]bool{}, ignored: map[string]bool{}, named: map[string]goldQuote{}}
 		for _, q := range ar.Quotes {
-			gold[normalise(q.Text)] = true
+			dc.gold[normalise(q.Text)] = true
+			if _, ok := dc.named[normalise(q.Text)]; !ok && q.SpeakerClass == "name" {
+				dc.named[normalise(q.Text)] = q
+			}
 		}
 		for _, q := range ar.Ignored {
-			ignored[normalise(q.Text)] = true
+			dc.ignored[normalise(q.Text)] = true
 		}
 		a, err := e.Process(context.Background(), pipeline.Article{ID: ar.Source, Title: ar.Title, Text: ar.Text})
 		if err != nil {
@@ -291,19 +371,14 @@ func load(path string, folds int) ([]*example, error) {
 		}
 		// The article's entities as the enricher resolved them (the
 		// resolver's gender guesses are not carried by pipeline.Entity).
-		ents := make([]*canon.Entity, len(a.Entities))
+		dc.ents = make([]*canon.Entity, len(a.Entities))
 		for i, en := range a.Entities {
-			ents[i] = &canon.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Salience: en.Salience}
+			dc.ents[i] = &canon.Entity{ID: en.ID, Name: en.Name, Type: en.Type, Mentions: en.Mentions, Salience: en.Salience}
 		}
-		for _, c := range quotes.Candidates(tokens.Parse(a.Text), ents) {
-			n := normalise(c.Quote.Text)
-			if ignored[n] && !gold[n] {
-				continue
-			}
-			exs = append(exs, &example{f: c.Features, pos: gold[n], fold: fold})
-		}
+		dc.d = tokens.Parse(a.Text)
+		docs = append(docs, dc)
 	}
-	return exs, sc.Err()
+	return docs, sc.Err()
 }
 
 // normalise keeps the lower-case letters and digits of s, words split by
@@ -312,4 +387,11 @@ func normalise(s string) string {
 	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r > 127 && r != '\u2019' && r != '\u201c' && r != '\u201d' && r != '\u2018')
 	}), " ")
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

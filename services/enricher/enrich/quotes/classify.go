@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -33,18 +32,12 @@ var FeatureNames = []string{
 	"word_after", "possessive_before", "prep_before", "in_list", "speaker_not_person", "short_para", "clause_word",
 }
 
-// Model is the fitted classifier.
+// Model is the fitted classifier: a logistic regression on the features
+// with boosted trees for the interactions it leaves ("short, lower case,
+// nobody credited"), and the threshold Find keeps a quotation at.
 type Model struct {
-	Features []string  `json:"features"`
-	Mean     []float64 `json:"mean"`
-	Scale    []float64 `json:"scale"`
-	Weights  []float64 `json:"weights"`
-	Bias     float64   `json:"bias"`
-	// Trees are gradient-boosted on what the linear part leaves, over the
-	// raw features (interactions such as "short, lower case, nobody
-	// credited").
-	Trees     []trees.Tree `json:"trees,omitempty"`
-	Threshold float64      `json:"threshold"`
+	trees.Logistic
+	Threshold float64 `json:"threshold"`
 	// Source and figures of the fit, for the reader.
 	Note map[string]any `json:"note,omitempty"`
 }
@@ -63,9 +56,8 @@ func loadModel(b []byte) (*Model, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("quotes: data/model.json: %w", err)
 	}
-	if !slices.Equal(m.Features, FeatureNames) || len(m.Weights) != len(FeatureNames) ||
-		len(m.Mean) != len(FeatureNames) || len(m.Scale) != len(FeatureNames) {
-		return nil, fmt.Errorf("quotes: data/model.json does not match FeatureNames; run go generate")
+	if err := m.Check(FeatureNames); err != nil {
+		return nil, fmt.Errorf("quotes: data/model.json: %w; run go generate", err)
 	}
 	return &m, nil
 }
@@ -73,19 +65,6 @@ func loadModel(b []byte) (*Model, error) {
 // ModelErr says why the embedded classifier cannot be used (nil when it
 // can).
 func ModelErr() error { return modelErr }
-
-// Prob is the model's probability that a segment with features f is an
-// attributed quotation.
-func (m *Model) Prob(f []float64) float64 {
-	z := m.Bias
-	for i, x := range f {
-		z += m.Weights[i] * (x - m.Mean[i]) / m.Scale[i]
-	}
-	for _, t := range m.Trees {
-		z += t.Eval(f)
-	}
-	return 1 / (1 + math.Exp(-z))
-}
 
 // Prob is the classifier's probability that c is an attributed
 // quotation; Find keeps c when it is at least the model's threshold.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/newsflow/newsflow/pipeline"
 	"github.com/newsflow/newsflow/services/enricher/enrich/canon"
@@ -43,34 +42,16 @@ var SpeakerFeatureNames = []string{
 	"mention_quoted", "short_paragraph",
 }
 
-// SpeakerModel is the fitted ranker.
+// SpeakerModel is the fitted ranker: the probability that an entity
+// with the features is the quotation's speaker, with boosted trees for
+// which readings of the rules to trust where.
 type SpeakerModel struct {
-	Features []string  `json:"features"`
-	Mean     []float64 `json:"mean"`
-	Scale    []float64 `json:"scale"`
-	Weights  []float64 `json:"weights"`
-	Bias     float64   `json:"bias"`
-	// Trees are gradient-boosted on what the linear part leaves
-	// (interactions: which readings of the rules to trust where).
-	Trees []trees.Tree `json:"trees,omitempty"`
+	trees.Logistic
 	// Switch: the margin by which another entity must beat the rules'
 	// one; Assign: the least probability for a quotation without one.
 	Switch float64        `json:"switch"`
 	Assign float64        `json:"assign"`
 	Note   map[string]any `json:"note,omitempty"`
-}
-
-// Prob is the ranker's probability that an entity with features f is the
-// quotation's speaker.
-func (m *SpeakerModel) Prob(f []float64) float64 {
-	z := m.Bias
-	for i, x := range f {
-		z += m.Weights[i] * (x - m.Mean[i]) / m.Scale[i]
-	}
-	for _, t := range m.Trees {
-		z += t.Eval(f)
-	}
-	return 1 / (1 + math.Exp(-z))
 }
 
 //go:embed data/speaker.json
@@ -83,9 +64,8 @@ func loadSpeaker(b []byte) (*SpeakerModel, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("quotes: data/speaker.json: %w", err)
 	}
-	n := len(SpeakerFeatureNames)
-	if !slices.Equal(m.Features, SpeakerFeatureNames) || len(m.Weights) != n || len(m.Mean) != n || len(m.Scale) != n {
-		return nil, fmt.Errorf("quotes: data/speaker.json does not match SpeakerFeatureNames; run go generate")
+	if err := m.Check(SpeakerFeatureNames); err != nil {
+		return nil, fmt.Errorf("quotes: data/speaker.json: %w; run go generate", err)
 	}
 	return &m, nil
 }

@@ -27,7 +27,6 @@ import (
 	"log"
 	"math"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/newsflow/newsflow/pipeline"
@@ -225,77 +224,14 @@ func count(exs []*example, p []float64, t float64) (tp, fp, fn int) {
 }
 
 func fit(exs []*example, lambda float64) *quotes.Model {
-	nf := len(quotes.FeatureNames)
-	m := &quotes.Model{Features: slices.Clone(quotes.FeatureNames), Mean: make([]float64, nf), Scale: make([]float64, nf), Weights: make([]float64, nf)}
-	for _, e := range exs {
-		for j, x := range e.f {
-			m.Mean[j] += x
-		}
-	}
-	for j := range m.Mean {
-		m.Mean[j] /= float64(len(exs))
-	}
-	for _, e := range exs {
-		for j, x := range e.f {
-			m.Scale[j] += (x - m.Mean[j]) * (x - m.Mean[j])
-		}
-	}
-	for j := range m.Scale {
-		m.Scale[j] = math.Sqrt(m.Scale[j] / float64(len(exs)))
-		if m.Scale[j] < 1e-9 {
-			m.Scale[j] = 1
-		}
-	}
 	xs := make([][]float64, len(exs))
+	ys := make([]float64, len(exs))
 	for i, e := range exs {
-		xs[i] = make([]float64, nf)
-		for j, x := range e.f {
-			xs[i][j] = (x - m.Mean[j]) / m.Scale[j]
-		}
+		xs[i], ys[i] = e.f, b2f(e.pos)
 	}
-	w := make([]float64, nf+1)
-	g := make([]float64, nf+1)
-	n := float64(len(exs))
-	for range 3000 {
-		clear(g)
-		for i, e := range exs {
-			z := w[nf]
-			for j, x := range xs[i] {
-				z += w[j] * x
-			}
-			p := 1 / (1 + math.Exp(-z))
-			y := 0.0
-			if e.pos {
-				y = 1
-			}
-			d := p - y
-			for j, x := range xs[i] {
-				g[j] += d * x
-			}
-			g[nf] += d
-		}
-		for j := range nf {
-			w[j] -= 0.5 * (g[j]/n + lambda*w[j])
-		}
-		w[nf] -= 0.5 * g[nf] / n
-	}
-	copy(m.Weights, w[:nf])
-	m.Bias = w[nf]
+	m := &quotes.Model{Logistic: trees.FitLogistic(quotes.FeatureNames, xs, ys, lambda, 3000)}
 	if bp.Rounds > 0 {
-		base := make([]float64, len(exs))
-		raw := make([][]float64, len(exs))
-		ys := make([]float64, len(exs))
-		for i, e := range exs {
-			z := m.Bias
-			for j, x := range xs[i] {
-				z += m.Weights[j] * x
-			}
-			base[i], raw[i] = z, e.f
-			if e.pos {
-				ys[i] = 1
-			}
-		}
-		m.Trees = trees.Fit(base, raw, ys, bp)
+		m.Trees = trees.Fit(m.BaseScores(xs), xs, ys, bp)
 	}
 	return m
 }

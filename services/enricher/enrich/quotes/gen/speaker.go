@@ -185,79 +185,16 @@ func fitSpeakerModel(qs []*speakerQuote, use func(*speakerQuote) bool, lambda fl
 			ys = append(ys, b2f(q.ok[j]))
 		}
 	}
-	mean, scale, w, b := logistic(xs, ys, lambda)
-	m := &quotes.SpeakerModel{Features: slices.Clone(quotes.SpeakerFeatureNames), Mean: mean, Scale: scale, Weights: w, Bias: b}
+	lin := trees.FitLogistic(quotes.SpeakerFeatureNames, xs, ys, lambda, 2000)
+	for j := range lin.Weights {
+		lin.Weights[j] = round(lin.Weights[j])
+	}
+	lin.Bias = round(lin.Bias)
+	m := &quotes.SpeakerModel{Logistic: lin}
 	if speakerTrees.Rounds > 0 {
-		base := make([]float64, len(xs))
-		for i, f := range xs {
-			z := b
-			for j, x := range f {
-				z += w[j] * (x - mean[j]) / scale[j]
-			}
-			base[i] = z
-		}
-		m.Trees = trees.Fit(base, xs, ys, speakerTrees)
+		m.Trees = trees.Fit(m.BaseScores(xs), xs, ys, speakerTrees)
 	}
 	return m
-}
-
-// logistic fits an L2-penalised logistic regression on standardised
-// features by gradient descent; it returns the standardisation and the
-// weights.
-func logistic(raw [][]float64, ys []float64, lambda float64) (mean, scale, w []float64, bias float64) {
-	nf := len(raw[0])
-	mean, scale = make([]float64, nf), make([]float64, nf)
-	for _, f := range raw {
-		for j, x := range f {
-			mean[j] += x
-		}
-	}
-	n := float64(len(raw))
-	for j := range mean {
-		mean[j] /= n
-	}
-	for _, f := range raw {
-		for j, x := range f {
-			scale[j] += (x - mean[j]) * (x - mean[j])
-		}
-	}
-	for j := range scale {
-		scale[j] = math.Sqrt(scale[j] / n)
-		if scale[j] < 1e-9 {
-			scale[j] = 1
-		}
-	}
-	xs := make([][]float64, len(raw))
-	for i, f := range raw {
-		xs[i] = make([]float64, nf)
-		for j, x := range f {
-			xs[i][j] = (x - mean[j]) / scale[j]
-		}
-	}
-	w = make([]float64, nf)
-	g := make([]float64, nf+1)
-	for range 2000 {
-		clear(g)
-		for i, x := range xs {
-			z := bias
-			for j, v := range x {
-				z += w[j] * v
-			}
-			d := 1/(1+math.Exp(-z)) - ys[i]
-			for j, v := range x {
-				g[j] += d * v
-			}
-			g[nf] += d
-		}
-		for j := range nf {
-			w[j] -= 0.5 * (g[j]/n + lambda*w[j])
-		}
-		bias -= 0.5 * g[nf] / n
-	}
-	for j := range w {
-		w[j] = round(w[j])
-	}
-	return mean, scale, w, round(bias)
 }
 
 // The scorer's speaker test (score_quotes.py speaker_correct), for the

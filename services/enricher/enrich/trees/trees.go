@@ -1,7 +1,9 @@
-// Package trees is the small boosted regression-tree model the enricher's
-// trained scorers share (keywords' ranking, the quote classifier): the
-// trees a model file holds, how they score a feature vector, and Fit, which
-// the models' generators (keywords/gen, quotes/gen) use to grow them.
+// Package trees is the small trained-scorer machinery the enricher's
+// models share (keywords' ranking, the quote classifier, the speaker
+// ranker): boosted regression trees (the trees a model file holds, how they
+// score a feature vector, and Fit, which the generators keywords/gen and
+// quotes/gen grow them with) and Logistic, a standardised logistic
+// regression with trees on top, with FitLogistic for its linear part.
 package trees
 
 // Tree is a regression tree: Nodes[0] is the root.

@@ -149,8 +149,9 @@ type e2eResult struct {
 	perSecond  float64 // articles stored per second, publishing as fast as JetStream takes them
 	stored     int
 	dead       int
-	alone      map[string]float64 // stages: articles/s of each stage alone
-	rate       float64            // latency phase: publishing rate
+	alone      map[string]float64          // stages: articles/s of each stage alone
+	aloneCPU   map[string][2]time.Duration // stages: CPU per article of the stage and of the NATS server
+	rate       float64                     // latency phase: publishing rate
 	toEnriched []time.Duration
 	toStored   []time.Duration
 	lost       int // latency phase: published, never stored nor dead-lettered
@@ -538,7 +539,7 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 	if _, err := cl.publish(ctx, "alone", c.pages, 0, c.n, 0); err != nil {
 		return nil, err
 	}
-	r := &e2eResult{alone: map[string]float64{}, mem: map[string]procMem{}, peak: map[string]int64{}}
+	r := &e2eResult{alone: map[string]float64{}, aloneCPU: map[string][2]time.Duration{}, mem: map[string]procMem{}, peak: map[string]int64{}}
 	for i, h := range hops {
 		p, err := startService(ctx, c, h.stage, url, dir, i == 0, variant)
 		if err != nil {
@@ -546,7 +547,18 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 		}
 		procs := []*proc{p}
 		mem := sampleMemory(func() []*proc { return procs })
-		rate, err := cl.measureAlone(ctx, h)
+		var cpu0 [2]time.Duration
+		var articles uint64
+		rate, err := cl.measureAlone(ctx, h, func(acked uint64, end bool) {
+			cpu := [2]time.Duration{procCPU(p), procCPU(ns)}
+			if !end {
+				cpu0, articles = cpu, acked
+				return
+			}
+			if n := time.Duration(acked - articles); n > 0 {
+				r.aloneCPU[h.stage] = [2]time.Duration{(cpu[0] - cpu0[0]) / n, (cpu[1] - cpu0[1]) / n}
+			}
+		})
 		last, peak := mem.finish(procs)
 		p.stop()
 		if err != nil {
@@ -560,8 +572,9 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 }
 
 // measureAlone times one stage through its pre-filled input: from its
-// first ack to its last, so that the process's start is not counted.
-func (cl *client) measureAlone(ctx context.Context, h hop) (float64, error) {
+// first ack to its last, so that the process's start is not counted. It
+// calls mark at both ends with the acks so far (end false, then true).
+func (cl *client) measureAlone(ctx context.Context, h hop, mark func(acked uint64, end bool)) (float64, error) {
 	var t0 time.Time
 	var a0 uint64
 	moved, lastAck := time.Now(), uint64(0)
@@ -573,11 +586,13 @@ func (cl *client) measureAlone(ctx context.Context, h hop) (float64, error) {
 		now := time.Now()
 		if acked > 0 && t0.IsZero() {
 			t0, a0 = now, acked
+			mark(acked, false)
 		}
 		if ok && acked > 0 {
 			if acked == a0 {
 				return 0, errors.New("too few pages to time: use a larger -n")
 			}
+			mark(acked, true)
 			return float64(acked-a0) / now.Sub(t0).Seconds(), nil
 		}
 		if acked != lastAck {
@@ -875,13 +890,14 @@ func (rs e2eResults) print(w io.Writer, c e2eConfig) {
 	for _, r := range rs {
 		if r.alone != nil {
 			slowest = 0
-			fmt.Fprintf(w, "| %s: stage alone | articles/s | RSS at end (MB) | peak RSS (MB) |\n|---|---|---|---|\n", r.name)
+			fmt.Fprintf(w, "| %s: stage alone | articles/s | CPU per article (ms): stage / NATS server | RSS at end (MB) | peak RSS (MB) |\n|---|---|---|---|---|\n", r.name)
 			for _, h := range hops {
 				a := r.alone[h.stage]
 				if slowest == 0 || a < slowest {
 					slowest = a
 				}
-				fmt.Fprintf(w, "| %s | %.1f | %s | %s |\n", h.stage, a, mb(r.mem[h.stage].rss), mb(r.peak[h.stage]))
+				cpu := r.aloneCPU[h.stage]
+				fmt.Fprintf(w, "| %s | %.1f | %s / %s | %s | %s |\n", h.stage, a, ms(cpu[0]), ms(cpu[1]), mb(r.mem[h.stage].rss), mb(r.peak[h.stage]))
 			}
 			fmt.Fprintln(w)
 			continue

@@ -11,8 +11,15 @@
 //
 // Remember merges each record into the stored one (canon.Remembered.Merge)
 // and adds its id to its index keys, each write a compare-and-set on the
-// revision just read, retried a few times when another replica wrote the
-// same key in between. The memory only joins entities, so a lost race costs
+// revision read, retried a few times when another replica wrote the same
+// key in between. The revision is the one Recall read a moment before
+// (canon.Link recalls an article's keys, then remembers it under the same
+// keys): Recall keeps what it read in a small cache that Remember takes
+// its starting point from, so a key is read once and written once per
+// article, not read twice. A key Recall did not read is created without a
+// read (an entity not found under its own keys is new); a stale starting
+// point costs only a failed compare-and-set and a fresh read, never a
+// wrong write. The memory only joins entities, so a lost race costs
 // a missed join (two ids for one entity until a later article joins them
 // in the memory's view), never a wrong one. Entries expire with the
 // bucket's TTL counted from their last write, and the bucket's MaxBytes
@@ -56,6 +63,9 @@ type Config struct {
 	Storage jetstream.StorageType
 	// Retries of a compare-and-set that lost to another replica (default 8).
 	Retries int
+	// Uncompressed turns off S2 compression of the bucket on disk
+	// (compressed by default, like the streams: -stream-compression).
+	Uncompressed bool
 	// Apply makes this process the bucket's owner (-apply-topology): New
 	// creates or updates the bucket to this Config. Otherwise New creates
 	// it if absent and refuses one with other settings
@@ -100,8 +110,9 @@ var validBucket = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 // Memory is a canon.Memory in a JetStream key-value bucket. It is safe for
 // concurrent use, and several processes may share one bucket.
 type Memory struct {
-	kv  jetstream.KeyValue
-	cfg Config
+	kv     jetstream.KeyValue
+	cfg    Config
+	recent recentReads
 }
 
 var _ canon.Memory = (*Memory)(nil)
@@ -120,11 +131,12 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, erro
 		MaxBytes:    cfg.MaxBytes,
 		Storage:     cfg.Storage,
 		Replicas:    cfg.Replicas,
+		Compression: !cfg.Uncompressed,
 	}, cfg.Apply)
 	if err != nil {
 		return nil, fmt.Errorf("entitykv: %w", err)
 	}
-	return &Memory{kv: kv, cfg: cfg}, nil
+	return &Memory{kv: kv, cfg: cfg, recent: recentReads{max: recentMax}}, nil
 }
 
 var validID = regexp.MustCompile(`^[a-zA-Z0-9_=-]{1,128}$`)
@@ -148,9 +160,12 @@ func hash(s string) string {
 func (m *Memory) Recall(ctx context.Context, keys []string) ([]canon.Remembered, error) {
 	members := make([][]string, len(keys))
 	err := each(len(keys), func(i int) error {
-		if _, err := m.get(ctx, indexKey(keys[i]), &members[i]); err != nil {
+		k := indexKey(keys[i])
+		rev, err := m.get(ctx, k, &members[i])
+		if err != nil {
 			return fmt.Errorf("entitykv: recall %q: %w", keys[i], err)
 		}
+		m.recent.put(k, read{rev: rev, members: slices.Clone(members[i])})
 		return nil
 	})
 	if err != nil {
@@ -167,11 +182,15 @@ func (m *Memory) Recall(ctx context.Context, keys []string) ([]canon.Remembered,
 	recs := make([]canon.Remembered, len(ids))
 	revs := make([]uint64, len(ids))
 	err = each(len(ids), func(i int) error {
-		rev, err := m.get(ctx, entityKey(ids[i]), &recs[i])
+		k := entityKey(ids[i])
+		rev, err := m.get(ctx, k, &recs[i])
 		if err != nil {
 			return fmt.Errorf("entitykv: recall %s: %w", ids[i], err)
 		}
 		revs[i] = rev
+		if rev != 0 {
+			m.recent.put(k, read{rev: rev, rec: clone(recs[i])})
+		}
 		return nil
 	})
 	if err != nil {
@@ -216,7 +235,7 @@ func (m *Memory) Remember(ctx context.Context, recs []canon.Remembered) error {
 				for _, r := range k {
 					stored.Merge(r)
 				}
-			}, func() any { return &canon.Remembered{ID: k[0].ID, Type: k[0].Type} })
+			}, func() *canon.Remembered { return &canon.Remembered{ID: k[0].ID, Type: k[0].Type} })
 			if err != nil {
 				return fmt.Errorf("entitykv: remember %s: %w", k[0].ID, err)
 			}
@@ -299,16 +318,22 @@ func (m *Memory) cas(ctx context.Context, key string, rev uint64, value any) (bo
 	return false, err
 }
 
-func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remembered), fresh func() any) error {
+func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remembered), fresh func() *canon.Remembered) error {
+	// First from what Recall read (or, not read, as new: an entity not
+	// found under its own index keys is one the memory does not have),
+	// then from the server whenever the compare-and-set says it changed.
+	stored, rev := fresh(), uint64(0)
+	if r, ok := m.recent.take(key); ok && r.rec.ID != "" {
+		stored, rev = &r.rec, r.rev
+	}
 	for range m.cfg.Retries {
-		stored := fresh().(*canon.Remembered)
-		rev, err := m.get(ctx, key, stored)
-		if err != nil {
-			return err
-		}
 		merge(stored)
 		ok, err := m.cas(ctx, key, rev, stored)
 		if err != nil || ok {
+			return err
+		}
+		stored = fresh()
+		if rev, err = m.get(ctx, key, stored); err != nil {
 			return err
 		}
 	}
@@ -318,12 +343,21 @@ func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remem
 // updateMembers adds ids to the index key's members in order, each one
 // moved to the end (newest last) if it is there already.
 func (m *Memory) updateMembers(ctx context.Context, key string, ids []string) error {
+	var members []string
+	var rev uint64
+	r, known := m.recent.take(key)
+	if known {
+		members, rev = r.members, r.rev
+	}
 	for range m.cfg.Retries {
-		var members []string
-		rev, err := m.get(ctx, key, &members)
-		if err != nil {
-			return err
+		if !known {
+			members = nil
+			var err error
+			if rev, err = m.get(ctx, key, &members); err != nil {
+				return err
+			}
 		}
+		known = false // a failed compare-and-set: read it afresh
 		changed := false
 		for _, id := range ids {
 			if n := len(members); n > 0 && members[n-1] == id {
@@ -348,3 +382,72 @@ func (m *Memory) updateMembers(ctx context.Context, key string, ids []string) er
 }
 
 var errConflict = errors.New("entitykv: key kept changing under concurrent writers")
+
+// recentMax bounds the reads Recall keeps for Remember: enough for the
+// articles one enricher links at once (each recalls a few hundred keys).
+const recentMax = 4096
+
+// read is what Recall read at a key: an entity's record or an index key's
+// members, at a revision (0: absent).
+type read struct {
+	rev     uint64
+	rec     canon.Remembered
+	members []string
+}
+
+// recentReads keeps the latest read of each key until Remember takes it,
+// at most max keys (the oldest forgotten first).
+type recentReads struct {
+	mu    sync.Mutex
+	max   int
+	n     uint64 // reads put so far
+	reads map[string]kept
+	order []putAt // oldest first; some since taken or put again
+}
+
+type kept struct {
+	read
+	at uint64
+}
+
+type putAt struct {
+	key string
+	at  uint64
+}
+
+func (c *recentReads) put(key string, r read) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reads == nil {
+		c.reads = make(map[string]kept)
+	}
+	c.n++
+	c.reads[key] = kept{r, c.n}
+	c.order = append(c.order, putAt{key, c.n})
+	for len(c.reads) > c.max || len(c.order) > 2*c.max {
+		old := c.order[0]
+		c.order = c.order[1:]
+		if k, ok := c.reads[old.key]; ok && k.at == old.at {
+			delete(c.reads, old.key)
+		}
+	}
+}
+
+// take returns the read kept at key and forgets it: a read serves one
+// write, which makes it stale.
+func (c *recentReads) take(key string) (read, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, ok := c.reads[key]
+	if ok {
+		delete(c.reads, key)
+	}
+	return k.read, ok
+}
+
+// clone copies r's slices, so that merging into the kept copy cannot
+// change what Recall returned.
+func clone(r canon.Remembered) canon.Remembered {
+	r.Names, r.Clues, r.Keys = slices.Clone(r.Names), slices.Clone(r.Clues), slices.Clone(r.Keys)
+	return r
+}

@@ -38,6 +38,7 @@ func benchE2ECmd(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.pagesDir, "pages", "", "directory of HTML pages (*.html, *.html.gz, searched recursively), e.g. ../shared/extraction")
 	fs.IntVar(&c.n, "n", 1000, "pages published as fast as JetStream takes them, for the throughput figures")
 	fs.IntVar(&c.latN, "latency-n", 300, "pages published at half the measured end-to-end rate, for the latency figures")
+	fs.BoolVar(&c.keep, "keep", false, "keep each run's data directory (JetStream, store) for inspection, and say where")
 	deploys := fs.String("deployments", "stages,services,aio", "what to run, comma-separated: stages (each stage alone), services (the three binaries), aio (newsflow run)")
 	variants := fs.String("variants", "", "semicolon-separated sets of extra flags given to every service and to newsflow run, each run as its own column\n"+
 		`after the defaults (e.g. "-max-age=1h"); "" runs the defaults only. A field bin=DIR runs that variant's binaries from DIR\n`+
@@ -103,7 +104,17 @@ type e2eConfig struct {
 	deployments []string   // stages, services, aio
 	variants    [][]string // extra flags; the first is the defaults (nil)
 	env         []string   // the variant's environment for the services and newsflow run
+	keep        bool       // keep the data directories
 	log         io.Writer
+}
+
+// removeDir removes a run's data directory, or with -keep says where it is.
+func (c e2eConfig) removeDir(dir string) {
+	if c.keep {
+		fmt.Fprintf(c.log, "  data kept in %s\n", dir)
+		return
+	}
+	os.RemoveAll(dir)
 }
 
 // loadPages reads every *.html and *.html.gz under dir.
@@ -511,7 +522,7 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer c.removeDir(dir)
 	if err := os.MkdirAll(filepath.Join(dir, "store"), 0o755); err != nil {
 		return nil, err
 	}
@@ -616,7 +627,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer c.removeDir(dir)
 	if err := os.MkdirAll(filepath.Join(dir, "store"), 0o755); err != nil {
 		return nil, err
 	}

@@ -12,18 +12,25 @@
 // Remember merges each record into the stored one (canon.Remembered.Merge)
 // and adds its id to its index keys, each write a compare-and-set on the
 // revision read, retried a few times when another replica wrote the same
-// key in between. The revision is the one Recall read a moment before
-// (canon.Link recalls an article's keys, then remembers it under the same
-// keys): Recall keeps what it read in a small cache that Remember takes
-// its starting point from, so a key is read once and written once per
-// article, not read twice. A key Recall did not read is created without a
-// read (an entity not found under its own keys is new); a stale starting
-// point costs only a failed compare-and-set and a fresh read, never a
-// wrong write. The memory only joins entities, so a lost race costs
+// key in between. The memory only joins entities, so a lost race costs
 // a missed join (two ids for one entity until a later article joins them
 // in the memory's view), never a wrong one. Entries expire with the
 // bucket's TTL counted from their last write, and the bucket's MaxBytes
 // bounds it: an entity nobody names for that long is forgotten.
+//
+// Each Memory keeps the keys it read and wrote lately in a cache (of
+// Config.CacheBytes), kept current by a watch on the bucket: every write,
+// by this replica or another, reaches it a moment after it is made. A
+// Recall reads the server only for keys not in the cache, and a Remember
+// starts from the cached revision (from none for an entity the cache does
+// not hold: one not found under its own index keys is new), so that an
+// article mostly costs one write per key it changes. A cached revision
+// that is stale (a write the watch has not delivered yet) fails its
+// compare-and-set and is read afresh, so writes stay exact; a Recall
+// from the cache may miss a write made a moment before by another
+// replica, which the memory's contract allows (canon.Memory). Cached keys
+// are read again after a few minutes, so what the watch cannot tell (an
+// entry the bucket's TTL or MaxBytes removed) is forgotten here too.
 package entitykv
 
 import (
@@ -63,6 +70,9 @@ type Config struct {
 	Storage jetstream.StorageType
 	// Retries of a compare-and-set that lost to another replica (default 8).
 	Retries int
+	// CacheBytes bounds the cache of recently read and written keys
+	// (default 16 MiB); -1 for no cache.
+	CacheBytes int64
 	// Uncompressed turns off S2 compression of the bucket on disk
 	// (compressed by default, like the streams: -stream-compression).
 	Uncompressed bool
@@ -90,6 +100,9 @@ func (c *Config) defaults() error {
 	if c.Retries == 0 {
 		c.Retries = 8
 	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = 16 << 20
+	}
 	switch {
 	case !validBucket.MatchString(c.Bucket):
 		return fmt.Errorf("entitykv: bucket name %q: want letters, digits, - and _", c.Bucket)
@@ -110,9 +123,10 @@ var validBucket = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 // Memory is a canon.Memory in a JetStream key-value bucket. It is safe for
 // concurrent use, and several processes may share one bucket.
 type Memory struct {
-	kv     jetstream.KeyValue
-	cfg    Config
-	recent recentReads
+	kv    jetstream.KeyValue
+	cfg   Config
+	cache cache
+	watch jetstream.KeyWatcher // keeps the cache current; nil without one
 }
 
 var _ canon.Memory = (*Memory)(nil)
@@ -136,7 +150,42 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, erro
 	if err != nil {
 		return nil, fmt.Errorf("entitykv: %w", err)
 	}
-	return &Memory{kv: kv, cfg: cfg, recent: recentReads{max: recentMax}}, nil
+	m := &Memory{kv: kv, cfg: cfg, cache: cache{max: cfg.CacheBytes, maxAge: min(cacheMaxAge, cfg.TTL/2)}}
+	if cfg.CacheBytes > 0 {
+		// Only what is written from now on: the cache fills from reads.
+		// The watch ends with Close or with the connection.
+		w, err := kv.WatchAll(context.Background(), jetstream.UpdatesOnly())
+		if err != nil {
+			return nil, fmt.Errorf("entitykv: watching bucket %s: %w", cfg.Bucket, err)
+		}
+		m.watch = w
+		go m.follow(w)
+	}
+	return m, nil
+}
+
+// Close stops the watch that keeps the cache current.
+func (m *Memory) Close() error {
+	if m.watch == nil {
+		return nil
+	}
+	return m.watch.Stop()
+}
+
+// follow applies the bucket's writes to the cache until the watch ends;
+// then nothing is cached any more, since nothing would keep it current.
+func (m *Memory) follow(w jetstream.KeyWatcher) {
+	for e := range w.Updates() {
+		if e == nil {
+			continue
+		}
+		var val []byte
+		if e.Operation() == jetstream.KeyValuePut {
+			val = e.Value()
+		}
+		m.cache.observe(e.Key(), e.Revision(), val)
+	}
+	m.cache.disable()
 }
 
 var validID = regexp.MustCompile(`^[a-zA-Z0-9_=-]{1,128}$`)
@@ -155,17 +204,15 @@ func hash(s string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// Recall implements canon.Memory. Its reads go out at once, not one
-// round trip after another: the index keys, then the entities they name.
+// Recall implements canon.Memory. What the cache does not hold is read at
+// once, not one round trip after another: the index keys, then the
+// entities they name.
 func (m *Memory) Recall(ctx context.Context, keys []string) ([]canon.Remembered, error) {
 	members := make([][]string, len(keys))
 	err := each(len(keys), func(i int) error {
-		k := indexKey(keys[i])
-		rev, err := m.get(ctx, k, &members[i])
-		if err != nil {
+		if _, err := m.get(ctx, indexKey(keys[i]), &members[i]); err != nil {
 			return fmt.Errorf("entitykv: recall %q: %w", keys[i], err)
 		}
-		m.recent.put(k, read{rev: rev, members: slices.Clone(members[i])})
 		return nil
 	})
 	if err != nil {
@@ -182,15 +229,11 @@ func (m *Memory) Recall(ctx context.Context, keys []string) ([]canon.Remembered,
 	recs := make([]canon.Remembered, len(ids))
 	revs := make([]uint64, len(ids))
 	err = each(len(ids), func(i int) error {
-		k := entityKey(ids[i])
-		rev, err := m.get(ctx, k, &recs[i])
+		rev, err := m.get(ctx, entityKey(ids[i]), &recs[i])
 		if err != nil {
 			return fmt.Errorf("entitykv: recall %s: %w", ids[i], err)
 		}
 		revs[i] = rev
-		if rev != 0 {
-			m.recent.put(k, read{rev: rev, rec: clone(recs[i])})
-		}
 		return nil
 	})
 	if err != nil {
@@ -281,19 +324,38 @@ func each(n int, f func(i int) error) error {
 	return nil
 }
 
-// get reads key into v; revision 0 when absent.
+// get reads key into v, from the cache when it holds the key; revision 0
+// when absent.
 func (m *Memory) get(ctx context.Context, key string, v any) (uint64, error) {
-	e, err := m.kv.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+	rev, val, ok := m.cache.lookup(key)
+	if !ok {
+		var err error
+		if rev, val, err = m.fetch(ctx, key); err != nil {
+			return 0, err
+		}
+	}
+	if val == nil {
 		return 0, nil
 	}
-	if err != nil {
-		return 0, err
-	}
-	if err := json.Unmarshal(e.Value(), v); err != nil {
+	if err := json.Unmarshal(val, v); err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
-	return e.Revision(), nil
+	return rev, nil
+}
+
+// fetch reads key from the server and caches it: its revision and value,
+// nil when absent.
+func (m *Memory) fetch(ctx context.Context, key string) (uint64, []byte, error) {
+	e, err := m.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		m.cache.observe(key, 0, nil)
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	m.cache.observe(key, e.Revision(), e.Value())
+	return e.Revision(), e.Value(), nil
 }
 
 // cas writes value at key: Create when rev is 0, else Update at rev.
@@ -303,14 +365,16 @@ func (m *Memory) cas(ctx context.Context, key string, rev uint64, value any) (bo
 	if err != nil {
 		return false, err
 	}
+	var wrote uint64
 	if rev == 0 {
-		_, err = m.kv.Create(ctx, key, b)
+		wrote, err = m.kv.Create(ctx, key, b)
 	} else {
-		_, err = m.kv.Update(ctx, key, b, rev)
+		wrote, err = m.kv.Update(ctx, key, b, rev)
 	}
 	var apiErr *jetstream.APIError
 	switch {
 	case err == nil:
+		m.cache.observe(key, wrote, b)
 		return true, nil
 	case errors.Is(err, jetstream.ErrKeyExists), errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence:
 		return false, nil
@@ -318,13 +382,38 @@ func (m *Memory) cas(ctx context.Context, key string, rev uint64, value any) (bo
 	return false, err
 }
 
+// start is where a write of key starts from: the cached revision and
+// value, or, not cached, none (rev 0: create it). Either may be stale; the
+// compare-and-set then fails and the key is read afresh.
+func (m *Memory) start(key string, v any) (uint64, error) {
+	rev, val, ok := m.cache.lookup(key)
+	if !ok || val == nil {
+		return rev, nil
+	}
+	if err := json.Unmarshal(val, v); err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return rev, nil
+}
+
+// reread reads key afresh from the server into v after a failed
+// compare-and-set.
+func (m *Memory) reread(ctx context.Context, key string, v any) (uint64, error) {
+	rev, val, err := m.fetch(ctx, key)
+	if err != nil || val == nil {
+		return rev, err
+	}
+	if err := json.Unmarshal(val, v); err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return rev, nil
+}
+
 func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remembered), fresh func() *canon.Remembered) error {
-	// First from what Recall read (or, not read, as new: an entity not
-	// found under its own index keys is one the memory does not have),
-	// then from the server whenever the compare-and-set says it changed.
-	stored, rev := fresh(), uint64(0)
-	if r, ok := m.recent.take(key); ok && r.rec.ID != "" {
-		stored, rev = &r.rec, r.rev
+	stored := fresh()
+	rev, err := m.start(key, stored)
+	if err != nil {
+		return err
 	}
 	for range m.cfg.Retries {
 		merge(stored)
@@ -333,7 +422,7 @@ func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remem
 			return err
 		}
 		stored = fresh()
-		if rev, err = m.get(ctx, key, stored); err != nil {
+		if rev, err = m.reread(ctx, key, stored); err != nil {
 			return err
 		}
 	}
@@ -344,20 +433,11 @@ func (m *Memory) update(ctx context.Context, key string, merge func(*canon.Remem
 // moved to the end (newest last) if it is there already.
 func (m *Memory) updateMembers(ctx context.Context, key string, ids []string) error {
 	var members []string
-	var rev uint64
-	r, known := m.recent.take(key)
-	if known {
-		members, rev = r.members, r.rev
+	rev, err := m.start(key, &members)
+	if err != nil {
+		return err
 	}
 	for range m.cfg.Retries {
-		if !known {
-			members = nil
-			var err error
-			if rev, err = m.get(ctx, key, &members); err != nil {
-				return err
-			}
-		}
-		known = false // a failed compare-and-set: read it afresh
 		changed := false
 		for _, id := range ids {
 			if n := len(members); n > 0 && members[n-1] == id {
@@ -377,77 +457,97 @@ func (m *Memory) updateMembers(ctx context.Context, key string, ids []string) er
 		if err != nil || ok {
 			return err
 		}
+		members = nil
+		if rev, err = m.reread(ctx, key, &members); err != nil {
+			return err
+		}
 	}
 	return errConflict
 }
 
 var errConflict = errors.New("entitykv: key kept changing under concurrent writers")
 
-// recentMax bounds the reads Recall keeps for Remember: enough for the
-// articles one enricher links at once (each recalls a few hundred keys).
-const recentMax = 4096
+// cacheMaxAge is how long a cached key is used before it is read again
+// (at most half the bucket's TTL).
+const cacheMaxAge = 5 * time.Minute
 
-// read is what Recall read at a key: an entity's record or an index key's
-// members, at a revision (0: absent).
-type read struct {
-	rev     uint64
-	rec     canon.Remembered
-	members []string
+// cache holds keys' latest revisions and values as read, written or
+// watched, at most max bytes of them (the oldest forgotten first). Values
+// are kept encoded: a few thousand byte slices are nothing for the
+// garbage collector to trace.
+type cache struct {
+	mu      sync.Mutex
+	max     int64
+	maxAge  time.Duration
+	off     bool
+	size    int64
+	n       uint64 // entries put so far
+	entries map[string]cached
+	order   []putAt // oldest first; some since replaced
 }
 
-// recentReads keeps the latest read of each key until Remember takes it,
-// at most max keys (the oldest forgotten first).
-type recentReads struct {
-	mu    sync.Mutex
-	max   int
-	n     uint64 // reads put so far
-	reads map[string]kept
-	order []putAt // oldest first; some since taken or put again
-}
-
-type kept struct {
-	read
-	at uint64
+type cached struct {
+	rev uint64
+	val []byte // nil: absent
+	at  time.Time
+	n   uint64
 }
 
 type putAt struct {
 	key string
-	at  uint64
+	n   uint64
 }
 
-func (c *recentReads) put(key string, r read) {
+// entryOverhead is what an entry costs besides its key and value.
+const entryOverhead = 64
+
+// observe records that key is at revision rev with value val (nil:
+// absent), unless the cache knows a later revision.
+func (c *cache) observe(key string, rev uint64, val []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.reads == nil {
-		c.reads = make(map[string]kept)
+	if c.off || c.max <= 0 {
+		return
+	}
+	if c.entries == nil {
+		c.entries = make(map[string]cached)
+	}
+	old, ok := c.entries[key]
+	if ok && old.rev > rev {
+		return
+	}
+	if ok {
+		c.size -= int64(len(key) + len(old.val) + entryOverhead)
 	}
 	c.n++
-	c.reads[key] = kept{r, c.n}
+	c.entries[key] = cached{rev: rev, val: val, at: time.Now(), n: c.n}
+	c.size += int64(len(key) + len(val) + entryOverhead)
 	c.order = append(c.order, putAt{key, c.n})
-	for len(c.reads) > c.max || len(c.order) > 2*c.max {
-		old := c.order[0]
+	for c.size > c.max || len(c.order) > 2*len(c.entries)+64 {
+		p := c.order[0]
 		c.order = c.order[1:]
-		if k, ok := c.reads[old.key]; ok && k.at == old.at {
-			delete(c.reads, old.key)
+		if e, ok := c.entries[p.key]; ok && e.n == p.n {
+			delete(c.entries, p.key)
+			c.size -= int64(len(p.key) + len(e.val) + entryOverhead)
 		}
 	}
 }
 
-// take returns the read kept at key and forgets it: a read serves one
-// write, which makes it stale.
-func (c *recentReads) take(key string) (read, bool) {
+// lookup returns key's cached revision and value (nil: absent), if the
+// cache holds it and it is not too old.
+func (c *cache) lookup(key string) (uint64, []byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	k, ok := c.reads[key]
-	if ok {
-		delete(c.reads, key)
+	e, ok := c.entries[key]
+	if !ok || time.Since(e.at) > c.maxAge {
+		return 0, nil, false
 	}
-	return k.read, ok
+	return e.rev, e.val, true
 }
 
-// clone copies r's slices, so that merging into the kept copy cannot
-// change what Recall returned.
-func clone(r canon.Remembered) canon.Remembered {
-	r.Names, r.Clues, r.Keys = slices.Clone(r.Names), slices.Clone(r.Clues), slices.Clone(r.Keys)
-	return r
+// disable empties the cache for good.
+func (c *cache) disable() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off, c.entries, c.order, c.size = true, nil, nil, 0
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -148,5 +149,78 @@ func TestRememberAfterAnotherReplicaWrote(t *testing.T) {
 	slices.Sort(ids)
 	if !slices.Equal(ids, []string{"w", "y", "z"}) {
 		t.Errorf("k2 holds %v, want w, y and z (b's y kept, a's w and z added)", ids)
+	}
+}
+
+// A key read or written lately is not read again: a second article
+// recalling the same keys costs no round trip.
+func TestRecallFromCache(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	m, err := entitykv.New(ctx, connect(t, s), entitykv.Config{Bucket: "cached"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Remember(ctx, []canon.Remembered{person("a", "Anna Vorlak", "k1", "k2")}); err != nil {
+		t.Fatal(err)
+	}
+	reads := countReads(t, s.ClientURL(), "cached")
+	before := reads()
+	for range 2 {
+		got, err := m.Recall(ctx, []string{"k1", "k2", "k3"})
+		if err != nil || len(got) != 1 || got[0].ID != "a" {
+			t.Fatalf("Recall = %v, %v; want a", got, err)
+		}
+	}
+	// k3, never written, is read once; a and its keys were cached when written.
+	if got := reads() - before; got != 1 {
+		t.Errorf("two Recalls read %d keys from the server, want 1 (k3, unknown)", got)
+	}
+}
+
+// What another replica writes reaches this one's cache through the
+// watch: a key cached as absent, and a cached entity, are seen changed
+// without waiting for the cache to age.
+func TestCacheFollowsOtherReplica(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	a, err := entitykv.New(ctx, connect(t, s), entitykv.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := entitykv.New(ctx, connect(t, s), entitykv.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.Remember(ctx, []canon.Remembered{person("x", "Sergei Ryabkov", "k1")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.Recall(ctx, []string{"k1", "k2"}); err != nil || len(got) != 1 {
+		t.Fatalf("Recall = %v, %v; want x", got, err)
+	}
+	err = b.Remember(ctx, []canon.Remembered{person("x", "Sergei Rybakov", "k1"), person("y", "Wendy Sherman", "k2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := a.Recall(ctx, []string{"k1", "k2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts := map[string]int{}
+		for _, r := range got {
+			arts[r.ID] = r.Articles
+		}
+		if arts["x"] == 2 && arts["y"] == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a recalls %v five seconds after b's write, want x twice and y", arts)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

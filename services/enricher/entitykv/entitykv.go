@@ -73,9 +73,14 @@ type Config struct {
 	// CacheBytes bounds the cache of recently read and written keys
 	// (default 16 MiB); -1 for no cache.
 	CacheBytes int64
-	// Uncompressed turns off S2 compression of the bucket on disk
-	// (compressed by default, like the streams: -stream-compression).
-	Uncompressed bool
+	// Compressed stores the bucket S2-compressed: under half the bytes on
+	// disk, but the server then decompresses a whole message block (up to
+	// 8 MB) whenever a write's compare-and-set checks a key whose last
+	// revision sits in a block already closed (nats-server loads that
+	// message to compare revisions), and whenever it reads a key there:
+	// more CPU and memory in the server than the disk saved is worth for
+	// this bucket (docs/BENCHMARKS.md, End to end). Off by default.
+	Compressed bool
 	// Apply makes this process the bucket's owner (-apply-topology): New
 	// creates or updates the bucket to this Config. Otherwise New creates
 	// it if absent and refuses one with other settings
@@ -145,7 +150,7 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Memory, erro
 		MaxBytes:    cfg.MaxBytes,
 		Storage:     cfg.Storage,
 		Replicas:    cfg.Replicas,
-		Compression: !cfg.Uncompressed,
+		Compression: cfg.Compressed,
 	}, cfg.Apply)
 	if err != nil {
 		return nil, fmt.Errorf("entitykv: %w", err)

@@ -164,6 +164,7 @@ type e2eResult struct {
 	aloneCPU   map[string][2]time.Duration // stages: CPU per article of the stage and of the NATS server
 	rate       float64                     // latency phase: publishing rate
 	toEnriched []time.Duration
+	hopTimes   [4][]time.Duration // latency phase, per hop: see hopNames
 	toStored   []time.Duration
 	lost       int // latency phase: published, never stored nor dead-lettered
 	articles   int // published in all
@@ -772,6 +773,7 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 	type seen struct {
 		origin string
 		stored time.Time
+		marks  map[string]time.Time // the stages' marks (pipeline.StageMark)
 	}
 	var mu sync.Mutex
 	enriched := map[uint64]seen{}
@@ -809,8 +811,14 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 		if err != nil {
 			return
 		}
+		marks := map[string]time.Time{}
+		if a, err := pipeline.DecodeArticle(m.Data(), nil); err == nil {
+			for _, sm := range a.Stages {
+				marks[sm.Stage] = sm.At
+			}
+		}
 		mu.Lock()
-		enriched[md.Sequence.Stream] = seen{m.Headers().Get(pipeline.HeaderOrigin), md.Timestamp}
+		enriched[md.Sequence.Stream] = seen{m.Headers().Get(pipeline.HeaderOrigin), md.Timestamp, marks}
 		mu.Unlock()
 	})
 	if err != nil {
@@ -833,8 +841,16 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 			continue
 		}
 		r.toEnriched = append(r.toEnriched, s.stored.Sub(t))
-		if a, ok := acked[seq]; ok {
+		a, ok := acked[seq]
+		if ok {
 			r.toStored = append(r.toStored, a.Sub(t))
+		}
+		cleaned, okc := s.marks[pipeline.StageCleaner]
+		enrichedAt, oke := s.marks[pipeline.StageEnricher]
+		if okc && oke && ok {
+			for i, d := range []time.Duration{cleaned.Sub(t), enrichedAt.Sub(cleaned), s.stored.Sub(enrichedAt), a.Sub(s.stored)} {
+				r.hopTimes[i] = append(r.hopTimes[i], d)
+			}
 		}
 	}
 	dead := 0
@@ -844,9 +860,19 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 	r.lost = len(sent) - len(r.toStored) - dead // an upper bound: dead counts the throughput phase too
 	sortDurations(r.toEnriched)
 	sortDurations(r.toStored)
+	for _, h := range r.hopTimes {
+		sortDurations(h)
+	}
 	fmt.Fprintf(c.log, "  latency at %.1f/s: raw→enriched p50 %s p99 %s; raw→stored p50 %s p99 %s (%d/%d)\n", r.rate,
 		pct(r.toEnriched, 0.5), pct(r.toEnriched, 0.99), pct(r.toStored, 0.5), pct(r.toStored, 0.99), len(r.toStored), len(sent))
 	return nil
+}
+
+// hopNames are the hops of an article's way in the latency phase, timed
+// by the stages' marks (taken when a stage's function returned, before it
+// publishes), the enriched copy's JetStream timestamp and the sink's ack.
+var hopNames = [4]string{
+	"publish → cleaner done", "→ enricher done", "→ enriched stored", "→ sink acked",
 }
 
 func sortDurations(d []time.Duration) { sort.Slice(d, func(i, j int) bool { return d[i] < d[j] }) }
@@ -925,6 +951,13 @@ func (rs e2eResults) print(w io.Writer, c e2eConfig) {
 		if len(r.toStored) > 0 {
 			fmt.Fprintf(w, "| raw → stored at %.1f/s: p50 / p95 / p99 (ms) | %s / %s / **%s** |\n", r.rate,
 				ms(pct(r.toStored, .5)), ms(pct(r.toStored, .95)), ms(pct(r.toStored, .99)))
+		}
+		if len(r.hopTimes[0]) > 0 {
+			var hs []string
+			for _, h := range r.hopTimes {
+				hs = append(hs, ms(pct(h, .5))+" / "+ms(pct(h, .99)))
+			}
+			fmt.Fprintf(w, "| each hop, p50 / p99 (ms): %s | %s |\n", strings.Join(hopNames[:], "; "), strings.Join(hs, "; "))
 		}
 		fmt.Fprintf(w, "| dead-lettered (all phases); latency phase not stored | %d; %d |\n", r.dead, max(r.lost, 0))
 		fmt.Fprintf(w, "| disk per article (KB): JetStream + store = total | %s + %s = **%s** |\n",

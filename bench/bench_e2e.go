@@ -38,6 +38,7 @@ func benchE2ECmd(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.pagesDir, "pages", "", "directory of HTML pages (*.html, *.html.gz, searched recursively), e.g. ../shared/extraction")
 	fs.IntVar(&c.n, "n", 1000, "pages published as fast as JetStream takes them, for the throughput figures")
 	fs.IntVar(&c.latN, "latency-n", 300, "pages published at half the measured end-to-end rate, for the latency figures")
+	fs.BoolVar(&c.keep, "keep", false, "keep each run's data directory (JetStream, store) for inspection, and say where")
 	deploys := fs.String("deployments", "stages,services,aio", "what to run, comma-separated: stages (each stage alone), services (the three binaries), aio (newsflow run)")
 	variants := fs.String("variants", "", "semicolon-separated sets of extra flags given to every service and to newsflow run, each run as its own column\n"+
 		`after the defaults (e.g. "-max-age=1h"); "" runs the defaults only. A field bin=DIR runs that variant's binaries from DIR\n`+
@@ -103,7 +104,17 @@ type e2eConfig struct {
 	deployments []string   // stages, services, aio
 	variants    [][]string // extra flags; the first is the defaults (nil)
 	env         []string   // the variant's environment for the services and newsflow run
+	keep        bool       // keep the data directories
 	log         io.Writer
+}
+
+// removeDir removes a run's data directory, or with -keep says where it is.
+func (c e2eConfig) removeDir(dir string) {
+	if c.keep {
+		fmt.Fprintf(c.log, "  data kept in %s\n", dir)
+		return
+	}
+	os.RemoveAll(dir)
 }
 
 // loadPages reads every *.html and *.html.gz under dir.
@@ -149,9 +160,11 @@ type e2eResult struct {
 	perSecond  float64 // articles stored per second, publishing as fast as JetStream takes them
 	stored     int
 	dead       int
-	alone      map[string]float64 // stages: articles/s of each stage alone
-	rate       float64            // latency phase: publishing rate
+	alone      map[string]float64          // stages: articles/s of each stage alone
+	aloneCPU   map[string][2]time.Duration // stages: CPU per article of the stage and of the NATS server
+	rate       float64                     // latency phase: publishing rate
 	toEnriched []time.Duration
+	hopTimes   [4][]time.Duration // latency phase, per hop: see hopNames
 	toStored   []time.Duration
 	lost       int // latency phase: published, never stored nor dead-lettered
 	articles   int // published in all
@@ -510,7 +523,7 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer c.removeDir(dir)
 	if err := os.MkdirAll(filepath.Join(dir, "store"), 0o755); err != nil {
 		return nil, err
 	}
@@ -538,7 +551,7 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 	if _, err := cl.publish(ctx, "alone", c.pages, 0, c.n, 0); err != nil {
 		return nil, err
 	}
-	r := &e2eResult{alone: map[string]float64{}, mem: map[string]procMem{}, peak: map[string]int64{}}
+	r := &e2eResult{alone: map[string]float64{}, aloneCPU: map[string][2]time.Duration{}, mem: map[string]procMem{}, peak: map[string]int64{}}
 	for i, h := range hops {
 		p, err := startService(ctx, c, h.stage, url, dir, i == 0, variant)
 		if err != nil {
@@ -546,7 +559,18 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 		}
 		procs := []*proc{p}
 		mem := sampleMemory(func() []*proc { return procs })
-		rate, err := cl.measureAlone(ctx, h)
+		var cpu0 [2]time.Duration
+		var articles uint64
+		rate, err := cl.measureAlone(ctx, h, func(acked uint64, end bool) {
+			cpu := [2]time.Duration{procCPU(p), procCPU(ns)}
+			if !end {
+				cpu0, articles = cpu, acked
+				return
+			}
+			if n := time.Duration(acked - articles); n > 0 {
+				r.aloneCPU[h.stage] = [2]time.Duration{(cpu[0] - cpu0[0]) / n, (cpu[1] - cpu0[1]) / n}
+			}
+		})
 		last, peak := mem.finish(procs)
 		p.stop()
 		if err != nil {
@@ -560,8 +584,9 @@ func runStagesAlone(ctx context.Context, c e2eConfig, variant []string) (*e2eRes
 }
 
 // measureAlone times one stage through its pre-filled input: from its
-// first ack to its last, so that the process's start is not counted.
-func (cl *client) measureAlone(ctx context.Context, h hop) (float64, error) {
+// first ack to its last, so that the process's start is not counted. It
+// calls mark at both ends with the acks so far (end false, then true).
+func (cl *client) measureAlone(ctx context.Context, h hop, mark func(acked uint64, end bool)) (float64, error) {
 	var t0 time.Time
 	var a0 uint64
 	moved, lastAck := time.Now(), uint64(0)
@@ -573,11 +598,13 @@ func (cl *client) measureAlone(ctx context.Context, h hop) (float64, error) {
 		now := time.Now()
 		if acked > 0 && t0.IsZero() {
 			t0, a0 = now, acked
+			mark(acked, false)
 		}
 		if ok && acked > 0 {
 			if acked == a0 {
 				return 0, errors.New("too few pages to time: use a larger -n")
 			}
+			mark(acked, true)
 			return float64(acked-a0) / now.Sub(t0).Seconds(), nil
 		}
 		if acked != lastAck {
@@ -601,7 +628,7 @@ func runDeployment(ctx context.Context, c e2eConfig, kind string, variant []stri
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer c.removeDir(dir)
 	if err := os.MkdirAll(filepath.Join(dir, "store"), 0o755); err != nil {
 		return nil, err
 	}
@@ -746,6 +773,7 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 	type seen struct {
 		origin string
 		stored time.Time
+		marks  map[string]time.Time // the stages' marks (pipeline.StageMark)
 	}
 	var mu sync.Mutex
 	enriched := map[uint64]seen{}
@@ -783,8 +811,14 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 		if err != nil {
 			return
 		}
+		marks := map[string]time.Time{}
+		if a, err := pipeline.DecodeArticle(m.Data(), nil); err == nil {
+			for _, sm := range a.Stages {
+				marks[sm.Stage] = sm.At
+			}
+		}
 		mu.Lock()
-		enriched[md.Sequence.Stream] = seen{m.Headers().Get(pipeline.HeaderOrigin), md.Timestamp}
+		enriched[md.Sequence.Stream] = seen{m.Headers().Get(pipeline.HeaderOrigin), md.Timestamp, marks}
 		mu.Unlock()
 	})
 	if err != nil {
@@ -807,8 +841,16 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 			continue
 		}
 		r.toEnriched = append(r.toEnriched, s.stored.Sub(t))
-		if a, ok := acked[seq]; ok {
+		a, ok := acked[seq]
+		if ok {
 			r.toStored = append(r.toStored, a.Sub(t))
+		}
+		cleaned, okc := s.marks[pipeline.StageCleaner]
+		enrichedAt, oke := s.marks[pipeline.StageEnricher]
+		if okc && oke && ok {
+			for i, d := range []time.Duration{cleaned.Sub(t), enrichedAt.Sub(cleaned), s.stored.Sub(enrichedAt), a.Sub(s.stored)} {
+				r.hopTimes[i] = append(r.hopTimes[i], d)
+			}
 		}
 	}
 	dead := 0
@@ -818,9 +860,19 @@ func (cl *client) measureLatency(ctx context.Context, c e2eConfig, r *e2eResult,
 	r.lost = len(sent) - len(r.toStored) - dead // an upper bound: dead counts the throughput phase too
 	sortDurations(r.toEnriched)
 	sortDurations(r.toStored)
+	for _, h := range r.hopTimes {
+		sortDurations(h)
+	}
 	fmt.Fprintf(c.log, "  latency at %.1f/s: raw→enriched p50 %s p99 %s; raw→stored p50 %s p99 %s (%d/%d)\n", r.rate,
 		pct(r.toEnriched, 0.5), pct(r.toEnriched, 0.99), pct(r.toStored, 0.5), pct(r.toStored, 0.99), len(r.toStored), len(sent))
 	return nil
+}
+
+// hopNames are the hops of an article's way in the latency phase, timed
+// by the stages' marks (taken when a stage's function returned, before it
+// publishes), the enriched copy's JetStream timestamp and the sink's ack.
+var hopNames = [4]string{
+	"publish → cleaner done", "→ enricher done", "→ enriched stored", "→ sink acked",
 }
 
 func sortDurations(d []time.Duration) { sort.Slice(d, func(i, j int) bool { return d[i] < d[j] }) }
@@ -875,13 +927,14 @@ func (rs e2eResults) print(w io.Writer, c e2eConfig) {
 	for _, r := range rs {
 		if r.alone != nil {
 			slowest = 0
-			fmt.Fprintf(w, "| %s: stage alone | articles/s | RSS at end (MB) | peak RSS (MB) |\n|---|---|---|---|\n", r.name)
+			fmt.Fprintf(w, "| %s: stage alone | articles/s | CPU per article (ms): stage / NATS server | RSS at end (MB) | peak RSS (MB) |\n|---|---|---|---|---|\n", r.name)
 			for _, h := range hops {
 				a := r.alone[h.stage]
 				if slowest == 0 || a < slowest {
 					slowest = a
 				}
-				fmt.Fprintf(w, "| %s | %.1f | %s | %s |\n", h.stage, a, mb(r.mem[h.stage].rss), mb(r.peak[h.stage]))
+				cpu := r.aloneCPU[h.stage]
+				fmt.Fprintf(w, "| %s | %.1f | %s / %s | %s | %s |\n", h.stage, a, ms(cpu[0]), ms(cpu[1]), mb(r.mem[h.stage].rss), mb(r.peak[h.stage]))
 			}
 			fmt.Fprintln(w)
 			continue
@@ -898,6 +951,13 @@ func (rs e2eResults) print(w io.Writer, c e2eConfig) {
 		if len(r.toStored) > 0 {
 			fmt.Fprintf(w, "| raw → stored at %.1f/s: p50 / p95 / p99 (ms) | %s / %s / **%s** |\n", r.rate,
 				ms(pct(r.toStored, .5)), ms(pct(r.toStored, .95)), ms(pct(r.toStored, .99)))
+		}
+		if len(r.hopTimes[0]) > 0 {
+			var hs []string
+			for _, h := range r.hopTimes {
+				hs = append(hs, ms(pct(h, .5))+" / "+ms(pct(h, .99)))
+			}
+			fmt.Fprintf(w, "| each hop, p50 / p99 (ms): %s | %s |\n", strings.Join(hopNames[:], "; "), strings.Join(hs, "; "))
 		}
 		fmt.Fprintf(w, "| dead-lettered (all phases); latency phase not stored | %d; %d |\n", r.dead, max(r.lost, 0))
 		fmt.Fprintf(w, "| disk per article (KB): JetStream + store = total | %s + %s = **%s** |\n",

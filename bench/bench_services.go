@@ -227,6 +227,33 @@ func procMemory(pid int) (procMem, error) {
 	return m, sc.Err()
 }
 
+// procCPU is the CPU time p has used so far (user and system), 0 when it
+// cannot be read. /proc counts it in clock ticks, 100 a second on Linux.
+func procCPU(p *proc) time.Duration {
+	if p == nil || p.cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count from after it.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest) // f[0] is field 3, the state
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * (time.Second / 100)
+}
+
 // benchPages are the extraction benchmarks' HTML pages, as fetched.
 func benchPages() ([][]byte, error) {
 	dir, err := shareddata.Dir()

@@ -67,6 +67,10 @@ func (r *sqlReader) attachSnippets(ctx context.Context, sums []ArticleSummary, q
 		var body struct {
 			Text string `json:"text"`
 		}
+		doc, err := openDoc(doc)
+		if err != nil {
+			return err
+		}
 		if err := json.Unmarshal(doc, &body); err != nil {
 			continue // Save validated it; an odd one just has no snippet
 		}

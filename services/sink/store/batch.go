@@ -25,6 +25,9 @@ type backend interface {
 	// watch starts delivering commits (this process's or, where the engine
 	// can tell, other processes') to fn, until Close.
 	watch(fn func([]commit))
+	// storeDoc is the doc column's value for an article's JSON, made off
+	// the writer's goroutine (nil: the JSON as it is).
+	storeDoc(doc []byte) []byte
 	// summaries loads the list form of the given articles, in the order of ids.
 	summaries(ctx context.Context, ids []string) ([]ArticleSummary, error)
 	close() error
@@ -95,6 +98,7 @@ func (s *store) Save(ctx context.Context, a pipeline.Article) error {
 	if err != nil {
 		return pipeline.Permanent(err)
 	}
+	rec.stored = s.storeDoc(rec.doc)
 	req := saveReq{rec: rec, done: make(chan error, 1)}
 	select {
 	case <-s.closing:

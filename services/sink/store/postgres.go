@@ -115,6 +115,10 @@ func openPostgres(ctx context.Context, dsn string, cfg config) (*pgDB, error) {
 	return p, nil
 }
 
+// storeDoc implements backend: PostgreSQL's TOAST compresses large
+// values itself, so doc is stored as it is.
+func (p *pgDB) storeDoc([]byte) []byte { return nil }
+
 func (p *pgDB) watch(fn func([]commit)) {
 	p.mu.Lock()
 	p.notify = fn
@@ -336,7 +340,7 @@ func (p *pgDB) writeTx(ctx context.Context, recs []*record) ([]commit, error) {
 		b.Queue(`INSERT INTO articles (`+articleCols+`, tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 			$11, $12, $13, $14, $15, $16, $17, $18, $19, `+pgTSV(20, 21)+`)`,
 			r.rid, r.id, storedAt, r.url, r.source, r.siteName, r.title, r.lang, r.lede, pub, r.at, r.story, r.dupOf,
-			len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc, r.title, r.body)
+			len(r.entities), len(r.quotes), r.version, r.hash, now, r.docColumn(), r.title, r.body)
 		commits = append(commits, commit{ID: r.id, Updated: replaced})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {

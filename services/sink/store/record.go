@@ -18,6 +18,7 @@ type record struct {
 	rid      int64 // assigned by the writer: see ridBase
 	id       string
 	doc      []byte
+	stored   []byte // the doc column's value, when the engine stores doc otherwise (SQLite: compressed)
 	hash     string
 	version  int64 // see Version
 	at       time.Time
@@ -33,6 +34,14 @@ type record struct {
 	pub      *time.Time
 	entities []entityRow
 	quotes   []quoteRow
+}
+
+// docColumn is the doc column's value.
+func (r *record) docColumn() []byte {
+	if r.stored != nil {
+		return r.stored
+	}
+	return r.doc
 }
 
 type entityRow struct {

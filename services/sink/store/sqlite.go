@@ -88,6 +88,9 @@ func openSQLite(ctx context.Context, path string, cfg config) (*sqliteDB, error)
 	return &sqliteDB{sqlReader: sqlReader{db: r, d: d}, w: w}, nil
 }
 
+// storeDoc implements backend: SQLite compresses docs (doc.go).
+func (s *sqliteDB) storeDoc(doc []byte) []byte { return compressDoc(doc) }
+
 func (s *sqliteDB) watch(fn func([]commit)) {
 	s.mu.Lock()
 	s.notify = fn
@@ -188,7 +191,7 @@ func (s *sqliteDB) writeTx(ctx context.Context, recs []*record) ([]commit, error
 			stored = old.storedAt.UnixMicro()
 		}
 		if _, err := st.insert.ExecContext(ctx, r.rid, r.id, stored, r.url, r.source, r.siteName, r.title, r.lang, r.lede,
-			pub, r.at.UnixMicro(), r.story, r.dupOf, len(r.entities), len(r.quotes), r.version, r.hash, now, r.doc); err != nil {
+			pub, r.at.UnixMicro(), r.story, r.dupOf, len(r.entities), len(r.quotes), r.version, r.hash, now, r.docColumn()); err != nil {
 			return nil, fmt.Errorf("writing article %s: %w", r.id, err)
 		}
 		if _, err := st.fts.ExecContext(ctx, r.rid, r.title, r.body); err != nil {

@@ -147,7 +147,7 @@ func (r *sqlReader) Doc(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: get %q: %w", id, err)
 	}
-	return doc, nil
+	return openDoc(doc)
 }
 
 // Count implements Reader.
@@ -538,6 +538,10 @@ func (r *sqlReader) Scan(ctx context.Context, aq ArticleQuery, fn func(doc []byt
 		var doc []byte
 		if err := rows.Scan(&doc); err != nil {
 			return fmt.Errorf("store: scan: %w", err)
+		}
+		doc, err := openDoc(doc)
+		if err != nil {
+			return err
 		}
 		if err := fn(doc); err != nil {
 			return err

@@ -274,7 +274,10 @@ func topTerms(tf map[string]int) []Weight {
 	norm = math.Sqrt(norm)
 	out := make([]Weight, len(all))
 	for i, x := range all {
-		out[i] = Weight{x.t, math.Round(x.w/norm*1e4) / 1e4}
+		// A term is often a slice of the article's text (a word already
+		// folded): cloned, so that the story index, which keeps terms for
+		// the story window, does not keep every article's whole text.
+		out[i] = Weight{strings.Clone(x.t), math.Round(x.w/norm*1e4) / 1e4}
 	}
 	return sortWeights(out)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/newsflow/newsflow/services/enricher/enrich/tokens"
 )
@@ -86,5 +87,21 @@ func TestBottomK(t *testing.T) {
 	a := bottomK(set(0, 50), 64)
 	if estimateBottomK(a, a, 64) != 1 {
 		t.Fatal("a set is not itself")
+	}
+}
+
+// The story index keeps signatures for the whole story window: a term
+// must not be a slice of the article's text, which would keep the text.
+func TestTermsDoNotHoldTheText(t *testing.T) {
+	text := strings.Repeat("Negotiators met in Geneva about the treaty and the sanctions. ", 20)
+	sig := Sign(tokens.Parse(text), nil)
+	if len(sig.Terms) == 0 {
+		t.Fatal("no terms")
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	for _, w := range sig.Terms {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(w.Key))); p >= lo && p < lo+uintptr(len(text)) {
+			t.Errorf("term %q points into the article's text", w.Key)
+		}
 	}
 }

@@ -67,122 +67,116 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestServiceServesOpsEndpointsAndStopsCleanly(t *testing.T) {
+// opsService is a service.Run of one stage against an embedded
+// JetStream, with its ops endpoint on a free loopback port.
+type opsService struct {
+	t      *testing.T
+	srv    *pipelinetest.Server
+	base   string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startOpsService(t *testing.T, st *runner.Stage) *opsService {
+	t.Helper()
 	srv := pipelinetest.StartJetStream(t)
 	cfg := service.DefaultConfig()
 	cfg.NATSURL = srv.URL()
 	cfg.OpsAddr = "127.0.0.1:0"
-	st := &runner.Stage{Name: "ops-test", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
-		Func: func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil }}
 	addr := make(chan net.Addr, 1)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
+	s := &opsService{t: t, srv: srv, cancel: cancel, done: make(chan error, 1)}
 	go func() {
-		done <- service.Run(ctx, service.Service{Name: "test", Config: cfg, Stages: []*runner.Stage{st},
+		s.done <- service.Run(ctx, service.Service{Name: "test", Config: cfg, Stages: []*runner.Stage{st},
 			OpsListening: func(a net.Addr) { addr <- a }})
 	}()
-	base := "http://" + (<-addr).String()
+	s.base = "http://" + (<-addr).String()
+	return s
+}
 
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+// get returns the ops endpoint's status code and body at path.
+func (s *opsService) get(path string) (int, string) {
+	resp, err := http.Get(s.base + path)
+	if err != nil {
+		s.t.Fatal(err)
 	}
-	if code, _ := get("/healthz"); code != 200 {
-		t.Fatalf("/healthz = %d", code)
-	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// waitFor polls path until it answers code with a body holding all of
+// want, for at most 10 s.
+func (s *opsService) waitFor(path string, code int, want ...string) {
+	s.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		code, body := get("/readyz")
-		if code == 200 {
-			break
+		c, b := s.get(path)
+		if c == code && containsAll(b, want) {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/readyz = %d %s", code, body)
+			s.t.Fatalf("%s = %d %q, want %d with %q", path, c, b, code, want)
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-	if _, err := srv.JS.Publish(ctx, pipeline.SubjectClean, []byte(`{"schema":1,"id":"x","text":"t"}`)); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		_, body := get("/metrics")
-		if strings.Contains(body, `newsflow_stage_messages_out_total{stage="ops-test"} 1`) &&
-			strings.Contains(body, `newsflow_stage_processing_seconds_bucket{outcome="ok",stage="ops-test"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("metrics never showed the processed message:\n%s", body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("Run after shutdown: %v", err)
 	}
 }
 
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *opsService) publishClean() {
+	s.t.Helper()
+	if _, err := s.srv.JS.Publish(context.Background(), pipeline.SubjectClean, []byte(`{"schema":1,"id":"x","text":"t"}`)); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// stop cancels Run and checks it shut down without an error.
+func (s *opsService) stop() {
+	s.t.Helper()
+	s.cancel()
+	if err := <-s.done; err != nil {
+		s.t.Fatalf("Run after shutdown: %v", err)
+	}
+}
+
+func TestServiceServesOpsEndpointsAndStopsCleanly(t *testing.T) {
+	s := startOpsService(t, &runner.Stage{Name: "ops-test", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
+		Func: func(_ context.Context, a pipeline.Article) (pipeline.Article, error) { return a, nil }})
+	if code, _ := s.get("/healthz"); code != 200 {
+		t.Fatalf("/healthz = %d", code)
+	}
+	s.waitFor("/readyz", 200)
+	s.publishClean()
+	s.waitFor("/metrics", 200, `newsflow_stage_messages_out_total{stage="ops-test"} 1`,
+		`newsflow_stage_processing_seconds_bucket{outcome="ok",stage="ops-test"`)
+	s.stop()
+}
+
 func TestHealthShowsADependencyOutage(t *testing.T) {
-	srv := pipelinetest.StartJetStream(t)
-	cfg := service.DefaultConfig()
-	cfg.NATSURL = srv.URL()
-	cfg.OpsAddr = "127.0.0.1:0"
 	var up atomic.Bool
-	st := &runner.Stage{Name: "outage-test", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
+	s := startOpsService(t, &runner.Stage{Name: "outage-test", From: pipeline.SubjectClean, To: pipeline.SubjectEnriched,
 		DependencyBackoff: func(int) time.Duration { return 20 * time.Millisecond },
 		Func: func(_ context.Context, a pipeline.Article) (pipeline.Article, error) {
 			if !up.Load() {
 				return a, pipeline.Unavailable(errors.New("database refuses connections"))
 			}
 			return a, nil
-		}}
-	addr := make(chan net.Addr, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service.Run(ctx, service.Service{Name: "test", Config: cfg, Stages: []*runner.Stage{st},
-			OpsListening: func(a net.Addr) { addr <- a }})
-	}()
-	base := "http://" + (<-addr).String()
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	waitFor := func(path string, code int, body string) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			c, b := get(path)
-			if c == code && strings.Contains(b, body) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s = %d %q, want %d with %q", path, c, b, code, body)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	waitFor("/readyz", 200, "ready")
-	if _, err := srv.JS.Publish(ctx, pipeline.SubjectClean, []byte(`{"schema":1,"id":"x","text":"t"}`)); err != nil {
-		t.Fatal(err)
-	}
-	waitFor("/healthz", 200, "degraded: stage outage-test degraded: 1 message(s) waiting")
-	waitFor("/healthz", 200, "database refuses connections")
-	waitFor("/readyz", 503, "degraded")
+		}})
+	s.waitFor("/readyz", 200, "ready")
+	s.publishClean()
+	s.waitFor("/healthz", 200, "degraded: stage outage-test degraded: 1 message(s) waiting")
+	s.waitFor("/healthz", 200, "database refuses connections")
+	s.waitFor("/readyz", 503, "degraded")
 	up.Store(true)
-	waitFor("/healthz", 200, "ok")
-	waitFor("/readyz", 200, "ready")
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("Run after shutdown: %v", err)
-	}
+	s.waitFor("/healthz", 200, "ok")
+	s.waitFor("/readyz", 200, "ready")
+	s.stop()
 }

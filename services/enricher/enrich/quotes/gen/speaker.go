@@ -109,26 +109,37 @@ func fitSpeaker(qs []*speakerQuote, folds int, lambda float64) *quotes.SpeakerMo
 	return m
 }
 
+// rankerPick is the option the ranker with probabilities p gives quote
+// i at the margins sw (switch) and as (assign), as Find decides; -1 when
+// the rules' speaker (or none) stands.
+func rankerPick(q *speakerQuote, p []float64, sw, as float64) int {
+	if len(q.opts) == 0 {
+		return -1
+	}
+	best := 0
+	for j := range q.opts {
+		if p[j] > p[best] {
+			best = j
+		}
+	}
+	switch {
+	case best == q.ruleIdx:
+	case q.ruleIdx >= 0 && q.opts[q.ruleIdx][ruleCue] == 0 && p[best]-p[q.ruleIdx] >= sw:
+		return best
+	case q.none && p[best] >= as:
+		return best
+	}
+	return -1
+}
+
 // speakerRight counts the quotes whose speaker is right when the ranker
 // with probabilities p decides at the given margins.
 func speakerRight(qs []*speakerQuote, p [][]float64, sw, as float64) int {
 	right := 0
 	for i, q := range qs {
 		ok := q.ruleOK
-		if len(q.opts) > 0 {
-			best := 0
-			for j := range q.opts {
-				if p[i][j] > p[i][best] {
-					best = j
-				}
-			}
-			switch {
-			case best == q.ruleIdx:
-			case q.ruleIdx >= 0 && q.opts[q.ruleIdx][ruleCue] == 0 && p[i][best]-p[i][q.ruleIdx] >= sw:
-				ok = q.ok[best]
-			case q.none && p[i][best] >= as:
-				ok = q.ok[best]
-			}
+		if pick := rankerPick(q, p[i], sw, as); pick >= 0 {
+			ok = q.ok[pick]
 		}
 		if ok {
 			right++
@@ -142,32 +153,22 @@ func speakerRight(qs []*speakerQuote, p [][]float64, sw, as float64) int {
 // quotes without one (right, wrong).
 func speakerChanges(qs []*speakerQuote, p [][]float64, sw, as float64) (switched [3]int, assigned [2]int) {
 	for i, q := range qs {
-		if len(q.opts) == 0 {
-			continue
-		}
-		best := 0
-		for j := range q.opts {
-			if p[i][j] > p[i][best] {
-				best = j
-			}
-		}
+		pick := rankerPick(q, p[i], sw, as)
 		switch {
-		case best == q.ruleIdx:
-		case q.ruleIdx >= 0 && q.opts[q.ruleIdx][ruleCue] == 0 && p[i][best]-p[i][q.ruleIdx] >= sw:
+		case pick < 0:
+		case q.ruleIdx >= 0:
 			switch {
-			case !q.ruleOK && q.ok[best]:
+			case !q.ruleOK && q.ok[pick]:
 				switched[0]++
-			case q.ruleOK && !q.ok[best]:
+			case q.ruleOK && !q.ok[pick]:
 				switched[1]++
-			case !q.ok[best]:
+			case !q.ok[pick]:
 				switched[2]++
 			}
-		case q.none && p[i][best] >= as:
-			if q.ok[best] {
-				assigned[0]++
-			} else {
-				assigned[1]++
-			}
+		case q.ok[pick]:
+			assigned[0]++
+		default:
+			assigned[1]++
 		}
 	}
 	return
